@@ -1,0 +1,1 @@
+"""NLP stage: tokenisation, named entities (stanza), gazetteer linking, events, casualties."""

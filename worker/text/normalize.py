@@ -1,0 +1,97 @@
+"""The one Arabic normaliser used wherever Rasad matches text, keeping offsets into the original.
+
+Every matcher (rule terms, gazetteer, event triggers) runs on the normalised form and maps
+hits back with :meth:`Normalized.span`, so alerts can highlight the span the reader sees.
+The folds are the standard ones for Arabic IR (Larkey, Ballesteros & Connell 2002, "light
+stemming"; CAMeL Tools `normalize_*`): they are many-to-one and never insert characters, so
+every normalised character has exactly one source character.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Tashkeel (harakat, tanwin, shadda, sukun), Quranic marks and superscript alef: U+0610–U+061A,
+# U+064B–U+065F, U+0670, U+06D6–U+06ED.  Dropped entirely.
+_DROP = {chr(c) for c in range(0x0610, 0x061B)}
+_DROP |= {chr(c) for c in range(0x064B, 0x0660)}
+_DROP |= {"\u0670"} | {chr(c) for c in range(0x06D6, 0x06EE)}
+# Tatweel (kashida) and invisible format characters that break matching in copy-pasted news:
+# ZWNJ, ZWJ, LRM, RLM, ALM (U+061C), soft hyphen, BOM.
+_DROP |= {"\u0640", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\u00ad", "\ufeff"}
+
+_FOLD = {
+    # Alef forms -> bare alef.
+    "\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627", "\u0671": "\u0627",
+    "\u0672": "\u0627", "\u0673": "\u0627",
+    # Alef maqsura and Farsi yeh -> yeh.
+    "\u0649": "\u064a", "\u06cc": "\u064a",
+    # Taa marbuta -> haa.
+    "\u0629": "\u0647",
+    # Keheh -> kaf (Persian-keyboard text).
+    "\u06a9": "\u0643",
+    # Arabic comma/semicolon/question mark -> ASCII, so tokenisers see one punctuation set.
+    "\u060c": ",", "\u061b": ";", "\u061f": "?",
+}
+# Arabic-Indic (U+0660) and Extended Arabic-Indic (U+06F0) digits -> ASCII.
+_FOLD.update({chr(0x0660 + i): str(i) for i in range(10)})
+_FOLD.update({chr(0x06F0 + i): str(i) for i in range(10)})
+
+
+def fold_char(ch: str) -> str:
+    """Return the normalised form of one character: '' (dropped) or exactly one character."""
+    if ch in _DROP:
+        return ""
+    if ch in _FOLD:
+        return _FOLD[ch]
+    if ch.isspace():
+        return " "
+    low = ch.lower()
+    if len(low) != 1:  # e.g. 'İ' lowers to two code points; keep the 1:1 mapping.
+        return ch
+    if "\u0300" <= low <= "\u036f":  # Latin combining accents
+        return ""
+    return low
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Normalised text plus, for each of its characters, the index of its source character."""
+
+    text: str
+    source: str
+    offsets: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span in the normalised text to the half-open span in the source."""
+        if start >= end:
+            pos = self.offsets[start] if start < len(self.offsets) else len(self.source)
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise Arabic (and Latin) text for matching, keeping offsets into ``text``."""
+    out: list[str] = []
+    offsets: list[int] = []
+    # No NFC/NFKC pass: it would move offsets.  Combining hamza/madda (U+0653–U+0655) are
+    # dropped above, which gives the same result as composing then folding the alef.
+    # Runs of whitespace collapse to one space (still deletion-only) so multi-word terms match
+    # across line breaks and double spaces.
+    for i, ch in enumerate(text):
+        folded = fold_char(ch)
+        if not folded or (folded == " " and out and out[-1] == " "):
+            continue
+        out.append(folded)
+        offsets.append(i)
+    return Normalized("".join(out), text, tuple(offsets))
+
+
+def normalize_text(text: str) -> str:
+    """Just the normalised string (for terms, keys and lookups)."""
+    return normalize(text).text
+
+
+def strip_diacritics(text: str) -> str:
+    """Drop tashkeel and tatweel only, leaving letters as written (for display keys)."""
+    return "".join(ch for ch in text if ch not in _DROP)
