@@ -1,0 +1,53 @@
+"""Build alerts from rule matches: one per (rule, story), with an update when the toll rises.
+
+The alert id is derived from (rule, story, kind, figures), so a redelivered task builds the
+same id and the idempotent publish in :mod:`worker.deliver` drops the repeat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from worker.records import Alert, Entry, Extraction, Span
+from worker.rules import RuleMatch
+
+
+def alert_id(rule_id: str, story_id: str, kind: str, figures: dict[str, Any]) -> str:
+    basis = f"{rule_id}|{story_id}|{kind}|{figures.get('killed')}|{figures.get('injured')}"
+    return "a:" + hashlib.sha1(basis.encode()).hexdigest()[:20]
+
+
+def build_alert(match: RuleMatch, *, entry: Entry, story_id: str, extraction: Extraction,
+                kind: str = "new", previous: dict[str, Any] | None = None,
+                now: dt.datetime | None = None) -> Alert:
+    """The alert for one rule match on one article (``kind`` is "new" or "update")."""
+    from worker.subscribe import make_snippet as snippet_of
+
+    now = now or dt.datetime.now(dt.timezone.utc)
+    figures = {"killed": extraction.killed, "injured": extraction.injured}
+    text = entry.text
+    spans = [Span(m.text, m.start, m.end) for m in match.matches]
+    return Alert(
+        id=alert_id(match.rule.id, story_id, kind, figures if kind == "update" else {}),
+        rule=match.rule.id, severity=match.rule.severity, story_id=story_id,
+        entry_id=entry.id, feed_id=entry.feed_id, title=entry.title, url=entry.url,
+        published=entry.published, matches=tuple(spans),
+        snippet=snippet_of(text, [(s.start, s.end) for s in spans]),
+        created_at=now.isoformat(timespec="seconds"), casualties=figures,
+        entities=tuple(_linked(extraction)), events=tuple(e.to_dict() for e in match.events),
+        update_of=alert_id(match.rule.id, story_id, "new", {}) if kind == "update" else None,
+        previous=previous,
+    )
+
+
+def _linked(extraction: Extraction) -> list[dict[str, Any]]:
+    """Distinct canonical entities of the article, for the alert body (first mention each)."""
+    seen, out = set(), []
+    for ent in extraction.entities:
+        key = (ent.canonical or {}).get("id") or (ent.type, ent.text)
+        if key not in seen:
+            seen.add(key)
+            out.append({"text": ent.text, "type": ent.type, "canonical": ent.canonical})
+    return out[:40]

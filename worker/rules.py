@@ -1,0 +1,285 @@
+"""Watch rules: loading ``config/rules.yaml`` strictly, and matching articles against them.
+
+All terms of all rules (and their exclusions) are compiled into ONE clitic-aware automaton
+(:class:`worker.text.match.TermMatcher`), so matching cost does not grow with the number of
+terms (DESIGN.md, "Alerts").  A rule fires when a term or one of its canonical entities is
+found, no exclusion term sits in the same sentence as the hit, and every condition on the
+article's events holds.  Bad rules stop start-up with an error naming file, rule, problem.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+import yaml
+
+from worker.errors import ConfigError
+from worker.records import Entity, Event, Extraction, Span
+from worker.text.match import Hit, TermMatcher
+from worker.text.normalize import normalize
+
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_RULE_FIELDS = {"id", "severity", "description", "terms", "exclude", "entities", "conditions"}
+_CONDITIONS = {"casualties_at_least", "killed_at_least", "injured_at_least", "event_types",
+               "weapons", "location", "require_event"}
+
+
+@dataclass(frozen=True)
+class LocationCondition:
+    """An event location within ``radius_km`` of a gazetteer place (by id or name)."""
+
+    near: str
+    radius_km: float
+
+
+@dataclass(frozen=True)
+class Conditions:
+    casualties_at_least: int | None = None
+    killed_at_least: int | None = None
+    injured_at_least: int | None = None
+    event_types: tuple[str, ...] = ()
+    weapons: tuple[str, ...] = ()
+    location: LocationCondition | None = None
+    require_event: bool = False
+
+    @property
+    def on_events(self) -> bool:
+        return any([self.casualties_at_least is not None, self.killed_at_least is not None,
+                    self.injured_at_least is not None, self.event_types, self.weapons,
+                    self.location, self.require_event])
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    description: str = ""
+    terms: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()  # canonical entity ids, e.g. "wof:421178417"
+    conditions: Conditions = field(default_factory=Conditions)
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    rule: Rule
+    matches: tuple[Span, ...]
+    events: tuple[Event, ...] = ()  # the events that satisfied the conditions
+
+
+# -- loading ---------------------------------------------------------------------------
+
+
+def load_rules(path: str | pathlib.Path, *, entity_exists: Callable[[str], bool] | None = None
+               ) -> list[Rule]:
+    """Read and validate a rules file.  ``entity_exists`` checks canonical ids when given."""
+    path = pathlib.Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read rules file: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise ConfigError(f"{path}: expected a mapping with a 'rules:' list")
+    rules: list[Rule] = []
+    for index, item in enumerate(data["rules"]):
+        rule = _rule(path, index, item, entity_exists)
+        if any(r.id == rule.id for r in rules):
+            raise ConfigError(f"{path}: rule {rule.id!r}: duplicate id")
+        rules.append(rule)
+    return rules
+
+
+def _rule(path: pathlib.Path, index: int, item: Any, entity_exists) -> Rule:
+    if not isinstance(item, dict):
+        raise ConfigError(f"{path}: rule #{index + 1}: expected a mapping")
+    where = f"{path}: rule {item.get('id', '#' + str(index + 1))!r}"
+    unknown = set(item) - _RULE_FIELDS
+    if unknown:
+        raise ConfigError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: "
+                          f"{sorted(_RULE_FIELDS)}")
+    if not isinstance(item.get("id"), str) or not _ID.match(item["id"]):
+        raise ConfigError(f"{where}: 'id' is required and must match {_ID.pattern}")
+    if item.get("severity") not in SEVERITIES:
+        raise ConfigError(f"{where}: severity must be one of {list(SEVERITIES)}, "
+                          f"got {item.get('severity')!r}")
+    terms = _terms(where, "terms", item.get("terms"))
+    entities = _strings(where, "entities", item.get("entities", []))
+    if not terms and not entities:
+        raise ConfigError(f"{where}: needs at least one term (terms: {{ar: [...], en: [...]}})"
+                          f" or one canonical entity (entities: [...])")
+    for entity_id in entities:
+        if entity_exists is not None and not entity_exists(entity_id):
+            raise ConfigError(f"{where}: entity {entity_id!r} is not in the gazetteer")
+    return Rule(
+        id=item["id"], severity=item["severity"], description=str(item.get("description", "")),
+        terms=tuple(terms), exclude=tuple(_terms(where, "exclude", item.get("exclude", []))),
+        entities=tuple(entities), conditions=_conditions(where, item.get("conditions") or {}),
+    )
+
+
+def _terms(where: str, name: str, value: Any) -> list[str]:
+    """Terms are a list, or a mapping of language code to list."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        out: list[str] = []
+        for lang, items in value.items():
+            if not isinstance(lang, str) or not re.fullmatch(r"[a-z]{2,3}", lang):
+                raise ConfigError(f"{where}: {name}: language keys are ISO codes like ar, en; "
+                                  f"got {lang!r}")
+            out += _strings(where, f"{name}.{lang}", items)
+        return out
+    return _strings(where, name, value)
+
+
+def _strings(where: str, name: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where}: {name} must be a list of non-empty strings")
+    for term in value:
+        if not normalize(term).text.strip():
+            raise ConfigError(f"{where}: {name}: term {term!r} is empty after normalisation")
+    return [v.strip() for v in value]
+
+
+def _conditions(where: str, data: Any) -> Conditions:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: conditions must be a mapping")
+    unknown = set(data) - _CONDITIONS
+    if unknown:
+        raise ConfigError(f"{where}: unknown condition(s) {sorted(unknown)}; allowed: "
+                          f"{sorted(_CONDITIONS)}")
+    ints = {}
+    for name in ("casualties_at_least", "killed_at_least", "injured_at_least"):
+        value = data.get(name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                                  or value < 0):
+            raise ConfigError(f"{where}: conditions.{name} must be a whole number >= 0")
+        ints[name] = value
+    location = data.get("location")
+    if location is not None:
+        if not isinstance(location, dict) or not isinstance(location.get("near"), str) \
+                or not isinstance(location.get("radius_km", 0), (int, float)):
+            raise ConfigError(f"{where}: conditions.location needs near: <place> and "
+                              f"radius_km: <number>")
+        location = LocationCondition(location["near"], float(location.get("radius_km", 0)))
+    return Conditions(
+        **ints, location=location, require_event=bool(data.get("require_event", False)),
+        event_types=tuple(_strings(where, "conditions.event_types", data.get("event_types", []))),
+        weapons=tuple(_strings(where, "conditions.weapons", data.get("weapons", []))),
+    )
+
+
+# -- matching --------------------------------------------------------------------------
+
+
+class RuleSet:
+    """Compiled rules: one automaton for all terms, exclusions and entity aliases."""
+
+    def __init__(self, rules: Iterable[Rule], *, aliases: Callable[[str], list[str]] | None = None,
+                 near: Callable[[dict | None, LocationCondition], bool] | None = None):
+        self.rules = list(rules)
+        self._near = near
+        pairs: list[tuple[str, tuple[str, str]]] = []
+        for rule in self.rules:
+            pairs += [(t, ("term", rule.id)) for t in rule.terms]
+            pairs += [(t, ("exclude", rule.id)) for t in rule.exclude]
+            for entity_id in rule.entities:
+                pairs += [(a, ("term", rule.id)) for a in (aliases(entity_id) if aliases else [])]
+        self.matcher = TermMatcher(pairs)
+
+    @property
+    def ids(self) -> list[str]:
+        return [r.id for r in self.rules]
+
+    def match(self, text: str, extraction: Extraction | None = None) -> list[RuleMatch]:
+        """Every rule that fires on ``text`` (the article, title on the first line)."""
+        extraction = extraction or Extraction()
+        hits = self.matcher.find(normalize(text))
+        sentences = _sentence_ids(text)
+        results = []
+        for rule in self.rules:
+            spans = self._rule_spans(rule, hits, sentences, extraction.entities)
+            if not spans:
+                continue
+            events = _satisfying_events(rule.conditions, extraction, self._near)
+            if rule.conditions.on_events and not events:
+                continue
+            results.append(RuleMatch(rule, tuple(spans), tuple(events)))
+        return results
+
+    def _rule_spans(self, rule: Rule, hits: list[Hit], sentences, entities) -> list[Span]:
+        excluded = {sentences(h.start) for h in hits if ("exclude", rule.id) in h.payloads}
+        spans = {(h.start, h.end): Span(h.text, h.start, h.end) for h in hits
+                 if ("term", rule.id) in h.payloads and sentences(h.start) not in excluded}
+        for entity in entities:
+            if entity.canonical and entity.canonical.get("id") in rule.entities \
+                    and sentences(entity.start) not in excluded:
+                spans.setdefault((entity.start, entity.end),
+                                 Span(entity.text, entity.start, entity.end))
+        return [spans[k] for k in sorted(spans)]
+
+
+def _sentence_ids(text: str) -> Callable[[int], int]:
+    """Offset -> sentence number (sentences end at . ! ? ؟ or a line break)."""
+    ends = [m.end() for m in re.finditer(r"[.!?\u061f\n]+", text)]
+
+    def sentence_of(offset: int) -> int:
+        import bisect
+
+        return bisect.bisect_right(ends, offset)
+
+    return sentence_of
+
+
+def _count(slot: Mapping[str, Any] | None) -> int | None:
+    """A casualty slot's count; a reported toll with no figure counts as 1 (at least one)."""
+    if not slot:
+        return None
+    count = slot.get("count")
+    if count is None:
+        return None if slot.get("negated") else 1
+    return int(count)
+
+
+def _satisfying_events(cond: Conditions, extraction: Extraction, near) -> list[Event]:
+    if not cond.on_events:
+        return []
+    return [ev for ev in extraction.events if _event_ok(cond, ev, near)]
+
+
+def _event_ok(cond: Conditions, event: Event, near) -> bool:
+    killed, injured = _count(event.killed), _count(event.injured)
+    total = None if killed is None and injured is None else (killed or 0) + (injured or 0)
+    checks = [
+        cond.casualties_at_least is None
+        or (total is not None and total >= cond.casualties_at_least),
+        cond.killed_at_least is None or (killed or 0) >= cond.killed_at_least,
+        cond.injured_at_least is None or (injured or 0) >= cond.injured_at_least,
+        not cond.event_types or event.type in cond.event_types,
+        not cond.weapons or _weapon_in(event.weapon, cond.weapons),
+        cond.location is None or (near is not None and near(event.location, cond.location)),
+    ]
+    return all(checks)
+
+
+def _weapon_in(weapon: Mapping[str, Any] | None, wanted: tuple[str, ...]) -> bool:
+    if not weapon:
+        return False
+    names = {str(weapon.get("canonical") or ""), str(weapon.get("text") or "")}
+    wanted_norm = {normalize(w).text for w in wanted}
+    return any(normalize(n).text in wanted_norm for n in names if n)
+
+
+def casualty_figures(extraction: Extraction) -> dict[str, int | None]:
+    """The figures an alert carries and compares on update."""
+    return {"killed": extraction.killed, "injured": extraction.injured}
+
+
+def entities_by_id(entities: Iterable[Entity]) -> dict[str, Entity]:
+    return {e.canonical["id"]: e for e in entities if e.canonical and e.canonical.get("id")}
