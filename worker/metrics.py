@@ -1,0 +1,391 @@
+"""All of Rasad's Prometheus metrics in one module (STYLE.md §8), multiprocess-safe.
+
+Counters and histograms are module-level objects the tasks increment; every series is
+created at zero by :func:`init_series` so dashboards and ``increase()`` work from the first
+scrape.  Labels are bounded: ``feed`` and ``rule`` come from config, exception labels are
+collapsed to a fixed set of class names (after celery-exporter ``exporter.py``), every other
+label is a closed enumeration listed below.
+
+Celery's prefork pool runs tasks in child processes, so the values live in
+prometheus-client's multiprocess mode: each process writes mmap files under
+``PROMETHEUS_MULTIPROC_DIR`` and the metrics server merges them at scrape time.  State that
+belongs to Redis rather than to a process (queue depth, parked feeds, last success per feed)
+is read from Redis by :class:`RedisStateCollector` at scrape time, which avoids multiprocess
+gauges altogether.  The exposition passes ``promtool check metrics``.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+import prometheus_client
+import prometheus_client.values
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import multiprocess
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.exposition import start_http_server
+
+log = logging.getLogger(__name__)
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+# --- Closed label sets -------------------------------------------------------------------
+FETCH_OUTCOMES = ("fetched", "not_modified", "transient_error", "permanent_error",
+                  "parse_error", "parked")
+ARTICLE_OUTCOMES = ("ok", "error")
+NLP_STAGES = ("tokenize", "ner", "link", "events", "rules", "total")
+ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
+DEFAULT_EVENT_TYPES = ("airstrike", "shelling", "clash", "attack", "bombing", "evacuation",
+                       "displacement", "abduction", "arrest", "release", "other")
+ALERT_KINDS = ("new", "update")
+DELIVERY_CHANNELS = ("stream", "pubsub", "webhook")
+DELIVERY_OUTCOMES = ("ok", "duplicate", "error", "dead_letter")
+INVALID_INPUT_KINDS = ("feed_config", "rule", "record", "article")
+QUEUES = ("poll", "nlp", "alerts")
+OTHER = "other"
+
+# Exception class names kept as label values; anything else is counted as "other" so a
+# library raising a new class per message cannot blow up the series count.
+KNOWN_EXCEPTIONS = frozenset({
+    # Rasad's own (worker/errors.py)
+    "RasadError", "ConfigError", "RecordError", "FetchError", "TransientFetchError",
+    "PermanentFetchError", "ParseError", "ModelError",
+    # httpx
+    "ConnectError", "ConnectTimeout", "ReadTimeout", "WriteTimeout", "PoolTimeout",
+    "ReadError", "RemoteProtocolError", "TooManyRedirects", "HTTPStatusError",
+    "DecodingError", "InvalidURL", "UnsupportedProtocol",
+    # redis, celery
+    "ConnectionError", "TimeoutError", "ResponseError", "BusyLoadingError",
+    "SoftTimeLimitExceeded", "TimeLimitExceeded", "WorkerLostError",
+    "MaxRetriesExceededError",
+    # builtins that signal real bugs or bad data
+    "OSError", "ValueError", "KeyError", "TypeError", "AttributeError", "IndexError",
+    "UnicodeDecodeError", "UnicodeEncodeError", "RuntimeError", "MemoryError",
+    "JSONDecodeError", "YAMLError",
+})
+
+
+def exception_label(exc: BaseException | type | str) -> str:
+    """A bounded label value for an exception, its class, or a class name."""
+    if isinstance(exc, BaseException):
+        name = type(exc).__name__
+    elif isinstance(exc, type):
+        name = exc.__name__
+    else:
+        name = str(exc)
+    return name if name in KNOWN_EXCEPTIONS else OTHER
+
+
+class _ExceptionLabelledCounter(Counter):
+    """A Counter whose ``error``/``exception`` label is collapsed by :func:`exception_label`,
+    so passing an exception instance (whose ``str()`` is its message) cannot leak
+    unbounded text into a label."""
+
+    _COLLAPSED = ("error", "exception")
+
+    def labels(self, *labelvalues, **labelkwargs):
+        if labelkwargs:
+            labelkwargs = {k: exception_label(v) if k in self._COLLAPSED else v
+                           for k, v in labelkwargs.items()}
+        elif labelvalues:
+            labelvalues = tuple(exception_label(v) if n in self._COLLAPSED else v
+                                for n, v in zip(self._labelnames, labelvalues))
+        return super().labels(*labelvalues, **labelkwargs)
+
+
+# --- Buckets, chosen for what each histogram measures -------------------------------------
+# A feed fetch: tens of ms on a CDN, seconds on a slow publisher, capped by the 30 s timeout.
+FETCH_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0)
+# NLP per stage and per article: ms for tokenising, up to tens of s for a long article's NER
+# on one CPU thread.
+NLP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+# Publication to alert: bounded below by the poll interval (minutes) and above by feeds that
+# publish late or back-date items (hours to days).
+PUBLICATION_TO_ALERT_BUCKETS = (10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400,
+                                28800, 43200, 86400, 172800)
+# Fetch to alert: our own pipeline latency, sub-second when idle, minutes under a backlog.
+FETCH_TO_ALERT_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0,
+                          600.0, 1800.0, 3600.0)
+
+# --- The metrics -------------------------------------------------------------------------
+FEED_FETCHES = Counter(
+    "rasad_feed_fetches_total", "Feed polls by feed and outcome "
+    "(fetched, not_modified, transient_error, permanent_error, parse_error, parked).",
+    ["feed", "outcome"])
+FEED_ERRORS = _ExceptionLabelledCounter(
+    "rasad_feed_errors_total", "Feed poll errors by feed and exception class "
+    "(unknown classes collapsed to 'other').", ["feed", "error"])
+FETCH_DURATION = Histogram(
+    "rasad_feed_fetch_duration_seconds", "Wall time of one feed HTTP fetch, in seconds.",
+    ["feed"], buckets=FETCH_BUCKETS)
+ENTRIES_SEEN = Counter(
+    "rasad_entries_seen_total", "Feed entries parsed, new or not.", ["feed"])
+ENTRIES_NEW = Counter(
+    "rasad_entries_new_total", "Feed entries claimed as new and sent to NLP.", ["feed"])
+DUPLICATE_STORIES = Counter(
+    "rasad_duplicate_stories_total",
+    "New entries recognised as a story already seen (near-duplicate text).", ["feed"])
+ARTICLES_PROCESSED = Counter(
+    "rasad_articles_processed_total", "Articles through NLP by feed and outcome (ok, error).",
+    ["feed", "outcome"])
+NLP_DURATION = Histogram(
+    "rasad_nlp_duration_seconds", "NLP time per article and stage "
+    "(tokenize, ner, link, events, rules; total is the whole article), in seconds.",
+    ["stage"], buckets=NLP_BUCKETS)
+ENTITIES = Counter(
+    "rasad_entities_extracted_total", "Named entities extracted by type (PER, LOC, ORG, MISC).",
+    ["type"])
+EVENTS = Counter(
+    "rasad_events_extracted_total", "Event frames extracted by event type.", ["type"])
+RULE_MATCHES = Counter(
+    "rasad_rule_matches_total", "Articles matching a watch rule, before alert dedup.", ["rule"])
+ALERTS = Counter(
+    "rasad_alerts_total", "Alerts raised by rule and kind (new, update).", ["rule", "kind"])
+DELIVERIES = Counter(
+    "rasad_alert_deliveries_total", "Alert delivery attempts by channel (stream, pubsub, "
+    "webhook) and outcome (ok, duplicate, error, dead_letter).", ["channel", "outcome"])
+PUBLICATION_TO_ALERT = Histogram(
+    "rasad_publication_to_alert_seconds",
+    "Seconds from an entry's published time to its alert being delivered.", ["rule"],
+    buckets=PUBLICATION_TO_ALERT_BUCKETS)
+FETCH_TO_ALERT = Histogram(
+    "rasad_fetch_to_alert_seconds",
+    "Seconds from the feed fetch that found an entry to its alert being delivered.", ["rule"],
+    buckets=FETCH_TO_ALERT_BUCKETS)
+TASK_FAILURES = _ExceptionLabelledCounter(
+    "rasad_task_failures_total", "Celery task failures by task and exception class.",
+    ["task", "exception"])
+INVALID_INPUT = Counter(
+    "rasad_invalid_input_total", "Inputs rejected as invalid "
+    "(feed_config, rule, record, article).", ["kind"])
+# "max" keeps the series after the process that set it exits, and merges processes that
+# set the same labels into one series (prometheus-client multiprocess gauge modes).
+BUILD_INFO = Gauge(
+    "rasad_build_info", "Always 1; labels carry the running version and NER model.",
+    ["version", "ner_model"], multiprocess_mode="max")
+
+
+def set_build_info(version: str, ner_model: str) -> None:
+    BUILD_INFO.labels(version=version, ner_model=ner_model).set(1)
+
+
+def init_series(feed_ids: Iterable[str], rule_ids: Iterable[str],
+                event_types: Iterable[str] = DEFAULT_EVENT_TYPES) -> None:
+    """Create every bounded series at zero, so rates and ``increase()`` see the first event."""
+    for feed in feed_ids:
+        _init_feed(feed)
+    for rule in rule_ids:
+        _init_rule(rule)
+    for stage in NLP_STAGES:
+        NLP_DURATION.labels(stage=stage)
+    for entity_type in ENTITY_TYPES:
+        ENTITIES.labels(type=entity_type)
+    for event_type in event_types:
+        EVENTS.labels(type=event_type)
+    for channel in DELIVERY_CHANNELS:
+        for outcome in DELIVERY_OUTCOMES:
+            DELIVERIES.labels(channel=channel, outcome=outcome)
+    for kind in INVALID_INPUT_KINDS:
+        INVALID_INPUT.labels(kind=kind)
+
+
+def _init_feed(feed: str) -> None:
+    for outcome in FETCH_OUTCOMES:
+        FEED_FETCHES.labels(feed=feed, outcome=outcome)
+    for outcome in ARTICLE_OUTCOMES:
+        ARTICLES_PROCESSED.labels(feed=feed, outcome=outcome)
+    FETCH_DURATION.labels(feed=feed)
+    ENTRIES_SEEN.labels(feed=feed)
+    ENTRIES_NEW.labels(feed=feed)
+    DUPLICATE_STORIES.labels(feed=feed)
+
+
+def _init_rule(rule: str) -> None:
+    RULE_MATCHES.labels(rule=rule)
+    for kind in ALERT_KINDS:
+        ALERTS.labels(rule=rule, kind=kind)
+    PUBLICATION_TO_ALERT.labels(rule=rule)
+    FETCH_TO_ALERT.labels(rule=rule)
+
+
+# --- Multiprocess mode -------------------------------------------------------------------
+def prepare_multiproc_dir(path: str | os.PathLike) -> str:
+    """Create ``path``, remove the ``*.db`` files a previous run left, and switch this process
+    (and the children it forks) to multiprocess mode.  Call before any labelled series is
+    created (before :func:`init_series`) and before forking workers.
+
+    Only ``*.db`` files are removed, never the directory, so a mistyped path cannot delete
+    anything but metric files.  Stale files would otherwise add the previous run's counts.
+    """
+    path = os.fspath(path)
+    os.makedirs(path, exist_ok=True)
+    for stale in glob.glob(os.path.join(path, "*.db")):
+        os.remove(stale)
+    os.environ[MULTIPROC_ENV] = path
+    # prometheus_client picks its value class when first imported; re-pick it so this works
+    # even if prometheus_client was imported before the variable was set.  Series created
+    # after this point write to mmap files under ``path``.
+    prometheus_client.values.ValueClass = prometheus_client.values.get_value_class()
+    return path
+
+
+def multiproc_dir() -> str | None:
+    return os.environ.get(MULTIPROC_ENV) or None
+
+
+def mark_process_dead(pid: int) -> None:
+    """Hook for a worker child's exit (Celery ``worker_process_shutdown``): drops the dead
+    process's live-gauge files.  Counters and histograms are kept, so totals never go back."""
+    path = multiproc_dir()
+    if path:
+        multiprocess.mark_process_dead(pid, path)
+
+
+# --- State read from Redis at scrape time ------------------------------------------------
+class RedisStateCollector:
+    """Gauges read from Redis on each scrape: queue depth and per-feed state.
+
+    Feed state is in the hashes ``rasad:feed:<id>`` written by the poll task; queue depth is
+    the length of Celery's Redis lists (see :func:`worker.status.queue_depths`).
+    """
+
+    def __init__(self, redis_client_factory: Callable[[], object], feed_ids: Sequence[str]):
+        self._factory = redis_client_factory
+        self._feed_ids = list(feed_ids)
+        self._client = None
+        self._lock = threading.Lock()
+
+    def _redis(self):
+        with self._lock:
+            if self._client is None:
+                self._client = self._factory()
+            return self._client
+
+    def collect(self):
+        from worker.status import queue_depths, read_feed_states
+
+        up = GaugeMetricFamily("rasad_redis_up",
+                               "1 if the metrics server could read state from Redis.")
+        try:
+            client = self._redis()
+            depths = queue_depths(client)
+            states = read_feed_states(client, self._feed_ids)
+        except Exception as exc:  # a scrape must not fail because Redis is away
+            log.warning("metrics: cannot read state from Redis: %s", exc)
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        yield up
+        yield _queue_family(depths)
+        yield from _feed_families(states)
+
+
+def _queue_family(depths: dict[str, int]) -> GaugeMetricFamily:
+    family = GaugeMetricFamily("rasad_queue_depth",
+                               "Messages waiting in each Celery queue (Redis list length).",
+                               labels=["queue"])
+    for queue, depth in depths.items():
+        family.add_metric([queue], depth)
+    return family
+
+
+def _feed_families(states: dict[str, dict]) -> Iterable[GaugeMetricFamily]:
+    parked = GaugeMetricFamily("rasad_feed_parked", "1 if the feed is parked after repeated "
+                               "failures and no longer polled.", labels=["feed"])
+    success = GaugeMetricFamily(
+        "rasad_feed_last_success_timestamp_seconds",
+        "Unix time of the feed's last successful poll (0: never).", labels=["feed"])
+    polled = GaugeMetricFamily(
+        "rasad_feed_last_poll_timestamp_seconds",
+        "Unix time of the feed's last poll attempt (0: never).", labels=["feed"])
+    failures = GaugeMetricFamily(
+        "rasad_feed_consecutive_failures", "Failed polls since the feed's last success.",
+        labels=["feed"])
+    for feed, state in states.items():
+        parked.add_metric([feed], 1 if state["parked"] else 0)
+        success.add_metric([feed], state["last_success_at"] or 0)
+        polled.add_metric([feed], state["last_poll_at"] or 0)
+        failures.add_metric([feed], state["consecutive_failures"])
+    total = GaugeMetricFamily("rasad_feeds_parked", "Number of configured feeds now parked.")
+    total.add_metric([], sum(1 for s in states.values() if s["parked"]))
+    return [parked, total, success, polled, failures]
+
+
+# --- The HTTP endpoint -------------------------------------------------------------------
+class _ProcessMetricsCollector:
+    """This process's own metrics: merged mmap files in multiprocess mode, else the default
+    registry (tests and single-process runs)."""
+
+    def __init__(self, path: str | None):
+        self._multi = multiprocess.MultiProcessCollector(None, path) if path else None
+
+    def collect(self):
+        if self._multi is not None:
+            return self._multi.collect()
+        return prometheus_client.REGISTRY.collect()
+
+
+@dataclass
+class MetricsServer:
+    """A running /metrics endpoint; ``close()`` stops it."""
+
+    host: str
+    port: int
+    registry: CollectorRegistry
+    _httpd: object
+    _thread: threading.Thread
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/metrics"
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(5)
+
+
+def parse_addr(addr: str) -> tuple[str, int]:
+    """``HOST:PORT``, ``[v6]:PORT`` or ``:PORT`` (all interfaces) into (host, port)."""
+    host, sep, port = addr.rpartition(":")
+    if not sep or not port.isdigit():
+        raise ValueError(f"metrics address must be HOST:PORT, got {addr!r}")
+    host = host.strip("[]") or "0.0.0.0"
+    return host, int(port)
+
+
+def build_registry(*, redis_client_factory: Callable[[], object] | None,
+                   feed_ids: Sequence[str]) -> CollectorRegistry:
+    """The registry /metrics serves: process metrics plus, with a Redis client factory, the
+    Redis state.  Pass ``redis_client_factory=None`` for a per-host worker endpoint when a
+    separate ``rasad metrics`` serves the Redis state (one copy of each series)."""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(_ProcessMetricsCollector(multiproc_dir()))
+    if redis_client_factory is not None:
+        registry.register(RedisStateCollector(redis_client_factory, feed_ids))
+    return registry
+
+
+def start_metrics_server(addr: str = "127.0.0.1:9464", *,
+                         redis_client_factory: Callable[[], object] | None,
+                         feed_ids: Sequence[str],
+                         rule_ids: Sequence[str] = ()) -> MetricsServer:
+    """Serve /metrics on ``addr`` from a daemon thread of the calling process.
+
+    Creates the zero series for ``feed_ids``/``rule_ids`` in this process (so they exist even
+    before a worker child has written anything).  Port 0 picks a free port (see ``.port``).
+    """
+    init_series(feed_ids, rule_ids)
+    registry = build_registry(redis_client_factory=redis_client_factory, feed_ids=feed_ids)
+    host, port = parse_addr(addr)
+    httpd, thread = start_http_server(port, addr=host, registry=registry)
+    server = MetricsServer(host, httpd.server_address[1], registry, httpd, thread)
+    log.info("metrics: serving %s (multiprocess dir: %s)", server.url, multiproc_dir())
+    return server
