@@ -170,8 +170,8 @@ def _span(seconds: float) -> str:
     return f"{int(seconds)} s"
 
 
-_COLUMNS = (("FEED", 24), ("LAST POLL", 11), ("OUTCOME", 15), ("NEW last/total", 14),
-            ("PARKED", 6), ("NEXT CHECK", 11), ("LAST ERROR", 40))
+_COLUMNS = (("ID", 16), ("FEED", 24), ("LAST POLL", 11), ("OUTCOME", 15),
+            ("NEW last/total", 14), ("PARKED", 6), ("NEXT CHECK", 11), ("LAST ERROR", 40))
 _COLORS = {"fetched": "32", "not_modified": "32", "transient_error": "33",
            "parse_error": "31", "permanent_error": "31", "parked": "31;1"}
 
@@ -180,7 +180,8 @@ def _cells(row: dict, now: float) -> list[str]:
     next_check = "parked" if row["parked"] else relative_time(row["next_check_at"], now)
     if not row["parked"] and row["next_check_at"] is not None and row["next_check_at"] <= now:
         next_check = "due"
-    return [row["name"], relative_time(row["last_poll_at"], now), row["last_outcome"] or "-",
+    return [row["id"], row["name"], relative_time(row["last_poll_at"], now),
+            row["last_outcome"] or "-",
             f"{row['new_entries_last']}/{row['new_entries_total']}",
             "yes" if row["parked"] else "no", next_check,
             (row["last_error"] or "").replace("\n", " ")]
@@ -204,7 +205,8 @@ def render_status(redis, feeds: Sequence[Mapping], *, now: float | None = None,
     for row in data["feeds"]:
         outcome_color = _COLORS.get(row["last_outcome"] or "") if color else None
         parked_color = "31;1" if color and row["parked"] else None
-        lines.append(_line(_cells(row, now), [None, None, outcome_color, None, parked_color]))
+        lines.append(_line(_cells(row, now),
+                           [None, None, None, outcome_color, None, parked_color]))
     lines += ["", _totals_line(data["totals"]), _queues_line(data["queues"])]
     return "\n".join(lines) + "\n"
 

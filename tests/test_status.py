@@ -1,0 +1,144 @@
+"""worker.status: the ``rasad status`` table and JSON, read from a real Redis."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from worker import status
+
+NOW = 1_700_000_000.0
+FEEDS = [
+    {"id": "alaraby", "name": "العربي الجديد", "url": "https://www.alaraby.co.uk/rss",
+     "lang": "ar"},
+    {"id": "bbc-arabic", "name": "بي بي سي عربي", "url": "https://feeds.bbci.co.uk/x",
+     "lang": "ar"},
+    {"id": "reuters", "name": "Reuters World", "url": "https://example.com/rss", "lang": "en"},
+]
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.fixture
+def feeds_in_redis(redis_client):
+    redis_client.hset("rasad:feed:alaraby", mapping={
+        "name": "العربي الجديد", "last_poll_at": str(NOW - 120), "last_outcome": "fetched",
+        "last_success_at": str(NOW - 120), "new_entries_last": "3",
+        "new_entries_total": "120", "entries_seen_total": "400", "parked": "0",
+        "consecutive_failures": "0", "next_check_at": str(NOW + 180)})
+    redis_client.hset("rasad:feed:bbc-arabic", mapping={
+        "last_poll_at": str(NOW - 7200), "last_outcome": "permanent_error", "parked": "1",
+        "consecutive_failures": "8", "new_entries_total": "5",
+        "last_error": "PermanentFetchError: HTTP 404 for https://feeds.bbci.co.uk/arabic/"
+                      "rss.xml\nafter 8 attempts, feed parked until an operator resets it"})
+    redis_client.rpush("nlp", "a", "b")
+    return redis_client
+
+
+@pytest.mark.parametrize("ts, expected", [
+    pytest.param(None, "never", id="never"),
+    pytest.param(NOW - 0.4, "now", id="now"),
+    pytest.param(NOW - 42, "42 s ago", id="seconds"),
+    pytest.param(NOW - 150, "2 min ago", id="minutes"),
+    pytest.param(NOW - 3 * 3600 - 5, "3 h ago", id="hours"),
+    pytest.param(NOW - 2 * 86400, "2 d ago", id="days"),
+    pytest.param(NOW + 30, "in 30 s", id="future"),
+])
+def test_relative_time_reads_like_speech(ts, expected):
+    assert status.relative_time(ts, NOW) == expected
+
+
+@pytest.mark.parametrize("text, width", [
+    pytest.param("Reuters", 7, id="latin"),
+    pytest.param("العربي الجديد", 13, id="arabic"),
+    pytest.param("الفُسْفُور", 7, id="tashkeel-is-zero-width"),
+    pytest.param("\u2068نص\u2069", 2, id="isolates-are-zero-width"),
+    pytest.param("新闻", 4, id="cjk-is-wide"),
+])
+def test_display_width_counts_terminal_columns(text, width):
+    assert status.display_width(text) == width
+
+
+def test_rtl_names_are_isolated_and_padded_to_column_width():
+    cell = status.pad("العربي الجديد", 20)
+    assert cell.startswith("\u2068") and "\u2069" in cell
+    assert status.display_width(cell) == 20
+    assert status.pad("Reuters", 10) == "Reuters   "
+
+
+def test_long_text_is_truncated_with_an_ellipsis_to_the_width():
+    cut = status.truncate("الجزيرة نت — أخبار عاجلة من كل مكان", 12)
+    assert cut.endswith("…") and status.display_width(cut) == 12
+
+
+def test_table_has_one_row_per_feed_with_aligned_columns(feeds_in_redis):
+    text = status.render_status(feeds_in_redis, FEEDS, now=NOW)
+    lines = text.splitlines()
+    header, rows = lines[0], lines[1:4]
+    assert header.split()[:3] == ["ID", "FEED", "LAST"]
+    # every row puts its third column where the header does, Arabic names included
+    column = header.index("LAST POLL")
+    for row in rows:
+        assert status.display_width(_before(row, column)) == column, row
+
+
+def _before(row: str, width: int) -> str:
+    """The prefix of ``row`` that occupies ``width`` display columns."""
+    out, used = "", 0
+    for char in row:
+        if used == width:
+            break
+        out += char
+        used += status.char_width(char)
+    return out
+
+
+def test_table_shows_poll_outcome_counts_parked_and_error(feeds_in_redis):
+    text = status.render_status(feeds_in_redis, FEEDS, now=NOW)
+    alaraby, bbc, reuters = text.splitlines()[1:4]
+    assert "العربي الجديد" in alaraby and "2 min ago" in alaraby
+    assert "fetched" in alaraby and "3/120" in alaraby and "in 3 min" in alaraby
+    assert "permanent_error" in bbc and " yes " in bbc and "parked" in bbc
+    assert "HTTP 404" in bbc and "…" in bbc and "\n" not in bbc  # one line, truncated
+    assert "never" in reuters and "0/0" in reuters
+
+
+def test_totals_and_queue_depths_follow_the_table(feeds_in_redis):
+    text = status.render_status(feeds_in_redis, FEEDS, now=NOW)
+    assert "feeds: 3  parked: 1" in text and "never polled: 1" in text
+    assert "new entries: 125" in text
+    assert "queues: poll 0  nlp 2  alerts 0" in text
+
+
+def test_color_only_when_asked(feeds_in_redis):
+    plain = status.render_status(feeds_in_redis, FEEDS, now=NOW)
+    colored = status.render_status(feeds_in_redis, FEEDS, now=NOW, color=True)
+    assert not ANSI.search(plain)
+    assert "\x1b[32m" in colored and ANSI.sub("", colored).split() == plain.split()
+
+
+def test_due_feed_shows_due(redis_client):
+    redis_client.hset("rasad:feed:reuters", mapping={"next_check_at": str(NOW - 5),
+                                                      "last_poll_at": str(NOW - 305)})
+    row = status.render_status(redis_client, FEEDS[2:], now=NOW).splitlines()[1]
+    assert " due" in row
+
+
+def test_json_carries_the_same_state(feeds_in_redis):
+    data = json.loads(status.status_json(feeds_in_redis, FEEDS, now=NOW))
+    by_id = {feed["id"]: feed for feed in data["feeds"]}
+    assert by_id["alaraby"]["name"] == "العربي الجديد"
+    assert by_id["alaraby"]["new_entries_total"] == 120
+    assert by_id["alaraby"]["last_poll_at"] == NOW - 120
+    assert by_id["bbc-arabic"]["parked"] is True
+    assert by_id["reuters"]["last_poll_at"] is None
+    assert data["totals"]["parked"] == 1 and data["queues"]["nlp"] == 2
+
+
+def test_bytes_responses_decode_like_strings(redis_url, feeds_in_redis):
+    import redis
+
+    raw_client = redis.Redis.from_url(redis_url)  # decode_responses=False
+    assert status.read_feed_states(raw_client, ["alaraby"])["alaraby"]["name"] == "العربي الجديد"
+    raw_client.close()
