@@ -72,3 +72,18 @@ def _cut(current: list[Token], result: list[list[Token]]) -> list[Token]:
     cut = commas[-1] + 1 if commas and commas[-1] > len(current) // 2 else len(current)
     result.append(current[:cut])
     return current[cut:]
+
+
+def model_form(token: str) -> str:
+    """The form of a token the NER model and its word vectors see.
+
+    The standard Arabic folds of :func:`worker.text.normalize.normalize_text` (tashkeel and
+    tatweel dropped; alef forms, alef maqsura/ya, taa marbuta/ha, Arabic-Indic digits
+    folded) so that "الأردن" and "الاردن", both common in news and in ANERcorp, share one
+    vector.  Training (worker.nlp.train) and tagging (worker.nlp.ner) both call this, so the
+    model never sees a form it was not trained on.  One token in, one token out: offsets stay
+    with the original :class:`Token`.
+    """
+    from worker.text.normalize import normalize_text
+
+    return normalize_text(token).replace(" ", "") or token

@@ -1,0 +1,352 @@
+"""Arabic named-entity tagging with stanza, from local files only.
+
+``NerTagger.load(spec)`` builds a ``stanza.Pipeline`` with ``download_method=None`` and
+``tokenize_pretokenized=True``, so a running worker never touches the network (DESIGN.md,
+"Entities").  ``spec`` comes from ``RASAD_NER_MODEL``:
+
+* ``bundled`` (default): the model Rasad trains and ships in ``worker/nlp/resources/ner``
+  (see its MODEL_CARD.md and ``python -m worker.nlp.train``);
+* ``stanza``: the official Stanza Arabic models in ``STANZA_RESOURCES_DIR`` (or
+  ``~/stanza_resources``), installed with ``rasad models download`` (:func:`download_official`);
+* a path: a model ``.pt`` file, or a directory holding one, with its pretrain file beside it.
+
+Everything that would make stanza silently produce garbage is a :class:`ModelError` at load
+time: a missing model, a missing pretrain for a model trained with word vectors (stanza
+then runs with random vectors), or a pretrain whose vocabulary or dimension is not the one
+the model was trained with.
+
+Measured here (DESIGN.md): forked Celery children hang in inference unless torch runs one
+thread, so :func:`load` calls ``torch.set_num_threads`` before building the model; and one
+batched pipeline call over many sentences is about 3x faster than a call per sentence, so
+:meth:`NerTagger.tag` takes all sentences of many articles at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from worker.errors import ModelError
+from worker.nlp.tokenize import Token, model_form
+
+log = logging.getLogger(__name__)
+
+BUNDLED_DIR = Path(__file__).parent / "resources" / "ner"
+BUNDLED_MODEL = "ar_rasad_nertagger.pt"
+BUNDLED_PRETRAIN = "ar_rasad_pretrain.pt"
+TYPES = ("PER", "LOC", "ORG", "MISC")
+# Stanza's official Arabic NER (AQMAR) and ANERcorp spell person as PERS; some sets use
+# PERSON.  Everything outside our four types is MISC.
+_TYPE_MAP = {"PER": "PER", "PERS": "PER", "PERSON": "PER", "LOC": "LOC", "GPE": "LOC",
+             "ORG": "ORG", "MISC": "MISC"}
+DEFAULT_BATCH_SIZE = 64
+TRAIN_HINT = "retrain it with `python -m worker.nlp.train` (or `rasad models train`)"
+
+
+@dataclass(frozen=True)
+class ModelFiles:
+    """The files one NER model needs."""
+
+    model: Path
+    pretrain: Path | None = None
+    forward_charlm: Path | None = None
+    backward_charlm: Path | None = None
+    resources_dir: Path = BUNDLED_DIR
+
+
+@dataclass
+class NerTagger:
+    """A loaded stanza NER pipeline.  Use :func:`get_tagger` for the per-process instance."""
+
+    pipeline: Any
+    name: str
+    version: str
+    files: ModelFiles
+    batch_size: int = DEFAULT_BATCH_SIZE
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def load(cls, spec: str = "bundled", *, pretrain: str | None = None,
+             threads: int | None = None, batch_size: int | None = None) -> "NerTagger":
+        """Load the model named by ``spec`` from local files; raise ModelError if unusable."""
+        files = resolve(spec, pretrain)
+        _set_threads(threads)
+        if spec != "stanza":
+            check_files(files)
+        batch = batch_size or int(os.environ.get("RASAD_NER_BATCH_SIZE", DEFAULT_BATCH_SIZE))
+        pipeline = _build_pipeline(files, spec == "stanza", batch)
+        name, version = _identity(spec, files)
+        log.info("ner model loaded name=%s version=%s model=%s", name, version, files.model)
+        return cls(pipeline, name, version, files, batch)
+
+    def tag(self, sentences: list[list[str]]) -> list[list[str]]:
+        """BIO tags (types PER/LOC/ORG/MISC) for each token of each sentence, in one
+        batched pipeline call.  Empty sentences get empty tag lists."""
+        todo = [(i, [model_form(t) for t in s]) for i, s in enumerate(sentences) if s]
+        result: list[list[str]] = [[] for _ in sentences]
+        if not todo:
+            return result
+        with self._lock:  # a stanza Pipeline is not documented as thread-safe
+            doc = self.pipeline([words for _, words in todo])
+        for (i, _), sent in zip(todo, doc.sentences, strict=True):
+            result[i] = to_bio([tok.ner for tok in sent.tokens])
+        return result
+
+    def tag_tokens(self, sentences: list[list[Token]]) -> list[list[str]]:
+        """:meth:`tag` for :class:`Token` sentences (from :func:`worker.nlp.tokenize.sentences`)."""
+        return self.tag([[t.text for t in s] for s in sentences])
+
+    @staticmethod
+    def spans(tokens: list[Token], tags: list[str]) -> list[tuple[str, int, int]]:
+        """(type, start_char, end_char) for each entity; offsets are the tokens' own, so
+        they point into the original text."""
+        return spans(tokens, tags)
+
+
+def spans(tokens: list[Token], tags: list[str]) -> list[tuple[str, int, int]]:
+    """Entities of one tagged sentence as (type, start_char, end_char), CoNLL-style: an
+    I- tag that does not continue an entity of its type starts a new one."""
+    found: list[tuple[str, int, int]] = []
+    current: list[Any] | None = None
+    for tok, tag in zip(tokens, tags, strict=True):
+        prefix, _, typ = tag.partition("-")
+        if prefix == "I" and current and current[0] == typ:
+            current[2] = tok.end
+            continue
+        if current:
+            found.append(tuple(current))
+        current = [typ, tok.start, tok.end] if prefix in {"B", "I"} else None
+    if current:
+        found.append(tuple(current))
+    return found
+
+
+def to_bio(tags: list[str]) -> list[str]:
+    """stanza's BIOES tags to BIO with Rasad's four types."""
+    out = []
+    for tag in tags:
+        prefix, _, typ = (tag or "O").partition("-")
+        if prefix not in {"B", "I", "E", "S"} or not typ:
+            out.append("O")
+            continue
+        out.append(("B-" if prefix in {"B", "S"} else "I-") + _TYPE_MAP.get(typ.upper(), "MISC"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Resolving and checking model files
+
+def resolve(spec: str, pretrain: str | None = None) -> ModelFiles:
+    """The files for ``spec`` (bundled / stanza / a path)."""
+    if spec in ("", "bundled"):
+        files = ModelFiles(BUNDLED_DIR / BUNDLED_MODEL, BUNDLED_DIR / BUNDLED_PRETRAIN)
+    elif spec == "stanza":
+        files = _official_files()
+    else:
+        files = _path_files(Path(spec).expanduser())
+    if pretrain:
+        files = ModelFiles(files.model, Path(pretrain), files.forward_charlm,
+                           files.backward_charlm, files.resources_dir)
+    return files
+
+
+def _path_files(path: Path) -> ModelFiles:
+    if path.is_dir():
+        models = sorted(p for p in path.glob("*.pt") if "pretrain" not in p.name
+                        and "charlm" not in p.name)
+        if len(models) != 1:
+            raise ModelError(f"NER model directory {path} should hold exactly one model .pt "
+                             f"(besides *pretrain*.pt and *charlm*.pt); found "
+                             f"{[p.name for p in models] or 'none'}. Set RASAD_NER_MODEL to "
+                             f"the model file itself, or to 'bundled'.")
+        model, folder = models[0], path
+    else:
+        model, folder = path, path.parent
+    if not model.is_file():
+        raise ModelError(f"NER model file {model} does not exist. Set RASAD_NER_MODEL to "
+                         f"'bundled', 'stanza' or an existing model path, or {TRAIN_HINT}.")
+    return ModelFiles(model, _one(folder, "*pretrain*.pt"), _one(folder, "*forward_charlm*.pt"),
+                      _one(folder, "*backward_charlm*.pt"))
+
+
+def _one(folder: Path, pattern: str) -> Path | None:
+    found = sorted(folder.glob(pattern))
+    return found[0] if len(found) == 1 else None
+
+
+def stanza_resources_dir() -> Path:
+    return Path(os.environ.get("STANZA_RESOURCES_DIR") or Path.home() / "stanza_resources")
+
+
+def _official_files() -> ModelFiles:
+    root = stanza_resources_dir()
+    ner = sorted((root / "ar" / "ner").glob("*.pt")) if (root / "ar" / "ner").is_dir() else []
+    if not (root / "resources.json").is_file() or not ner:
+        raise ModelError(f"Official Stanza Arabic NER models are not installed in {root}. "
+                         f"Run `rasad models download` on a machine with internet (or copy a "
+                         f"stanza_resources directory with ar/ner there and set "
+                         f"STANZA_RESOURCES_DIR), or use RASAD_NER_MODEL=bundled.")
+    return ModelFiles(ner[0], resources_dir=root)
+
+
+def check_files(files: ModelFiles) -> None:
+    """Raise ModelError unless the model and its pretrain (and charlms) fit together."""
+    if not files.model.is_file():
+        raise ModelError(f"NER model file {files.model} is missing; {TRAIN_HINT}, or set "
+                         f"RASAD_NER_MODEL to another model.")
+    config, vocab = _model_config(files.model)
+    if config.get("charlm"):
+        for label, path in (("forward", files.forward_charlm), ("backward", files.backward_charlm)):
+            if path is None or not path.is_file():
+                raise ModelError(f"NER model {files.model} was trained with a character "
+                                 f"language model but its {label} charlm file is missing; put "
+                                 f"*{label}_charlm.pt beside the model.")
+    if config.get("pretrain", True) and config.get("word_emb_dim", 0) > 0:
+        _check_pretrain(files, config, vocab)
+
+
+def _model_config(model: Path) -> tuple[dict, dict]:
+    import torch
+
+    try:
+        checkpoint = torch.load(model, map_location="cpu", weights_only=True)
+        return checkpoint["config"], checkpoint.get("vocab", {})
+    except Exception as err:  # noqa: BLE001 - any unreadable file is the same user error
+        raise ModelError(f"NER model file {model} is not a readable stanza NER model "
+                         f"({type(err).__name__}: {err}); {TRAIN_HINT}.") from err
+
+
+def _check_pretrain(files: ModelFiles, config: dict, vocab: dict) -> None:
+    import torch
+
+    if files.pretrain is None or not files.pretrain.is_file():
+        raise ModelError(f"NER model {files.model} was trained with word vectors but its "
+                         f"pretrain file {files.pretrain or '(*pretrain*.pt beside it)'} is "
+                         f"missing; without it stanza would tag with random vectors. Restore "
+                         f"the pretrain file shipped with the model, or {TRAIN_HINT}.")
+    try:
+        data = torch.load(files.pretrain, map_location="cpu", weights_only=True)
+        emb, words = data["emb"], data["vocab"]["_id2unit"]
+    except Exception as err:  # noqa: BLE001
+        raise ModelError(f"pretrain file {files.pretrain} is not a readable stanza pretrain "
+                         f"({type(err).__name__}: {err}).") from err
+    dim, size = int(emb.shape[1]), int(emb.shape[0])
+    expected = _expected_pretrain(config, vocab)
+    problems = []
+    if dim != config.get("word_emb_dim"):
+        problems.append(f"dimension {dim} != model's {config.get('word_emb_dim')}")
+    if expected["size"] is not None and size != expected["size"]:
+        problems.append(f"{size} words != model's {expected['size']}")
+    if expected["head"] and list(words[: len(expected["head"])]) != expected["head"]:
+        problems.append("a different vocabulary")
+    if problems:
+        raise ModelError(f"pretrain file {files.pretrain} does not belong to NER model "
+                         f"{files.model}: {'; '.join(problems)}. Use the pretrain file the "
+                         f"model was trained with, or {TRAIN_HINT}.")
+
+
+def _expected_pretrain(config: dict, vocab: dict) -> dict:
+    """What the model recorded about its pretrain: vocabulary size and first words."""
+    word = vocab.get("word") or {}
+    units = word.get("_id2unit") if isinstance(word, dict) else None
+    return {"size": len(units) if units else None, "head": list(units[:50]) if units else []}
+
+
+# ---------------------------------------------------------------------------------------
+# Building the pipeline
+
+def _set_threads(threads: int | None) -> None:
+    import torch
+
+    n = threads or int(os.environ.get("RASAD_NER_THREADS", "1"))
+    torch.set_num_threads(max(1, n))
+
+
+def _build_pipeline(files: ModelFiles, official: bool, batch_size: int):
+    import stanza
+
+    kwargs: dict[str, Any] = {
+        "lang": "ar", "dir": str(files.resources_dir), "processors": "tokenize,ner",
+        "tokenize_pretokenized": True, "download_method": None, "use_gpu": False,
+        "logging_level": "WARN", "ner_batch_size": batch_size,
+    }
+    if not official:
+        kwargs.update(ner_model_path=str(files.model))
+        if files.pretrain:
+            kwargs["ner_pretrain_path"] = str(files.pretrain)
+        if files.forward_charlm and files.backward_charlm:
+            kwargs["ner_forward_charlm_path"] = str(files.forward_charlm)
+            kwargs["ner_backward_charlm_path"] = str(files.backward_charlm)
+        if not (files.resources_dir / "resources.json").is_file():
+            raise ModelError(f"{files.resources_dir}/resources.json is missing; it ships with "
+                             f"Rasad (one line: {{\"ar\": {{\"lang_name\": \"Arabic\"}}}}).")
+    try:
+        return stanza.Pipeline(**kwargs)
+    except Exception as err:  # noqa: BLE001 - stanza raises many kinds for bad files
+        raise ModelError(f"stanza could not load NER model {files.model}: "
+                         f"{type(err).__name__}: {err}") from err
+
+
+def _identity(spec: str, files: ModelFiles) -> tuple[str, str]:
+    digest = hashlib.sha256(files.model.read_bytes()).hexdigest()[:12]
+    if spec in ("", "bundled"):
+        return "rasad-ar-anercorp", digest
+    if spec == "stanza":
+        return "stanza-ar-" + files.model.stem, digest
+    return files.model.stem, digest
+
+
+# ---------------------------------------------------------------------------------------
+# One model per process
+
+_CACHE: dict[str, NerTagger] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def get_tagger(spec: str | None = None) -> NerTagger:
+    """The process's tagger for ``spec`` (default ``RASAD_NER_MODEL`` or ``bundled``),
+    loaded on first use.  Load it before forking to share its pages between children."""
+    spec = spec or os.environ.get("RASAD_NER_MODEL") or "bundled"
+    with _CACHE_LOCK:
+        if spec not in _CACHE:
+            _CACHE[spec] = NerTagger.load(spec)
+        return _CACHE[spec]
+
+
+# ---------------------------------------------------------------------------------------
+# Official models
+
+def download_official(dest: str | Path | None = None, *, timeout_seconds: float = 5.0) -> Path:
+    """Fetch the official Stanza Arabic NER models into ``dest`` (for ``rasad models
+    download``).  Checks that the model host answers first, so an offline machine gets a
+    clear ModelError in seconds instead of stanza's long retries."""
+    import stanza
+    from stanza.resources.common import DEFAULT_RESOURCES_URL
+
+    root = Path(dest) if dest else stanza_resources_dir()
+    _check_reachable(DEFAULT_RESOURCES_URL, timeout_seconds)
+    try:
+        stanza.download("ar", model_dir=str(root), processors="tokenize,ner",
+                        logging_level="INFO")
+    except Exception as err:  # noqa: BLE001
+        raise ModelError(f"downloading the official Stanza Arabic models into {root} failed: "
+                         f"{type(err).__name__}: {err}") from err
+    return root
+
+
+def _check_reachable(url: str, timeout_seconds: float) -> None:
+    import httpx
+
+    try:
+        httpx.head(url, timeout=timeout_seconds, follow_redirects=True)
+    except httpx.HTTPError as err:
+        raise ModelError(f"cannot reach {url} to download the official Stanza Arabic models "
+                         f"({type(err).__name__}: {err}). Run `rasad models download` where "
+                         f"there is internet and copy the stanza_resources directory here "
+                         f"(STANZA_RESOURCES_DIR), or keep RASAD_NER_MODEL=bundled, which needs "
+                         f"no download.") from err

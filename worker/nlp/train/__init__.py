@@ -1,0 +1,162 @@
+"""Reproducible training of Rasad's Arabic NER model (``python -m worker.nlp.train``).
+
+Stages, each logged as it runs (stanza's own log, tqdm bars, ``stage:`` lines):
+
+1. data: ANERcorp TSV -> deterministic train/dev split (every 10th sentence is dev),
+   written as TSV and as stanza NER JSON (:mod:`worker.nlp.train.data`);
+2. vectors: word2vec on the unlabelled news plus the training text, tokenised like the
+   tagger's input, capped and converted to a stanza Pretrain (:mod:`.vectors`);
+3. tagger: stanza's own trainer, ``stanza.models.ner_tagger`` (BiLSTM-CRF), which keeps
+   the checkpoint with the best dev F1 (:mod:`.tagger`);
+4. eval: the saved model loaded through :class:`worker.nlp.ner.NerTagger` (the run-time
+   path) and scored on dev, entity-level exact match per type (:mod:`.score`);
+5. ship: model, pretrain, resources.json and scores.json copied to ``--out``.
+
+``--tiny`` trains a toy model on a small fixture in seconds through the same code path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from worker.nlp.train import data, tagger, vectors
+
+log = logging.getLogger("worker.nlp.train")
+
+REPO = Path(__file__).resolve().parents[3]
+SHARED = REPO.parent / "shared" / "data"
+DEFAULT_OUT = REPO / "worker" / "nlp" / "resources" / "ner"
+MODEL_NAME = "ar_rasad_nertagger.pt"
+PRETRAIN_NAME = "ar_rasad_pretrain.pt"
+
+# Toy settings for --tiny: small enough to train on 30 sentences in seconds.
+TINY = {"dim": 16, "w2v_epochs": 3, "min_count": 1, "max_vocab": 2000, "max_steps": 40,
+        "eval_interval": 10, "hidden_dim": 16, "char_hidden_dim": 16, "batch_size": 8,
+        "dev_every": 3, "news": None}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m worker.nlp.train", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", type=Path, default=SHARED / "ner" / "anercorp-train.tsv",
+                   help="ANERcorp-style token<TAB>tag training file")
+    p.add_argument("--news", type=Path, default=SHARED / "news" / "antcorpus",
+                   help="unlabelled news for word vectors ('' for none)")
+    p.add_argument("--news-files", type=int, default=None, help="use only the first N files")
+    p.add_argument("--work", type=Path, default=Path("/tmp/rasad-ner-train"),
+                   help="scratch directory (split, corpus, checkpoints)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the shipped files go")
+    p.add_argument("--stages", default="data,vectors,tagger,eval,ship",
+                   help="comma-separated subset of data,vectors,tagger,eval,ship")
+    p.add_argument("--tiny", action="store_true", help="toy run for tests (fixture-sized)")
+    p.add_argument("--dev-every", type=int, default=data.DEV_EVERY)
+    p.add_argument("--dim", type=int, default=100, help="word vector dimensions")
+    p.add_argument("--w2v-epochs", type=int, default=5)
+    p.add_argument("--min-count", type=int, default=3)
+    p.add_argument("--max-vocab", type=int, default=100_000, help="pretrain vocabulary cap")
+    p.add_argument("--max-steps", type=int, default=20_000)
+    p.add_argument("--eval-interval", type=int, default=500)
+    p.add_argument("--hidden-dim", type=int, default=256)
+    p.add_argument("--char-hidden-dim", type=int, default=100)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--threads", type=int, default=2, help="torch threads for training")
+    p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--extra", default="", help="extra stanza ner_tagger arguments, quoted")
+    return p
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    args = build_parser().parse_args(argv)
+    if args.tiny:
+        defaults = build_parser().parse_args([])
+        for key, value in TINY.items():
+            if getattr(args, key) == getattr(defaults, key):  # explicit flags still win
+                setattr(args, key, value)
+    if args.news is not None and not str(args.news):
+        args.news = None
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the selected stages; returns 0, or raises on failure."""
+    args = parse(argv)
+    _setup_logging()
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    args.work.mkdir(parents=True, exist_ok=True)
+    paths = {"model": args.work / "model" / MODEL_NAME, "pretrain": args.work / PRETRAIN_NAME}
+    paths.update({k: args.work / f"{k.split('_')[0]}.{k.split('_')[1]}" for k in
+                  ("train_tsv", "dev_tsv", "train_json", "dev_json")})
+    started = time.monotonic()
+    for stage in stages:
+        t0 = time.monotonic()
+        log.info("stage: %s ...", stage)
+        STAGES[stage](args, paths)
+        log.info("stage: %s done in %.1f s", stage, time.monotonic() - t0)
+    log.info("all stages done in %.1f min", (time.monotonic() - started) / 60)
+    return 0
+
+
+def _stage_data(args, paths) -> None:
+    paths.update(data.prepare(args.data, args.work, args.dev_every))
+
+
+def _stage_vectors(args, paths) -> None:
+    train = [[tok for tok, _ in s] for s in data.split(data.read_tsv(args.data),
+                                                         args.dev_every)[0]]
+    corpus_name = "corpus-tiny.txt" if args.news is None else \
+        f"corpus-{args.news_files or 'all'}.txt"
+    corpus = vectors.tokenised_corpus(args.news, train, args.work / corpus_name,
+                                      args.news_files)
+    model = vectors.train_word2vec(corpus, args.dim, args.w2v_epochs, args.min_count,
+                                   max(1, args.threads), args.seed)
+    vectors.write_pretrain(model, paths["pretrain"], args.max_vocab)
+
+
+def _stage_tagger(args, paths) -> None:
+    tagger.train(args, paths)
+
+
+def _stage_eval(args, paths) -> None:
+    from worker.nlp.train import score
+    from worker.nlp.ner import NerTagger
+
+    ner = NerTagger.load(str(paths["model"]), pretrain=str(paths["pretrain"]))
+    dev = data.read_tsv(paths["dev_tsv"])
+    t0 = time.monotonic()
+    pred = ner.tag([[tok for tok, _ in s] for s in dev])
+    seconds = time.monotonic() - t0
+    gold = [[data.to_rasad_tag(tag) for _, tag in s] for s in dev]
+    scores = score.score(gold, pred)
+    tokens = sum(len(s) for s in dev)
+    result = {"dev_sentences": len(dev), "dev_tokens": tokens, "scores": scores,
+              "tag_seconds": round(seconds, 2), "tokens_per_second": round(tokens / seconds)}
+    (args.work / "scores.json").write_text(json.dumps(result, indent=2) + "\n")
+    log.info("eval: dev entity-level exact-match F1\n%s", score.table(scores))
+
+
+def _stage_ship(args, paths) -> None:
+    args.out.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(paths["model"], args.out / MODEL_NAME)
+    shutil.copy2(paths["pretrain"], args.out / PRETRAIN_NAME)
+    (args.out / "resources.json").write_text('{"ar": {"lang_name": "Arabic"}}\n')
+    if (args.work / "scores.json").exists():
+        shutil.copy2(args.work / "scores.json", args.out / "scores.json")
+    size = sum(p.stat().st_size for p in args.out.iterdir() if p.is_file())
+    log.info("ship: %s (%.1f MB in all)", args.out, size / 1e6)
+
+
+STAGES = {"data": _stage_data, "vectors": _stage_vectors, "tagger": _stage_tagger,
+          "eval": _stage_eval, "ship": _stage_ship}
+
+
+def _setup_logging() -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                            format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    log.setLevel(logging.INFO)

@@ -1,0 +1,59 @@
+"""Entity-level exact-match scoring, CoNLL style (as conlleval): an entity counts only when
+its type and both boundaries match.  An I- tag after O or after another type starts a new
+entity, as conlleval does."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+
+def entities(tags: list[str]) -> set[tuple[str, int, int]]:
+    """(type, start, end) of every entity in one sentence's BIO/BIOES tags, end exclusive."""
+    found: set[tuple[str, int, int]] = set()
+    kind, start = None, 0
+    for i, tag in enumerate(list(tags) + ["O"]):
+        prefix, _, typ = tag.partition("-")
+        begins = prefix in {"B", "S"} or (prefix in {"I", "E"} and typ != kind)
+        if kind is not None and (prefix == "O" or begins):
+            found.add((kind, start, i))
+            kind = None
+        if begins:
+            kind, start = typ, i
+        if prefix in {"E", "S"} and kind is not None:
+            found.add((kind, start, i + 1))
+            kind = None
+    return found
+
+
+def score(gold: list[list[str]], pred: list[list[str]]) -> dict[str, dict[str, float]]:
+    """Precision, recall, F1 (percent) and support per type and ``overall``."""
+    tp: Counter = Counter()
+    n_gold: Counter = Counter()
+    n_pred: Counter = Counter()
+    for g, p in zip(gold, pred, strict=True):
+        ge, pe = entities(g), entities(p)
+        for kinds, ents in ((n_gold, ge), (n_pred, pe)):
+            for e in ents:
+                kinds[e[0]] += 1
+                kinds["overall"] += 1
+        for e in ge & pe:
+            tp[e[0]] += 1
+            tp["overall"] += 1
+    types = sorted(set(n_gold) | set(n_pred), key=lambda t: (t == "overall", t))
+    return {t: _prf(tp[t], n_pred[t], n_gold[t]) for t in types}
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
+    p = 100.0 * tp / n_pred if n_pred else 0.0
+    r = 100.0 * tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 2), "recall": round(r, 2), "f1": round(f, 2), "support": n_gold}
+
+
+def table(scores: dict[str, dict[str, float]]) -> str:
+    """A Markdown table of :func:`score`'s result."""
+    lines = ["| type | precision | recall | F1 | gold entities |", "|---|---:|---:|---:|---:|"]
+    for typ, s in scores.items():
+        lines.append(f"| {typ} | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} | "
+                     f"{s['support']} |")
+    return "\n".join(lines)

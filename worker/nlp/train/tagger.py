@@ -1,0 +1,41 @@
+"""Stage 3: stanza's own NER trainer, ``stanza.models.ner_tagger`` (stanza 1.15 argument
+names, checked against the installed source).  It evaluates on dev every
+``--eval-interval`` steps and keeps the checkpoint with the best dev F1, so stopping the
+run early still leaves the best model so far."""
+
+from __future__ import annotations
+
+import logging
+import shlex
+
+log = logging.getLogger(__name__)
+
+
+def stanza_args(args, paths) -> list[str]:
+    """The ner_tagger command line for our settings."""
+    model = paths["model"]
+    return [
+        "--mode", "train", "--shorthand", "ar_rasad",
+        "--train_file", str(paths["train_json"]), "--eval_file", str(paths["dev_json"]),
+        "--wordvec_pretrain_file", str(paths["pretrain"]),
+        "--save_dir", str(model.parent), "--save_name", model.name,
+        "--hidden_dim", str(args.hidden_dim), "--char_hidden_dim", str(args.char_hidden_dim),
+        "--batch_size", str(args.batch_size), "--max_steps", str(args.max_steps),
+        "--eval_interval", str(args.eval_interval),
+        "--log_step", str(max(1, min(50, args.eval_interval // 2))),
+        "--pretrain_max_vocab", str(args.max_vocab), "--seed", str(args.seed), "--cpu",
+        *shlex.split(args.extra),
+    ]
+
+
+def train(args, paths) -> None:
+    import torch
+    from stanza.models import ner_tagger
+
+    torch.set_num_threads(max(1, args.threads))
+    argv = stanza_args(args, paths)
+    log.info("tagger: python -m stanza.models.ner_tagger %s", shlex.join(argv))
+    paths["model"].parent.mkdir(parents=True, exist_ok=True)
+    ner_tagger.main(argv)
+    if not paths["model"].exists():
+        raise RuntimeError(f"stanza's trainer finished without saving {paths['model']}")
