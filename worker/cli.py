@@ -1,0 +1,280 @@
+"""``rasad`` command line: run the service, analyse one article, parse feeds, follow alerts.
+
+Every command exits non-zero with a one-line message saying what to do next when its input
+or configuration is wrong (ConfigError), instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import pathlib
+import sys
+from typing import Any, Sequence
+
+from worker import __version__, logs
+from worker.errors import ConfigError, FetchError, ModelError, ParseError, RasadError
+from worker.settings import Settings
+
+log = logging.getLogger("rasad")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        settings = Settings.from_env()
+        logs.setup(settings.log_level, settings.log_json)
+        return args.func(args, settings) or 0
+    except (ConfigError, ModelError) as exc:
+        print(f"rasad: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rasad", description="Rasad (رصد): Arabic news monitoring")
+    p.add_argument("--version", action="version", version=f"rasad {__version__}")
+    sub = p.add_subparsers(title="commands")
+
+    c = sub.add_parser("run", help="worker (all queues) + beat + metrics in one process tree")
+    c.set_defaults(func=cmd_run)
+
+    c = sub.add_parser("worker", help="a Celery worker for some queues (scale-out)")
+    c.add_argument("--queues", "-Q", default="poll,nlp,alerts")
+    c.add_argument("--concurrency", "-c", type=int)
+    c.set_defaults(func=cmd_worker)
+
+    c = sub.add_parser("beat", help="the scheduler alone (run exactly one per deployment)")
+    c.set_defaults(func=cmd_beat)
+
+    c = sub.add_parser("metrics", help="the Prometheus endpoint alone")
+    c.set_defaults(func=cmd_metrics)
+
+    c = sub.add_parser("analyze", help="entities, events, casualties and alerts for one article")
+    c.add_argument("file", nargs="?", default="-", help="plain text, title on the first line")
+    c.add_argument("--json", action="store_true", help="one JSON object (the default output)")
+    c.add_argument("--published", help="publication date (ISO 8601) for relative dates")
+    c.set_defaults(func=cmd_analyze)
+
+    c = sub.add_parser("feed", help="parse feeds (files or URLs), one JSON line per input")
+    c.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
+    c.add_argument("--json", action="store_true", help="JSON lines (the default output)")
+    c.add_argument("--allow-private", action="store_true",
+                   help="allow URLs on private/loopback addresses")
+    c.set_defaults(func=cmd_feed)
+
+    c = sub.add_parser("subscribe", help="print alerts as they arrive, catching up first")
+    c.add_argument("--rule", help="only this rule id")
+    c.add_argument("--from-start", action="store_true", help="replay the whole alert stream")
+    c.add_argument("--json", action="store_true", help="one JSON object per line")
+    c.add_argument("--name", default="default", help="subscriber name (remembers position)")
+    c.set_defaults(func=cmd_subscribe)
+
+    c = sub.add_parser("status", help="per-feed health, new articles, parked feeds, queues")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_status)
+
+    c = sub.add_parser("unpark", help="resume polling a parked feed")
+    c.add_argument("feed_id")
+    c.set_defaults(func=cmd_unpark)
+
+    c = sub.add_parser("check", help="validate settings, feeds, rules and webhooks, then exit")
+    c.set_defaults(func=cmd_check)
+
+    models = sub.add_parser("models", help="NER models: train, download, info").add_subparsers()
+    m = models.add_parser("train", help="train the bundled Arabic NER model (see MODEL_CARD)")
+    m.add_argument("rest", nargs=argparse.REMAINDER)
+    m.set_defaults(func=cmd_models_train)
+    m = models.add_parser("download", help="fetch the official Stanza Arabic models")
+    m.add_argument("--dir", help="stanza resources directory (default ~/stanza_resources)")
+    m.set_defaults(func=cmd_models_download)
+    m = models.add_parser("info", help="which model RASAD_NER_MODEL selects, and its files")
+    m.set_defaults(func=cmd_models_info)
+    return p
+
+
+# -- service ---------------------------------------------------------------------------
+
+
+def cmd_run(args, settings: Settings) -> int:
+    from worker import service
+
+    log.info("starting rasad", extra={"version": __version__, "settings": settings.redacted()})
+    return service.run(settings)
+
+
+def _celery(argv: list[str], settings: Settings) -> int:
+    if not settings.redis_url:
+        raise ConfigError("set RASAD_REDIS_URL (scale-out processes share one Redis); "
+                          "or use `rasad run` for the all-in-one service with embedded Redis")
+    from worker.celery_app import app
+
+    return app.start(argv) or 0
+
+
+def cmd_worker(args, settings: Settings) -> int:
+    os.environ["RASAD_WORKER_QUEUES"] = args.queues
+    argv = ["worker", "-Q", args.queues, "-c", str(args.concurrency or
+                                                  settings.worker_concurrency),
+            "--loglevel", settings.log_level]
+    return _celery(argv, settings)
+
+
+def cmd_beat(args, settings: Settings) -> int:
+    schedule = pathlib.Path(settings.data_dir).expanduser() / "celerybeat-schedule"
+    schedule.parent.mkdir(parents=True, exist_ok=True)
+    return _celery(["beat", "--schedule", str(schedule), "--loglevel", settings.log_level],
+                   settings)
+
+
+def cmd_metrics(args, settings: Settings) -> int:
+    import time
+
+    import redis
+
+    from worker import metrics
+    from worker.runtime import check_config
+
+    feeds, rules, _ = check_config(settings)
+    metrics.init_series([f.id for f in feeds], rules.ids)
+    metrics.set_build_info(__version__, settings.ner_model)
+    url = _redis_url(settings)
+    server = metrics.start_metrics_server(
+        settings.metrics_addr, feed_ids=[f.id for f in feeds], rule_ids=rules.ids,
+        redis_client_factory=lambda: redis.Redis.from_url(url, decode_responses=True))
+    print(f"serving metrics on http://{settings.metrics_addr}/metrics", file=sys.stderr)
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        server.close()
+
+
+def _redis_url(settings: Settings) -> str:
+    """RASAD_REDIS_URL, else the embedded server of `rasad run` under RASAD_DATA_DIR."""
+    if settings.redis_url:
+        return settings.redis_url
+    port_file = pathlib.Path(settings.data_dir).expanduser() / "redis" / "port"
+    if port_file.exists():
+        return f"redis://127.0.0.1:{port_file.read_text().strip()}/0"
+    raise ConfigError("no Redis: start `rasad run` first (it starts the embedded Redis) or set "
+                      "RASAD_REDIS_URL")
+
+
+def _redis(settings: Settings):
+    import redis
+
+    return redis.Redis.from_url(_redis_url(settings), decode_responses=True)
+
+
+# -- tools -----------------------------------------------------------------------------
+
+
+def cmd_analyze(args, settings: Settings) -> int:
+    from worker.analyze import analyze_text
+
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = pathlib.Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{args.file}: cannot read as UTF-8 text: {exc}") from exc
+    result = analyze_text(text, settings=settings, published=args.published)
+    print(json.dumps(result, ensure_ascii=False, indent=None if args.json else 2))
+    return 0
+
+
+def cmd_feed(args, settings: Settings) -> int:
+    from worker.analyze import parse_feed_input
+
+    status = 0
+    for source in args.inputs:
+        result = parse_feed_input(source, settings=settings, allow_private=args.allow_private)
+        status = status or (1 if result["error"] else 0)
+        print(json.dumps(result, ensure_ascii=False))
+    return status
+
+
+def cmd_subscribe(args, settings: Settings) -> int:
+    from worker.subscribe import follow_alerts, format_alert
+
+    client = _redis(settings)
+    print(f"following rasad:alerts on {_redis_url(settings)}"
+          f"{' for rule ' + args.rule if args.rule else ''} (Ctrl-C to stop)", file=sys.stderr)
+    for alert in follow_alerts(client, rule=args.rule, from_start=args.from_start,
+                               name=args.name):
+        print(format_alert(alert, as_json=args.json), flush=True)
+    return 0
+
+
+def cmd_status(args, settings: Settings) -> int:
+    from worker.feeds import load_feeds
+    from worker.status import render_status, status_json
+
+    feeds = [f.to_dict() for f in load_feeds(settings.feeds)]
+    client = _redis(settings)
+    if args.json:
+        print(json.dumps(status_json(client, feeds), ensure_ascii=False))
+    else:
+        print(render_status(client, feeds, color=sys.stdout.isatty()))
+    return 0
+
+
+def cmd_unpark(args, settings: Settings) -> int:
+    import time
+
+    from worker import schedule
+
+    client = _redis(settings)
+    key = schedule.FEED_KEY.format(args.feed_id)
+    state = schedule.FeedState.from_redis(client.hgetall(key))
+    client.hset(key, mapping=schedule.unparked(state, time.time()).to_redis())
+    print(f"{args.feed_id}: unparked; it will be polled on the next tick")
+    return 0
+
+
+def cmd_check(args, settings: Settings) -> int:
+    from worker.runtime import check_config
+
+    feeds, rules, hooks = check_config(settings)
+    print(f"ok: {len(feeds)} feeds ({settings.feeds}), {len(rules.rules)} rules "
+          f"({settings.rules}, {rules.matcher.size} terms in one automaton), {len(hooks)} "
+          f"webhooks")
+    return 0
+
+
+def cmd_models_train(args, settings: Settings) -> int:
+    from worker.nlp import train
+
+    return train.main(args.rest) or 0
+
+
+def cmd_models_download(args, settings: Settings) -> int:
+    from worker.nlp import ner
+
+    dest = args.dir or os.environ.get("STANZA_RESOURCES_DIR") or str(
+        pathlib.Path.home() / "stanza_resources")
+    ner.download_official(dest)
+    print(f"official Stanza Arabic models in {dest}; use RASAD_NER_MODEL=stanza")
+    return 0
+
+
+def cmd_models_info(args, settings: Settings) -> int:
+    from worker.nlp import ner
+
+    tagger = ner.get_tagger(settings.ner_model)
+    print(json.dumps({"spec": settings.ner_model, "name": tagger.name,
+                      "version": getattr(tagger, "version", None)}, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Per-process resources the tasks share: settings, Redis client, feeds, rules, HTTP client.
+
+Built once per process on first use (after fork, so no socket is shared between Celery
+children) and validated as a whole: a bad feeds or rules file is a start-up error.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+
+import httpx
+import redis
+
+from worker import __version__
+from worker.feeds import FeedConfig, load_feeds
+from worker.fetch import FetchLimits, RedisHostLimiter, make_client
+from worker.rules import LocationCondition, RuleSet, load_rules
+from worker.settings import Settings
+from worker.webhooks import Webhook, load_webhooks
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    redis: redis.Redis
+    feeds: dict[str, FeedConfig]
+    rules: RuleSet
+    webhooks: list[Webhook]
+    limits: FetchLimits
+    http: httpx.Client
+    host_limiter: RedisHostLimiter
+
+
+def fetch_limits(settings: Settings) -> FetchLimits:
+    return FetchLimits(
+        connect_timeout_seconds=settings.http_connect_timeout_seconds,
+        read_timeout_seconds=settings.http_timeout_seconds,
+        max_body_bytes=settings.http_max_body_bytes,
+        max_decompressed_bytes=settings.http_max_decompressed_bytes,
+        max_redirects=settings.http_max_redirects,
+        per_host_concurrency=settings.http_per_host_concurrency,
+    )
+
+
+def load_ruleset(settings: Settings) -> RuleSet:
+    """Rules with their canonical entities resolved through the gazetteer."""
+    from worker.nlp.gazetteer import default_gazetteer
+
+    gaz = default_gazetteer()
+    rules = load_rules(settings.rules, entity_exists=lambda i: gaz.get(i) is not None)
+    return RuleSet(rules, aliases=gaz.aliases, near=functools.partial(_near, gaz))
+
+
+def _near(gaz, location: dict | None, cond: LocationCondition) -> bool:
+    if not location or not location.get("canonical"):
+        return False
+    center = gaz.get(cond.near)
+    if center is None:
+        linked = gaz.link(cond.near, "LOC")
+        center = linked if linked else None
+    if center is None:
+        return False
+    return gaz.within_km(location["canonical"], center, cond.radius_km)
+
+
+def check_config(settings: Settings) -> tuple[list[FeedConfig], RuleSet, list[Webhook]]:
+    """Load and validate feeds, rules and webhooks; raises ConfigError naming the input."""
+    feeds = load_feeds(settings.feeds)
+    rules = load_ruleset(settings)
+    webhooks = load_webhooks(settings.webhooks)
+    return feeds, rules, webhooks
+
+
+@functools.lru_cache(maxsize=1)
+def get_runtime() -> Runtime:
+    settings = Settings.from_env()
+    feeds, rules, webhooks = check_config(settings)
+    client = redis.Redis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0",
+                                  decode_responses=True, health_check_interval=30)
+    limits = fetch_limits(settings)
+    return Runtime(
+        settings=settings, redis=client, feeds={f.id: f for f in feeds}, rules=rules,
+        webhooks=webhooks, limits=limits, http=make_client(limits),
+        host_limiter=RedisHostLimiter(client, limits.per_host_concurrency),
+    )
+
+
+def reset_runtime() -> None:
+    """Forget per-process resources (after fork, or in tests)."""
+    get_runtime.cache_clear()
+
+
+def build_label() -> str:
+    return f"rasad/{__version__}"

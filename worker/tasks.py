@@ -1,0 +1,352 @@
+"""Celery tasks: they only wire stages, set retries and record metrics (STYLE.md §1).
+
+    poll_due_feeds (beat) -> poll_feed -> [fetch_fulltext] -> process_articles -> raise_alerts
+                                                                                -> send_webhook
+
+Arguments are ids and plain JSON dicts.  Every side effect is idempotent: entry claims
+(SET NX), story assignment, alert claims per (rule, story), alert publication by alert id,
+webhook-id = alert id.  With late acks a task killed mid-way is redelivered and redoes only
+what is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import time
+from typing import Any
+
+import redis
+from celery import signals
+
+from worker import dedup, deliver, logs, metrics, schedule, webhooks
+from worker.alert import build_alert
+from worker.celery_app import app
+from worker.errors import FetchError, ParseError, RecordError, TransientFetchError
+from worker.extract import Article, StageTimer, get_extractor
+from worker.fetch import Validators, fetch
+from worker.fulltext import fetch_article_text
+from worker.parse import parse_feed
+from worker.records import Entry, Extraction
+from worker.runtime import get_runtime, reset_runtime
+
+log = logging.getLogger("rasad.tasks")
+POLL_LOCK = "rasad:poll:inflight:{}"
+ARTICLES_FAILED = "rasad:articles:failed"
+# Redis being briefly unreachable is transient for every task: retry with jittered backoff.
+_REDIS_RETRY = dict(autoretry_for=(redis.ConnectionError, redis.TimeoutError),
+                    retry_backoff=True, retry_backoff_max=300, retry_jitter=True, max_retries=20)
+
+
+# -- process lifecycle -----------------------------------------------------------------
+
+
+@signals.worker_init.connect
+def _preload(sender=None, **_: Any) -> None:
+    """Load the NER model in the parent before the pool forks, so children share its pages
+    (DESIGN.md: torch limited to one thread first, or forked children hang in inference)."""
+    queues = os.environ.get("RASAD_WORKER_QUEUES", "poll,nlp,alerts")
+    rt = get_runtime()
+    logs.setup(rt.settings.log_level, rt.settings.log_json)
+    if "nlp" in queues.split(","):
+        extractor = get_extractor(rt.settings.ner_model, rt.settings.ner_threads).load()
+        log.info("nlp resources loaded", extra={"ner_model": extractor.model_name})
+    reset_runtime()  # sockets must not cross the fork
+
+
+@signals.worker_process_init.connect
+def _child_init(**_: Any) -> None:
+    reset_runtime()
+    rt = get_runtime()
+    logs.setup(rt.settings.log_level, rt.settings.log_json)
+
+
+@signals.worker_process_shutdown.connect
+def _child_exit(pid=None, **_: Any) -> None:
+    metrics.mark_process_dead(pid or os.getpid())
+
+
+@signals.task_failure.connect
+def _count_failure(sender=None, exception=None, **_: Any) -> None:
+    metrics.TASK_FAILURES.labels(task=getattr(sender, "name", "unknown"),
+                                 exception=metrics.exception_label(exception)).inc()
+
+
+# -- poll ------------------------------------------------------------------------------
+
+
+@app.task(name="rasad.poll_due_feeds", bind=True, **_REDIS_RETRY)
+def poll_due_feeds(self) -> int:
+    """Enqueue a poll for every feed that is due and not parked or already in flight."""
+    rt, now, queued = get_runtime(), time.time(), 0
+    for feed in rt.feeds.values():
+        state = _load_state(rt, feed.id)
+        if not schedule.is_due(state, now):
+            continue
+        if rt.redis.set(POLL_LOCK.format(feed.id), self.request.id or "beat", nx=True,
+                        ex=rt.settings.visibility_timeout_seconds):
+            poll_feed.delay(feed.id)
+            queued += 1
+    return queued
+
+
+@app.task(name="rasad.poll_feed", bind=True, **_REDIS_RETRY)
+def poll_feed(self, feed_id: str) -> int:
+    """Fetch, parse and claim one feed; hand the new entries to the nlp queue."""
+    rt = get_runtime()
+    feed = rt.feeds.get(feed_id)
+    if feed is None:  # feed removed from config since it was queued
+        return 0
+    with logs.bound(feed_id=feed_id, task_id=self.request.id):
+        try:
+            return _poll(rt, feed, self.request.id or "")
+        finally:
+            rt.redis.delete(POLL_LOCK.format(feed_id))
+
+
+def _poll(rt, feed, task_id: str) -> int:
+    state = _load_state(rt, feed.id)
+    started, now = time.perf_counter(), time.time()
+    try:
+        result = fetch(feed.url, client=rt.http, allow_private=feed.allow_private,
+                       validators=Validators(state.etag or None, state.last_modified or None),
+                       limits=rt.limits, host_limiter=rt.host_limiter)
+        parsed = None if result.not_modified else parse_feed(
+            result.body, result.headers, feed_id=feed.id, base_url=result.final_url,
+            lang=feed.lang)
+    except (FetchError, ParseError) as exc:
+        metrics.FETCH_DURATION.labels(feed=feed.id).observe(time.perf_counter() - started)
+        _record_failure(rt, feed, state, exc, now)
+        return 0
+    metrics.FETCH_DURATION.labels(feed=feed.id).observe(time.perf_counter() - started)
+    new = _claim_and_dispatch(rt, feed, parsed.entries if parsed else (), now)
+    _save_state(rt, feed.id, schedule.after_success(
+        state, now=now, interval=feed.interval, new_entries=len(new),
+        seen_entries=len(parsed.entries) if parsed else 0, not_modified=result.not_modified,
+        etag=result.validators.etag, last_modified=result.validators.last_modified))
+    metrics.FEED_FETCHES.labels(feed=feed.id,
+                                outcome="not_modified" if result.not_modified else "fetched").inc()
+    log.info("feed polled", extra={"outcome": "not_modified" if result.not_modified else "fetched",
+                                   "entries_new": len(new), "encoding": parsed and parsed.encoding})
+    return len(new)
+
+
+def _claim_and_dispatch(rt, feed, entries, fetched_at: float) -> list[Entry]:
+    """Claim new entries (only claimed entries reach NLP), group by story, dispatch batches."""
+    metrics.ENTRIES_SEEN.labels(feed=feed.id).inc(len(entries))
+    new = dedup.claim_entries(rt.redis, entries, ttl_seconds=rt.settings.claim_ttl_seconds)
+    metrics.ENTRIES_NEW.labels(feed=feed.id).inc(len(new))
+    items = []
+    for entry in new:
+        story = dedup.assign_story(rt.redis, entry, threshold=rt.settings.story_similarity,
+                                   ttl_seconds=rt.settings.story_ttl_seconds)
+        if not story.is_new:
+            metrics.DUPLICATE_STORIES.labels(feed=feed.id).inc()
+        items.append({"entry": entry.to_dict(), "story_id": story.story_id,
+                      "fetched_at": fetched_at})
+    size = rt.settings.nlp_batch_size
+    for i in range(0, len(items), size):
+        batch = items[i:i + size]
+        (fetch_fulltext if feed.fulltext else process_articles).delay(batch)
+    return new
+
+
+def _record_failure(rt, feed, state, exc: Exception, now: float) -> None:
+    transient = isinstance(exc, TransientFetchError)
+    outcome = "parse_error" if isinstance(exc, ParseError) else \
+        "transient_error" if transient else "permanent_error"
+    new_state = schedule.after_failure(
+        state, now=now, interval=feed.interval, outcome=outcome, error=str(exc),
+        transient=transient, retry_after_seconds=getattr(exc, "retry_after_seconds", None),
+        park_after=rt.settings.park_after_failures, max_backoff=rt.settings.max_backoff_seconds)
+    _save_state(rt, feed.id, new_state)
+    metrics.FEED_FETCHES.labels(feed=feed.id, outcome=outcome).inc()
+    metrics.FEED_ERRORS.labels(feed=feed.id, error=metrics.exception_label(exc)).inc()
+    if new_state.parked:
+        metrics.FEED_FETCHES.labels(feed=feed.id, outcome="parked").inc()
+    log.warning("feed poll failed", extra={
+        "outcome": new_state.last_outcome, "error": str(exc),
+        "consecutive_failures": new_state.consecutive_failures,
+        "retry_delay_seconds": round(new_state.next_check_at - now, 1)})
+
+
+def _load_state(rt, feed_id: str) -> schedule.FeedState:
+    return schedule.FeedState.from_redis(rt.redis.hgetall(schedule.FEED_KEY.format(feed_id)))
+
+
+def _save_state(rt, feed_id: str, state: schedule.FeedState) -> None:
+    feed = rt.feeds[feed_id]
+    data = state.to_redis() | {"name": feed.name, "url": feed.url}
+    rt.redis.hset(schedule.FEED_KEY.format(feed_id), mapping=data)
+
+
+@app.task(name="rasad.fetch_fulltext", bind=True, **_REDIS_RETRY)
+def fetch_fulltext(self, items: list[dict[str, Any]]) -> None:
+    """For ``fulltext: true`` feeds: replace the summary with the page's main text."""
+    rt, out = get_runtime(), []
+    for item in items:
+        entry = Entry.from_dict(item["entry"])
+        feed = rt.feeds.get(entry.feed_id)
+        if entry.url and feed is not None and not entry.content:
+            try:
+                text = fetch_article_text(entry.url, client=rt.http, limits=rt.limits,
+                                          allow_private=feed.allow_private,
+                                          host_limiter=rt.host_limiter)
+                item = {**item, "entry": {**item["entry"], "content": text}}
+            except FetchError as exc:  # the summary still gets analysed: never lose the entry
+                metrics.FEED_ERRORS.labels(feed=entry.feed_id,
+                                           error=metrics.exception_label(exc)).inc()
+                log.warning("full text unavailable, using the summary",
+                            extra={"entry_id": entry.id, "error": str(exc)})
+        out.append(item)
+    process_articles.delay(out)
+
+
+# -- nlp -------------------------------------------------------------------------------
+
+
+@app.task(name="rasad.process_articles", bind=True, max_retries=5)
+def process_articles(self, items: list[dict[str, Any]]) -> int:
+    """Entities and events for a batch of articles (one NER pass), then hand to alerts."""
+    rt = get_runtime()
+    try:
+        entries = [Entry.from_dict(item["entry"]) for item in items]
+    except (KeyError, TypeError, RecordError) as exc:
+        metrics.INVALID_INPUT.labels(kind="record").inc()
+        log.error("undecodable nlp payload dropped", extra={"error": str(exc)})
+        return 0
+    extractor = get_extractor(rt.settings.ner_model, rt.settings.ner_threads)
+    timer, started = StageTimer(), time.perf_counter()
+    try:
+        results = extractor.extract_batch([Article(e.text, e.published) for e in entries], timer)
+    except Exception as exc:  # noqa: BLE001 - any NLP failure: retry, then dead-letter
+        return _nlp_failed(self, rt, items, entries, exc)
+    total = time.perf_counter() - started
+    for stage, seconds in timer.seconds.items():
+        metrics.NLP_DURATION.labels(stage=stage).observe(seconds / max(len(entries), 1))
+    metrics.NLP_DURATION.labels(stage="total").observe(total / max(len(entries), 1))
+    for item, entry, extraction in zip(items, entries, results):
+        _record_extraction(entry, extraction)
+        record = {"entry": entry.to_dict(), "story_id": item["story_id"],
+                  "fetched_at": item["fetched_at"], "extraction": extraction.to_dict()}
+        deliver.publish_article(rt.redis, record, maxlen=rt.settings.articles_stream_maxlen)
+        raise_alerts.delay(record)
+    return len(entries)
+
+
+def _nlp_failed(task, rt, items, entries, exc: Exception) -> int:
+    """Retry with backoff; when retries run out keep the batch in a dead-letter stream."""
+    if task.request.retries < task.max_retries:
+        log.warning("nlp failed, will retry", exc_info=True)
+        raise task.retry(countdown=min(30 * 2 ** task.request.retries, 900), exc=exc)
+    for item, entry in zip(items, entries):
+        metrics.ARTICLES_PROCESSED.labels(feed=entry.feed_id, outcome="error").inc()
+        rt.redis.xadd(ARTICLES_FAILED, {"item": json.dumps(item, ensure_ascii=False),
+                                         "error": repr(exc)[:500]}, maxlen=10_000)
+    log.error("nlp failed for good; batch kept in rasad:articles:failed", exc_info=True)
+    return 0
+
+
+def _record_extraction(entry: Entry, extraction: Extraction) -> None:
+    metrics.ARTICLES_PROCESSED.labels(feed=entry.feed_id, outcome="ok").inc()
+    for ent in extraction.entities:
+        metrics.ENTITIES.labels(type=ent.type).inc()
+    for ev in extraction.events:
+        metrics.EVENTS.labels(type=ev.type).inc()
+
+
+# -- alerts ----------------------------------------------------------------------------
+
+
+@app.task(name="rasad.raise_alerts", bind=True, **_REDIS_RETRY)
+def raise_alerts(self, record: dict[str, Any]) -> int:
+    """Match rules; one alert per (rule, story), an update when the toll rises; deliver."""
+    rt = get_runtime()
+    entry = Entry.from_dict(record["entry"])
+    extraction = Extraction.from_dict(record["extraction"])
+    with logs.bound(feed_id=entry.feed_id, entry_id=entry.id, task_id=self.request.id):
+        started = time.perf_counter()
+        matches = rt.rules.match(entry.text, extraction)
+        metrics.NLP_DURATION.labels(stage="rules").observe(time.perf_counter() - started)
+        sent = 0
+        for match in matches:
+            metrics.RULE_MATCHES.labels(rule=match.rule.id).inc()
+            sent += _alert_once(rt, match, entry, extraction, record)
+        return sent
+
+
+def _alert_once(rt, match, entry: Entry, extraction: Extraction, record: dict) -> int:
+    figures = {"killed": extraction.killed, "injured": extraction.injured}
+    claim = deliver.claim_alert(rt.redis, match.rule.id, record["story_id"], figures)
+    kind = getattr(claim, "kind", None)
+    # A duplicate claim may be our own redelivery after a crash between claim and publish:
+    # rebuild the story's first alert (same deterministic id) and let the idempotent publish
+    # decide; for a true duplicate it is already in the stream and nothing is sent.
+    alert = build_alert(match, entry=entry, story_id=record["story_id"], extraction=extraction,
+                        kind="update" if kind == "update" else "new",
+                        previous=getattr(claim, "previous", None))
+    published = deliver.publish_alert(rt.redis, alert, maxlen=rt.settings.alerts_stream_maxlen)
+    outcome = "ok" if published else "duplicate"
+    metrics.DELIVERIES.labels(channel="stream", outcome=outcome).inc()
+    metrics.DELIVERIES.labels(channel="pubsub", outcome=outcome).inc()
+    if published:
+        metrics.ALERTS.labels(rule=alert.rule, kind="update" if kind == "update" else "new").inc()
+        _observe_freshness(alert, entry, record["fetched_at"])
+        log.info("alert raised", extra={"rule": alert.rule, "alert_id": alert.id,
+                                        "kind": kind, "title": entry.title[:120]})
+    else:
+        return 0
+    for hook in rt.webhooks:
+        if not hook.rules or alert.rule in hook.rules:
+            send_webhook.delay(hook.id, alert.to_dict())
+    return 1
+
+
+def _observe_freshness(alert, entry: Entry, fetched_at: float) -> None:
+    now = time.time()
+    metrics.FETCH_TO_ALERT.labels(rule=alert.rule).observe(max(now - fetched_at, 0.0))
+    if entry.published:
+        try:
+            published = dt.datetime.fromisoformat(entry.published.replace("Z", "+00:00"))
+            if published.tzinfo is None:
+                published = published.replace(tzinfo=dt.timezone.utc)
+        except ValueError:
+            return
+        metrics.PUBLICATION_TO_ALERT.labels(rule=alert.rule).observe(
+            max(now - published.timestamp(), 0.0))
+
+
+@app.task(name="rasad.send_webhook", bind=True, max_retries=12)
+def send_webhook(self, hook_id: str, alert_dict: dict[str, Any]) -> int:
+    """POST one alert to one webhook; retried with backoff, dead-lettered when exhausted."""
+    from worker.records import Alert
+
+    rt = get_runtime()
+    hook = next((h for h in rt.webhooks if h.id == hook_id), None)
+    if hook is None:
+        return 0
+    alert = Alert.from_dict(alert_dict)
+    try:
+        status = webhooks.send_webhook(rt.http, hook, alert)
+    except FetchError as exc:
+        return _webhook_failed(self, rt, hook, alert, exc)
+    metrics.DELIVERIES.labels(channel="webhook", outcome="ok").inc()
+    return status
+
+
+def _webhook_failed(task, rt, hook, alert, exc: FetchError) -> int:
+    metrics.DELIVERIES.labels(channel="webhook", outcome="error").inc()
+    attempt = task.request.retries + 1
+    if exc.transient and attempt <= task.max_retries:
+        delay = max(webhooks.webhook_retry_delay_seconds(attempt), exc.retry_after_seconds or 0)
+        log.warning("webhook failed, will retry", extra={
+            "webhook": hook.id, "alert_id": alert.id, "error": str(exc),
+            "retry_delay_seconds": round(delay, 1)})
+        raise task.retry(countdown=delay, exc=exc)
+    webhooks.record_dead_letter(rt.redis, hook, alert, str(exc))
+    metrics.DELIVERIES.labels(channel="webhook", outcome="dead_letter").inc()
+    log.error("webhook delivery abandoned; recorded in rasad:webhooks:failed",
+              extra={"webhook": hook.id, "alert_id": alert.id, "error": str(exc)})
+    return 0
