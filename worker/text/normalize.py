@@ -67,7 +67,11 @@ class Normalized:
         if start >= end:
             pos = self.offsets[start] if start < len(self.offsets) else len(self.source)
             return pos, pos
-        return self.offsets[start], self.offsets[end - 1] + 1
+        stop = self.offsets[end - 1] + 1
+        # Diacritics after the last letter belong to the word (الفُسْفُورِ): extend over them.
+        while stop < len(self.source) and fold_char(self.source[stop]) == "":
+            stop += 1
+        return self.offsets[start], stop
 
 
 def normalize(text: str) -> Normalized:
