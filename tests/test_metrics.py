@@ -227,3 +227,35 @@ def test_multiprocess_children_are_merged_on_one_endpoint(tmp_path):
         check = subprocess.run([PROMTOOL, "check", "metrics"], input=body.encode(),
                                capture_output=True, timeout=30)
         assert check.returncode == 0 and not check.stdout.strip(), check.stdout.decode()
+
+
+WRITER_SCRIPT = textwrap.dedent("""
+    import sys
+    from worker import metrics
+    metrics.prepare_multiproc_dir(sys.argv[1])
+    metrics.ENTRIES_NEW.labels(feed="alaraby").inc(int(sys.argv[2]))
+""")
+READER_SCRIPT = textwrap.dedent("""
+    import sys, urllib.request
+    from worker import metrics
+    metrics.prepare_multiproc_dir(sys.argv[1])
+    server = metrics.start_metrics_server("127.0.0.1:0", redis_client_factory=None,
+                                          feed_ids=["alaraby"], rule_ids=[])
+    sys.stdout.write(urllib.request.urlopen(server.url).read().decode())
+    server.close()
+""")
+
+
+def test_metrics_server_merges_per_unit_subdirectories(tmp_path):
+    """Containers and systemd units on one host write their own subdirectory (PIDs may
+    collide across containers); ``rasad metrics`` pointed at the parent sums them all."""
+    env = {k: v for k, v in os.environ.items() if k != metrics.MULTIPROC_ENV}
+    root = os.path.dirname(os.path.dirname(__file__))
+    for unit, count in (("poll", 2), ("nlp", 5)):
+        subprocess.run([sys.executable, "-c", WRITER_SCRIPT, str(tmp_path / unit), str(count)],
+                       check=True, env=env, cwd=root, timeout=60)
+    result = subprocess.run([sys.executable, "-c", READER_SCRIPT, str(tmp_path)], env=env,
+                            cwd=root, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert sample(result.stdout, 'rasad_entries_new_total{feed="alaraby"}') == 7
+    assert list((tmp_path / "poll").glob("*.db")), "the reader must not wipe subdirectories"

@@ -318,12 +318,26 @@ def _feed_families(states: dict[str, dict]) -> Iterable[GaugeMetricFamily]:
 
 
 # --- The HTTP endpoint -------------------------------------------------------------------
+class _TreeCollector(multiprocess.MultiProcessCollector):
+    """MultiProcessCollector over ``path/*.db`` and ``path/*/*.db``.
+
+    Process trees that share a host but not a PID namespace (containers) or a start-up
+    (systemd units) each write their own subdirectory, so PIDs never collide in one file
+    name and a restarting unit wipes only its own files; the metrics server merges them all.
+    """
+
+    def collect(self):
+        files = glob.glob(os.path.join(self._path, "*.db"))
+        files += glob.glob(os.path.join(self._path, "*", "*.db"))
+        return self.merge(files, accumulate=True)
+
+
 class _ProcessMetricsCollector:
-    """This process's own metrics: merged mmap files in multiprocess mode, else the default
+    """This host's process metrics: merged mmap files in multiprocess mode, else the default
     registry (tests and single-process runs)."""
 
     def __init__(self, path: str | None):
-        self._multi = multiprocess.MultiProcessCollector(None, path) if path else None
+        self._multi = _TreeCollector(None, path) if path else None
 
     def collect(self):
         if self._multi is not None:
