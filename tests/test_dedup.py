@@ -1,0 +1,193 @@
+"""Tests for worker.dedup: atomic entry claims and near-duplicate story assignment, on a
+real Redis server (fixture ``redis_client``)."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+import redis as redis_lib
+
+from tests.conftest import FIXTURES
+from worker.dedup import (
+    assign_story,
+    claim_entries,
+    minhash,
+    release_claim,
+    shingles,
+    similarity,
+    tokens,
+)
+from worker.records import Entry
+
+pytestmark = pytest.mark.integration
+
+
+def entry(id_: str, title: str = "t", summary: str = "s", feed: str = "f1", url=None) -> Entry:
+    return Entry(id=id_, feed_id=feed, url=url, title=title, summary=summary, published=None)
+
+
+def seed_entry(seed_text: str) -> Entry:
+    title, body = seed_text.split("\n", 1)
+    return Entry(id="https://www.alaraby.co.uk/seed", feed_id="alaraby", url="https://www.alaraby.co.uk/seed",
+                 title=title, summary=body.strip(), published="2019-03-02T10:00:00Z")
+
+
+def edited_copy(seed_text: str) -> Entry:
+    """The same story as another feed would carry it: other title punctuation and wording
+    of the quotes, an added opening sentence, its own guid and link."""
+    title, body = seed_text.split("\n", 1)
+    title = "عاجل | " + title.replace('"', "«", 1).replace('"', "»", 1) + "!"
+    body = "أفاد مراسلنا في دير الزور بتطورات ميدانية جديدة صباح اليوم. " + body.strip()
+    body = body.replace("مساء أمس وفجر اليوم السبت", "مساء الجمعة وفجر السبت", 1)
+    return Entry(id="guid-other-feed-991", feed_id="syria-tv", url="https://example.net/a/991",
+                 title=title, summary=body, published="2019-03-02T11:30:00Z")
+
+
+def antcorpus_entry(path) -> Entry:
+    doc = path.read_text(encoding="utf-8")
+    field = lambda tag: re.search(f"<{tag}>(.*?)</{tag}>", doc, re.S).group(1).strip()  # noqa: E731
+    return Entry(id=field("URL"), feed_id="skynews", url=field("URL"), title=field("TITLE"),
+                 summary=field("ABSTRACT"), content=field("TEXT"), published=None)
+
+
+# --- claims -----------------------------------------------------------------------------
+
+
+def test_claim_returns_new_entries_in_order(redis_client):
+    entries = [entry("b"), entry("a"), entry("c")]
+    assert claim_entries(redis_client, entries) == entries
+
+
+def test_second_claim_returns_nothing(redis_client):
+    entries = [entry("a"), entry("b")]
+    claim_entries(redis_client, entries)
+    assert claim_entries(redis_client, entries) == []
+
+
+def test_claim_returns_only_unclaimed_entries(redis_client):
+    claim_entries(redis_client, [entry("a")])
+    assert [e.id for e in claim_entries(redis_client, [entry("a"), entry("b")])] == ["b"]
+
+
+def test_repeated_id_within_one_batch_is_claimed_once(redis_client):
+    won = claim_entries(redis_client, [entry("a", title="one"), entry("a", title="two")])
+    assert [e.title for e in won] == ["one"]
+
+
+def test_claim_sets_a_ttl(redis_client):
+    claim_entries(redis_client, [entry("a")], ttl_seconds=60)
+    assert 0 < redis_client.ttl("rasad:claim:entry:a") <= 60
+
+
+def test_released_claim_can_be_claimed_again(redis_client):
+    claim_entries(redis_client, [entry("a")])
+    release_claim(redis_client, "a")
+    assert [e.id for e in claim_entries(redis_client, [entry("a")])] == ["a"]
+
+
+def test_concurrent_claims_have_exactly_one_winner(redis_url, redis_client):
+    entries = [entry(f"e{i}") for i in range(50)]
+    results: list[list[Entry]] = []
+    barrier = threading.Barrier(8)
+
+    def worker():
+        client = redis_lib.Redis.from_url(redis_url, decode_responses=True)
+        barrier.wait()
+        results.append(claim_entries(client, entries))
+        client.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    won = sorted(e.id for batch in results for e in batch)
+    assert won == sorted(e.id for e in entries)
+
+
+# --- tokens and signatures --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("بالفُسفورِ الأبيض!", ["فسفور", "ابيض"], id="diacritics-clitics-punctuation"),
+        pytest.param("وقال المرصد", ["قال", "مرصد"], id="conjunction-wa"),
+        pytest.param("قصف «الباغوز»، ٢٠١٩", ["قصف", "باغوز", "2019"], id="quotes-digits"),
+    ],
+)
+def test_tokens_are_normalised_and_clitic_light(text, expected):
+    assert tokens(text) == expected
+
+
+def test_identical_texts_have_identical_signatures():
+    sig = minhash(shingles(tokens("قصف طيران التحالف الدولي المنطقة المحاصرة في الباغوز")))
+    assert similarity(sig, sig) == 1.0
+
+
+# --- stories ----------------------------------------------------------------------------
+
+
+def test_first_entry_founds_a_new_story(redis_client, seed_text):
+    match = assign_story(redis_client, seed_entry(seed_text))
+    assert match.is_new and match.story_id.startswith("s:") and match.similarity == 1.0
+
+
+def test_same_story_from_another_feed_gets_the_same_story(redis_client, seed_text):
+    first = assign_story(redis_client, seed_entry(seed_text))
+    second = assign_story(redis_client, edited_copy(seed_text))
+    assert (second.story_id, second.is_new) == (first.story_id, False)
+    assert second.similarity >= 0.6
+
+
+def test_different_story_on_the_same_topic_is_a_new_story(redis_client, seed_text):
+    first = assign_story(redis_client, seed_entry(seed_text))
+    other = assign_story(redis_client, antcorpus_entry(FIXTURES / "antcorpus_SK-middleEast-3819-20181010.txt"))
+    assert other.is_new and other.story_id != first.story_id
+
+
+def test_assigning_the_same_entry_again_returns_its_story(redis_client, seed_text):
+    first = assign_story(redis_client, seed_entry(seed_text))
+    again = assign_story(redis_client, seed_entry(seed_text))
+    assert (again.story_id, again.is_new) == (first.story_id, False)
+
+
+def test_story_id_is_stable_across_databases(redis_client, seed_text):
+    first = assign_story(redis_client, seed_entry(seed_text))
+    redis_client.flushdb()
+    assert assign_story(redis_client, seed_entry(seed_text)).story_id == first.story_id
+
+
+def test_entry_without_words_is_its_own_story(redis_client):
+    a = assign_story(redis_client, entry("x1", title="…", summary="!!"))
+    b = assign_story(redis_client, entry("x2", title="…", summary="!!"))
+    assert a.is_new and b.is_new and a.story_id != b.story_id
+
+
+def test_story_keys_expire(redis_client, seed_text):
+    assign_story(redis_client, seed_entry(seed_text), ttl_seconds=120)
+    keys = redis_client.keys("rasad:story:*")
+    assert keys and all(0 < redis_client.ttl(k) <= 120 for k in keys)
+
+
+def test_concurrent_workers_agree_on_one_story(redis_url, redis_client, seed_text):
+    copies = [seed_entry(seed_text), edited_copy(seed_text)] * 4
+    copies = [Entry(**{**c.to_dict(), "id": f"{c.id}#{i}"}) for i, c in enumerate(copies)]
+    results = []
+    barrier = threading.Barrier(len(copies))
+
+    def worker(e):
+        client = redis_lib.Redis.from_url(redis_url, decode_responses=True)
+        barrier.wait()
+        results.append(assign_story(client, e))
+        client.close()
+
+    threads = [threading.Thread(target=worker, args=(c,)) for c in copies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({r.story_id for r in results}) == 1
+    assert sum(r.is_new for r in results) == 1
