@@ -1,0 +1,112 @@
+"""Watch rules: strict loading with errors naming file/rule/problem, and matching."""
+
+import pathlib
+
+import pytest
+
+from worker.errors import ConfigError
+from worker.records import Event, Extraction
+from worker.rules import RuleSet, load_rules
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+DEFAULT_RULES = ROOT / "config" / "rules.yaml"
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("body, message", [
+    pytest.param("rules: [{id: x, severity: urgent, terms: {ar: [قصف]}}]", "severity must be",
+                 id="bad-severity"),
+    pytest.param("rules: [{id: X Y, severity: high, terms: [a]}]", "'id' is required",
+                 id="bad-id"),
+    pytest.param("rules: [{id: x, severity: high}]", "needs at least one term", id="no-terms"),
+    pytest.param("rules: [{id: x, severity: high, terms: {ar: [قصف]}, colour: red}]",
+                 "unknown field", id="unknown-field"),
+    pytest.param("rules: [{id: x, severity: high, terms: {ar: [قصف]}},"
+                 " {id: x, severity: low, terms: [y]}]", "duplicate id", id="duplicate"),
+    pytest.param("rules: [{id: x, severity: high, terms: {ar: [\"ً\"]}}]",
+                 "empty after normalisation", id="term-only-diacritics"),
+    pytest.param("rules: [{id: x, severity: high, terms: [a], conditions: {killed_at_least: -1}}]",
+                 "killed_at_least", id="negative-count"),
+    pytest.param("rules: [{id: x, severity: high, terms: [a], conditions: {when: now}}]",
+                 "unknown condition", id="unknown-condition"),
+    pytest.param("rules: [{id: x, severity: high, terms: {arabic: [a]}}]", "language keys",
+                 id="bad-language-key"),
+    pytest.param("rules: {id: x}", "'rules:' list", id="not-a-list"),
+    pytest.param("rules: [{id: x, severity: high, terms: [a]", "not valid YAML", id="bad-yaml"),
+])
+def test_bad_rule_file_names_file_rule_and_problem(tmp_path, body, message):
+    path = _write(tmp_path, body)
+    with pytest.raises(ConfigError) as info:
+        load_rules(path)
+    assert str(path) in str(info.value)
+    assert message in str(info.value)
+
+
+def test_unknown_entity_is_rejected(tmp_path):
+    path = _write(tmp_path, "rules: [{id: x, severity: high, entities: ['wof:nope']}]")
+    with pytest.raises(ConfigError, match="rule 'x'.*not in the gazetteer"):
+        load_rules(path, entity_exists=lambda _id: False)
+
+
+def test_default_rules_load():
+    ids = [r.id for r in load_rules(DEFAULT_RULES)]
+    assert ids == ["phosphorus", "baghouz", "casualties"]
+
+
+@pytest.fixture(scope="module")
+def default_rules():
+    return RuleSet(load_rules(DEFAULT_RULES))
+
+
+@pytest.mark.parametrize("text, rule_ids", [
+    pytest.param("قصف بالفسفور الأبيض", {"phosphorus"}, id="arabic-phosphorus"),
+    pytest.param("Shells with white phosphorus hit the town", {"phosphorus"}, id="english"),
+    pytest.param("ارتفاع أسعار الفوسفات", set(), id="phosphate-not-alerted"),
+    pytest.param("صادرات الفسفور والأسمدة", set(), id="excluded-in-sentence"),
+    pytest.param("معارك في الباغوز", {"baghouz"}, id="baghouz"),
+    pytest.param("Fighting in Baghuz", {"baghouz"}, id="baghuz-english"),
+    pytest.param("قتلى في الباغوز", {"baghouz"}, id="casualty-word-without-event"),
+])
+def test_default_rules_match(default_rules, text, rule_ids):
+    assert {m.rule.id for m in default_rules.match(text)} == rule_ids
+
+
+def _event(**kw):
+    return Event(type=kw.pop("type", "clash"), trigger={"text": "x", "start": 0, "end": 1}, **kw)
+
+
+@pytest.mark.parametrize("event, fires", [
+    pytest.param(_event(killed={"count": 3}), True, id="three-killed"),
+    pytest.param(_event(injured={"count": None}), True, id="unnumbered-wounded"),
+    pytest.param(_event(injured={"count": 0, "negated": True}), False, id="negated"),
+    pytest.param(_event(), False, id="no-casualties"),
+])
+def test_casualties_rule_needs_a_real_casualty_report(default_rules, event, fires):
+    extraction = Extraction(events=(event,))
+    matched = {m.rule.id for m in default_rules.match("قتلى وجرحى في اشتباكات", extraction)}
+    assert ("casualties" in matched) is fires
+
+
+def test_event_type_weapon_and_entity_conditions(tmp_path):
+    path = _write(tmp_path, """
+rules:
+  - id: strikes
+    severity: high
+    terms: {ar: [قصف]}
+    conditions: {event_types: [airstrike], weapons: [الفسفور الأبيض], killed_at_least: 2}
+  - id: place
+    severity: low
+    entities: ["wof:1"]
+""")
+    rules = RuleSet(load_rules(path), aliases=lambda i: ["الباغوز", "Baghuz"])
+    good = _event(type="airstrike", killed={"count": 2},
+                  weapon={"text": "الفسفور الأبيض", "canonical": "white phosphorus"})
+    wrong = _event(type="shelling", killed={"count": 5}, weapon=good.weapon)
+    assert [m.rule.id for m in rules.match("قصف", Extraction(events=(good,)))] == ["strikes"]
+    assert rules.match("قصف", Extraction(events=(wrong,))) == []
+    assert [m.rule.id for m in rules.match("وفي باغوز")] == ["place"]
