@@ -1,28 +1,24 @@
 """Build alerts from rule matches: one per (rule, story), with an update when the toll rises.
 
-The alert id is derived from (rule, story, kind, figures), so a redelivered task builds the
-same id and the idempotent publish in :mod:`worker.deliver` drops the repeat.
+The alert id comes from the atomic claim in :mod:`worker.deliver` (deterministic per rule,
+story and update number), so a redelivered task builds the same alert and the idempotent
+publish drops the repeat.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
 from worker.records import Alert, Entry, Extraction, Span
 from worker.rules import RuleMatch
 
 
-def alert_id(rule_id: str, story_id: str, kind: str, figures: dict[str, Any]) -> str:
-    basis = f"{rule_id}|{story_id}|{kind}|{figures.get('killed')}|{figures.get('injured')}"
-    return "a:" + hashlib.sha1(basis.encode()).hexdigest()[:20]
-
-
 def build_alert(match: RuleMatch, *, entry: Entry, story_id: str, extraction: Extraction,
-                kind: str = "new", previous: dict[str, Any] | None = None,
-                now: dt.datetime | None = None) -> Alert:
-    """The alert for one rule match on one article (``kind`` is "new" or "update")."""
+                alert_id: str, update_of: str | None = None,
+                previous: dict[str, Any] | None = None, now: dt.datetime | None = None) -> Alert:
+    """The alert for one rule match on one article; ``alert_id`` comes from the claim
+    (:func:`worker.deliver.claim_alert`), ``update_of`` is set for a raised toll."""
     from worker.subscribe import make_snippet as snippet_of
 
     now = now or dt.datetime.now(dt.timezone.utc)
@@ -30,14 +26,14 @@ def build_alert(match: RuleMatch, *, entry: Entry, story_id: str, extraction: Ex
     text = entry.text
     spans = [Span(m.text, m.start, m.end) for m in match.matches]
     return Alert(
-        id=alert_id(match.rule.id, story_id, kind, figures if kind == "update" else {}),
+        id=alert_id,
         rule=match.rule.id, severity=match.rule.severity, story_id=story_id,
         entry_id=entry.id, feed_id=entry.feed_id, title=entry.title, url=entry.url,
         published=entry.published, matches=tuple(spans),
         snippet=snippet_of(text, [(s.start, s.end) for s in spans]),
         created_at=now.isoformat(timespec="seconds"), casualties=figures,
         entities=tuple(_linked(extraction)), events=tuple(e.to_dict() for e in match.events),
-        update_of=alert_id(match.rule.id, story_id, "new", {}) if kind == "update" else None,
+        update_of=update_of,
         previous=previous,
     )
 

@@ -279,29 +279,30 @@ def raise_alerts(self, record: dict[str, Any]) -> int:
 
 def _alert_once(rt, match, entry: Entry, extraction: Extraction, record: dict) -> int:
     figures = {"killed": extraction.killed, "injured": extraction.injured}
-    claim = deliver.claim_alert(rt.redis, match.rule.id, record["story_id"], figures)
-    kind = getattr(claim, "kind", None)
-    # A duplicate claim may be our own redelivery after a crash between claim and publish:
-    # rebuild the story's first alert (same deterministic id) and let the idempotent publish
-    # decide; for a true duplicate it is already in the stream and nothing is sent.
+    # entry_id lets a redelivered task for the winning entry get its claim back (same
+    # deterministic alert id), so a crash between claim and publish loses nothing.
+    claim = deliver.claim_alert(rt.redis, match.rule.id, record["story_id"], figures,
+                                entry_id=entry.id)
+    if not claim:
+        return 0
     alert = build_alert(match, entry=entry, story_id=record["story_id"], extraction=extraction,
-                        kind="update" if kind == "update" else "new",
-                        previous=getattr(claim, "previous", None))
+                        alert_id=claim.alert_id, update_of=claim.update_of,
+                        previous=claim.previous)
     published = deliver.publish_alert(rt.redis, alert, maxlen=rt.settings.alerts_stream_maxlen)
     outcome = "ok" if published else "duplicate"
     metrics.DELIVERIES.labels(channel="stream", outcome=outcome).inc()
     metrics.DELIVERIES.labels(channel="pubsub", outcome=outcome).inc()
     if published:
-        metrics.ALERTS.labels(rule=alert.rule, kind="update" if kind == "update" else "new").inc()
+        metrics.ALERTS.labels(rule=alert.rule, kind=claim.kind).inc()
         _observe_freshness(alert, entry, record["fetched_at"])
         log.info("alert raised", extra={"rule": alert.rule, "alert_id": alert.id,
-                                        "kind": kind, "title": entry.title[:120]})
-    else:
-        return 0
+                                        "kind": claim.kind, "title": entry.title[:120]})
+    # Webhooks are (re)sent even when the stream already had the alert: a crash after
+    # publish must not lose them, and receivers deduplicate on webhook-id = alert id.
     for hook in rt.webhooks:
         if not hook.rules or alert.rule in hook.rules:
             send_webhook.delay(hook.id, alert.to_dict())
-    return 1
+    return 1 if published else 0
 
 
 def _observe_freshness(alert, entry: Entry, fetched_at: float) -> None:
