@@ -1,0 +1,126 @@
+"""Task wiring on a real Redis and a real loopback HTTP server, Celery in eager mode.
+
+Covers what the poll/nlp/alerts chain does with each feed outcome: new entries reach the
+alert stream once, 304 keeps validators, 429 honours Retry-After, 5xx backs off and parks,
+a malformed feed is counted as an error without affecting other feeds.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.test_acceptance import rss, seed_items
+
+FEEDS = """feeds:
+  - {{id: good, name: جيد, url: '{good}', lang: ar, interval: 60, allow_private: true}}
+  - {{id: broken, name: معطوب, url: '{broken}', lang: ar, interval: 60, allow_private: true}}
+"""
+
+
+@pytest.fixture
+def tasks(monkeypatch, tmp_path, redis_url, redis_client, http_server):
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(FEEDS.format(good=http_server.url("/good.xml"),
+                                  broken=http_server.url("/broken.xml")), encoding="utf-8")
+    monkeypatch.setenv("RASAD_REDIS_URL", redis_url)
+    monkeypatch.setenv("RASAD_FEEDS", str(feeds))
+    monkeypatch.setenv("RASAD_NER_MODEL", "none")
+    monkeypatch.setenv("RASAD_PARK_AFTER_FAILURES", "3")
+    from worker import runtime, tasks as module
+    from worker.celery_app import app
+
+    runtime.reset_runtime()
+    monkeypatch.setattr(app.conf, "task_always_eager", True)
+    monkeypatch.setattr(app.conf, "task_eager_propagates", True)
+    yield module
+    runtime.reset_runtime()
+
+
+def _state(redis_client, feed_id):
+    return redis_client.hgetall(f"rasad:feed:{feed_id}")
+
+
+def test_new_entries_alert_once_and_repoll_is_quiet(tasks, http_server, redis_client, seed_text):
+    a, _ = seed_items(seed_text)
+    http_server.route("/good.xml", 200, {"Content-Type": "application/rss+xml"}, rss([a]))
+    assert tasks.poll_feed.apply(args=["good"]).get() == 1
+    alerts = redis_client.xrange("rasad:alerts")
+    assert sorted(f["rule"] for _, f in alerts) == ["baghouz", "casualties", "phosphorus"]
+    assert redis_client.xlen("rasad:articles") == 1
+    assert tasks.poll_feed.apply(args=["good"]).get() == 0
+    assert redis_client.xlen("rasad:alerts") == 3
+    state = _state(redis_client, "good")
+    assert state["last_outcome"] == "fetched" and state["new_entries_total"] == "1"
+
+
+def test_not_modified_keeps_validators(tasks, http_server, redis_client):
+    def handler(h):
+        if h.headers.get("If-None-Match") == '"v1"':
+            h._send(304, {"ETag": '"v1"'}, b"")
+        else:
+            h._send(200, {"ETag": '"v1"', "Last-Modified": "Sat, 02 Mar 2019 10:00:00 GMT",
+                          "Content-Type": "application/rss+xml"}, rss([]))
+    http_server.route("/good.xml", handler)
+    tasks.poll_feed.apply(args=["good"]).get()
+    tasks.poll_feed.apply(args=["good"]).get()
+    state = _state(redis_client, "good")
+    assert state["last_outcome"] == "not_modified" and state["etag"] == '"v1"'
+    assert http_server.requests[-1][1].get("If-None-Match") == '"v1"'
+
+
+def test_429_retry_after_sets_next_check(tasks, http_server, redis_client):
+    http_server.route("/good.xml", 429, {"Retry-After": "1200"}, b"slow down")
+    before = time.time()
+    tasks.poll_feed.apply(args=["good"]).get()
+    state = _state(redis_client, "good")
+    assert state["last_outcome"] == "transient_error"
+    assert float(state["next_check_at"]) >= before + 1200
+
+
+def test_5xx_backs_off_then_parks_and_beat_skips_parked(tasks, http_server, redis_client):
+    http_server.route("/broken.xml", 503, {}, b"down")
+    http_server.route("/good.xml", 200, {"Content-Type": "application/rss+xml"}, rss([]))
+    delays = []
+    for _ in range(3):
+        redis_client.hset("rasad:feed:broken", "next_check_at", "0")
+        tasks.poll_feed.apply(args=["broken"]).get()
+        state = _state(redis_client, "broken")
+        delays.append(float(state["next_check_at"]) - float(state["last_poll_at"]))
+    assert delays[0] < delays[1] < delays[2] + 60
+    assert state["parked"] == "1" and state["last_outcome"] == "parked"
+    redis_client.hset("rasad:feed:broken", "next_check_at", "0")
+    count = len(http_server.requests)
+    tasks.poll_due_feeds.apply().get()
+    polled = [p for p, _ in http_server.requests[count:]]
+    assert "/good.xml" in polled and "/broken.xml" not in polled
+
+
+def test_malformed_feed_is_an_error_and_other_feeds_still_work(tasks, http_server, redis_client,
+                                                               seed_text):
+    a, _ = seed_items(seed_text)
+    from worker import metrics
+
+    http_server.route("/broken.xml", 200, {"Content-Type": "application/rss+xml"},
+                      b"\x00\x01 this is not XML at all <<<")
+    http_server.route("/good.xml", 200, {"Content-Type": "application/rss+xml"}, rss([a]))
+    errors = metrics.FEED_FETCHES.labels(feed="broken", outcome="parse_error")
+    before = errors._value.get()
+    tasks.poll_due_feeds.apply().get()
+    state = _state(redis_client, "broken")
+    assert state["last_outcome"] == "parse_error" and "broken" in state["last_error"]
+    assert errors._value.get() == before + 1
+    assert _state(redis_client, "good")["new_entries_total"] == "1"
+    assert redis_client.xlen("rasad:alerts") == 3
+
+
+def test_same_story_from_second_feed_does_not_alert_again(tasks, http_server, redis_client,
+                                                          seed_text):
+    a, b = seed_items(seed_text)
+    http_server.route("/good.xml", 200, {"Content-Type": "application/rss+xml"}, rss([a]))
+    http_server.route("/broken.xml", 200, {"Content-Type": "application/rss+xml"}, rss([b]))
+    tasks.poll_feed.apply(args=["good"]).get()
+    tasks.poll_feed.apply(args=["broken"]).get()
+    assert redis_client.xlen("rasad:articles") == 2
+    assert redis_client.xlen("rasad:alerts") == 3
