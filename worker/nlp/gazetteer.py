@@ -1,0 +1,453 @@
+"""The gazetteer: places, organisations and people of Syria/Iraq news, linked to canonical ids.
+
+Data (see worker/nlp/resources/README.md, "Gazetteer"): ``places.tsv`` built from Who's On
+First by :mod:`worker.nlp.build_gazetteer`, and the curated ``organisations.yaml``.
+
+Two ways in:
+
+* :meth:`Gazetteer.find` detects entities in raw text without a NER model.  Thousands of
+  village names are also common words, so detection uses only *safe* names (curated
+  entries, countries, regions, counties and notable localities whose names are not common
+  words; the ``detect`` column), plus any place name right after a settlement cue word
+  (ناحية عياش، قرية X، ريف Y) that is not a common word.
+* :meth:`Gazetteer.link` links a NER mention to any entry, tolerant to clitics, the
+  article and spelling variants, preferring the same type, larger places, curated entries
+  and places near the other places of the article (a simple context prior).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import pathlib
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import yaml
+
+from worker.records import Entity
+from worker.text.match import TermMatcher
+from worker.text.normalize import Normalized, fold_char, normalize
+
+RESOURCES = pathlib.Path(__file__).parent / "resources" / "gazetteer"
+PLACETYPE_RANK = {"country": 6, "region": 5, "river": 4, "area": 4, "county": 4,
+                  "mountain": 3, "locality": 3, "campus": 3, "camp": 3, "crossing": 3,
+                  "neighbourhood": 2}
+# A NER span of type X may link to an entry of these types; PER never links to a place
+# (عياش the man is not عياش the town).
+COMPATIBLE = {"LOC": ("LOC", "ORG"), "ORG": ("ORG", "LOC", "MISC"), "PER": ("PER",),
+              "MISC": ("MISC", "ORG", "LOC", "PER"), "": ("LOC", "ORG", "PER", "MISC")}
+# Settlement and area words that announce a place name (normalised; dual forms included
+# for ناحيتي هجين والباغوز).  Only without the article: المنطقة المحاصرة is "the besieged
+# area", not a place called المحاصرة.
+CUE_WORDS = frozenset("""
+    ناحيه ناحيتي بلده بلدتي قريه قريتي مدينه مدينتي منطقه منطقتي محافظه محافظتي ريف قضاء
+    مخيم معبر حي جبل بلدات قري مناطق نواحي مدن
+""".split())
+# Nisba/adjective endings: العراقية، الإيرانية are adjectives, not mentions of the place.
+NISBA_SUFFIXES = frozenset({"ي", "يه", "يين", "يون", "يات", "يا"})
+_WORD = re.compile(r"\w+")
+_PROCLITICS = ("وبال", "وال", "بال", "فال", "لل", "ولل", "فلل", "كال", "ال", "وب", "ول", "فب",
+               "فل", "و", "ف", "ب", "ل")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One gazetteer entry (a place or a curated organisation/person)."""
+
+    id: str
+    type: str  # LOC, ORG, PER, MISC
+    kind: str  # placetype for places, e.g. "armed_group" for organisations
+    name_en: str
+    name_ar: str
+    aliases_ar: tuple[str, ...] = ()
+    aliases_en: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
+    country: str = ""
+    region_id: str = ""
+    county_id: str = ""
+    current: str = "1"
+    curated: bool = False
+    same_as: tuple[str, ...] = ()
+    detect: tuple[str, ...] = ()
+    link_only: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(n for n in (self.name_ar, *self.aliases_ar, self.name_en, *self.aliases_en)
+                     if n)
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        return None if self.lat is None or self.lon is None else (self.lat, self.lon)
+
+
+def haversine_km(a: Any, b: Any) -> float:
+    """Great-circle distance in km between two points: (lat, lon) pairs or dicts with lat/lon."""
+    (lat1, lon1), (lat2, lon2) = _latlon(a), _latlon(b)
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _latlon(point: Any) -> tuple[float, float]:
+    if isinstance(point, dict):
+        return float(point["lat"]), float(point["lon"])
+    lat, lon = point
+    return float(lat), float(lon)
+
+
+class _FoldTable(dict):
+    """A ``str.translate`` table filled on demand from the shared normaliser's fold_char."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = fold_char(chr(code))
+        return self[code]
+
+
+_FOLD = _FoldTable()
+
+
+def norm_key(text: str) -> str:
+    """The normaliser's folding (worker.text.normalize.fold_char), whitespace collapsed and
+    trimmed: the lookup key of a name.  str.translate is about 10x faster than normalize()
+    on the 80k names indexed at start-up, and gives the same string."""
+    return " ".join(text.translate(_FOLD).split())
+
+
+class Gazetteer:
+    """Places and curated entities, with a detection automaton and a link index."""
+
+    def __init__(self, records: Iterable[Record], common_words: Iterable[str] = ()):
+        self.records: list[Record] = list(records)
+        self._by_id: dict[str, int] = {}
+        self._index: dict[str, list[tuple[int, int]]] = {}  # key -> [(record, quality)]
+        self._common = frozenset(common_words)
+        for i, record in enumerate(self.records):
+            self._register(i, record)
+        self._matcher = TermMatcher(
+            (name, i) for i, r in enumerate(self.records) for name in r.detect)
+
+    # --- loading ------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | pathlib.Path | None = None) -> "Gazetteer":
+        """Load from a resources folder (default: the one shipped in the package)."""
+        folder = pathlib.Path(path) if path else RESOURCES
+        records = list(_read_places(folder / "places.tsv"))
+        records += _read_curated(folder / "organisations.yaml")
+        return cls(records, _read_common(folder / "common_words.tsv"))
+
+    def _register(self, i: int, record: Record) -> None:
+        self._by_id.setdefault(record.id, i)
+        for other in record.same_as:
+            self._by_id.setdefault(other, i)
+        primary = {record.name_ar, record.name_en}
+        for name in (*record.names, *record.link_only):
+            quality = 2 if name in primary else 1
+            for key in _keys(name):
+                bucket = self._index.setdefault(key, [])
+                if (i, quality) not in bucket:
+                    bucket.append((i, quality))
+
+    # --- lookups ------------------------------------------------------------------------
+
+    def get(self, entity_id: str) -> dict[str, Any] | None:
+        """The canonical dict for an id (also ids merged away as duplicates), or None."""
+        i = self._by_id.get(entity_id)
+        return None if i is None else self.canonical(self.records[i])
+
+    def record(self, entity_id: str) -> Record | None:
+        i = self._by_id.get(entity_id)
+        return None if i is None else self.records[i]
+
+    def aliases(self, entity_id: str) -> list[str]:
+        """Every name of an entity, Arabic and English (for rules on a canonical entity)."""
+        record = self.record(entity_id)
+        if record is None:
+            return []
+        return list(dict.fromkeys((*record.names, *record.link_only)))
+
+    def canonical(self, record: Record) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": record.id, "type": record.type, "kind": record.kind,
+                                "name_en": record.name_en or record.name_ar,
+                                "name_ar": record.name_ar or record.name_en}
+        if record.type == "LOC":
+            data.update(placetype=record.kind, lat=record.lat, lon=record.lon,
+                        country=record.country)
+            for level in ("region", "county"):
+                parent = self.record(getattr(record, f"{level}_id"))
+                if parent is not None and parent.id != record.id:
+                    data[level] = parent.name_en or parent.name_ar
+                    data[f"{level}_ar"] = parent.name_ar or parent.name_en
+        elif record.country:
+            data["country"] = record.country
+        return data
+
+    def candidates(self, mention: str) -> list[tuple[Record, int]]:
+        """Entries a mention can name, with match quality (2 primary name, 1 alias, 0 after
+        stripping clitics or a cue word)."""
+        key = norm_key(mention)
+        found: dict[int, int] = {}
+        for variant, penalty in _variants(key):
+            for i, quality in self._index.get(variant, ()):
+                found[i] = max(found.get(i, -1), quality - penalty)
+            if found and penalty == 0:
+                break
+        return [(self.records[i], q) for i, q in found.items()]
+
+    def link(self, mention: str, type: str = "", context: Sequence[Any] = ()) -> dict | None:
+        """The canonical entity a NER mention names, or None.  ``context``: points (canonical
+        dicts or (lat, lon)) of other places in the article, to choose among namesakes."""
+        allowed = COMPATIBLE.get(type or "", COMPATIBLE[""])
+        found = [(r, q) for r, q in self.candidates(mention) if r.type in allowed]
+        if not found:
+            return None
+        best = max(found, key=lambda rq: (self._score(rq[0], rq[1], type, context), rq[0].id))
+        return self.canonical(self._prefer_child(best[0], [r for r, _ in found]))
+
+    def _score(self, record: Record, quality: int, type: str, context: Sequence[Any]) -> float:
+        score = 2.0 * quality + (1.5 if record.type == type else 0.0)
+        score += 3.0 if record.curated else 0.0
+        if record.type == "LOC":
+            score += 0.5 * PLACETYPE_RANK.get(record.kind, 3)
+            score += {"1": 1.0, "-1": 0.0, "0": -3.0}.get(record.current, 0.0)
+            score += _proximity_bonus(record, context)
+        return score
+
+    # --- detection without NER ----------------------------------------------------------
+
+    def find(self, text: str, context: Sequence[Any] = ()) -> list[Entity]:
+        """Entities detected by the gazetteer alone (source "gazetteer"), sorted by start."""
+        norm = normalize(text)
+        raw = [(h.start, h.end, self._owners(h.term, h.payloads))
+               for h in self._matcher.find(norm) if not _is_nisba(norm.source, h.end)]
+        raw += [hit for hit in self._cue_hits(norm) if not _overlaps(hit, raw)]
+        raw.sort()
+        # Two passes: unambiguous places first, then their points guide the namesakes.
+        points = list(context) + [self.records[p[0]].point for _, _, p in raw
+                                  if len(p) == 1 and self.records[p[0]].point]
+        entities = []
+        for start, end, payloads in raw:
+            record = self._best(payloads, norm.source[start:end], points)
+            entities.append(Entity(text[start:end], record.type, start, end,
+                                   self.canonical(record), "gazetteer"))
+        return entities
+
+    def _owners(self, term: str, payloads: Sequence[int]) -> tuple[int, ...]:
+        """The payloads that own the matched term itself.  TermMatcher also merges onto a
+        long hit the owners of shorter terms inside it (سورية inside قوات سورية
+        الديمقراطية); for entities only the long name's owner counts."""
+        owners = tuple(i for i in payloads if any(term in _keys(n) or _bare(term) in _keys(n)
+                                                  for n in self.records[i].detect))
+        return owners or tuple(payloads)
+
+    def _best(self, payloads: tuple[int, ...], surface: str, points: Sequence[Any]) -> Record:
+        key = norm_key(surface)
+        def score(i: int) -> tuple[float, str]:
+            record = self.records[i]
+            primary = key in {norm_key(record.name_ar), norm_key(record.name_en)}
+            return self._score(record, 2 if primary else 1, record.type, points), record.id
+        best = self.records[max(payloads, key=score)]
+        return self._prefer_child(best, [self.records[i] for i in payloads])
+
+    @staticmethod
+    def _prefer_child(best: Record, candidates: Iterable[Record]) -> Record:
+        """A region or county and its own seat of the same name: the name means the town
+        (الرقة, الحسكة); the area is named explicitly (محافظة الحسكة, ريف الرقة)."""
+        if best.kind not in ("region", "county"):
+            return best
+        children = [c for c in candidates if best.id in (c.region_id, c.county_id)
+                    and c.kind in ("locality", "county") and c.current != "0"]
+        return max(children, key=lambda c: (c.curated, PLACETYPE_RANK.get(c.kind, 3), c.id)) \
+            if children else best
+
+    def _cue_hits(self, norm: Normalized) -> list[tuple[int, int, tuple[int, ...]]]:
+        """Place names (any, even unsafe) right after a cue word: ناحية عياش، ريف هجين."""
+        words = list(_WORD.finditer(norm.text))
+        hits = []
+        for n, word in enumerate(words):
+            if not _is_cue(word.group()):
+                continue
+            hits += self._names_after(norm, words, n + 1)
+        return hits
+
+    def _names_after(self, norm: Normalized, words: list, n: int) -> list:
+        """The place at words[n:] (longest name first), then one more joined by و."""
+        out = []
+        for _ in range(2):  # ناحيتي هجين والباغوز: the second name comes after و
+            hit = self._place_at(norm, words, n)
+            if hit is None:
+                break
+            out.append(hit[:3])
+            n = hit[3]
+            if n >= len(words) or not words[n].group().startswith("و"):
+                break
+        return out
+
+    def _place_at(self, norm: Normalized, words: list, n: int):
+        for size in (3, 2, 1):
+            if n + size > len(words):
+                continue
+            first, last = words[n], words[n + size - 1]
+            phrase = norm.text[first.start():last.end()]
+            for key in dict.fromkeys((phrase, _strip_conj(phrase))):
+                if self._is_common(key):
+                    continue
+                ids = tuple(i for i, _ in self._index.get(key, ()) if self.records[i].type == "LOC")
+                if ids:
+                    s, e = norm.span(first.start() + len(phrase) - len(key), last.end())
+                    return s, e, ids, n + size
+        return None
+
+    def _is_common(self, key: str) -> bool:
+        bare = _bare(key)
+        return len(bare.replace(" ", "")) < 3 or key in self._common or bare in self._common \
+            or "ال" + key in self._common
+
+    # --- geography ----------------------------------------------------------------------
+
+    def point(self, ref: Any) -> tuple[float, float] | None:
+        """(lat, lon) of an id, a canonical dict, a Record or a (lat, lon) pair."""
+        if isinstance(ref, str):
+            record = self.record(ref)
+            return record.point if record else None
+        if isinstance(ref, Record):
+            return ref.point
+        if isinstance(ref, dict):
+            if ref.get("lat") is not None and ref.get("lon") is not None:
+                return float(ref["lat"]), float(ref["lon"])
+            return self.point(ref["id"]) if ref.get("id") else None
+        return _latlon(ref) if ref is not None else None
+
+    def within_km(self, place: Any, center: Any, radius_km: float) -> bool:
+        """True when ``place`` (id, canonical dict or point) lies within ``radius_km`` of
+        ``center`` (id, canonical dict or point).  Unknown places are never within."""
+        a, b = self.point(place), self.point(center)
+        return a is not None and b is not None and haversine_km(a, b) <= radius_km
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+def _bare(key: str) -> str:
+    return key[2:] if key.startswith("ال") and len(key) > 4 else key
+
+
+def _keys(name: str) -> set[str]:
+    key = norm_key(name)
+    if not key:
+        return set()
+    return {key, key[2:]} if key.startswith("ال") and len(key.split(" ")[0]) > 4 else {key}
+
+
+def _variants(key: str) -> list[tuple[str, int]]:
+    """Lookup keys for a mention: itself, then with clitics or a leading cue word removed."""
+    out = [(key, 0)]
+    head, _, rest = key.partition(" ")
+    if rest and _is_cue(head):
+        out.append((rest, 1))
+    for prefix in _PROCLITICS:
+        if key.startswith(prefix) and len(key) - len(prefix) >= 3:
+            stem = key[len(prefix):]
+            out.append((stem, 1))
+            if prefix.endswith("لل") or prefix.endswith("ال"):
+                out.append(("ال" + stem, 1))
+    return out
+
+
+def _is_cue(word: str) -> bool:
+    """A cue word, possibly with proclitics: بناحية، وريف، لمنطقة، وبمدينة."""
+    return word in CUE_WORDS or (word[:1] in "وفبلك" and word[1:] in CUE_WORDS) or \
+        (word[:2] in ("وب", "ول", "فب", "فل") and word[2:] in CUE_WORDS)
+
+
+def _strip_conj(word: str) -> str:
+    return word[1:] if word[:1] in ("و", "ف") and len(word) > 3 else word
+
+
+def _is_nisba(source: str, end: int) -> bool:
+    """True when a hit is followed by a nisba ending: العراقية is an adjective, not Iraq."""
+    tail = []
+    for ch in source[end:end + 4]:
+        folded = fold_char(ch)
+        if not folded:
+            continue
+        if not folded.isalnum():
+            break
+        tail.append(folded)
+    return "".join(tail) in NISBA_SUFFIXES
+
+
+def _overlaps(hit: tuple, others: list) -> bool:
+    return any(hit[0] < o[1] and o[0] < hit[1] for o in others)
+
+
+def _proximity_bonus(record: Record, context: Sequence[Any]) -> float:
+    """Namesakes near the article's other places win (simple context prior)."""
+    if record.point is None or not context:
+        return 0.0
+    distances = [haversine_km(record.point, _latlon(p)) for p in context
+                 if p is not None and _has_point(p)]
+    distances = [d for d in distances if d > 0.5]  # the place itself is no evidence
+    if not distances:
+        return 0.0
+    nearest = min(distances)
+    return 4.0 if nearest <= 50 else 2.0 if nearest <= 150 else 0.5 if nearest <= 400 else 0.0
+
+
+def _has_point(p: Any) -> bool:
+    if isinstance(p, dict):
+        return p.get("lat") is not None and p.get("lon") is not None
+    return True
+
+
+def _read_places(path: pathlib.Path) -> Iterable[Record]:
+    with path.open(encoding="utf-8") as handle:
+        lines = (line for line in handle if not line.startswith("#"))
+        columns = next(lines).rstrip("\n").split("\t")
+        col = {name: i for i, name in enumerate(columns)}
+        split = lambda cell: tuple(cell.split("|")) if cell else ()  # noqa: E731
+        for line in lines:
+            c = line.rstrip("\n").split("\t")
+            yield Record(
+                id=c[col["id"]], type="LOC", kind=c[col["placetype"]],
+                name_en=c[col["name_en"]], name_ar=c[col["name_ar"]],
+                aliases_ar=split(c[col["aliases_ar"]]), aliases_en=split(c[col["aliases_en"]]),
+                lat=float(c[col["lat"]]), lon=float(c[col["lon"]]), country=c[col["country"]],
+                region_id=c[col["region_id"]], county_id=c[col["county_id"]],
+                current=c[col["current"]], curated=c[col["curated"]] == "1",
+                same_as=split(c[col["same_as"]]), detect=split(c[col["detect"]]))
+
+
+def _read_curated(path: pathlib.Path) -> list[Record]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    records = []
+    for e in data["entities"]:
+        names = (e["name_ar"], *e.get("aliases_ar", ()), e["name_en"], *e.get("aliases_en", ()))
+        records.append(Record(
+            id=e["id"], type=e["type"], kind=e.get("kind", ""), name_en=e["name_en"],
+            name_ar=e["name_ar"], aliases_ar=tuple(e.get("aliases_ar", ())),
+            aliases_en=tuple(e.get("aliases_en", ())), country=e.get("country", ""),
+            curated=True, detect=names if e.get("detect", True) else (),
+            link_only=tuple(e.get("link_only", ()))))
+    return records
+
+
+def _read_common(path: pathlib.Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [line.split("\t")[0] for line in path.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+
+
+@functools.lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """The shipped gazetteer, loaded once per process (before fork, pages are shared)."""
+    return Gazetteer.load()
