@@ -259,3 +259,46 @@ def test_metrics_server_merges_per_unit_subdirectories(tmp_path):
     assert result.returncode == 0, result.stderr
     assert sample(result.stdout, 'rasad_entries_new_total{feed="alaraby"}') == 7
     assert list((tmp_path / "poll").glob("*.db")), "the reader must not wipe subdirectories"
+
+
+def _wait_for_metrics(url: str, proc, timeout: float = 30.0) -> str:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read().decode()
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read().decode()
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer")
+
+
+def test_standalone_endpoint_serves_zero_series_from_config_and_redis_state(
+        tmp_path, redis_url, redis_client):
+    from tests.conftest import free_port
+
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n  - {id: alaraby, url: 'https://x/rss', name: العربي, lang: ar}\n",
+                     encoding="utf-8")
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - {id: phosphorus, severity: high, terms: {en: [x]}}\n")
+    redis_client.rpush("alerts", "m")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RASAD_")}
+    env.update({metrics.MULTIPROC_ENV: str(tmp_path / "mp"), "RASAD_FEEDS": str(feeds),
+                "RASAD_RULES": str(rules), "RASAD_REDIS_URL": redis_url,
+                "RASAD_METRICS_ADDR": f"127.0.0.1:{port}"})
+    proc = subprocess.Popen([sys.executable, "-m", "worker.metrics"], env=env,
+                            cwd=os.path.dirname(os.path.dirname(__file__)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        body = _wait_for_metrics(f"http://127.0.0.1:{port}/metrics", proc)
+    finally:
+        proc.terminate()
+        assert proc.wait(10) == 0
+    assert sample(body, 'rasad_feed_fetches_total{feed="alaraby",outcome="fetched"}') == 0
+    assert sample(body, 'rasad_alerts_total{kind="new",rule="phosphorus"}') == 0
+    assert sample(body, 'rasad_queue_depth{queue="alerts"}') == 1
+    assert "rasad_build_info{" in body

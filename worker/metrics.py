@@ -40,8 +40,10 @@ FETCH_OUTCOMES = ("fetched", "not_modified", "transient_error", "permanent_error
 ARTICLE_OUTCOMES = ("ok", "error")
 NLP_STAGES = ("tokenize", "ner", "link", "events", "rules", "total")
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
-DEFAULT_EVENT_TYPES = ("airstrike", "shelling", "clash", "attack", "bombing", "evacuation",
-                       "displacement", "abduction", "arrest", "release", "other")
+# Used only if worker.nlp.events cannot be imported; the extractor's own list wins.
+FALLBACK_EVENT_TYPES = ("airstrike", "shelling", "clash", "armed_attack", "bombing",
+                        "missile_attack", "drone_attack", "evacuation", "displacement",
+                        "abduction", "arrest", "release", "military_movement", "casualties")
 ALERT_KINDS = ("new", "update")
 DELIVERY_CHANNELS = ("stream", "pubsub", "webhook")
 DELIVERY_OUTCOMES = ("ok", "duplicate", "error", "dead_letter")
@@ -174,9 +176,19 @@ def set_build_info(version: str, ner_model: str) -> None:
     BUILD_INFO.labels(version=version, ner_model=ner_model).set(1)
 
 
+def default_event_types() -> tuple[str, ...]:
+    """The event types the extractor can emit (worker/nlp/events.py), else a fixed list."""
+    try:
+        from worker.nlp.events import CASUALTIES_ONLY, EVENT_TYPES
+    except ImportError:
+        return FALLBACK_EVENT_TYPES
+    return (*EVENT_TYPES, CASUALTIES_ONLY)
+
+
 def init_series(feed_ids: Iterable[str], rule_ids: Iterable[str],
-                event_types: Iterable[str] = DEFAULT_EVENT_TYPES) -> None:
+                event_types: Iterable[str] | None = None) -> None:
     """Create every bounded series at zero, so rates and ``increase()`` see the first event."""
+    event_types = default_event_types() if event_types is None else event_types
     for feed in feed_ids:
         _init_feed(feed)
     for rule in rule_ids:
@@ -403,3 +415,60 @@ def start_metrics_server(addr: str = "127.0.0.1:9464", *,
     server = MetricsServer(host, httpd.server_address[1], registry, httpd, thread)
     log.info("metrics: serving %s (multiprocess dir: %s)", server.url, multiproc_dir())
     return server
+
+
+# --- Stand-alone endpoint: `python -m worker.metrics` ------------------------------------
+def _config_ids(path: str | None, key: str) -> list[str]:
+    """Ids from feeds.yaml / rules.yaml (``{key: [{id: ...}, ...]}``), for zero series."""
+    if not path:
+        return []
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    return [str(item["id"]) for item in data.get(key) or [] if isinstance(item, dict)
+            and "id" in item]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Serve /metrics until SIGTERM: the per-pod sidecar beside a Celery worker container
+    (``--no-redis-state``) or the one Redis-state endpoint of a deployment.
+
+    Reads the mmap files of every process tree under ``PROMETHEUS_MULTIPROC_DIR`` (and its
+    subdirectories) and, unless told not to, Rasad's state in ``RASAD_REDIS_URL``.
+    """
+    import argparse
+    import signal
+
+    parser = argparse.ArgumentParser(prog="python -m worker.metrics", description=main.__doc__)
+    parser.add_argument("--addr", default=os.environ.get("RASAD_METRICS_ADDR", "127.0.0.1:9464"))
+    parser.add_argument("--redis-url", default=os.environ.get("RASAD_REDIS_URL"))
+    parser.add_argument("--no-redis-state", action="store_true",
+                        help="serve process metrics only (one Redis-state endpoint is enough)")
+    parser.add_argument("--feeds", default=os.environ.get("RASAD_FEEDS"))
+    parser.add_argument("--rules", default=os.environ.get("RASAD_RULES"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    if multiproc_dir():
+        prepare_multiproc_dir(multiproc_dir())
+    factory = None
+    if args.redis_url and not args.no_redis_state:
+        import redis
+
+        factory = lambda: redis.Redis.from_url(args.redis_url, socket_timeout=5)  # noqa: E731
+    from worker import __version__
+
+    server = start_metrics_server(args.addr, redis_client_factory=factory,
+                                  feed_ids=_config_ids(args.feeds, "feeds"),
+                                  rule_ids=_config_ids(args.rules, "rules"))
+    set_build_info(__version__, os.environ.get("RASAD_NER_MODEL", "bundled"))
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    stop.wait()
+    server.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
