@@ -102,6 +102,11 @@ class Event:
     missing: dict[str, Any] | None = None
     abducted: dict[str, Any] | None = None
     sentence: int = 0
+    # Added by the event stage (issue 4): people moved/arrested/released with their count
+    # and sub-groups, where movement ends, and material damage ("دمرت عربتين مدرعتين").
+    people: dict[str, Any] | None = None
+    destination: dict[str, Any] | None = None
+    damage: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -1,0 +1,409 @@
+"""Casualty counts in one sentence: killed, injured, missing and abducted, with the number,
+whether it is approximate, the span it came from and its sub-groups.
+
+Patterns (examples from the ANT corpus and the seed article):
+  act + number + people   مقتل 5 أشخاص، إصابة عشرة عناصر، أصيب جنديان، مقتل جندي (= 1)
+  number + plural noun    5 قتلى، عشرات الجرحى (approx), ارتفع عدد القتلى إلى 30
+  singular / dual noun    سقوط قتيل (= 1)، قتيلان (= 2)، 30 قتيلاً
+  fate verb               لقي 5 أشخاص حتفهم، لقي شخص مصرعه
+  no number               قتلى وجرحى، قتلت مجموعة من العناصر -> count None (reported)
+  negation                دون وقوع إصابات، لم تسفر عن إصابات -> count 0
+  sub-groups              إصابة عشرة عناصر، من بينهم سبعة من القوات الأميركية
+The vocabulary lives in resources/lexicons/casualties.yaml.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from worker.nlp import lexicons
+from worker.nlp.numbers import Number, bare, parse_number
+from worker.nlp.tokenize import Token
+from worker.text.match import TermMatcher
+from worker.text.normalize import normalize_text
+
+KINDS = ("killed", "injured", "missing", "abducted")
+_PUNCT = {",", "،", ";", "؛", ".", ":", "(", ")", '"', "«", "»", "-", "–"}
+# How far a number may sit from its casualty word (words).  Measured on the dev gold:
+# wider windows pick up dates and unrelated figures.
+_GAP_AFTER, _GAP_BEFORE, _NEG_WINDOW = 2, 3, 4
+
+
+@dataclass(frozen=True)
+class Casualty:
+    """One casualty mention; ``count`` None = reported without a number, 0 = negated."""
+
+    kind: str
+    count: int | None
+    approx: bool
+    start: int
+    end: int
+    text: str
+    first: int  # word indices in the sentence, half-open
+    last: int
+    groups: tuple[dict[str, Any], ...] = field(default=())
+    negated: bool = False
+    anaphoric: bool = False  # "الإصابات ليست خطيرة": a definite noun with no number
+
+    def with_kind(self, kind: str) -> "Casualty":
+        return dataclasses.replace(self, kind=kind)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"count": self.count, "approx": self.approx, "text": self.text,
+                "start": self.start, "end": self.end, "groups": list(self.groups),
+                "negated": self.negated}
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    matcher: TermMatcher
+    negation: frozenset[str]
+    uncertain: frozenset[str]
+    generic: frozenset[str]
+    not_violence: frozenset[str]
+    people: frozenset[str]
+    dual_nouns: frozenset[str]
+    group_markers: frozenset[str]
+
+
+@functools.lru_cache(maxsize=None)
+def vocab() -> _Vocab:
+    lex = lexicons.load("casualties")
+    terms = [(t, (kind, form)) for kind in KINDS for form, ts in lex[kind].items() for t in ts]
+    sets = {k: lexicons.normalized_set(lex[k]) for k in (
+        "negation", "uncertain", "generic", "not_violence", "people", "dual_nouns",
+        "group_markers")}
+    return _Vocab(TermMatcher(terms), **sets)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence as words: tokens with their normalised forms, and the article text."""
+
+    text: str
+    tokens: list[Token]
+    words: list[str]
+
+    @classmethod
+    def of(cls, text: str, tokens: list[Token]) -> "Sentence":
+        return cls(text, tokens, [normalize_text(t.text) for t in tokens])
+
+    def index_at(self, offset: int) -> int:
+        """The word containing article offset ``offset``."""
+        for i, tok in enumerate(self.tokens):
+            if tok.start <= offset < tok.end:
+                return i
+        return -1
+
+    def span(self, first: int, last: int) -> tuple[int, int, str]:
+        start, end = self.tokens[first].start, self.tokens[last - 1].end
+        return start, end, self.text[start:end]
+
+
+def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casualty]:
+    """Every casualty mention in ``sent``; ``used`` collects the word indices consumed."""
+    if not sent.tokens:
+        return []
+    used = set() if used is None else used
+    base = sent.tokens[0].start
+    chunk = sent.text[base:sent.tokens[-1].end]
+    found = []
+    for hit in vocab().matcher.find(chunk):
+        i = sent.index_at(hit.start + base)
+        if i < 0 or i in used:
+            continue
+        for kind, form in dict.fromkeys(hit.payloads):
+            cas = _read(sent, i, kind, form, used)
+            if cas is not None:
+                found.extend(_expand(sent, cas, found))
+                break
+    return found
+
+
+def _expand(sent: Sentence, cas: Casualty, found: list[Casualty]) -> list[Casualty]:
+    """A negated generic noun (دون وقوع إصابات/ضحايا) means no one killed or hurt; a
+    plural joined to a vague count shares it (عشرات القتلى والجرحى)."""
+    word = bare_clitic(sent.words[cas.first])
+    if cas.negated and (word in vocab().generic or word.removeprefix("ال") in vocab().generic):
+        return [cas.with_kind("killed"), cas.with_kind("injured")]
+    prev = found[-1] if found else None
+    if cas.count is None and prev is not None and prev.approx and prev.last == cas.first \
+            and sent.words[cas.first].startswith("و"):
+        return [dataclasses.replace(cas, count=prev.count, approx=True, anaphoric=False)]
+    return [cas]
+
+
+def _read(sent: Sentence, i: int, kind: str, form: str, used: set[int]) -> Casualty | None:
+    """The casualty mention around the casualty word at ``i``, per its form."""
+    if _not_violence(sent, i):
+        return None
+    if _negated(sent, i):
+        return _make(sent, kind, 0, False, i, i + 1, used, negated=True)
+    reader = {"act": _read_act, "plural": _read_plural, "singular": _read_singular,
+              "fate": _read_fate}[form]
+    return reader(sent, i, kind, used)
+
+
+def _make(sent: Sentence, kind: str, count: int | None, approx: bool, first: int, last: int,
+          used: set[int], negated: bool = False) -> Casualty:
+    used.update(range(first, last))
+    count, groups, last = _coordinated(sent, count, last, used)
+    if count and not groups:
+        groups, last = _groups(sent, last, used)
+    start, end, text = sent.span(first, last)
+    anaphoric = count is None and bare_clitic(sent.words[first]).startswith("ال")
+    return Casualty(kind, count, approx, start, end, text, first, last, groups, negated,
+                    anaphoric)
+
+
+def _coordinated(sent: Sentence, count: int | None, last: int, used: set[int]):
+    """مقتل ثلاث نساء وطفلين: coordinated counted groups add up (3 + 2)."""
+    words, parts = sent.words, []
+    if not count or last >= len(words) or not words[last].startswith("و"):
+        return count, (), last
+    first_who = sent.text[sent.tokens[last - 1].start:sent.tokens[last - 1].end]
+    while last < len(words) and words[last].startswith("و") and last not in used:
+        dual = _people_count(words[last][1:]) if len(words[last]) > 1 else None
+        num = _number(words, last)
+        if dual == 2:
+            parts.append({"count": 2, "approx": False, "who": sent.tokens[last].text[1:]})
+            last += 1
+        elif num is not None and num.count and num.last < len(words) \
+                and _is_people(words[num.last]):
+            parts.append({"count": num.count, "approx": num.approx,
+                          "who": sent.tokens[num.last].text})
+            last = num.last + 1
+        else:
+            break
+    if not parts:
+        return count, (), last
+    used.update(range(last))
+    groups = ({"count": count, "approx": False, "who": first_who}, *parts)
+    return count + sum(p["count"] for p in parts), groups, last
+
+
+def _read_act(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
+    """مقتل 5 أشخاص / أصيب جنديان / مقتل جندي / 5 أشخاص قتلوا / قتلت مجموعة من."""
+    words = sent.words
+    for j in range(i + 1, min(i + 1 + _GAP_AFTER + 1, len(words))):
+        if words[j] in _PUNCT or j in used:
+            break
+        num = _number(words, j)
+        if num is not None:
+            return _make(sent, kind, num.count, num.approx, i, _after_noun(words, num.last), used)
+        people = _people_count(words[j])
+        if people is not None:
+            return _make(sent, kind, people, False, i, j + 1, used)
+    before = _number_before(sent, i, used)
+    if before is not None:
+        return _make(sent, kind, before.count, before.approx, before.first, i + 1, used)
+    return _make(sent, kind, None, False, i, i + 1, used)
+
+
+def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
+    """5 قتلى / عشرات الجرحى / العشرات من القتلى / عدد القتلى إلى 30 / قتلى وجرحى."""
+    words = sent.words
+    for k in (i - 1, i - 2):
+        if k >= 0 and words[k] == "من" and k - 1 >= 0:
+            k -= 1  # العشرات من القتلى
+        num = _number_ending_at(words, k, used) if k >= 0 else None
+        if num is not None:
+            return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
+        if k >= 0 and (words[k] in _PUNCT or _is_people(words[k]) is False):
+            break
+    toll = _toll_after(sent, i, used)
+    if toll is not None:
+        return _make(sent, kind, toll.count, toll.approx, i, toll.last, used)
+    return _make(sent, kind, None, False, i, i + 1, used)
+
+
+def _read_singular(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
+    """30 قتيلاً (the number counts it) / قتيلان (dual) / سقوط قتيل (one)."""
+    num = _number_ending_at(sent.words, i - 1, used)
+    if num is not None:
+        return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
+    word = bare_clitic(sent.words[i])
+    count = 2 if word.endswith(("ان", "ين")) and len(word) > 5 else 1
+    return _make(sent, kind, count, False, i, i + 1, used)
+
+
+def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
+    """لقي 5 أشخاص حتفهم: the subject between لقي and حتف counts; حتفه alone is one."""
+    num = _number_before(sent, i, used)
+    if num is not None:
+        return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
+    for j in range(i - 1, max(i - 4, -1), -1):
+        people = _people_count(sent.words[j])
+        if people is not None:
+            return _make(sent, kind, people, False, j, i + 1, used)
+    plural = sent.words[i].endswith(("هم", "هن"))
+    return _make(sent, kind, None if plural else 1, False, i, i + 1, used)
+
+
+def _number(words: list[str], j: int) -> Number | None:
+    num = parse_number(words, j)
+    if num is None or (num.count is not None and _looks_like_year(words, num)):
+        return None
+    return num
+
+
+def _looks_like_year(words: list[str], num: Number) -> bool:
+    """عام 2014 / 2018 is a date, not a toll."""
+    return num.count is not None and 1900 <= num.count <= 2100 and not num.approx
+
+
+def _number_before(sent: Sentence, i: int, used: set[int]) -> Number | None:
+    """A number in the few words before ``i``, optionally followed by a people noun."""
+    words = sent.words
+    for k in range(i - 1, max(i - 1 - _GAP_BEFORE, -1), -1):
+        if words[k] in _PUNCT or k in used:
+            return None
+        num = _number_ending_at(words, k, used)
+        if num is not None:
+            return num
+    return None
+
+
+def _number_ending_at(words: list[str], k: int, used: set[int]) -> Number | None:
+    """A number whose last word is ``k`` (or whose people noun is ``k``)."""
+    if k < 0 or k in used:
+        return None
+    for start in range(max(k - 5, 0), k + 1):
+        num = _number(words, start)
+        if num is None or any(w in used for w in range(num.first, num.last)):
+            continue
+        if num.last == k + 1 or (num.last == k and _is_people(words[k])):
+            return num
+    return None
+
+
+def _after_noun(words: list[str], last: int) -> int:
+    """Extend a number over its counted noun: "5 أشخاص", "سبعة من القوات"."""
+    if last < len(words) and _is_people(words[last]):
+        return last + 1
+    return last
+
+
+def _toll_after(sent: Sentence, i: int, used: set[int]) -> Number | None:
+    """ارتفع عدد القتلى إلى 30 / بلغت حصيلة الضحايا 30 قتيلا: a number just after."""
+    words = sent.words
+    for j in range(i + 1, min(i + 5, len(words))):
+        if words[j] in _PUNCT:
+            return None
+        if j not in used and words[j] in {"الي", "بلغ", "بلغت", "نحو"} | set():
+            continue
+        num = _number(words, j) if j not in used else None
+        if num is not None and num.count is not None and words[j - 1] in {"الي", "بلغ", "بلغت"}:
+            return num
+    return None
+
+
+def bare_clitic(word: str) -> str:
+    """A word without a leading و/ف/ب/ل (one clitic letter), for closed-class lookups."""
+    return word[1:] if len(word) > 3 and word[0] in "وفبل" else word
+
+
+def _is_people(word: str) -> bool:
+    """A noun that counts people: the lexicon list, or a nisba (إيزيدياً، فلسطينيين)."""
+    people = vocab().people
+    w = bare_clitic(word)
+    if word in people or w in people or word.removeprefix("ال") in people:
+        return True
+    return len(w) > 4 and w.endswith(("يا", "يين", "يون")) and w not in _ADVERBS
+
+
+# Adverbs in -iyyan that follow numbers but count nothing ("30 مليون دولار سنوياً").
+_ADVERBS = frozenset({"حاليا", "سنويا", "يوميا", "شهريا", "رسميا", "جزئيا", "نسبيا", "اسبوعيا",
+                      "دوليا", "محليا", "عالميا", "تقريبا", "فعليا", "نهائيا", "ميدانيا",
+                      "عسكريا", "سياسيا", "جويا", "بريا", "ثانيا", "اضافيا"})
+
+
+def _people_count(word: str) -> int | None:
+    """A people noun right after a casualty verb: dual = 2, singular = 1, plural = None."""
+    w = bare_clitic(word)
+    for stem in (w[:-2], word[:-2]):
+        if w.endswith(("ان", "ين")) and stem in vocab().dual_nouns:
+            return 2
+    singular = {"شخص", "طفل", "جندي", "عنصر", "شرطي", "رجل", "امراه", "ضابط", "مدني",
+                "مواطن", "فتي", "فتاه", "شاب", "صحفي", "مسلح", "مقاتل", "طالب", "فلسطيني",
+                "قيادي", "حارس", "سائق", "عامل", "ناشط", "احد", "احدي", "سيده", "مسن"}
+    if w in singular or word in singular or word.removeprefix("ال") in singular:
+        return 1
+    return None
+
+
+def _negated(sent: Sentence, i: int) -> bool:
+    """دون وقوع إصابات / لم تسفر عن إصابات / لا إصابات, but not لم يعرف عدد القتلى."""
+    v = vocab()
+    window = [bare_clitic(w) if w not in v.negation else w
+              for w in sent.words[max(i - _NEG_WINDOW, 0):i]]
+    if not any(w in v.negation or sent.words[k] in v.negation
+               for k, w in enumerate(window, start=max(i - _NEG_WINDOW, 0))):
+        return False
+    if any(w in _PUNCT for w in window[-2:]):
+        return False
+    return not any(w in v.uncertain or w.removeprefix("ال") in v.uncertain for w in window)
+
+
+def _not_violence(sent: Sentence, i: int) -> bool:
+    """إصابة 5 أشخاص بالكوليرا: a health word shortly after."""
+    return any(w in vocab().not_violence for w in sent.words[i + 1:i + 5])
+
+
+def _groups(sent: Sentence, j: int, used: set[int]) -> tuple[tuple[dict[str, Any], ...], int]:
+    """Sub-groups after a count: "، من بينهم سبعة من القوات الأميركية" / "هم ثلاث نساء و18
+    طفلاً".  Returns the groups and the index after them."""
+    words = sent.words
+    k = j
+    while k < len(words) and words[k] in {",", "،", "من", "(", "-"}:
+        k += 1
+    if k >= len(words) or bare_clitic(words[k]) not in vocab().group_markers \
+            and words[k] not in vocab().group_markers:
+        return (), j
+    groups, k = _group_items(sent, k + 1, used)
+    return (tuple(groups), k) if groups else ((), j)
+
+
+def _group_items(sent: Sentence, k: int, used: set[int]) -> tuple[list[dict[str, Any]], int]:
+    words, groups = sent.words, []
+    while k < len(words):
+        num = _number(words, k)
+        if num is None or num.count is None:
+            break
+        who_first = num.last + (1 if num.last < len(words) and words[num.last] == "من" else 0)
+        who_last = _who_end(words, who_first)
+        who = sent.text[sent.tokens[who_first].start:sent.tokens[who_last - 1].end] \
+            if who_last > who_first else ""
+        groups.append({"count": num.count, "approx": num.approx, "who": who})
+        used.update(range(k, who_last))
+        k = who_last
+    return groups, k
+
+
+def _who_end(words: list[str], first: int) -> int:
+    """The people phrase of a group: up to three words, ending before ، or a new number."""
+    k = first
+    while k < len(words) and k - first < 3 and words[k] not in _PUNCT:
+        if k > first and (parse_number(words, k) is not None or words[k] in {"في", "خلال"}):
+            break
+        k += 1
+    return k
+
+
+def find_people(sent: Sentence, used: set[int]) -> Casualty | None:
+    """The first counted people phrase not used by a casualty: "21 إيزيدياً هم ثلاث نساء
+    و18 طفلاً", "اعتقال 15 شخصاً", "مئات العائلات" (for movement, arrest, release)."""
+    words = sent.words
+    for j in range(len(words)):
+        if j in used:
+            continue
+        num = _number(words, j)
+        if num is None or any(k in used for k in range(num.first, num.last)):
+            continue
+        noun = num.last + (1 if num.last < len(words) and words[num.last] == "من" else 0)
+        if noun < len(words) and _is_people(words[noun]):
+            return _make(sent, "people", num.count, num.approx, j, noun + 1, used)
+    return None

@@ -1,0 +1,564 @@
+"""Event frames from Arabic news: type, trigger, actors, target, location, weapon, time,
+attribution and casualties, per sentence and merged across sentences where a definite
+trigger ("الهجوم"، "التعزيزات") refers back to an event just reported.
+
+Rule-based on purpose: lexicons in resources/lexicons (see the README there), matched
+with the shared clitic-aware TermMatcher; entities come from the entity stage as input,
+so this stage runs (and is tested) without the NER model.  Event types follow the ACLED
+codebook (2019) sub-event types and the ACE 2005 Attack/Transport/Arrest/Release events.
+Quality is measured by ``python -m worker.nlp.evaluate_events`` on tests/gold/events.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from worker.nlp import lexicons
+from worker.nlp.casualties import KINDS, Casualty, Sentence, bare_clitic, find_casualties, \
+    find_people
+from worker.nlp.timex import find_times
+from worker.nlp.tokenize import Token
+from worker.records import Entity, Event
+from worker.text.match import Hit, TermMatcher
+from worker.text.normalize import normalize_text
+
+EVENT_TYPES = ("airstrike", "shelling", "clash", "armed_attack", "bombing", "missile_attack",
+               "drone_attack", "evacuation", "displacement", "abduction", "arrest", "release",
+               "military_movement")
+# A casualty report with no recognised event trigger ("قتل 5 أشخاص في ..."): the type says
+# only that people were killed or hurt.
+CASUALTIES_ONLY = "casualties"
+# When one word is a trigger of several types, the more specific wins.
+_PRIORITY = ("drone_attack", "missile_attack", "airstrike", "bombing", "shelling", "clash",
+             "armed_attack", "abduction", "release", "arrest", "evacuation", "displacement",
+             "military_movement")
+# Triggers whose type the weapon or air cues refine (ACLED: "shelling/artillery/missile
+# attack" vs "air/drone strike" is decided by the means, not the verb).
+_GENERIC = {"armed_attack", "shelling", "airstrike"}
+_MOVEMENT = {"evacuation", "displacement", "release", "military_movement"}
+_PEOPLE_TYPES = _MOVEMENT | {"arrest", "abduction"}
+# Air cues for قصف/هجوم: the aircraft, not the verb, makes an airstrike.
+_AIR = frozenset(normalize_text(w) for w in (
+    "طيران الطيران طائرات الطائرات طائرة الطائرة مقاتلات المقاتلات مروحيات المروحيات "
+    "الحربية حربية جوي جوية الجوي الجوية غارات الغارات سلاح_الجو").split())
+_RESULT = frozenset(normalize_text(w) for w in
+                    "أدى أدت أسفر أسفرت مما ما خلف خلفت أوقع أوقعت أودى أودت".split())
+_BACKGROUND = frozenset(normalize_text(w) for w in "خلال أثناء بالتزامن وسط تزامنا".split())
+_TARGET_PREP = frozenset(normalize_text(w) for w in "على ضد استهدف استهدفت استهداف".split())
+_TO = frozenset(normalize_text(w) for w in "إلى الى نحو باتجاه صوب لناحية لمنطقة".split())
+_FROM = frozenset({"من"})
+# Words around a trigger searched for its slots: about one clause of news prose, where
+# quotes and commas are tokens too ("قصف طيران التحالف الدولي، مساء أمس وفجر اليوم
+# السبت، المنطقة المحاصرة في ناحية الباغوز" puts the place 16 words after the verb).
+_WINDOW = 20
+
+
+@dataclass
+class _Frame:
+    """A mutable event while it is being filled; frozen into an Event at the end."""
+
+    type: str
+    hit: Hit
+    word: int
+    sentence: int
+    slots: dict[str, Any] = field(default_factory=dict)
+
+    def event(self) -> Event:
+        trigger = {"text": self.hit.text, "start": self.hit.start, "end": self.hit.end}
+        return Event(type=self.type, trigger=trigger, sentence=self.sentence, **self.slots)
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    triggers: TermMatcher
+    weapons: TermMatcher
+    weapon_info: dict[str, dict[str, Any]]
+    attribution: TermMatcher
+    irrealis: frozenset[str]
+    air_actors: TermMatcher
+
+
+@functools.lru_cache(maxsize=None)
+def vocab() -> _Vocab:
+    trig = lexicons.load("triggers")
+    control = {"weak_movement": "weak", "release_cues": "release_cue",
+               "evacuation_cues": "evacuation_cue", "stop": "stop"}
+    terms = [(t, ("type", k)) for k in EVENT_TYPES for t in trig[k]]
+    terms += [(t, (control[k], k)) for k in control for t in trig[k]]
+    weapons = lexicons.load("weapons")
+    attribution = lexicons.load("attribution")
+    return _Vocab(
+        triggers=TermMatcher(terms),
+        weapons=TermMatcher([(t, wid) for wid, w in weapons.items() for t in w["terms"]]),
+        weapon_info=weapons,
+        attribution=TermMatcher([(t, kind) for kind, ts in attribution.items() for t in ts]),
+        irrealis=lexicons.normalized_set(trig["irrealis"]),
+        air_actors=TermMatcher([(t, "air") for t in trig["air_actors"]]),
+    )
+
+
+def extract_events(text: str, sentences: list[list[Token]], entities: list[Entity],
+                   published: str | None = None) -> list[Event]:
+    """All event frames of an article (``sentences`` from worker.nlp.tokenize.sentences)."""
+    v = vocab()
+    trigger_hits, weapon_hits = v.triggers.find(text), v.weapons.find(text)
+    attribution_hits = v.attribution.find(text)
+    frames: list[_Frame] = []
+    context = _Context(published)
+    for index, tokens in enumerate(sentences):
+        if not tokens:
+            continue
+        sent = Sentence.of(text, tokens)
+        span = (tokens[0].start, tokens[-1].end)
+        local = _Local(sent, index, _within(trigger_hits, span), _within(weapon_hits, span),
+                       _within(attribution_hits, span), _within(entities, span))
+        frames.extend(_sentence_frames(local, frames, context))
+    return [f.event() for f in frames]
+
+
+def _within(items: list[Any], span: tuple[int, int]) -> list[Any]:
+    return [x for x in items if span[0] <= x.start < span[1]]
+
+
+@dataclass
+class _Context:
+    """Article-level state carried from sentence to sentence."""
+
+    published: str | None
+    cues: list[tuple[int, str]] = field(default_factory=list)  # (sentence, cue kind)
+    attribution: dict[str, Any] | None = None
+
+
+@dataclass
+class _Local:
+    """One sentence with the matches that fall inside it."""
+
+    sent: Sentence
+    index: int
+    triggers: list[Hit]
+    weapons: list[Hit]
+    sources: list[Hit]
+    entities: list[Entity]
+
+    def word(self, offset: int) -> int:
+        return self.sent.index_at(offset)
+
+
+def _sentence_frames(local: _Local, previous: list[_Frame], context: _Context) -> list[_Frame]:
+    """The steps for one sentence, in order; returns only the new frames (merged ones are
+    filled in place in ``previous``)."""
+    for hit in local.triggers:
+        for kind, name in hit.payloads:
+            if kind in ("release_cue", "evacuation_cue"):
+                context.cues.append((local.index, kind))
+    frames = _dedupe(local, [f for f in (_frame(local, h, context) for h in local.triggers) if f])
+    # Words inside entities are not casualty words: "كتائب سيد الشهداء" is a militia.
+    used = {local.word(o) for e in local.entities for o in range(e.start, e.end)} - {-1}
+    casualties = find_casualties(local.sent, used)
+    for frame in frames:
+        _fill(local, frame, frames, context, used)
+    attribution = _attribution(local, context)
+    orphans = _attach_casualties(local, frames, casualties, previous)
+    frames += orphans
+    for frame in frames:
+        if attribution and "attribution" not in frame.slots:
+            frame.slots["attribution"] = attribution
+        if frame in orphans:
+            _fill(local, frame, frames, context, used)
+    return _merge_back(local, frames, previous)
+
+
+def _frame(local: _Local, hit: Hit, context: _Context) -> _Frame | None:
+    """A frame for a trigger hit, or None (stop phrase, irrealis, weak trigger with no cue)."""
+    kinds = {k for k, _ in hit.payloads}
+    types = [name for kind, name in hit.payloads if kind == "type"]
+    word = local.word(hit.start)
+    if "stop" in kinds or word < 0 or _irrealis(local, word):
+        return None
+    if types:
+        return _Frame(min(types, key=_PRIORITY.index), hit, word, local.index)
+    if "weak" in kinds:
+        cue = _weak_cue(local, context)
+        return _Frame(cue, hit, word, local.index) if cue else None
+    return None
+
+
+def _irrealis(local: _Local, word: int) -> bool:
+    """يدعو لوقف القصف / نفى الهجوم / تهدد بشن غارات: not an event that happened."""
+    irrealis = vocab().irrealis
+    return any(w in irrealis or bare_clitic(w) in irrealis
+               for w in local.sent.words[max(word - 3, 0):word])
+
+
+def _weak_cue(local: _Local, context: _Context) -> str | None:
+    """A movement verb (غادر، خرجت) is a release when abductees were mentioned, an
+    evacuation when civilians or a batch (دفعة) were: in this sentence, or in the two
+    previous ones when this sentence counts the people who moved ("21 إيزيدياً")."""
+    index = local.index
+    here = {kind for s, kind in context.cues if s == index}
+    if not here and find_people(local.sent, set()) is not None:
+        here = {kind for s, kind in context.cues if index - 2 <= s <= index}
+    if "release_cue" in here:
+        return "release"
+    return "evacuation" if "evacuation_cue" in here else None
+
+
+def _dedupe(local: _Local, frames: list[_Frame]) -> list[_Frame]:
+    """Two triggers of one type a few words apart are one event (شنت غارات ... الغارات)."""
+    kept: list[_Frame] = []
+    for frame in frames:
+        twin = next((k for k in kept if k.type == frame.type
+                     and (frame.word - k.word <= 4 or frame.type in _MOVEMENT)), None)
+        if twin is None:
+            kept.append(frame)
+    return kept
+
+
+def _fill(local: _Local, frame: _Frame, frames: list[_Frame], context: _Context,
+          used: set[int]) -> None:
+    """Fill the slots of one frame from its sentence."""
+    weapon = _weapon(local, frame, frames)
+    if weapon:
+        frame.slots["weapon"] = weapon
+    frame.type = _refine(local, frame, weapon)
+    _places(local, frame)
+    _participants(local, frame)
+    time = _time(local, frame, context)
+    if time:
+        frame.slots["time"] = time
+    if frame.type in _PEOPLE_TYPES and "people" not in frame.slots:
+        people = find_people(local.sent, used)
+        if people is not None:
+            frame.slots["people"] = _count_dict(people)
+    damage = _damage(local, frame)
+    if damage:
+        frame.slots["damage"] = damage
+
+
+def _weapon(local: _Local, frame: _Frame, frames: list[_Frame]) -> dict[str, Any] | None:
+    """The nearest weapon after the trigger (or just before it) that no nearer trigger
+    owns: in "استهدف ... بصاروخ موجه خلال المواجهات" the missile is the strike's."""
+    mine = [(w, h) for w, h in ((local.word(h.start), h) for h in local.weapons)
+            if _owner_of(w, frames) is frame]
+    best = _nearest(local, frame.word, mine)
+    if best is None:
+        return None
+    wid = best.payloads[0]
+    info = vocab().weapon_info[wid]
+    return {"text": best.text, "start": best.start, "end": best.end, "canonical": wid,
+            "name_en": info["name_en"]}
+
+
+def _owner_of(word: int, frames: list[_Frame]) -> _Frame | None:
+    """The trigger a weapon belongs to: the nearest one before it, else the first after."""
+    before = [f for f in frames if f.word <= word]
+    if before:
+        return max(before, key=lambda f: f.word)
+    return min(frames, key=lambda f: f.word) if frames else None
+
+
+def _nearest(local: _Local, word: int, items: list[tuple[int, Any]],
+             before: int = 3) -> Any | None:
+    """The item nearest after ``word`` within the window, else at most ``before`` words
+    before it."""
+    after = [(w - word, x) for w, x in items if 0 <= w - word <= _WINDOW]
+    if after:
+        return min(after, key=lambda p: p[0])[1]
+    prior = [(word - w, x) for w, x in items if 0 < word - w <= before]
+    return min(prior, key=lambda p: p[0])[1] if prior else None
+
+
+def _refine(local: _Local, frame: _Frame, weapon: dict[str, Any] | None) -> str:
+    """A generic trigger (هجوم، استهدف، قصف) takes its type from the weapon, then from air
+    cues: "قصف طيران التحالف" is an airstrike, "استهدف ... بصاروخ موجه" a missile attack."""
+    if frame.type not in _GENERIC:
+        return frame.type
+    implied = vocab().weapon_info[weapon["canonical"]]["implies"] if weapon else None
+    if implied and (frame.type != "airstrike" or implied == "drone_attack"):
+        return implied
+    words = local.sent.words[max(frame.word - 3, 0):frame.word + 6]
+    if frame.type == "shelling" and (any(w in _AIR or bare_clitic(w) in _AIR for w in words)
+                                     or _air_actor(local, frame)):
+        return "airstrike"
+    return frame.type
+
+
+def _air_actor(local: _Local, frame: _Frame) -> bool:
+    """"التحالف الدولي يقصف الباغوز": an actor that only strikes from the air."""
+    first = local.sent.tokens[max(frame.word - 3, 0)].start
+    last = local.sent.tokens[min(frame.word + 4, len(local.sent.tokens) - 1)].end
+    return bool(vocab().air_actors.find(local.sent.text[first:last]))
+
+
+def _places(local: _Local, frame: _Frame) -> None:
+    """Location (where it happened) and, for movements, destination (after إلى/نحو)."""
+    places = [(local.word(e.start), e) for e in _place_entities(local)]
+    dest = [(w, e) for w, e in places if w > frame.word and _preceded_by(local, w, _TO)]
+    if frame.type in _MOVEMENT and dest:
+        first = min(dest, key=lambda p: p[0])
+        frame.slots["destination"] = first[1]
+        if frame.type == "military_movement":
+            frame.slots["location"] = first[1]
+            return
+        places = [p for p in places if p[1] is not first[1]]
+    loc = _nearest(local, frame.word, places, before=_WINDOW)
+    if loc is not None:
+        frame.slots["location"] = loc
+
+
+def _place_entities(local: _Local) -> list[dict[str, Any]]:
+    """LOC entities of the sentence, or surface places after a place word when the entity
+    stage found none (ناحية عياش، مخيم الهول), so events keep a location without NER."""
+    found = [e.to_dict() for e in local.entities if e.type == "LOC"]
+    if found:
+        return [_Loc(d) for d in found]
+    return [_Loc(d) for d in _surface_places(local)]
+
+
+class _Loc(dict):
+    """An entity dict that also answers ``.start`` like an Entity."""
+
+    @property
+    def start(self) -> int:
+        return self["start"]
+
+
+# Place words that introduce a name (normalised).  Source: the admin words of the WOF
+# gazetteer names (محافظة، ناحية، منطقة ...) plus camp/neighbourhood words from the corpus.
+_PLACE_WORDS = frozenset(normalize_text(w) for w in (
+    "ناحية منطقة مدينة بلدة قرية مخيم محافظة ريف حي مدينتي بلدتي قريتي معبر جبل").split())
+
+
+def _surface_places(local: _Local) -> list[dict[str, Any]]:
+    sent, out = local.sent, []
+    for i, word in enumerate(sent.words[:-1]):
+        if bare_clitic(word).removeprefix("ال") in _PLACE_WORDS or word in _PLACE_WORDS:
+            tok = sent.tokens[i + 1]
+            if tok.text in {'"', "«"} and i + 2 < len(sent.tokens):
+                tok = sent.tokens[i + 2]
+            if tok.text.isalpha() and not _is_function_word(normalize_text(tok.text)):
+                start, end = sent.tokens[i].start, tok.end
+                out.append({"text": sent.text[start:end], "type": "LOC", "start": start,
+                            "end": end, "canonical": None, "source": "pattern"})
+    return out
+
+
+def _is_function_word(word: str) -> bool:
+    return word in {"التي", "الذي", "في", "من", "علي", "الي", "عن", "حيث", "ان", "المحاصره",
+                    "الصغيره", "المقابله", "الواقعه", "سيطره", "الحدوديه", "اخري"}
+
+
+def _preceded_by(local: _Local, word: int, cues: frozenset[str]) -> bool:
+    """A cue (إلى، نحو، باتجاه) in the four words before ``word``: "إلى الجهة المقابلة
+    لناحية الباغوز" still ends at Baghouz."""
+    return any(w in cues for w in local.sent.words[max(word - 4, 0):word])
+
+
+def _participants(local: _Local, frame: _Frame) -> None:
+    """Actors and target among the non-place entities near the trigger: a clash's sides
+    after بين; a target after على/ضد/استهدف; the actor is the nearest other one."""
+    people = [(local.word(e.start), e) for e in local.entities if e.type != "LOC"]
+    near = [(w, e) for w, e in people if -_WINDOW <= w - frame.word <= _WINDOW]
+    if not near:
+        return
+    if frame.type == "clash":
+        sides = [e for w, e in near if w > frame.word and _after_between(local, frame.word, w)]
+        if sides:
+            frame.slots["actors"] = [e.to_dict() for e in sides[:3]]
+            return
+    targets = [e for w, e in near if w > frame.word and _is_target(local, frame.word, w)]
+    actors = [e for w, e in near if e not in targets]
+    if actors:
+        frame.slots["actors"] = [min(((abs(w - frame.word), e) for w, e in near
+                                      if e in actors), key=lambda p: p[0])[1].to_dict()]
+    if targets:
+        frame.slots["target"] = [targets[0].to_dict()]
+
+
+def _after_between(local: _Local, trigger: int, word: int) -> bool:
+    words = local.sent.words[trigger:word]
+    return "بين" in words or "مع" in words
+
+
+def _is_target(local: _Local, trigger: int, word: int) -> bool:
+    """An entity a few words after على/ضد/استهدف, or after "نقطة لـ"/"دورية لـ"."""
+    window = local.sent.words[max(trigger, word - 4):word]
+    own = local.sent.words[word]
+    return any(w in _TARGET_PREP or bare_clitic(w) in _TARGET_PREP for w in window) \
+        or (own.startswith("ل") and not own.startswith("لل") and len(window) > 0)
+
+
+def _time(local: _Local, frame: _Frame, context: _Context) -> dict[str, Any] | None:
+    """The time expression nearest the trigger in the sentence, resolved to a date."""
+    start, end = local.sent.tokens[0].start, local.sent.tokens[-1].end
+    times = find_times(local.sent.text, start, end, context.published)
+    located = [(local.word(t["start"]), t) for t in times]
+    return _nearest(local, frame.word, located, before=_WINDOW)
+
+
+# Damage verbs: "دمرت عربتين مدرّعتين" (ACLED notes destroyed vehicles in attack events).
+_DAMAGE = frozenset(normalize_text(w) for w in
+                    "دمرت دمر تدمير أعطبت إعطاب أحرقت إحراق دمروا".split())
+
+
+def _damage(local: _Local, frame: _Frame) -> dict[str, Any] | None:
+    words = local.sent.words
+    for i in range(frame.word + 1, min(frame.word + _WINDOW + 10, len(words))):
+        if bare_clitic(words[i]) in _DAMAGE or words[i] in _DAMAGE:
+            last = i + 1
+            while last < len(words) and last - i <= 3 and words[last] not in {",", ".", "و"} \
+                    and not words[last].startswith("و"):
+                last += 1
+            if last > i + 1:
+                start, end, text = local.sent.span(i, last)
+                obj = words[i + 1]
+                count = 2 if obj.endswith(("تين", "تان", "ين", "ان")) and len(obj) > 5 else None
+                return {"text": text, "start": start, "end": end, "count": count}
+    return None
+
+
+def _attribution(local: _Local, context: _Context) -> dict[str, Any] | None:
+    """Who says so: a source word within three words after a reporting verb ("قالت مصادر
+    محلية"، "بحسب المصادر"); "المصادر" refers back to the last named source."""
+    words = local.sent.words
+    speech = [local.word(h.start) for h in local.sources if "speech" in h.payloads]
+    for hit in local.sources:
+        kinds = [k for k in hit.payloads if k != "speech"]
+        w = local.word(hit.start)
+        if not kinds or not any(0 < w - s <= 3 for s in speech):
+            continue
+        found = {"text": hit.text, "start": hit.start, "end": hit.end, "kind": kinds[0]}
+        found = _extend_with_entity(local, found, w)
+        if bare_clitic(words[w]).startswith("ال") and kinds[0] == "local_sources" \
+                and context.attribution:
+            found["refers_to"] = context.attribution["text"]
+            found["kind"] = context.attribution["kind"]
+        else:
+            context.attribution = found
+        return found
+    return None
+
+
+def _extend_with_entity(local: _Local, found: dict[str, Any], word: int) -> dict[str, Any]:
+    """"الناشط أبو محمد الجزراوي": a PER/ORG entity right after the cue joins the span."""
+    end_word = local.word(found["end"] - 1)
+    for ent in local.entities:
+        if ent.type != "LOC" and local.word(ent.start) == end_word + 1:
+            text = local.sent.text[found["start"]:ent.end]
+            return {**found, "text": text, "end": ent.end, "entity": ent.to_dict()}
+    return found
+
+
+def _attach_casualties(local: _Local, frames: list[_Frame], casualties: list[Casualty],
+                       previous: list[_Frame]) -> list[_Frame]:
+    """Give each casualty mention to its event; mentions with no event in the sentence go
+    to the previous sentence's last event when this one continues it (starts with و), or
+    become a "casualties" event.  Returns the new orphan frames."""
+    orphans: list[_Frame] = []
+    for cas in casualties:
+        frame = _owner(local, frames, cas)
+        if frame is None and cas.anaphoric:
+            continue
+        if frame is None:
+            frame = _continued(local, previous)
+        if frame is None:
+            frame = orphans[-1] if orphans else _orphan(local, cas)
+            if frame not in orphans:
+                orphans.append(frame)
+        _set_count(frame, cas)
+    return orphans
+
+
+def _owner(local: _Local, frames: list[_Frame], cas: Casualty) -> _Frame | None:
+    """The event a casualty belongs to: after a result connector (ما أدى إلى، أسفر عن) the
+    nearest preceding foreground event, else the nearest event."""
+    if not frames:
+        return None
+    pos = cas.first
+    before = [f for f in frames if f.word < pos]
+    words = local.sent.words
+    if before and any(w in _RESULT for w in words[before[-1].word:pos]):
+        foreground = [f for f in before if not _background(local, f)]
+        return (foreground or before)[-1]
+    return min(frames, key=lambda f: (abs(f.word - pos), f.word > pos))
+
+
+def _background(local: _Local, frame: _Frame) -> bool:
+    """"خلال المواجهات" / "بالتزامن مع اشتباكات": a trigger framing another event."""
+    words = local.sent.words[max(frame.word - 2, 0):frame.word]
+    return any(w in _BACKGROUND for w in words)
+
+
+def _continued(local: _Local, previous: list[_Frame]) -> _Frame | None:
+    first = local.sent.words[0] if local.sent.words else ""
+    last = previous[-1] if previous else None
+    if last is not None and last.sentence == local.index - 1 and first.startswith("و"):
+        return last
+    return None
+
+
+def _orphan(local: _Local, cas: Casualty) -> _Frame:
+    hit = Hit(cas.start, cas.end, cas.text, "", ())
+    return _Frame(CASUALTIES_ONLY, hit, cas.first, local.index)
+
+
+def _set_count(frame: _Frame, cas: Casualty) -> None:
+    """Keep the larger figure when one event has two mentions of a kind."""
+    old = frame.slots.get(cas.kind)
+    if old is None or (cas.count or 0) > (old["count"] or 0):
+        frame.slots[cas.kind] = _count_dict(cas)
+
+
+def _count_dict(cas: Casualty) -> dict[str, Any]:
+    return cas.to_dict()
+
+
+def _merge_back(local: _Local, frames: list[_Frame], previous: list[_Frame]) -> list[_Frame]:
+    """A definite trigger (الهجوم، التعزيزات) with an event of its type in the two previous
+    sentences adds its slots to that event instead of making a new one."""
+    new = []
+    for frame in frames:
+        target = _antecedent(local, frame, previous)
+        if target is None:
+            new.append(frame)
+            continue
+        for key, value in frame.slots.items():
+            if key in ("actors", "target") and value:
+                have = {e.get("text") for e in target.slots.get(key, [])}
+                target.slots[key] = target.slots.get(key, []) + \
+                    [e for e in value if e.get("text") not in have]
+            elif key not in target.slots or (key in KINDS and _bigger(value, target.slots[key])):
+                target.slots[key] = value
+    return new
+
+
+def _antecedent(local: _Local, frame: _Frame, previous: list[_Frame]) -> _Frame | None:
+    word = local.sent.words[frame.word] if frame.type != CASUALTIES_ONLY else ""
+    if not (word.startswith("ال") or bare_clitic(word).startswith("ال")):
+        return None
+    for prior in reversed(previous):
+        if local.index - 2 <= prior.sentence < local.index and prior.type == frame.type:
+            return prior
+    return None
+
+
+def _bigger(new: dict[str, Any] | None, old: dict[str, Any] | None) -> bool:
+    return new is not None and (old is None or (new["count"] or 0) > (old["count"] or 0))
+
+
+def article_casualties(events: list[Event]) -> dict[str, int | None]:
+    """The article's best figures: the largest single reported toll per kind (killed,
+    injured); None when no event reports a number."""
+    out: dict[str, int | None] = {}
+    for kind in ("killed", "injured"):
+        counts = [getattr(e, kind)["count"] for e in events
+                  if getattr(e, kind) and getattr(e, kind)["count"] is not None]
+        out[kind] = max(counts) if counts else None
+    return out
+
+
+def events_to_dicts(events: list[Event]) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(e) for e in events]

@@ -1,0 +1,93 @@
+"""Time expressions in Arabic news ("مساء أمس"، "فجر اليوم السبت"، "الجمعة"، "2 آذار"،
+"عام 2014"), resolved against the article's publication date.
+
+Relative days follow news usage: اليوم is the publication day, أمس the day before, أول
+أمس two days before, and a bare weekday the latest such day on or before publication
+(news reports the past).  Month names: both the Gregorian loanwords (مارس) and the
+Levantine/Iraqi Syriac names (آذار), per Ryding ch. 15 (dates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from worker.text.normalize import normalize
+
+# Normalised spellings (ة->ه, ى->ي, أ->ا).
+_WEEKDAYS = {"الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4,
+             "السبت": 5, "الاحد": 6}
+_MONTHS = {
+    "يناير": 1, "فبراير": 2, "مارس": 3, "ابريل": 4, "مايو": 5, "يونيو": 6, "يوليو": 7,
+    "اغسطس": 8, "سبتمبر": 9, "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
+    "كانون الثاني": 1, "شباط": 2, "اذار": 3, "نيسان": 4, "ايار": 5, "حزيران": 6, "تموز": 7,
+    "اب": 8, "ايلول": 9, "تشرين الاول": 10, "تشرين الثاني": 11, "كانون الاول": 12,
+}
+_RELATIVE = {"اليوم": 0, "امس": -1, "البارحه": -1, "اول امس": -2, "امس الاول": -2,
+             "الليله الماضيه": -1, "ليل امس": -1, "الليله": 0}
+_PART = r"(?:صباح|مساء|فجر|ظهر|عصر|ليل|ليله|منتصف ليل|ظهيره|صبيحه)"
+_WD = "|".join(_WEEKDAYS)
+_REL = "|".join(sorted(_RELATIVE, key=len, reverse=True))
+_MON = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_B = r"(?<![\w])(?:[وف]?(?:ب|ل)?)"  # optional clitics before the expression
+_PATTERNS = [
+    ("date", re.compile(rf"{_B}(?:يوم )?(?:(?:{_WD}) )?(\d{{1,2}}) ({_MON})(?: (\d{{4}}))?(?!\w)")),
+    ("relative", re.compile(rf"{_B}(?:{_PART} )?(?:يوم )?({_REL})(?: ({_WD}))?(?!\w)")),
+    ("weekday", re.compile(rf"{_B}(?:{_PART} )?(?:يوم )?({_WD})(?: (?:الماضي|الفائت))?(?!\w)")),
+    ("year", re.compile(rf"{_B}(?:عام|سنه|العام) (\d{{4}})(?!\w)")),
+]
+
+
+def find_times(text: str, start: int, end: int, published: str | None) -> list[dict[str, Any]]:
+    """Time expressions in ``text[start:end]``: {"text","start","end","resolved"} with
+    offsets into ``text`` and ``resolved`` an ISO date (or year), None when unknown."""
+    norm = normalize(text[start:end])
+    pub = _published_date(published)
+    found: list[dict[str, Any]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(norm.text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            s, e = norm.span(m.start(), m.end())
+            found.append({"text": text[start + s:start + e], "start": start + s,
+                          "end": start + e, "resolved": _resolve(kind, m, pub)})
+    return sorted(found, key=lambda t: t["start"])
+
+
+def _published_date(published: str | None) -> dt.date | None:
+    if not published:
+        return None
+    try:
+        return dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+def _resolve(kind: str, m: re.Match[str], pub: dt.date | None) -> str | None:
+    if kind == "year":
+        return m.group(1)
+    if pub is None:
+        return _absolute(kind, m)
+    if kind == "relative":
+        return (pub + dt.timedelta(days=_RELATIVE[m.group(1)])).isoformat()
+    if kind == "weekday":
+        back = (pub.weekday() - _WEEKDAYS[m.group(1)]) % 7
+        return (pub - dt.timedelta(days=back)).isoformat()
+    return _date(m, pub.year)
+
+
+def _absolute(kind: str, m: re.Match[str]) -> str | None:
+    return _date(m, None) if kind == "date" else None
+
+
+def _date(m: re.Match[str], default_year: int | None) -> str | None:
+    year = int(m.group(3)) if m.group(3) else default_year
+    if year is None:
+        return None
+    try:
+        return dt.date(year, _MONTHS[m.group(2)], int(m.group(1))).isoformat()
+    except ValueError:
+        return None
