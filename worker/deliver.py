@@ -120,21 +120,27 @@ def claim_alert(
     return AlertClaim(UPDATE, alert_id, update_of or None, previous)
 
 
-# KEYS[1]: marker, KEYS[2]: stream.  ARGV: maxlen, ttl, channel ('' = none), then the
+# KEYS[1]: marker, KEYS[2]: stream.  ARGV: maxlen ('' = untrimmed), ttl, channel ('' = none), then the
 # stream fields as name/value pairs: id, <id>, payload name, <payload> (ARGV[7] is published).
 _PUBLISH_LUA = """
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', tonumber(ARGV[2])) then return false end
 local fields = {}
 for i = 4, #ARGV do fields[#fields + 1] = ARGV[i] end
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', unpack(fields))
+local id
+if ARGV[1] == '' then id = redis.call('XADD', KEYS[2], '*', unpack(fields))
+else id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', unpack(fields)) end
 if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[7]) end
 return id
 """
 
 
-def _publish(redis, marker: str, stream: str, fields: list[str], *, maxlen: int, channel: str = "") -> bool:
+def append_once(redis, marker: str, stream: str, fields: list[str], *, maxlen: int | None,
+                channel: str = "") -> bool:
+    """XADD ``fields`` (``[id_name, id, payload_name, payload, ...]``) to ``stream`` unless
+    ``marker`` exists, and PUBLISH the payload on ``channel`` if given; one atomic step.
+    ``maxlen`` None: never trimmed."""
     script = redis.register_script(_PUBLISH_LUA)
-    return bool(script(keys=[marker, stream], args=[maxlen, STATE_TTL_SECONDS, channel, *fields]))
+    return bool(script(keys=[marker, stream], args=["" if maxlen is None else maxlen, STATE_TTL_SECONDS, channel, *fields]))
 
 
 def alert_json(alert: Alert) -> str:
@@ -150,7 +156,7 @@ def publish_alert(redis, alert: Alert, *, maxlen: int = 100_000) -> bool:
     alert id was already published.
     """
     fields = ["id", alert.id, "alert", alert_json(alert), "rule", alert.rule]
-    return _publish(redis, ALERT_MARK_PREFIX + alert.id, ALERTS_STREAM, fields,
+    return append_once(redis, ALERT_MARK_PREFIX + alert.id, ALERTS_STREAM, fields,
                     maxlen=maxlen, channel=ALERTS_CHANNEL)
 
 
@@ -160,4 +166,4 @@ def publish_article(redis, record: dict[str, Any], *, maxlen: int = 10_000) -> b
     entry_id = record["entry"]["id"]
     payload = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
     fields = ["id", entry_id, "article", payload]
-    return _publish(redis, ARTICLE_MARK_PREFIX + entry_id, ARTICLES_STREAM, fields, maxlen=maxlen)
+    return append_once(redis, ARTICLE_MARK_PREFIX + entry_id, ARTICLES_STREAM, fields, maxlen=maxlen)
