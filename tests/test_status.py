@@ -126,7 +126,7 @@ def test_due_feed_shows_due(redis_client):
 
 
 def test_json_carries_the_same_state(feeds_in_redis):
-    data = json.loads(status.status_json(feeds_in_redis, FEEDS, now=NOW))
+    data = json.loads(json.dumps(status.status_json(feeds_in_redis, FEEDS, now=NOW)))
     by_id = {feed["id"]: feed for feed in data["feeds"]}
     assert by_id["alaraby"]["name"] == "العربي الجديد"
     assert by_id["alaraby"]["new_entries_total"] == 120

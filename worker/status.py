@@ -11,7 +11,6 @@ does not let right-to-left text pull the neighbouring columns out of order.
 
 from __future__ import annotations
 
-import json
 import time
 import unicodedata
 from typing import Iterable, Mapping, Sequence
@@ -104,9 +103,9 @@ def _totals(rows: Sequence[dict]) -> dict:
     }
 
 
-def status_json(redis, feeds: Sequence[Mapping], *, now: float | None = None) -> str:
-    """``rasad status --json``: :func:`collect_status` as one JSON document."""
-    return json.dumps(collect_status(redis, feeds, now=now), ensure_ascii=False, indent=2)
+def status_json(redis, feeds: Sequence[Mapping], *, now: float | None = None) -> dict:
+    """``rasad status --json``: the JSON-ready document (``json.dumps`` it)."""
+    return collect_status(redis, feeds, now=now)
 
 
 # --- Display width and bidi --------------------------------------------------------------
