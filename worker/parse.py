@@ -30,7 +30,7 @@ from worker.records import Entry
 from worker.text.normalize import normalize_text
 
 __all__ = ["ParsedFeed", "decode_feed", "decode_document", "entry_identity",
-           "canonical_url", "html_to_text", "parse_feed"]
+           "canonical_url", "html_to_text", "parse_feed", "tidy_text"]
 
 
 @dataclass(frozen=True)
@@ -245,10 +245,12 @@ def html_to_text(markup: str) -> str:
     # A second unescape for feeds that double-escape (&amp;quot;) inside CDATA.
     if "&" in text:
         text = html.unescape(text)
-    return _tidy(text)
+    return tidy_text(text)
 
 
-def _tidy(text: str) -> str:
+def tidy_text(text: str) -> str:
+    """Whitespace inside each line collapsed; runs of blank lines become one blank line
+    (the paragraph break); single line breaks inside a paragraph are kept."""
     lines = [" ".join(line.split()) for line in text.replace("\r", "\n").split("\n")]
     blocks, current = [], []
     for line in lines + [""]:
@@ -263,7 +265,7 @@ def _tidy(text: str) -> str:
 def _plain(detail: Mapping[str, Any] | None, value: str) -> str:
     """Text of a feedparser text construct: HTML stripped unless it is declared plain."""
     if detail and detail.get("type") == "text/plain":
-        return _tidy(html.unescape(value))
+        return tidy_text(html.unescape(value))
     return html_to_text(value)
 
 
