@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+import redis as redis_lib
 
 from tests.test_deliver import make_alert
 from worker.deliver import ALERTS_STREAM, publish_alert
@@ -186,3 +187,26 @@ def test_human_form_of_an_update_shows_previous_figures():
 )
 def test_isolate(text, expected):
     assert isolate(text) == expected
+
+
+class FlakyRedis:
+    """The real client, but the first ``failures`` XREADs fail as if Redis were restarting."""
+
+    def __init__(self, client, failures: int):
+        self.client, self.failures = client, failures
+
+    def xread(self, *args, **kwargs):
+        if self.failures:
+            self.failures -= 1
+            raise redis_lib.ConnectionError("Connection refused")
+        return self.client.xread(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+
+@pytest.mark.integration
+def test_survives_a_lost_connection(redis_client, monkeypatch):
+    monkeypatch.setattr("worker.subscribe.RECONNECT_MIN_SECONDS", 0.01)
+    publish(redis_client, "a1")
+    assert [a.id for a in take(FlakyRedis(redis_client, 2), 1, from_start=True)] == ["a1"]

@@ -29,6 +29,7 @@ from worker.records import Alert
 log = logging.getLogger(__name__)
 
 SUBSCRIBER_KEY = "rasad:subscriber:{}:last_id"
+RECONNECT_MIN_SECONDS, RECONNECT_MAX_SECONDS = 0.5, 30.0
 MARK_OPEN, MARK_CLOSE, ELLIPSIS = "«", "»", "…"
 RLI, FSI, PDI = "\u2067", "\u2068", "\u2069"
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
@@ -48,12 +49,13 @@ def follow_alerts(
     The position is saved once the consumer has taken an alert (it asks for the next one,
     or closes the generator), so an alert is shown at least once even if the subscriber
     dies mid-way.  ``rule`` filters by rule id; ``stop`` ends the loop within ``block_ms``.
-    The Redis client's socket timeout, if any, must exceed ``block_ms``.
+    The Redis client's socket timeout, if any, must exceed ``block_ms``.  Lost
+    connections are retried with backoff (the position is in Redis, so nothing is lost).
     """
     key = SUBSCRIBER_KEY.format(name)
     last_id = _start_id(redis, key, from_start)
     while not (stop and stop.is_set()):
-        batch = redis.xread({ALERTS_STREAM: last_id}, count=count, block=block_ms) or []
+        batch = _read(redis, last_id, count, block_ms, stop)
         for _stream, entries in batch:
             for entry_id, fields in entries:
                 last_id = entry_id
@@ -65,6 +67,21 @@ def follow_alerts(
                         _save(redis, key, entry_id)
                         raise
                 _save(redis, key, entry_id)
+
+
+def _read(redis, last_id: str, count: int, block_ms: int, stop: threading.Event | None):
+    """One XREAD BLOCK; while Redis is unreachable (a restart of `rasad run`), wait with
+    capped exponential backoff instead of dying, and return [] if stopped meanwhile."""
+    delay = RECONNECT_MIN_SECONDS
+    while True:
+        try:
+            return redis.xread({ALERTS_STREAM: last_id}, count=count, block=block_ms) or []
+        except (redis_lib.ConnectionError, redis_lib.TimeoutError) as exc:
+            log.warning("redis unavailable; will retry", extra={
+                "error": str(exc), "retry_delay_seconds": delay})
+            if (stop or threading.Event()).wait(delay):
+                return []
+            delay = min(delay * 2, RECONNECT_MAX_SECONDS)
 
 
 def _start_id(redis, key: str, from_start: bool) -> str:
