@@ -465,3 +465,55 @@ def test_redis_host_limiter_lease_of_a_killed_worker_expires(redis_client):
     time.sleep(0.4)
     with limiter.acquire("example.org"):
         assert redis_client.zcard("rasad:hostslots:example.org") == 1
+
+
+# --------------------------------------------------------------------------- TLS
+
+@pytest.fixture
+def https_server(tmp_path):
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate for feeds.test; records
+    the SNI name each handshake asked for."""
+    import http.server
+    import shutil
+    import ssl
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl binary not available")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=feeds.test", "-addext", "subjectAltName=DNS:feeds.test",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    sni = []
+    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_ctx.load_cert_chain(cert, key)
+    server_ctx.sni_callback = lambda sock, name, ctx: sni.append(name)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server API)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(RSS)))
+            self.end_headers()
+            self.wfile.write(RSS)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = server_ctx.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    client_ctx = ssl.create_default_context(cafile=str(cert))
+    yield server.server_address[1], client_ctx, sni
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.integration
+def test_tls_through_the_guarded_transport_checks_the_hostname(https_server, monkeypatch):
+    port, ctx, sni = https_server
+    monkeypatch.setattr(fetch_mod, "resolve_host", lambda host, p: ["127.0.0.1"])
+    with make_client(transport=fetch_mod.guarded_transport(ctx)) as client:
+        result = fetch(f"https://feeds.test:{port}/feed", client=client, allow_private=True)
+        assert result.body == RSS and sni == ["feeds.test"]  # SNI is the name, not the IP
+        with pytest.raises(TransientFetchError, match="other.test.*CERTIFICATE_VERIFY_FAILED"):
+            fetch(f"https://other.test:{port}/feed", client=client, allow_private=True)

@@ -104,11 +104,27 @@ def test_arabic_score_prefers_real_arabic_over_mojibake():
     assert arabic_score(text) > 0 > max(arabic_score(as_latin1), arabic_score(cp_as_iso))
 
 
-def test_broken_byte_does_not_drop_the_feed():
-    """One stray byte in a UTF-8 feed: entries still come out (the bad byte replaced)."""
+def test_stray_byte_in_utf8_feed_leaves_the_rest_intact():
+    """One stray byte must not turn a whole UTF-8 feed into mojibake, nor drop it."""
     body = (FEEDS / "utf-8.xml").read_bytes().replace("أعلنت".encode(), b"\xff", 1)
     feed = parse_feed(body, {}, feed_id="t", base_url="https://example.org/")
-    assert len(feed.entries) == 5
+    assert feed.encoding == "utf-8+windows-1256"
+    truth = EXPECTED["utf-8"]
+    assert [ws(e.summary) for e in feed.entries[1:]] == [ws(t["summary"]) for t in truth[1:]]
+    assert "\ufffd" not in feed.entries[0].summary
+
+
+def test_utf8_feed_with_one_windows_1256_item_decodes_both():
+    """A UTF-8 feed with one item pasted in from a windows-1256 source (seen in the wild)."""
+    utf8 = (FEEDS / "utf-8.xml").read_bytes()
+    legacy = "قصف على الباغوز ومقتل ثلاثة مدنيين"
+    body = utf8.replace("<title>أخبار</title>".encode(),
+                        b"<title>" + legacy.encode("cp1256") + b"</title>", 1)
+    feed = parse_feed(body, {"content-type": "text/xml; charset=utf-8"}, feed_id="t",
+                      base_url="https://example.org/")
+    assert feed.title == legacy
+    truth = EXPECTED["utf-8"]
+    assert [ws(e.summary) for e in feed.entries] == [ws(t["summary"]) for t in truth]
 
 
 # --------------------------------------------------------------------------- real-looking feeds

@@ -173,12 +173,13 @@ class _GuardedBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def _guarded_transport() -> httpx.HTTPTransport:
+def guarded_transport(ssl_context=None) -> httpx.HTTPTransport:
+    """The production transport: connects through :class:`_GuardedBackend`."""
     transport = httpx.HTTPTransport(trust_env=False)
     # httpx has no public hook for the network backend; swap the pool for one built the same
     # way with our backend (httpx 0.28 HTTPTransport.__init__; pinned <0.29 in pyproject).
     transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
+        ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
         max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0,
         network_backend=_GuardedBackend(),
     )
@@ -201,7 +202,7 @@ def make_client(limits: FetchLimits = FetchLimits(), transport=None) -> httpx.Cl
     ``trust_env=False``: no proxies or .netrc credentials picked up from the environment,
     so a feed never receives a password meant for another host."""
     return httpx.Client(
-        transport=transport or _guarded_transport(),
+        transport=transport or guarded_transport(),
         timeout=_timeout(limits),
         follow_redirects=False,
         trust_env=False,
@@ -450,7 +451,9 @@ def fetch(
     deadline = started + limits.total_timeout_seconds
     headers = {"Accept": accept, **_conditional_headers(validators)}
     current = _parse_url(url)
-    for hops in range(limits.max_redirects + 1):
+    for _ in range(limits.max_redirects + 1):
+        if time.monotonic() > deadline:
+            raise TransientFetchError(f"{url}: not fetched within {limits.total_timeout_seconds}s")
         check_destination(current, allow_private)
         response, body = _send(client, current, headers, allow_private, limits, deadline,
                                host_limiter)
