@@ -72,8 +72,21 @@ def test_claim_returns_only_unclaimed_entries(redis_client):
 
 
 def test_repeated_id_within_one_batch_is_claimed_once(redis_client):
-    won = claim_entries(redis_client, [entry("a", title="one"), entry("a", title="two")])
-    assert [e.title for e in won] == ["one"]
+    batch = [entry("a", title="one"), entry("b"), entry("a", title="two")]
+    won = claim_entries(redis_client, batch)
+    assert [(e.id, e.title) for e in won] == [("a", "one"), ("b", "t")]
+
+
+def test_redelivered_task_wins_its_own_claims_again(redis_client):
+    claim_entries(redis_client, [entry("a")], owner="task-1")
+    again = claim_entries(redis_client, [entry("a"), entry("b")], owner="task-1")
+    assert [e.id for e in again] == ["a", "b"]
+
+
+def test_other_owner_gets_nothing(redis_client):
+    claim_entries(redis_client, [entry("a")], owner="task-1")
+    assert claim_entries(redis_client, [entry("a")], owner="task-2") == []
+    assert claim_entries(redis_client, [entry("a")]) == []
 
 
 def test_claim_sets_a_ttl(redis_client):

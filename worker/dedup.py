@@ -63,21 +63,48 @@ def _claim_key(entry_id: str) -> str:
     return CLAIM_PREFIX + entry_id
 
 
-def claim_entries(redis, entries: Sequence[Entry], *, ttl_seconds: int = 30 * 86400) -> list[Entry]:
+# KEYS: claim keys.  ARGV: owner ('' = none), ttl.  Returns 1 per key won (new, or already
+# held by this owner), else 0.  A script, not a pipeline of SET NX, so that "claimed by me"
+# is decided atomically with the claim.
+_CLAIM_LUA = """
+local owner, ttl, won = ARGV[1], tonumber(ARGV[2]), {}
+for i, key in ipairs(KEYS) do
+  if redis.call('SET', key, owner ~= '' and owner or '1', 'NX', 'EX', ttl) then
+    won[i] = 1
+  elseif owner ~= '' and redis.call('GET', key) == owner then
+    won[i] = 1
+  else
+    won[i] = 0
+  end
+end
+return won
+"""
+
+
+def claim_entries(redis, entries: Sequence[Entry], *, ttl_seconds: int = 30 * 86400,
+                  owner: str | None = None) -> list[Entry]:
     """Claim each entry id with ``SET NX EX``; return, in order, only the entries won here.
 
-    A redelivered task or a second worker gets nothing for ids already claimed.  The TTL
-    must outlive the longest time an entry stays in a feed, or it would come back as new.
+    A second worker, or a later poll, gets nothing for ids already claimed.  ``owner``
+    (the Celery task id) makes the claim re-entrant for that owner: a task redelivered
+    after dying between claim and dispatch (late ack) wins its own entries again, where
+    a plain SET NX would lose them.  The TTL must outlive the longest time an entry stays
+    in a feed, or it would come back as new.
     """
-    if not entries:
+    unique = _first_of_each_id(entries)
+    if not unique:
         return []
-    pipe = redis.pipeline(transaction=False)
-    seen: set[str] = set()
-    unique = [e for e in entries if not (e.id in seen or seen.add(e.id))]
-    for entry in unique:
-        pipe.set(_claim_key(entry.id), entry.feed_id or "1", nx=True, ex=ttl_seconds)
-    won = pipe.execute()
-    return [entry for entry, ok in zip(unique, won) if ok]
+    script = redis.register_script(_CLAIM_LUA)
+    won = script(keys=[_claim_key(e.id) for e in unique], args=[owner or "", ttl_seconds])
+    return [entry for entry, ok in zip(unique, won) if int(ok)]
+
+
+def _first_of_each_id(entries: Sequence[Entry]) -> list[Entry]:
+    # A feed that repeats a guid in one document must not make us claim it twice.
+    firsts: dict[str, Entry] = {}
+    for entry in entries:
+        firsts.setdefault(entry.id, entry)
+    return list(firsts.values())
 
 
 def release_claim(redis, entry_id: str) -> None:
