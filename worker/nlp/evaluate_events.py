@@ -1,0 +1,227 @@
+"""Score the event stage on the gold set in tests/gold/events (see the README there).
+
+    python -m worker.nlp.evaluate_events [--split dev|test] [--json]
+
+Prints precision, recall and F1 for event type (per class and micro), location, and the
+killed and injured figures.  Entities come from the gazetteer only (no NER model), so the
+score is fast and reproducible; the CI gate (tests/test_events_gate.py) pins floors on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from worker.nlp.events import extract_events
+from worker.nlp.tokenize import sentences
+from worker.records import Entity, Event
+from worker.text.normalize import normalize_text
+
+GOLD_DIR = pathlib.Path(__file__).resolve().parents[2] / "tests" / "gold" / "events"
+# Place words stripped before comparing locations ("مخيم الهول" = "الهول").
+_PLACE_WORDS = {normalize_text(w) for w in
+                "ناحية منطقة مدينة بلدة قرية مخيم محافظة ريف حي معبر قاعدة مطار".split()}
+
+
+def load_gold(split: str) -> list[dict[str, Any]]:
+    path = GOLD_DIR / f"{split}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def entity_finder():
+    """The gazetteer's raw-text detector when it is installed, else no entities."""
+    try:
+        from worker.nlp.gazetteer import default_gazetteer
+        gazetteer = default_gazetteer()
+    except (ImportError, OSError):  # the gazetteer is optional for this stage
+        return lambda text: []
+    return gazetteer.find
+
+
+def predict(item: dict[str, Any], find) -> list[Event]:
+    text = item["text"]
+    entities: list[Entity] = find(text)
+    return extract_events(text, sentences(text), entities, item.get("published"))
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, tp: int, fp: int, fn: int) -> None:
+        self.tp, self.fp, self.fn = self.tp + tp, self.fp + fp, self.fn + fn
+
+    def scores(self) -> dict[str, float | int]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3),
+                "support": self.tp + self.fn, "predicted": self.tp + self.fp}
+
+
+@dataclass
+class Report:
+    types: dict[str, Tally] = field(default_factory=dict)
+    location: Tally = field(default_factory=Tally)
+    killed: Tally = field(default_factory=Tally)
+    injured: Tally = field(default_factory=Tally)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        micro = Tally()
+        for tally in self.types.values():
+            micro.add(tally.tp, tally.fp, tally.fn)
+        return {"type": {k: v.scores() for k, v in sorted(self.types.items())},
+                "type_micro": micro.scores(), "location": self.location.scores(),
+                "killed": self.killed.scores(), "injured": self.injured.scores()}
+
+
+def score_item(report: Report, gold: dict[str, Any], events: list[Event]) -> None:
+    """Add one item's comparison to ``report``."""
+    gold_types = {e["type"] for e in gold["events"]}
+    pred_types = {e.type for e in events}
+    for name in gold_types | pred_types:
+        tally = report.types.setdefault(name, Tally())
+        tally.add(int(name in gold_types and name in pred_types),
+                  int(name in pred_types and name not in gold_types),
+                  int(name in gold_types and name not in pred_types))
+    _score_locations(report.location, gold, events)
+    for kind in ("killed", "injured"):
+        _score_count(getattr(report, kind), _gold_figure(gold, kind), _pred_figure(events, kind))
+    if gold_types != pred_types:
+        report.errors.append({"id": gold["id"], "gold": sorted(gold_types),
+                              "pred": sorted(pred_types)})
+
+
+def _loc_key(text: str) -> str:
+    words = normalize_text(text).split()
+    words = [_strip(w) for w in words]
+    while len(words) > 1 and words[0] in {_strip(p) for p in _PLACE_WORDS}:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _strip(word: str) -> str:
+    for prefix in ("وال", "بال", "فال", "لل", "ال", "و", "ب", "ل"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix):]
+    return word
+
+
+def _matches(pred: str, gold: str) -> bool:
+    p, g = f" {_loc_key(pred)} ", f" {_loc_key(gold)} "
+    return bool(p.strip()) and bool(g.strip()) and (g in p or p in g)
+
+
+def _pred_locations(events: list[Event]) -> list[list[str]]:
+    out: dict[int, list[str]] = {}
+    for event in events:
+        loc = event.location
+        if loc:
+            forms = [loc.get("text", "")]
+            if loc.get("canonical"):
+                forms.append(loc["canonical"].get("name_ar") or "")
+            out.setdefault(loc.get("start", id(loc)), forms)
+    return list(out.values())
+
+
+def _score_locations(tally: Tally, gold: dict[str, Any], events: list[Event]) -> None:
+    gold_locs = [e["location"] for e in gold["events"] if e.get("location")]
+    preds = _pred_locations(events)
+    matched_gold: set[int] = set()
+    tp = 0
+    for forms in preds:
+        hit = next((i for i, alts in enumerate(gold_locs) if i not in matched_gold and any(
+            _matches(f, a) for f in forms if f for a in alts)), None)
+        if hit is None:
+            hit = next((i for i, alts in enumerate(gold_locs) if any(
+                _matches(f, a) for f in forms if f for a in alts)), None)
+            if hit is not None:
+                continue  # a second mention of an already matched place: neither right nor wrong
+        else:
+            matched_gold.add(hit)
+            tp += 1
+    fp = sum(1 for forms in preds) - tp - _duplicates(preds, gold_locs, matched_gold)
+    tally.add(tp, max(fp, 0), len(gold_locs) - len(matched_gold))
+
+
+def _duplicates(preds: list[list[str]], gold_locs: list[list[str]], matched: set[int]) -> int:
+    """Predicted places that repeat an already matched gold place."""
+    count = 0
+    seen: set[int] = set()
+    for forms in preds:
+        i = next((i for i, alts in enumerate(gold_locs) if any(
+            _matches(f, a) for f in forms if f for a in alts)), None)
+        if i is not None:
+            if i in seen:
+                count += 1
+            seen.add(i)
+    return count
+
+
+def _gold_figure(gold: dict[str, Any], kind: str) -> int | str | None:
+    values = [e.get(kind) for e in gold["events"] if e.get(kind) is not None]
+    numbers = [v for v in values if isinstance(v, int)]
+    return max(numbers) if numbers else ("?" if values else None)
+
+
+def _pred_figure(events: list[Event], kind: str) -> int | str | None:
+    values = [getattr(e, kind) for e in events if getattr(e, kind)]
+    numbers = [v["count"] for v in values if v["count"] is not None]
+    return max(numbers) if numbers else ("?" if values else None)
+
+
+def _score_count(tally: Tally, gold: int | str | None, pred: int | str | None) -> None:
+    """A figure is right when it equals the gold one; a wrong figure is both an FP and FN."""
+    if gold is None and pred is None:
+        return
+    right = gold == pred
+    tally.add(int(right), int(pred is not None and not right), int(gold is not None and not right))
+
+
+def evaluate(split: str) -> Report:
+    report, find = Report(), entity_finder()
+    for item in load_gold(split):
+        score_item(report, item, predict(item, find))
+    return report
+
+
+def format_table(summary: dict[str, Any], split: str) -> str:
+    lines = [f"split: {split}", f"{'':22}{'P':>7}{'R':>7}{'F1':>7}{'gold':>6}{'pred':>6}"]
+
+    def row(name: str, s: dict[str, Any]) -> None:
+        lines.append(f"{name:22}{s['precision']:7.3f}{s['recall']:7.3f}{s['f1']:7.3f}"
+                     f"{s['support']:6d}{s['predicted']:6d}")
+
+    for name, s in summary["type"].items():
+        row(f"type:{name}", s)
+    row("type (micro)", summary["type_micro"])
+    for name in ("location", "killed", "injured"):
+        row(name, summary[name])
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", choices=("dev", "test"), default="dev")
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument("--errors", action="store_true", help="list items with wrong types")
+    args = parser.parse_args(argv)
+    report = evaluate(args.split)
+    summary = report.summary()
+    print(json.dumps(summary, indent=1) if args.json else format_table(summary, args.split))
+    if args.errors:
+        for err in report.errors:
+            print(json.dumps(err, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
