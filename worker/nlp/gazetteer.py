@@ -46,8 +46,9 @@ CUE_WORDS = frozenset("""
     مخيم معبر حي جبل بلدات قري مناطق نواحي مدن
 """.split())
 # Nisba/adjective endings: العراقية، الإيرانية are adjectives, not mentions of the place.
-NISBA_SUFFIXES = frozenset({"ي", "يه", "يين", "يون", "يات", "يا"})
+NISBA_SUFFIXES = frozenset({"ي", "يه", "يين", "يون", "يات", "يا", "يتين", "يتان"})
 _WORD = re.compile(r"\w+")
+CUE_RADIUS_KM = 150.0
 _PROCLITICS = ("وبال", "وال", "بال", "فال", "لل", "ولل", "فلل", "كال", "ال", "وب", "ول", "فب",
                "فل", "و", "ف", "ب", "ل")
 
@@ -130,6 +131,7 @@ class Gazetteer:
             self._register(i, record)
         self._matcher = TermMatcher(
             (name, i) for i, r in enumerate(self.records) for name in r.detect)
+        self._detect_keys = frozenset(norm_key(n) for r in self.records for n in r.detect)
 
     # --- loading ------------------------------------------------------------------------
 
@@ -187,6 +189,10 @@ class Gazetteer:
             data["country"] = record.country
         return data
 
+    def knows(self, mention: str) -> bool:
+        """True when the mention, as written (normalised), is a name in the gazetteer."""
+        return norm_key(mention) in self._index
+
     def candidates(self, mention: str) -> list[tuple[Record, int]]:
         """Entries a mention can name, with match quality (2 primary name, 1 alias, 0 after
         stripping clitics or a cue word)."""
@@ -224,12 +230,12 @@ class Gazetteer:
         """Entities detected by the gazetteer alone (source "gazetteer"), sorted by start."""
         norm = normalize(text)
         raw = [(h.start, h.end, self._owners(h.term, h.payloads))
-               for h in self._matcher.find(norm) if not _is_nisba(norm.source, h.end)]
-        raw += [hit for hit in self._cue_hits(norm) if not _overlaps(hit, raw)]
-        raw.sort()
+               for h in self._matcher.find(norm) if self._plausible(norm.source, h)]
         # Two passes: unambiguous places first, then their points guide the namesakes.
         points = list(context) + [self.records[p[0]].point for _, _, p in raw
                                   if len(p) == 1 and self.records[p[0]].point]
+        raw += [hit for hit in self._cue_hits(norm, points) if not _overlaps(hit, raw)]
+        raw.sort()
         entities = []
         for start, end, payloads in raw:
             record = self._best(payloads, norm.source[start:end], points)
@@ -265,15 +271,44 @@ class Gazetteer:
         return max(children, key=lambda c: (c.curated, PLACETYPE_RANK.get(c.kind, 3), c.id)) \
             if children else best
 
-    def _cue_hits(self, norm: Normalized) -> list[tuple[int, int, tuple[int, ...]]]:
-        """Place names (any, even unsafe) right after a cue word: ناحية عياش، ريف هجين."""
+    def _plausible(self, source: str, hit: Any) -> bool:
+        """Drop adjectives (العراقية، السورية) and article-less forms of names written with
+        the article (رقة، قائم، هول): TermMatcher makes ال optional for rules, but a bare
+        word is a place only after لل (للرقة), where the article's alef is dropped."""
+        suffix = _suffix(source, hit.end)
+        if suffix in NISBA_SUFFIXES:
+            return False
+        # A place name takes no suffix: كفريا is another village than كفري.
+        if suffix and all(self.records[i].type == "LOC" for i in hit.payloads):
+            return False
+        prefix = _prefix(source, hit.start)
+        if prefix.endswith("ال"):
+            # The article on a name written without it: السورية is "the Syrian", not سورية.
+            return "ال" + hit.term in self._detect_keys
+        if hit.term in self._detect_keys or "ال" + hit.term not in self._detect_keys:
+            return True
+        return prefix.endswith("لل")
+
+    def _cue_hits(self, norm: Normalized, points: Sequence[Any]) -> list[tuple]:
+        """Place names (any, even unsafe) right after a cue word: ناحية عياش، قرى المراشدة.
+
+        Namesakes abound (محافظة صعدة in Yemen is also a Syrian village), so a cue hit
+        counts only within CUE_RADIUS_KM of a place the article names safely."""
         words = list(_WORD.finditer(norm.text))
         hits = []
         for n, word in enumerate(words):
             if not _is_cue(word.group()):
                 continue
-            hits += self._names_after(norm, words, n + 1)
+            for start, end, ids in self._names_after(norm, words, n + 1):
+                near = tuple(i for i in ids if self._near_any(self.records[i], points))
+                if near:
+                    hits.append((start, end, near))
         return hits
+
+    def _near_any(self, record: Record, points: Sequence[Any]) -> bool:
+        return record.point is not None and any(
+            _has_point(p) and haversine_km(record.point, _latlon(p)) <= CUE_RADIUS_KM
+            for p in points if p is not None)
 
     def _names_after(self, norm: Normalized, words: list, n: int) -> list:
         """The place at words[n:] (longest name first), then one more joined by و."""
@@ -371,17 +406,25 @@ def _strip_conj(word: str) -> str:
     return word[1:] if word[:1] in ("و", "ف") and len(word) > 3 else word
 
 
-def _is_nisba(source: str, end: int) -> bool:
-    """True when a hit is followed by a nisba ending: العراقية is an adjective, not Iraq."""
+def _suffix(source: str, end: int) -> str:
+    """The normalised letters glued after a hit (العراق|ية -> "يه")."""
     tail = []
-    for ch in source[end:end + 4]:
+    for ch in source[end:end + 6]:
         folded = fold_char(ch)
         if not folded:
             continue
         if not folded.isalnum():
             break
         tail.append(folded)
-    return "".join(tail) in NISBA_SUFFIXES
+    return "".join(tail)
+
+
+def _prefix(source: str, start: int) -> str:
+    """The normalised letters of the word before ``start`` (the hit's proclitics)."""
+    i = start
+    while i > 0 and (source[i - 1].isalnum() or not fold_char(source[i - 1])):
+        i -= 1
+    return norm_key(source[i:start])
 
 
 def _overlaps(hit: tuple, others: list) -> bool:

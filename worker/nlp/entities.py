@@ -1,0 +1,164 @@
+"""Final entities of an article: NER spans linked through the gazetteer, plus what it missed.
+
+``merge_entities(text, ner_spans, gazetteer)`` takes the model's spans as plain
+``(type, start, end)`` tuples (worker.nlp.ner ``spans()``), so it works and is tested
+without a model.  Steps, in order:
+
+1. Trim each NER span: quotes and punctuation at its edges, and a proclitic chain glued to
+   the name in ANERcorp's tokens (والعراق، لـ"العربي، بالباغوز) when what is left is the
+   name.  The entity text is always ``text[start:end]``.
+2. Detect gazetteer entities in the whole text; their places are the context that picks
+   among namesakes when linking NER spans.
+3. Link each NER span (source "ner+gazetteer" when linked, "ner" when not).
+4. Resolve overlaps: a linked span beats an unlinked one, then the longer span wins, then
+   the NER span.  Gazetteer hits inside a longer NER name of another type are part of that
+   name (دمشق in جامعة دمشق) and go.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from worker.nlp.gazetteer import CUE_WORDS, Gazetteer, norm_key
+from worker.records import Entity
+
+TYPES = ("PER", "LOC", "ORG", "MISC")
+# Characters never part of a name at its edges: quotes of all kinds, brackets, punctuation,
+# tatweel (لـ"العربي), spaces.
+EDGE_CHARS = set(" \t\n\"'«»“”„‘’`()[]{}<>.,،;؛:!?؟-–—_/\\*\u0640\u200c\u200d\u200e\u200f")
+# Proclitic chains split off a span when the rest starts with the article or is a known
+# name.  ك is left out: كاليفورنيا is not ك + اليفورنيا.
+PROCLITICS = ("وبال", "وال", "فال", "بال", "ولل", "فلل", "لل", "وب", "ول", "فب", "فل",
+              "و", "ف", "ب", "ل")
+
+
+def merge_entities(text: str, ner_spans: Iterable[Sequence], gazetteer: Gazetteer) -> list[Entity]:
+    """NER spans linked to canonical entities plus gazetteer-only hits, overlaps resolved."""
+    found = gazetteer.find(text)
+    context = [e.canonical for e in found if e.canonical and e.canonical.get("lat") is not None]
+    ner = [e for e in (_ner_entity(text, span, gazetteer, context) for span in ner_spans) if e]
+    return resolve_overlaps(ner + found)
+
+
+def _ner_entity(text: str, span: Sequence, gazetteer: Gazetteer, context: list) -> Entity | None:
+    type_, start, end = (span[0] or ""), int(span[1]), int(span[2])
+    start, end = trim_span(text, start, end)
+    if start >= end:
+        return None
+    start, canonical = _strip_clitics(text, start, end, type_, gazetteer, context)
+    if canonical is None:
+        canonical = gazetteer.link(text[start:end], type_, context)
+    if canonical is not None and (not type_ or _trust_gazetteer_type(canonical)):
+        type_ = canonical["type"]
+    source = "ner+gazetteer" if canonical else "ner"
+    return Entity(text[start:end], type_ or "MISC", start, end, canonical, source)
+
+
+def _trust_gazetteer_type(canonical: dict) -> bool:
+    """A curated organisation, person or group keeps its type whatever the tagger said
+    (الحشد الشعبي tagged LOC is still an ORG); a place named in an ORG span (العراق as the
+    government) keeps the tagger's type."""
+    return canonical["type"] != "LOC"
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop quotes, punctuation and spaces at both edges of ``text[start:end]``, and a
+    preposition written with tatweel before a quote (لـ"العربي الجديد")."""
+    start, end = max(0, start), min(len(text), end)
+    for _ in range(2):
+        while start < end and text[start] in EDGE_CHARS:
+            start += 1
+        while end > start and text[end - 1] in EDGE_CHARS:
+            end -= 1
+        # لـ / بـ / وبـ + quote: a clitic detached by tatweel from a quoted name.
+        head = text[start:start + 3]
+        cut = next((i for i in (1, 2) if len(head) > i and head[i] == "\u0640"
+                    and all(ch in "وفبلك" for ch in head[:i])), None)
+        if cut is None:
+            break
+        start += cut + 1
+    return start, end
+
+
+def _strip_clitics(text: str, start: int, end: int, type_: str, gazetteer: Gazetteer,
+                   context: list) -> tuple[int, dict | None]:
+    """Move ``start`` past a proclitic chain glued to the name, and link what is left.
+
+    ANERcorp tokens keep clitics (والعراق، للتنظيم، بريف), names do not.  The chain goes
+    when the span is not itself a known name and (a) what is left is one (للباغوز ->
+    باغوز, والعراق -> العراق), or (b) for LOC/ORG spans, what is left starts with the
+    article and three more letters, or with a cue word (بريف دير الزور -> ريف دير الزور)."""
+    word = norm_key(text[start:end])
+    if not gazetteer.knows(word):
+        for prefix in PROCLITICS:
+            if not word.startswith(prefix) or len(word) - len(prefix) < 3:
+                continue
+            stem = word[len(prefix):]
+            keep_article = prefix.endswith("ال") and not prefix.endswith("لل")
+            known = gazetteer.knows(stem) or gazetteer.knows("ال" + stem)
+            generic = type_ in ("LOC", "ORG") and (keep_article or stem.split(" ")[0] in CUE_WORDS)
+            if known or generic:
+                rest = start + _source_len(text, start, end, prefix)
+                start = rest - 2 if keep_article else rest
+                break
+    return start, gazetteer.link(text[start:end], type_, context)
+
+
+def _source_len(text: str, start: int, end: int, prefix: str) -> int:
+    """How many source characters spell ``prefix`` (normalised) at ``start``, skipping
+    diacritics and tatweel; the full length of the prefix when it does not match."""
+    i, matched = start, 0
+    while i < end and matched < len(prefix):
+        folded = norm_key(text[i])
+        if folded == prefix[matched]:
+            matched += 1
+        elif folded:
+            return len(prefix)
+        i += 1
+    return i - start
+
+
+def resolve_overlaps(entities: Iterable[Entity]) -> list[Entity]:
+    """Keep one entity per overlapping group: linked over unlinked, longer over shorter,
+    NER over gazetteer; a NER span that loses to a gazetteer hit lends it its "ner" source."""
+    ranked = sorted(_absorb_inner_hits(list(entities)), key=_priority, reverse=True)
+    kept: list[Entity] = []
+    for entity in ranked:
+        clash = next((k for k in kept if entity.start < k.end and k.start < entity.end), None)
+        if clash is None:
+            kept.append(entity)
+        elif clash.source == "gazetteer" and entity.source.startswith("ner") and \
+                (clash.start, clash.end) == (entity.start, entity.end):
+            kept[kept.index(clash)] = _confirmed(clash, entity)
+    return sorted(kept, key=lambda e: (e.start, e.end))
+
+
+def _absorb_inner_hits(entities: list[Entity]) -> list[Entity]:
+    """Gazetteer hits strictly inside an unlinked NER span are part of a longer name.
+
+    One hit of the span's type links the span (شمال العراق -> Iraq); hits of other types
+    go (دمشق in جامعة دمشق).  Two or more linked hits mean the model ran two names together
+    (التحالف الدولي وقوات سورية الديمقراطية): the span goes and the hits stay."""
+    out = [e for e in entities if e.source == "gazetteer"]
+    for span in (e for e in entities if e.source != "gazetteer"):
+        inner = [g for g in out if g.source == "gazetteer" and span.start <= g.start
+                 and g.end <= span.end and (g.start, g.end) != (span.start, span.end)]
+        if span.canonical is not None or not inner:
+            out.append(span)
+        elif len(inner) == 1:
+            same = inner[0].type == span.type
+            out.remove(inner[0])
+            out.append(Entity(span.text, span.type, span.start, span.end,
+                              inner[0].canonical if same else None,
+                              "ner+gazetteer" if same else "ner"))
+    return out
+
+
+def _priority(entity: Entity) -> tuple:
+    return (entity.canonical is not None, entity.end - entity.start,
+            entity.source != "gazetteer", -entity.start)
+
+
+def _confirmed(gaz: Entity, ner: Entity) -> Entity:
+    """The model found the same span the gazetteer did: one entity, both sources."""
+    return Entity(gaz.text, gaz.type, gaz.start, gaz.end, gaz.canonical, "ner+gazetteer")
