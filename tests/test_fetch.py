@@ -517,3 +517,21 @@ def test_tls_through_the_guarded_transport_checks_the_hostname(https_server, mon
         assert result.body == RSS and sni == ["feeds.test"]  # SNI is the name, not the IP
         with pytest.raises(TransientFetchError, match="other.test.*CERTIFICATE_VERIFY_FAILED"):
             fetch(f"https://other.test:{port}/feed", client=client, allow_private=True)
+
+
+def test_gzip_members_and_trailing_padding(http_server, client):
+    body = gzip.compress(RSS[:20]) + gzip.compress(RSS[20:]) + b"\0\0\0\0"
+    http_server.route("/gz", 200, {"Content-Encoding": "gzip"}, body)
+    assert get(http_server, "/gz", client).body == RSS
+
+
+def test_corrupt_gzip_is_permanent(http_server, client):
+    http_server.route("/gz", 200, {"Content-Encoding": "gzip"}, b"\x1f\x8bnot really gzip")
+    with pytest.raises(PermanentFetchError, match="/gz: corrupt compressed body"):
+        get(http_server, "/gz", client)
+
+
+def test_private_connections_are_not_kept_alive(http_server, client):
+    http_server.route("/feed", 200, {}, RSS)
+    get(http_server, "/feed", client)
+    assert request_headers(http_server)["connection"] == "close"

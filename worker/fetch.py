@@ -353,8 +353,13 @@ class _BoundedDecoder:
             chunk = self._inflate(data)
             out.append(self._count(chunk))
             data = self._z.unconsumed_tail
-            if self._z.eof and self._z.unused_data:  # concatenated gzip members
-                data, self._z = self._z.unused_data, zlib.decompressobj(47)
+            if self._z.eof:
+                # Concatenated gzip members continue; other trailing bytes (padding some
+                # servers append) are ignored, as browsers do.
+                rest = self._z.unused_data
+                data = rest if rest.startswith(b"\x1f\x8b") else b""
+                if data:
+                    self._z = zlib.decompressobj(47)
         return b"".join(out)
 
     def _inflate(self, data: bytes) -> bytes:
@@ -496,6 +501,10 @@ def _redirect_target(current: httpx.URL, response: httpx.Response) -> httpx.URL:
 def _send(client, url: httpx.URL, headers, allow_private, limits, deadline, host_limiter):
     """One request/response, body read under the caps; returns (response, body)."""
     acquire = host_limiter.acquire if host_limiter else (lambda host: contextlib.nullcontext())
+    if allow_private:
+        # A kept-alive connection to a private address must not be reused later by a feed
+        # that is not allowed one (the pool would skip the connect-time check).
+        headers = {**headers, "Connection": "close"}
     token = _ALLOW_PRIVATE.set(allow_private)
     try:
         with acquire(url.host):
