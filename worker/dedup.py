@@ -227,7 +227,8 @@ return {story, is_new, best_equal}
 """
 
 
-def assign_story(redis, entry: Entry, *, threshold: float = 0.6, ttl_seconds: int = 7 * 86400) -> StoryMatch:
+def assign_story(redis, entry: Entry, *, threshold: float = 0.6,
+                 ttl_seconds: int = 7 * 86400) -> StoryMatch:
     """Return the story ``entry`` belongs to, creating one when no near-duplicate is known.
 
     The same story rewritten slightly by another feed (other punctuation, an added

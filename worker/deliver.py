@@ -40,7 +40,7 @@ class AlertClaim:
     ``alert_id`` is deterministic (``a:<rule>:<story>:<n>``, n = 0 for the first alert),
     so a retried task rebuilds the same alert and :func:`publish_alert` drops the repeat.
     For an update, ``update_of`` is the id of the alert it supersedes and ``previous``
-    holds the figures that alert carried.
+    holds the highest figures alerted before it (``{"killed", "injured"}``).
     """
 
     kind: str
@@ -56,7 +56,10 @@ class AlertClaim:
 # The state keeps the highest figures alerted so far, the sequence number, the entry that
 # made the last alert and the figures before it (to answer a retry of that same entry).
 _CLAIM_LUA = """
-local function num(v) if v == nil or v == false or v == '' then return nil end return tonumber(v) end
+local function num(v)
+  if v == nil or v == false or v == '' then return nil end
+  return tonumber(v)
+end
 local function raised(new, old) return new ~= nil and new > (old or 0) end
 local killed, injured, entry, ttl = num(ARGV[3]), num(ARGV[4]), ARGV[5], tonumber(ARGV[6])
 local base = 'a:' .. ARGV[1] .. ':' .. ARGV[2] .. ':'
@@ -120,8 +123,9 @@ def claim_alert(
     return AlertClaim(UPDATE, alert_id, update_of or None, previous)
 
 
-# KEYS[1]: marker, KEYS[2]: stream.  ARGV: maxlen ('' = untrimmed), ttl, channel ('' = none), then the
-# stream fields as name/value pairs: id, <id>, payload name, <payload> (ARGV[7] is published).
+# KEYS[1]: marker, KEYS[2]: stream.  ARGV: maxlen ('' = untrimmed), ttl, channel ('' =
+# none), then the stream fields as name/value pairs: id, <id>, payload name, <payload>, ...
+# (ARGV[7], the payload, is what gets published).
 _PUBLISH_LUA = """
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', tonumber(ARGV[2])) then return false end
 local fields = {}
@@ -140,7 +144,8 @@ def append_once(redis, marker: str, stream: str, fields: list[str], *, maxlen: i
     ``marker`` exists, and PUBLISH the payload on ``channel`` if given; one atomic step.
     ``maxlen`` None: never trimmed."""
     script = redis.register_script(_PUBLISH_LUA)
-    return bool(script(keys=[marker, stream], args=["" if maxlen is None else maxlen, STATE_TTL_SECONDS, channel, *fields]))
+    trim = "" if maxlen is None else maxlen
+    return bool(script(keys=[marker, stream], args=[trim, STATE_TTL_SECONDS, channel, *fields]))
 
 
 def alert_json(alert: Alert) -> str:
@@ -166,4 +171,5 @@ def publish_article(redis, record: dict[str, Any], *, maxlen: int = 10_000) -> b
     entry_id = record["entry"]["id"]
     payload = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
     fields = ["id", entry_id, "article", payload]
-    return append_once(redis, ARTICLE_MARK_PREFIX + entry_id, ARTICLES_STREAM, fields, maxlen=maxlen)
+    return append_once(redis, ARTICLE_MARK_PREFIX + entry_id, ARTICLES_STREAM, fields,
+                       maxlen=maxlen)

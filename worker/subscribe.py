@@ -167,7 +167,8 @@ def _figures(alert: Alert) -> str:
         if value is None:
             continue
         was = previous.get(name)
-        out.append(f"{name} {value}" + (f" (was {was})" if was is not None and was != value else ""))
+        changed = was is not None and was != value
+        out.append(f"{name} {value}" + (f" (was {was})" if changed else ""))
     return " · ".join(out)
 
 

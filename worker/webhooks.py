@@ -265,7 +265,8 @@ def webhook_headers(hook: Webhook, msg_id: str, timestamp: int, body: bytes) -> 
     }
 
 
-def send_webhook(client: httpx.Client, hook: Webhook, alert: Alert, *, now: float | None = None) -> int:
+def send_webhook(client: httpx.Client, hook: Webhook, alert: Alert, *,
+                 now: float | None = None) -> int:
     """POST ``alert`` to ``hook``, signed; return the 2xx status or raise a FetchError.
 
     ``webhook-id`` is the alert id, the receiver's idempotency key, so retries and
