@@ -23,6 +23,7 @@ from worker.webhooks import (
     hooks_for,
     load_webhooks,
     record_dead_letter,
+    replay_dead_letters,
     send_webhook,
     sign,
     verify,
@@ -341,3 +342,23 @@ def test_config_errors_name_file_webhook_and_problem(tmp_path, body, problem):
 def test_missing_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="cannot read webhooks file"):
         load_webhooks(tmp_path / "absent.yaml")
+
+
+def test_replay_delivers_dead_letters_and_keeps_failures(redis_client, receiver, client):
+    good, gone = hook(receiver.url()), Webhook(id="gone", url="https://x.example/h", secret=SECRET)
+    for i in range(3):
+        record_dead_letter(redis_client, good, make_alert(id_=f"a{i}"), "HTTP 503")
+    record_dead_letter(redis_client, gone, make_alert(id_="a9"), "HTTP 503")
+    assert replay_dead_letters(redis_client, client, [good], batch=2) == (3, 1)
+    assert [f["alert_id"] for _, f in redis_client.xrange(DEAD_LETTER_STREAM)] == ["a9"]
+    sent = [{k.lower(): v for k, v in h.items()}["webhook-id"] for h, _ in receiver.received]
+    assert sent == ["a0", "a1", "a2"]
+    # Delivered letters may be dead-lettered again later (their marker is gone).
+    assert record_dead_letter(redis_client, good, make_alert(id_="a0"), "HTTP 503")
+
+
+def test_replay_of_a_still_failing_receiver_keeps_the_letter(redis_client, receiver, client):
+    receiver.respond(500)
+    record_dead_letter(redis_client, hook(receiver.url()), make_alert(), "HTTP 500")
+    assert replay_dead_letters(redis_client, client, [hook(receiver.url())]) == (0, 1)
+    assert redis_client.xlen(DEAD_LETTER_STREAM) == 1

@@ -11,7 +11,8 @@ errors, 5xx, 408/425/429 raise :class:`TransientFetchError` (with Retry-After wh
 and are retried on :func:`webhook_retry_delay_seconds`; other 4xx, redirects and refused
 addresses raise :class:`PermanentFetchError`.  When retries run out or the error is
 permanent, :func:`record_dead_letter` keeps the alert on the stream
-``rasad:webhooks:failed``: a webhook is never dropped silently.
+``rasad:webhooks:failed``: a webhook is never dropped silently, and
+:func:`replay_dead_letters` sends them again once the receiver is fixed.
 
 Destinations get the fetch stage's address guard: private, loopback and link-local
 addresses are refused unless the webhook sets ``allow_private: true``.
@@ -351,3 +352,37 @@ def record_dead_letter(redis, hook: Webhook, alert: Alert, error: BaseException 
     ]
     return append_once(redis, DEAD_LETTER_MARK_PREFIX + key, DEAD_LETTER_STREAM, fields,
                        maxlen=None)
+
+
+def replay_dead_letters(redis, client: httpx.Client, hooks: Iterable[Webhook], *,
+                        hook_id: str | None = None, batch: int = 100) -> tuple[int, int]:
+    """Send the dead letters again (those of ``hook_id``, or all); each one delivered is
+    removed from the stream, the others stay.  Returns (delivered, still failing).  Dead
+    letters of a webhook no longer configured stay and count as failing."""
+    by_id = {hook.id: hook for hook in hooks}
+    delivered = failing = 0
+    start = "-"
+    while True:
+        page = redis.xrange(DEAD_LETTER_STREAM, min=start, count=batch)
+        for stream_id, fields in page:
+            if hook_id is not None and fields.get("webhook") != hook_id:
+                continue
+            if _redeliver(redis, client, by_id.get(fields.get("webhook", "")), stream_id, fields):
+                delivered += 1
+            else:
+                failing += 1
+        if len(page) < batch:
+            return delivered, failing
+        start = "(" + page[-1][0]
+
+
+def _redeliver(redis, client, hook: Webhook | None, stream_id: str, fields: dict) -> bool:
+    if hook is None:
+        return False
+    try:
+        send_webhook(client, hook, Alert.from_dict(json.loads(fields["alert"])))
+    except (FetchError, KeyError, ValueError):
+        return False
+    redis.xdel(DEAD_LETTER_STREAM, stream_id)
+    redis.delete(DEAD_LETTER_MARK_PREFIX + fields.get("id", ""))
+    return True
