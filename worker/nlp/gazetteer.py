@@ -53,7 +53,7 @@ _PROCLITICS = ("وبال", "وال", "بال", "فال", "لل", "ولل", "فل
                "فل", "و", "ف", "ب", "ل")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One gazetteer entry (a place or a curated organisation/person)."""
 
