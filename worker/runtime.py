@@ -71,7 +71,7 @@ def check_config(settings: Settings) -> tuple[list[FeedConfig], RuleSet, list[We
     """Load and validate feeds, rules and webhooks; raises ConfigError naming the input."""
     feeds = load_feeds(settings.feeds)
     rules = load_ruleset(settings)
-    webhooks = load_webhooks(settings.webhooks)
+    webhooks = load_webhooks(settings.webhooks, known_rules=rules.ids)
     return feeds, rules, webhooks
 
 
