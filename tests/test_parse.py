@@ -74,11 +74,16 @@ def test_arabic_feed_decodes_correctly(name, content_type, expected_encoding):
     assert not any("\u00c0" <= ch <= "\u024f" for ch in text)  # no Ã/Ø/Ù-style mojibake
 
 
-def test_utf16_with_bom_decodes():
+@pytest.mark.parametrize("codec, label", [
+    pytest.param("utf-16", "utf-16", id="utf-16-bom"),
+    pytest.param("utf-16-le", "utf-16le", id="utf-16le-no-bom"),
+    pytest.param("utf-16-be", "utf-16be", id="utf-16be-no-bom"),
+])
+def test_utf16_decodes(codec, label):
     body = (FEEDS / "utf-8.xml").read_text(encoding="utf-8").replace(
-        'encoding="utf-8"', 'encoding="utf-16"').encode("utf-16")
+        'encoding="utf-8"', 'encoding="utf-16"').encode(codec)
     feed = parse_feed(body, {}, feed_id="t", base_url="https://example.org/")
-    assert feed.encoding == "utf-16"
+    assert feed.encoding == label
     assert ws(feed.entries[0].title) == ws(EXPECTED["utf-8"][0]["title"])
 
 

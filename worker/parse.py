@@ -50,9 +50,10 @@ _DISPLAY = {"utf-8": "utf-8", "cp1256": "windows-1256", "iso8859-6": "iso-8859-6
             "utf-8+cp1256": "utf-8+windows-1256"}
 # Single-byte Arabic encodings tried when the declaration is missing or wrong.
 _ARABIC_CANDIDATES = ("cp1256", "iso8859-6")
+# Byte order marks, then "<?" in UTF-16 without a BOM (XML 1.0 Appendix F).
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-         (codecs.BOM_UTF16_BE, "utf-16"))
+         (codecs.BOM_UTF16_BE, "utf-16"), (b"<\0?\0", "utf-16-le"), (b"\0<\0?", "utf-16-be"))
 _CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.I)
 _PROLOG_RE = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)["']""", re.I)
 _META_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
