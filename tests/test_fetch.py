@@ -298,6 +298,9 @@ def test_loopback_refused_without_allow_private_before_connecting(http_server, c
     pytest.param("fe80::1", id="ipv6-link-local"),
     pytest.param("fd00::1", id="ipv6-ula"),
     pytest.param("::ffff:127.0.0.1", id="ipv4-mapped-loopback"),
+    pytest.param("2002:a9fe:a9fe::1", id="6to4-metadata"),
+    pytest.param("64:ff9b::a00:1", id="nat64-rfc1918"),
+    pytest.param("fe80::1%eth0", id="ipv6-zone"),
 ])
 def test_non_public_addresses_are_refused(address):
     assert not fetch_mod.is_public_address(address)
@@ -305,6 +308,7 @@ def test_non_public_addresses_are_refused(address):
 
 @pytest.mark.parametrize("address", [
     pytest.param("93.184.215.14", id="ipv4"), pytest.param("2606:4700::1", id="ipv6"),
+    pytest.param("64:ff9b::5db8:d70e", id="nat64-public"),
 ])
 def test_public_addresses_pass(address):
     assert fetch_mod.is_public_address(address)

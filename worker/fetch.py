@@ -110,12 +110,21 @@ def resolve_host(host: str, port: int) -> list[str]:
     return sorted(addresses, key=lambda a: ":" in a)
 
 
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
 def is_public_address(address: str) -> bool:
     """True for globally routable unicast; False for private, loopback, link-local
     (169.254.0.0/16: cloud metadata), CGNAT, reserved, multicast and unspecified."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is loopback too
+    if isinstance(ip, ipaddress.IPv6Address):
+        # IPv6 forms that carry an IPv4 address reach that address: mapped (::ffff:0:0/96),
+        # 6to4 (2002::/16) and NAT64 (64:ff9b::/96, RFC 6052).
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            ip = embedded
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
 
 
