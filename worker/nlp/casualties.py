@@ -29,7 +29,7 @@ KINDS = ("killed", "injured", "missing", "abducted")
 _PUNCT = {",", "،", ";", "؛", ".", ":", "(", ")", '"', "«", "»", "-", "–"}
 # How far a number may sit from its casualty word (words).  Measured on the dev gold:
 # wider windows pick up dates and unrelated figures.
-_GAP_AFTER, _GAP_BEFORE, _NEG_WINDOW = 2, 3, 4
+_GAP_AFTER, _GAP_BEFORE, _NEG_WINDOW = 2, 3, 5
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class Casualty:
     groups: tuple[dict[str, Any], ...] = field(default=())
     negated: bool = False
     anaphoric: bool = False  # "الإصابات ليست خطيرة": a definite noun with no number
+    form: str = ""  # the lexicon form that found it: act, plural, singular, fate
 
     def with_kind(self, kind: str) -> "Casualty":
         return dataclasses.replace(self, kind=kind)
@@ -118,6 +119,7 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
         for kind, form in dict.fromkeys(hit.payloads):
             cas = _read(sent, i, kind, form, used)
             if cas is not None:
+                cas = dataclasses.replace(cas, form=form)
                 found.extend(_expand(sent, cas, found))
                 break
     return found
@@ -186,10 +188,19 @@ def _coordinated(sent: Sentence, count: int | None, last: int, used: set[int]):
 
 
 def _read_act(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
-    """مقتل 5 أشخاص / أصيب جنديان / مقتل جندي / 5 أشخاص قتلوا / قتلت مجموعة من."""
+    """مقتل 5 أشخاص / أصيب جنديان / مقتل جندي / 5 أشخاص قتلوا / قتلت مجموعة من /
+    شخصا قُتل (subject first) / مقتل وجرح العشرات (one number for both)."""
     words = sent.words
+    if i > 0 and i - 1 not in used and _people_count(words[i - 1]) == 1 \
+            and not words[i - 1].startswith("ال"):
+        return _make(sent, kind, 1, False, i - 1, i + 1, used)
     for j in range(i + 1, min(i + 1 + _GAP_AFTER + 1, len(words))):
         if words[j] in _PUNCT or j in used:
+            break
+        if words[j].startswith("و") and _is_casualty_word(sent.tokens[j].text):
+            shared = _number(words, j + 1) if j + 1 < len(words) else None
+            if shared is not None and shared.count:
+                return _make(sent, kind, shared.count, shared.approx, i, i + 1, used)
             break
         num = _number(words, j)
         if num is not None:
@@ -206,7 +217,8 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
 def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     """5 قتلى / عشرات الجرحى / العشرات من القتلى / عدد القتلى إلى 30 / قتلى وجرحى."""
     words = sent.words
-    for k in (i - 1, i - 2):
+    back = i - 1 if i > 0 and bare_clitic(words[i - 1]) in {"عدد", "حصيله"} else i
+    for k in (back - 1, back - 2):
         if k >= 0 and words[k] == "من" and k - 1 >= 0:
             k -= 1  # العشرات من القتلى
         num = _number_ending_at(words, k, used) if k >= 0 else None
@@ -241,6 +253,10 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             return _make(sent, kind, people, False, j, i + 1, used)
     plural = sent.words[i].endswith(("هم", "هن"))
     return _make(sent, kind, None if plural else 1, False, i, i + 1, used)
+
+
+def _is_casualty_word(token: str) -> bool:
+    return bool(vocab().matcher.find(token))
 
 
 def _number(words: list[str], j: int) -> Number | None:
@@ -329,8 +345,13 @@ def _people_count(word: str) -> int | None:
             return 2
     singular = {"شخص", "طفل", "جندي", "عنصر", "شرطي", "رجل", "امراه", "ضابط", "مدني",
                 "مواطن", "فتي", "فتاه", "شاب", "صحفي", "مسلح", "مقاتل", "طالب", "فلسطيني",
-                "قيادي", "حارس", "سائق", "عامل", "ناشط", "احد", "احدي", "سيده", "مسن"}
-    if w in singular or word in singular or word.removeprefix("ال") in singular:
+                "قيادي", "حارس", "سائق", "عامل", "ناشط", "احد", "احدي", "سيده", "مسن",
+                "متطوع", "راكب", "مسؤول", "قائد", "زعيم", "امير", "مدرس", "طبيب", "ممرض",
+                "مراسل", "مصور", "مزارع", "راع", "مستوطن", "اسير", "معتقل", "نائب", "ضابطا",
+                "اخر", "اخري", "احدهما", "احدهم", "احداهن", "احداهما", "فلسطينيا", "شخصا",
+                "مواطنا", "جنديا", "طفلا", "شابا"}
+    forms = {w, word, word.removeprefix("ال"), w.removesuffix("ه"), w.removeprefix("ال")}
+    if forms & singular or forms & {f.removesuffix("ه") for f in singular}:
         return 1
     return None
 

@@ -85,7 +85,7 @@ class _Vocab:
 def vocab() -> _Vocab:
     trig = lexicons.load("triggers")
     control = {"weak_movement": "weak", "release_cues": "release_cue",
-               "evacuation_cues": "evacuation_cue", "stop": "stop"}
+               "evacuation_cues": "evacuation_cue", "stop": "stop", "launch": "launch"}
     terms = [(t, ("type", k)) for k in EVENT_TYPES for t in trig[k]]
     terms += [(t, (control[k], k)) for k in control for t in trig[k]]
     weapons = lexicons.load("weapons")
@@ -183,14 +183,24 @@ def _frame(local: _Local, hit: Hit, context: _Context) -> _Frame | None:
     if "weak" in kinds:
         cue = _weak_cue(local, context)
         return _Frame(cue, hit, word, local.index) if cue else None
+    if "launch" in kinds and _missile_near(local, word):
+        return _Frame("missile_attack", hit, word, local.index)
     return None
 
 
+def _missile_near(local: _Local, word: int) -> bool:
+    """"أطلقت صواريخ" / "صاروخين أطلقا": a launch verb is an attack only with a missile."""
+    info = vocab().weapon_info
+    return any(info[h.payloads[0]]["implies"] == "missile_attack"
+               and abs(local.word(h.start) - word) <= 4 for h in local.weapons)
+
+
 def _irrealis(local: _Local, word: int) -> bool:
-    """يدعو لوقف القصف / نفى الهجوم / تهدد بشن غارات: not an event that happened."""
+    """يدعو لوقف القصف / نفى الهجوم / تهدد بشن غارات / ستطلب من شركات طيران خاصة إجلاء:
+    not an event that happened (five words back: dev gold, the Duterte item)."""
     irrealis = vocab().irrealis
     return any(w in irrealis or bare_clitic(w) in irrealis
-               for w in local.sent.words[max(word - 3, 0):word])
+               for w in local.sent.words[max(word - 5, 0):word])
 
 
 def _weak_cue(local: _Local, context: _Context) -> str | None:
@@ -206,13 +216,21 @@ def _weak_cue(local: _Local, context: _Context) -> str | None:
     return "evacuation" if "evacuation_cue" in here else None
 
 
+# "قصف صاروخي استهدف مقر الحزب" / "غارة تركية استهدفت مستشفى": the verb استهدف after an
+# event trigger describes that event's target, not a second attack.
+_TARGETING = frozenset(normalize_text(w) for w in "استهدف استهدفت استهداف".split())
+
+
 def _dedupe(local: _Local, frames: list[_Frame]) -> list[_Frame]:
-    """Two triggers of one type a few words apart are one event (شنت غارات ... الغارات)."""
+    """Two triggers of one type a few words apart are one event (شنت غارات ... الغارات);
+    so are a trigger and a following استهدف; movements of one type in a sentence are one."""
     kept: list[_Frame] = []
     for frame in frames:
         twin = next((k for k in kept if k.type == frame.type
                      and (frame.word - k.word <= 4 or frame.type in _MOVEMENT)), None)
-        if twin is None:
+        targeting = normalize_text(frame.hit.text) in _TARGETING and any(
+            0 < frame.word - k.word <= 8 for k in kept)
+        if twin is None and not targeting:
             kept.append(frame)
     return kept
 
@@ -274,9 +292,15 @@ def _nearest(local: _Local, word: int, items: list[tuple[int, Any]],
 def _refine(local: _Local, frame: _Frame, weapon: dict[str, Any] | None) -> str:
     """A generic trigger (هجوم، استهدف، قصف) takes its type from the weapon, then from air
     cues: "قصف طيران التحالف" is an airstrike, "استهدف ... بصاروخ موجه" a missile attack."""
-    if frame.type not in _GENERIC:
+    if frame.type not in _GENERIC and frame.type != CASUALTIES_ONLY:
         return frame.type
-    implied = vocab().weapon_info[weapon["canonical"]]["implies"] if weapon else None
+    # "قصف متواصل ... الضربات الصاروخية" is shelling: قصف takes a weapon only right after it
+    # ("قصف بقذائف الهاون"); هجوم/استهدف reach further ("استهدف نقطة لـ"قسد" بصاروخ موجه").
+    reach = 4 if frame.type == "shelling" else 10
+    near = weapon is not None and abs(local.word(weapon["start"]) - frame.word) <= reach
+    implied = vocab().weapon_info[weapon["canonical"]]["implies"] if near else None
+    if frame.type == CASUALTIES_ONLY:
+        return implied or frame.type
     if implied and (frame.type != "airstrike" or implied == "drone_attack"):
         return implied
     words = local.sent.words[max(frame.word - 3, 0):frame.word + 6]
@@ -313,9 +337,10 @@ def _place_entities(local: _Local) -> list[dict[str, Any]]:
     """LOC entities of the sentence, or surface places after a place word when the entity
     stage found none (ناحية عياش، مخيم الهول), so events keep a location without NER."""
     found = [e.to_dict() for e in local.entities if e.type == "LOC"]
-    if found:
-        return [_Loc(d) for d in found]
-    return [_Loc(d) for d in _surface_places(local)]
+    spans = [(d["start"], d["end"]) for d in found]
+    extra = [d for d in _surface_places(local)
+             if not any(s < d["end"] and d["start"] < e for s, e in spans)]
+    return [_Loc(d) for d in found + extra]
 
 
 class _Loc(dict):
@@ -329,13 +354,15 @@ class _Loc(dict):
 # Place words that introduce a name (normalised).  Source: the admin words of the WOF
 # gazetteer names (محافظة، ناحية، منطقة ...) plus camp/neighbourhood words from the corpus.
 _PLACE_WORDS = frozenset(normalize_text(w) for w in (
-    "ناحية منطقة مدينة بلدة قرية مخيم محافظة ريف حي مدينتي بلدتي قريتي معبر جبل").split())
+    "ناحية منطقة مدينة بلدة قرية مخيم محافظة ريف حي مدينتي بلدتي قريتي معبر جبل قاعدة مطار "
+    "مديرية ولاية إقليم").split())
 
 
 def _surface_places(local: _Local) -> list[dict[str, Any]]:
     sent, out = local.sent, []
     for i, word in enumerate(sent.words[:-1]):
-        if bare_clitic(word).removeprefix("ال") in _PLACE_WORDS or word in _PLACE_WORDS:
+        # "مدينة الهبيط" names a place; "المدينة منذ" (definite) refers back to one.
+        if bare_clitic(word) in _PLACE_WORDS or word in _PLACE_WORDS:
             tok = sent.tokens[i + 1]
             if tok.text in {'"', "«"} and i + 2 < len(sent.tokens):
                 tok = sent.tokens[i + 2]
@@ -360,7 +387,8 @@ def _preceded_by(local: _Local, word: int, cues: frozenset[str]) -> bool:
 def _participants(local: _Local, frame: _Frame) -> None:
     """Actors and target among the non-place entities near the trigger: a clash's sides
     after بين; a target after على/ضد/استهدف; the actor is the nearest other one."""
-    people = [(local.word(e.start), e) for e in local.entities if e.type != "LOC"]
+    people = [(local.word(e.start), e) for e in local.entities
+              if e.type != "LOC" and not _is_outlet(local, local.word(e.start))]
     near = [(w, e) for w, e in people if -_WINDOW <= w - frame.word <= _WINDOW]
     if not near:
         return
@@ -376,6 +404,14 @@ def _participants(local: _Local, frame: _Frame) -> None:
                                       if e in actors), key=lambda p: p[0])[1].to_dict()]
     if targets:
         frame.slots["target"] = [targets[0].to_dict()]
+
+
+def _is_outlet(local: _Local, word: int) -> bool:
+    """"قالت مصادر لـ"العربي الجديد"": the outlet a source spoke to is no participant."""
+    k = word - 1
+    while k >= 0 and local.sent.tokens[k].text in {'"', "«", "“"}:
+        k -= 1
+    return k >= 0 and local.sent.words[k] == "ل"
 
 
 def _after_between(local: _Local, trigger: int, word: int) -> bool:
@@ -460,7 +496,7 @@ def _attach_casualties(local: _Local, frames: list[_Frame], casualties: list[Cas
     orphans: list[_Frame] = []
     for cas in casualties:
         frame = _owner(local, frames, cas)
-        if frame is None and cas.anaphoric:
+        if frame is None and (cas.anaphoric or cas.negated or not _reportable(cas)):
             continue
         if frame is None:
             frame = _continued(local, previous)
@@ -470,6 +506,12 @@ def _attach_casualties(local: _Local, frames: list[_Frame], casualties: list[Cas
                 orphans.append(frame)
         _set_count(frame, cas)
     return orphans
+
+
+def _reportable(cas: Casualty) -> bool:
+    """Alone in a sentence, a casualty word is a report only with a count or as a plural
+    noun ("قتلى وجرحى"): "تم إصابة كل الأهداف" and "محاولة قتل" are not."""
+    return cas.count is not None or cas.form != "act"
 
 
 def _owner(local: _Local, frames: list[_Frame], cas: Casualty) -> _Frame | None:
