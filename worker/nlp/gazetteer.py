@@ -473,7 +473,9 @@ def _read_curated(path: pathlib.Path) -> list[Record]:
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     records = []
     for e in data["entities"]:
-        names = (e["name_ar"], *e.get("aliases_ar", ()), e["name_en"], *e.get("aliases_en", ()))
+        link_only = set(e.get("link_only", ()))
+        names = tuple(n for n in (e["name_ar"], *e.get("aliases_ar", ()), e["name_en"],
+                                  *e.get("aliases_en", ())) if n not in link_only)
         records.append(Record(
             id=e["id"], type=e["type"], kind=e.get("kind", ""), name_en=e["name_en"],
             name_ar=e["name_ar"], aliases_ar=tuple(e.get("aliases_ar", ())),
