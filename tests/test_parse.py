@@ -3,6 +3,7 @@ Atom feeds, entry identity, HTML to text, malformed feeds."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import pathlib
 
@@ -186,8 +187,8 @@ def test_identity_cases_in_a_feed():
 def test_identity_is_stable_across_parses():
     first = [e.id for e in parse("identity.xml").entries]
     assert first == [e.id for e in parse("identity.xml").entries]
-    assert entry_identity("story-1001", None, "", "") == "g:" + __import__(
-        "hashlib").sha1(b"story-1001").hexdigest()[:16]
+    assert entry_identity("story-1001", None, "", "") == \
+        "g:" + hashlib.sha1(b"story-1001").hexdigest()[:16]
 
 
 @pytest.mark.parametrize("guid, link, title, summary, prefix", [

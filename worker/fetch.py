@@ -19,7 +19,6 @@ import http.cookiejar
 import ipaddress
 import socket
 import time
-import urllib.parse
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
