@@ -1,0 +1,101 @@
+"""Casualty counts in a sentence: verbs and nouns, duals, counted nouns, approximations,
+sub-groups and negation (issue 4, item 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from worker.nlp.casualties import Sentence, find_casualties, find_people
+from worker.nlp.tokenize import tokenize
+
+
+def casualties(text: str) -> dict[str, object]:
+    found = find_casualties(Sentence.of(text, tokenize(text)))
+    return {c.kind: c for c in found}
+
+
+def counts(text: str) -> dict[str, int | None]:
+    return {kind: c.count for kind, c in casualties(text).items()}
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("أسفر الهجوم عن مقتل 5 أشخاص وإصابة 12 آخرين", {"killed": 5, "injured": 12},
+                 id="verbal-nouns-with-digits"),
+    pytest.param("قُتل جندي إسرائيلي", {"killed": 1}, id="singular-noun-is-one"),
+    pytest.param("قتل شخصان وأصيب ثلاثة آخرون", {"killed": 2, "injured": 3}, id="dual-subject"),
+    pytest.param("أصيب جنديان بجروح", {"injured": 2}, id="dual-after-verb"),
+    pytest.param("سقوط قتيلين و٣ جرحى", {"killed": 2, "injured": 3}, id="dual-noun-and-indic"),
+    pytest.param("استشهاد ٢٣ فلسطينياً", {"killed": 23}, id="nisba-counted-noun"),
+    pytest.param("مقتل 18 طفلاً", {"killed": 18}, id="accusative-counted-noun"),
+    pytest.param("لقي 15 شخصا حتفهم", {"killed": 15}, id="fate-verb"),
+    pytest.param("لقي شخصان حتفهما", {"killed": 2}, id="fate-verb-dual"),
+    pytest.param("30 قتيلاً", {"killed": 30}, id="number-before-singular-noun"),
+    pytest.param("ارتفع عدد القتلى إلى 30 شخصا", {"killed": 30}, id="rising-toll"),
+    pytest.param("مقتل ثلاث نساء وطفلين", {"killed": 5}, id="coordinated-groups-add-up"),
+    pytest.param("وقتل خمسة وعشرون عنصراً", {"killed": 25}, id="compound-number-words"),
+    pytest.param("شخصا قُتل وأصيب آخر", {"killed": 1, "injured": 1}, id="subject-first"),
+    pytest.param("سجل مقتل وجرح العشرات", {"killed": 10, "injured": 10},
+                 id="one-number-for-both"),
+    pytest.param("فيما وقع قتلى وجرحى خلال اشتباكات", {"killed": None, "injured": None},
+                 id="reported-without-number"),
+])
+def test_counts(text, expected):
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, count", [
+    pytest.param("مقتل أكثر من 40 مدنيا", 40, id="more-than"),
+    pytest.param("عشرات القتلى", 10, id="tens"),
+    pytest.param("مقتل نحو ثلاثين شخصاً", 30, id="about"),
+])
+def test_approximate_counts_are_marked(text, count):
+    killed = casualties(text)["killed"]
+    assert (killed.count, killed.approx) == (count, True)
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("انفجرت عبوة دون وقوع إصابات", id="without"),
+    pytest.param("الغارة لم تسفر عن إصابات", id="did-not-result"),
+    pytest.param("ولم ترد أنباء عن وقوع ضحايا", id="no-reports-of-victims"),
+])
+def test_negation_is_zero_not_a_casualty(text):
+    found = casualties(text)
+    assert found["killed"].count == 0 and found["injured"].count == 0
+    assert found["killed"].negated and found["injured"].negated
+
+
+def test_unknown_toll_is_not_negated():
+    killed = casualties("لم يعرف عدد القتلى")["killed"]
+    assert killed.count is None and not killed.negated
+
+
+def test_subgroup_of_injured():
+    injured = casualties("ما أدى إلى إصابة عشرة عناصر، من بينهم سبعة من القوات الأميركية.")[
+        "injured"]
+    assert injured.count == 10
+    assert injured.groups == ({"count": 7, "approx": False, "who": "القوات الأميركية"},)
+
+
+def test_people_count_with_subgroups():
+    text = "أن 21 إيزيدياً هم ثلاث نساء و18 طفلاً، غادروا سورية"
+    people = find_people(Sentence.of(text, tokenize(text)), set())
+    assert people.count == 21
+    assert [(g["count"], g["who"]) for g in people.groups] == [(3, "نساء"), (18, "طفلاً")]
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("إصابة 5 أشخاص بالكوليرا", id="illness"),
+    pytest.param("وفاة والده حافظ الأسد", id="natural-death"),
+])
+def test_not_violence(text):
+    assert counts(text) == {}
+
+
+def test_spans_point_into_the_text():
+    text = "وقالت مصادر إن الهجوم أسفر عن مقتل 5 أشخاص."
+    killed = casualties(text)["killed"]
+    assert text[killed.start:killed.end] == killed.text == "مقتل 5 أشخاص"
+
+
+def test_anaphoric_definite_noun_is_flagged():
+    assert casualties("وأوضح الناشط أن الإصابات ليست خطيرة")["injured"].anaphoric

@@ -1,0 +1,194 @@
+"""Event frames: the seed article (issue 4, item 4), time resolution, slots and API."""
+
+from __future__ import annotations
+
+import pytest
+
+from worker.nlp.events import article_casualties, extract_events
+from worker.nlp.timex import find_times
+from worker.nlp.tokenize import sentences
+from worker.records import Entity, Event
+
+PUBLISHED = "2019-03-02T09:00:00Z"  # the seed article's date, a Saturday
+
+
+def entities_of(text: str) -> list[Entity]:
+    """Entities from the shipped gazetteer (no NER model needed)."""
+    from worker.nlp.gazetteer import default_gazetteer
+
+    return default_gazetteer().find(text)
+
+
+def run(text: str, entities: list[Entity] | None = None, published: str | None = PUBLISHED):
+    ents = entities_of(text) if entities is None else entities
+    return extract_events(text, sentences(text), ents, published)
+
+
+@pytest.fixture(scope="module")
+def seed_events(seed_text) -> list[Event]:
+    return run(seed_text)
+
+
+def ids(entities: list[dict]) -> set[str]:
+    return {(e.get("canonical") or {}).get("id") for e in entities}
+
+
+def first(events: list[Event], type_: str, **where) -> Event:
+    for event in events:
+        if event.type == type_ and all(pred(event) for pred in where.values()):
+            return event
+    raise AssertionError(f"no {type_} event matching {list(where)}")
+
+
+def test_seed_coalition_airstrike_on_baghouz_with_white_phosphorus(seed_events):
+    strike = first(seed_events, "airstrike", lead=lambda e: e.time is not None)
+    assert "org:global-coalition" in ids(strike.actors)
+    assert strike.location["text"] == "الباغوز"
+    assert strike.location["canonical"]["lat"] == pytest.approx(34.43, abs=0.1)
+    assert strike.weapon["canonical"] == "white_phosphorus"
+    assert strike.time["resolved"] == "2019-03-01"  # مساء أمس
+
+
+def test_seed_sdf_isis_clash_at_baghouz(seed_events):
+    clash = first(seed_events, "clash",
+                  sides=lambda e: {"org:sdf", "org:isis"} <= ids(e.actors))
+    assert clash.location["text"] == "الباغوز"
+
+
+def test_seed_isis_regime_clash_with_unspecified_dead_and_wounded(seed_events):
+    clash = first(seed_events, "clash",
+                  sides=lambda e: {"org:isis", "org:syrian-government-forces"} <= ids(e.actors))
+    assert clash.killed["count"] is None and clash.killed["text"] == "قتلى"
+    assert clash.injured["count"] is None
+
+
+def test_seed_sleeper_cell_attack_in_ayyash(seed_events):
+    attack = first(seed_events, "armed_attack",
+                   place=lambda e: e.location and e.location["text"] == "عياش")
+    assert "org:syrian-government-forces" in ids(attack.target)
+    assert attack.damage["count"] == 2 and "عربتين" in attack.damage["text"]
+    assert attack.killed is not None and attack.killed["count"] is None  # "قتلت مجموعة"
+
+
+def test_seed_guided_missile_strike_injures_ten_of_whom_seven_americans(seed_events):
+    strike = first(seed_events, "missile_attack")
+    assert strike.weapon["canonical"] == "guided_missile"
+    assert "org:isis" in ids(strike.actors) and "org:sdf" in ids(strike.target)
+    assert strike.location["text"] == "الباغوز"
+    assert strike.injured["count"] == 10
+    assert strike.injured["groups"] == [
+        {"count": 7, "approx": False, "who": "القوات الأميركية"}]
+    assert strike.attribution["kind"] == "activist"
+
+
+def test_seed_evacuation_of_civilians_to_al_hol(seed_events):
+    evacuation = first(seed_events, "evacuation", dest=lambda e: e.destination is not None)
+    assert evacuation.destination["canonical"]["id"] == "place:al-hol-camp"
+    assert evacuation.location["text"] == "الباغوز"
+    assert evacuation.time["resolved"] == "2019-03-01"  # عصر أمس الجمعة
+
+
+def test_seed_regime_and_iraqi_militia_reinforcements(seed_events):
+    movement = first(seed_events, "military_movement")
+    assert {"org:syrian-government-forces", "org:kataib-sayyid-al-shuhada"} <= ids(
+        movement.actors)
+    assert movement.time["resolved"] == "2019-03-02"  # صباح اليوم
+    assert len([e for e in seed_events if e.type == "military_movement"]) == 1
+
+
+def test_seed_21_yazidis_three_women_eighteen_children_leave_for_iraq(seed_events):
+    release = first(seed_events, "release", people=lambda e: e.people is not None)
+    assert release.people["count"] == 21
+    assert [(g["count"], g["who"]) for g in release.people["groups"]] == [
+        (3, "نساء"), (18, "طفلاً")]
+    assert release.destination["text"] == "شنكال"
+
+
+def test_seed_article_casualties_are_the_largest_single_toll(seed_events):
+    assert article_casualties(seed_events) == {"killed": None, "injured": 10}
+
+
+def test_seed_triggers_point_into_the_article(seed_text, seed_events):
+    for event in seed_events:
+        trig = event.trigger
+        assert seed_text[trig["start"]:trig["end"]] == trig["text"]
+
+
+def test_seed_attribution_refers_back_to_local_sources(seed_events):
+    sourced = [e.attribution for e in seed_events if e.attribution]
+    assert any(a["text"] == "مصادر محلية" and a["kind"] == "local_sources" for a in sourced)
+
+
+@pytest.mark.parametrize("phrase, resolved", [
+    pytest.param("أمس", "2019-03-01", id="yesterday"),
+    pytest.param("مساء أمس الجمعة", "2019-03-01", id="yesterday-evening-friday"),
+    pytest.param("فجر اليوم السبت", "2019-03-02", id="dawn-today-saturday"),
+    pytest.param("صباح اليوم", "2019-03-02", id="this-morning"),
+    pytest.param("أول أمس", "2019-02-28", id="day-before-yesterday"),
+    pytest.param("يوم الأربعاء", "2019-02-27", id="last-weekday"),
+    pytest.param("في 24 شباط", "2019-02-24", id="levantine-month"),
+    pytest.param("2 مارس 2019", "2019-03-02", id="gregorian-month-year"),
+    pytest.param("عام 2014", "2014", id="year"),
+])
+def test_time_resolution_against_publication_date(phrase, resolved):
+    text = f"قصف الطيران البلدة {phrase}"
+    times = find_times(text, 0, len(text), PUBLISHED)
+    assert times and times[-1]["resolved"] == resolved
+    assert text[times[-1]["start"]:times[-1]["end"]].endswith(phrase.split()[-1])
+
+
+def test_relative_time_without_publication_date_is_unresolved():
+    text = "قصف الطيران البلدة أمس"
+    assert find_times(text, 0, len(text), None)[0]["resolved"] is None
+
+
+@pytest.mark.parametrize("text, type_", [
+    pytest.param("وقصف الطيران الحربي بلدة كفرنبل", "airstrike", id="clitic-and-air-cue"),
+    pytest.param("بقصف مدفعي على البلدة", "shelling", id="artillery"),
+    pytest.param("والاشتباكات مستمرة في المدينة", "clash", id="clitic-definite-clash"),
+    pytest.param("هجوم بطائرة مسيرة على القاعدة", "drone_attack", id="drone"),
+    pytest.param("انفجرت سيارة مفخخة في السوق", "bombing", id="car-bomb"),
+    pytest.param("استهدف المسلحون الحاجز بصاروخ موجه", "missile_attack", id="guided-missile"),
+    pytest.param("اختطف مسلحون خمسة عمال", "abduction", id="abduction"),
+    pytest.param("اعتقلت قوات الأمن 15 شخصا", "arrest", id="arrest"),
+    pytest.param("أفرجت السلطات عن 21 معتقلاً", "release", id="release"),
+    pytest.param("نزح آلاف المدنيين من المدينة", "displacement", id="displacement"),
+    pytest.param("إجلاء المدنيين من الحي", "evacuation", id="evacuation"),
+    pytest.param("وصلت تعزيزات عسكرية إلى المنطقة", "military_movement", id="reinforcements"),
+    pytest.param("قتل 5 أشخاص برصاص مجهولين", "armed_attack", id="gunfire-casualties"),
+])
+def test_event_types(text, type_):
+    assert [e.type for e in run(text, [])] == [type_]
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("دعت الأمم المتحدة إلى وقف إطلاق النار في الغوطة", id="ceasefire"),
+    pytest.param("ونفت وزارة الدفاع شن أي غارات على المدينة", id="denial"),
+    pytest.param("وهدد زعيم الجماعة بإطلاق صواريخ على الرياض", id="threat"),
+    pytest.param("شنت المعارضة هجوما حادا على الحكومة", id="verbal-attack"),
+    pytest.param("أصدرت المحكمة مذكرة اعتقال بحقه", id="arrest-warrant"),
+    pytest.param("تعرضت الشركة لهجوم إلكتروني", id="cyber-attack"),
+])
+def test_non_events(text):
+    assert run(text, []) == []
+
+
+def test_negated_casualties_attach_as_zero():
+    (event,) = run("انفجرت عبوة ناسفة بدورية للجيش في مدينة الموصل دون وقوع إصابات.", [])
+    assert event.type == "bombing"
+    assert event.killed["count"] == 0 and event.injured["count"] == 0
+
+
+def test_location_without_entities_falls_back_to_place_words():
+    (event,) = run("قتل شخصان في قصف مدفعي على بلدة كفرنبل.", [])
+    assert event.location["text"] == "بلدة كفرنبل" and event.location["canonical"] is None
+    assert event.killed["count"] == 2
+
+
+def test_events_round_trip_through_dicts(seed_events):
+    for event in seed_events:
+        assert Event.from_dict(event.to_dict()) == event
+
+
+def test_empty_article_has_no_events():
+    assert run("", []) == [] and article_casualties([]) == {"killed": None, "injured": None}
