@@ -217,6 +217,16 @@ def test_no_false_positives_on_ordinary_sentences(gaz, sentence):
     assert gaz.find(sentence) == []
 
 
+@pytest.mark.parametrize("text, entity_id", [
+    pytest.param("دخلت القوات مدينة الطبقة أمس", "wof:1326630607", id="tabqa-with-cue"),
+    pytest.param("الطبقة الوسطى تعاني من الغلاء", None, id="tabqa-is-also-a-class"),
+    pytest.param("هاجم مسلحون مدينة حديثة", "wof:421200415", id="haditha-with-cue"),
+    pytest.param("اشترى سيارة حديثة الصنع", None, id="haditha-is-also-modern"),
+])
+def test_a_curated_town_named_by_a_common_word_needs_its_cue(gaz, text, entity_id):
+    assert [e.canonical["id"] for e in gaz.find(text)] == ([entity_id] if entity_id else [])
+
+
 def test_adjectives_of_places_are_not_places(gaz):
     found = gaz.find("وقالت السلطات الإيرانية والقوات العراقية إن الحدود السورية مغلقة")
     assert not [e for e in found if e.type == "LOC"]

@@ -330,9 +330,10 @@ class Gazetteer:
             first, last = words[n], words[n + size - 1]
             phrase = norm.text[first.start():last.end()]
             for key in dict.fromkeys((phrase, _strip_conj(phrase))):
-                if self._is_common(key):
-                    continue
-                ids = tuple(i for i, _ in self._index.get(key, ()) if self.records[i].type == "LOC")
+                # A common word after a cue is a place only if curated (مدينة الطبقة).
+                common = self._is_common(key)
+                ids = tuple(i for i, _ in self._index.get(key, ()) if self.records[i].type ==
+                            "LOC" and (self.records[i].curated or not common))
                 if ids:
                     s, e = norm.span(first.start() + len(phrase) - len(key), last.end())
                     return s, e, ids, n + size
