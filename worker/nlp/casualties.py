@@ -14,13 +14,14 @@ The vocabulary lives in resources/lexicons/casualties.yaml.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from worker.nlp import lexicons
-from worker.nlp.numbers import Number, bare, parse_number
+from worker.nlp.numbers import Number, parse_number
 from worker.nlp.tokenize import Token
 from worker.text.match import TermMatcher
 from worker.text.normalize import normalize_text
@@ -80,7 +81,7 @@ def vocab() -> _Vocab:
     return _Vocab(TermMatcher(terms), **sets)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Sentence:
     """A sentence as words: tokens with their normalised forms, and the article text."""
 
@@ -93,11 +94,13 @@ class Sentence:
         return cls(text, tokens, [normalize_text(t.text) for t in tokens])
 
     def index_at(self, offset: int) -> int:
-        """The word containing article offset ``offset``."""
-        for i, tok in enumerate(self.tokens):
-            if tok.start <= offset < tok.end:
-                return i
-        return -1
+        """The word containing article offset ``offset`` (-1 between words)."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i if i >= 0 and offset < self.tokens[i].end else -1
+
+    @functools.cached_property
+    def starts(self) -> list[int]:
+        return [t.start for t in self.tokens]
 
     def span(self, first: int, last: int) -> tuple[int, int, str]:
         start, end = self.tokens[first].start, self.tokens[last - 1].end
@@ -161,7 +164,8 @@ def _make(sent: Sentence, kind: str, count: int | None, approx: bool, first: int
                     anaphoric)
 
 
-def _coordinated(sent: Sentence, count: int | None, last: int, used: set[int]):
+def _coordinated(sent: Sentence, count: int | None, last: int,
+                 used: set[int]) -> tuple[int | None, tuple[dict[str, Any], ...], int]:
     """مقتل ثلاث نساء وطفلين: coordinated counted groups add up (3 + 2)."""
     words, parts = sent.words, []
     if not count or last >= len(words) or not words[last].startswith("و"):
@@ -194,24 +198,32 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     if i > 0 and i - 1 not in used and _people_count(words[i - 1]) == 1 \
             and not words[i - 1].startswith("ال"):
         return _make(sent, kind, 1, False, i - 1, i + 1, used)
-    for j in range(i + 1, min(i + 1 + _GAP_AFTER + 1, len(words))):
-        if words[j] in _PUNCT or j in used:
-            break
-        if words[j].startswith("و") and _is_casualty_word(sent.tokens[j].text):
-            shared = _number(words, j + 1) if j + 1 < len(words) else None
-            if shared is not None and shared.count:
-                return _make(sent, kind, shared.count, shared.approx, i, i + 1, used)
-            break
-        num = _number(words, j)
-        if num is not None:
-            return _make(sent, kind, num.count, num.approx, i, _after_noun(words, num.last), used)
-        people = _people_count(words[j])
-        if people is not None:
-            return _make(sent, kind, people, False, i, j + 1, used)
+    after = _count_after(sent, i, used)
+    if after is not None:
+        count, approx, last = after
+        return _make(sent, kind, count, approx, i, last, used)
     before = _number_before(sent, i, used)
     if before is not None:
         return _make(sent, kind, before.count, before.approx, before.first, i + 1, used)
     return _make(sent, kind, None, False, i, i + 1, used)
+
+
+def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bool, int] | None:
+    """(count, approx, end word) of the victims just after a casualty verb, if any."""
+    words = sent.words
+    for j in range(i + 1, min(i + 2 + _GAP_AFTER, len(words))):
+        if words[j] in _PUNCT or j in used:
+            return None
+        if words[j].startswith("و") and _is_casualty_word(sent.tokens[j].text):
+            shared = _number(words, j + 1) if j + 1 < len(words) else None
+            return (shared.count, shared.approx, i + 1) if shared and shared.count else None
+        num = _number(words, j)
+        if num is not None:
+            return num.count, num.approx, _after_noun(words, num.last)
+        people = _people_count(words[j])
+        if people is not None:
+            return people, False, j + 1
+    return None
 
 
 def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
@@ -224,7 +236,7 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
         num = _number_ending_at(words, k, used) if k >= 0 else None
         if num is not None:
             return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
-        if k >= 0 and (words[k] in _PUNCT or _is_people(words[k]) is False):
+        if k >= 0 and (words[k] in _PUNCT or not _is_people(words[k])):
             break
     toll = _toll_after(sent, i, used)
     if toll is not None:
@@ -303,17 +315,20 @@ def _after_noun(words: list[str], last: int) -> int:
     return last
 
 
+_TOLL_VERBS = frozenset({"الي", "بلغ", "بلغت"})
+
+
 def _toll_after(sent: Sentence, i: int, used: set[int]) -> Number | None:
-    """ارتفع عدد القتلى إلى 30 / بلغت حصيلة الضحايا 30 قتيلا: a number just after."""
+    """ارتفع عدد القتلى إلى 30 / بلغت حصيلة الضحايا 30 قتيلا: a number right after إلى/بلغ
+    within the next four words."""
     words = sent.words
     for j in range(i + 1, min(i + 5, len(words))):
         if words[j] in _PUNCT:
             return None
-        if j not in used and words[j] in {"الي", "بلغ", "بلغت", "نحو"} | set():
-            continue
-        num = _number(words, j) if j not in used else None
-        if num is not None and num.count is not None and words[j - 1] in {"الي", "بلغ", "بلغت"}:
-            return num
+        if j not in used and words[j - 1] in _TOLL_VERBS:
+            num = _number(words, j)
+            if num is not None and num.count is not None:
+                return num
     return None
 
 
@@ -359,14 +374,13 @@ def _people_count(word: str) -> int | None:
 def _negated(sent: Sentence, i: int) -> bool:
     """دون وقوع إصابات / لم تسفر عن إصابات / لا إصابات, but not لم يعرف عدد القتلى."""
     v = vocab()
-    window = [bare_clitic(w) if w not in v.negation else w
-              for w in sent.words[max(i - _NEG_WINDOW, 0):i]]
-    if not any(w in v.negation or sent.words[k] in v.negation
-               for k, w in enumerate(window, start=max(i - _NEG_WINDOW, 0))):
+    window = sent.words[max(i - _NEG_WINDOW, 0):i]
+    if not any(w in v.negation or bare_clitic(w) in v.negation for w in window):
         return False
     if any(w in _PUNCT for w in window[-2:]):
         return False
-    return not any(w in v.uncertain or w.removeprefix("ال") in v.uncertain for w in window)
+    return not any(bare_clitic(w).removeprefix("ال") in v.uncertain or w in v.uncertain
+                   for w in window)
 
 
 def _not_violence(sent: Sentence, i: int) -> bool:

@@ -13,7 +13,6 @@ import argparse
 import json
 import pathlib
 import sys
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 

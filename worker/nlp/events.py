@@ -142,9 +142,17 @@ class _Local:
     weapons: list[Hit]
     sources: list[Hit]
     entities: list[Entity]
+    _times: list[dict[str, Any]] | None = None
 
     def word(self, offset: int) -> int:
         return self.sent.index_at(offset)
+
+    def times(self, published: str | None) -> list[dict[str, Any]]:
+        """Time expressions of the sentence (computed once, shared by its frames)."""
+        if self._times is None:
+            start, end = self.sent.tokens[0].start, self.sent.tokens[-1].end
+            self._times = find_times(self.sent.text, start, end, published)
+        return self._times
 
 
 def _sentence_frames(local: _Local, previous: list[_Frame], context: _Context) -> list[_Frame]:
@@ -429,9 +437,7 @@ def _is_target(local: _Local, trigger: int, word: int) -> bool:
 
 def _time(local: _Local, frame: _Frame, context: _Context) -> dict[str, Any] | None:
     """The time expression nearest the trigger in the sentence, resolved to a date."""
-    start, end = local.sent.tokens[0].start, local.sent.tokens[-1].end
-    times = find_times(local.sent.text, start, end, context.published)
-    located = [(local.word(t["start"]), t) for t in times]
+    located = [(local.word(t["start"]), t) for t in local.times(context.published)]
     return _nearest(local, frame.word, located, before=_WINDOW)
 
 

@@ -98,6 +98,8 @@ def _digits_value(word: str) -> float | None:
 
 def _approx_at(words: list[str], i: int) -> int:
     """Length of an approximator phrase starting at ``i`` (0 if none)."""
+    if bare(words[i]) not in APPROX_HEADS:
+        return 0
     for phrase in APPROX:
         if tuple(bare(w) if k == 0 else w for k, w in enumerate(words[i:i + len(phrase)])) \
                 == phrase:
