@@ -48,6 +48,8 @@ CUE_WORDS = frozenset("""
 # Nisba/adjective endings: العراقية، الإيرانية are adjectives, not mentions of the place.
 NISBA_SUFFIXES = frozenset({"ي", "يه", "يين", "يون", "يات", "يا", "يتين", "يتان"})
 _WORD = re.compile(r"\w+")
+CONTEXT_KINDS = frozenset({"region", "county", "locality", "campus", "camp", "crossing",
+                           "neighbourhood"})
 CUE_RADIUS_KM = 150.0
 _PROCLITICS = ("وبال", "وال", "بال", "فال", "لل", "ولل", "فلل", "كال", "ال", "وب", "ول", "فب",
                "فل", "و", "ف", "ب", "ل")
@@ -83,6 +85,14 @@ class Record:
     @property
     def point(self) -> tuple[float, float] | None:
         return None if self.lat is None or self.lon is None else (self.lat, self.lon)
+
+
+def is_context_place(place: Any) -> bool:
+    """Whether a place (Record or canonical dict) is small enough to say where an article
+    is: not a country, river, desert or mountain range, whose point is nominal."""
+    kind = place.kind if isinstance(place, Record) else place.get("placetype")
+    lat = place.lat if isinstance(place, Record) else place.get("lat")
+    return lat is not None and kind in CONTEXT_KINDS
 
 
 def haversine_km(a: Any, b: Any) -> float:
@@ -233,7 +243,7 @@ class Gazetteer:
                for h in self._matcher.find(norm) if self._plausible(norm.source, h)]
         # Two passes: unambiguous places first, then their points guide the namesakes.
         points = list(context) + [self.records[p[0]].point for _, _, p in raw
-                                  if len(p) == 1 and self.records[p[0]].point]
+                                  if len(p) == 1 and is_context_place(self.records[p[0]])]
         raw += [hit for hit in self._cue_hits(norm, points) if not _overlaps(hit, raw)]
         raw.sort()
         entities = []
@@ -293,7 +303,8 @@ class Gazetteer:
         """Place names (any, even unsafe) right after a cue word: ناحية عياش، قرى المراشدة.
 
         Namesakes abound (محافظة صعدة in Yemen is also a Syrian village), so a cue hit
-        counts only within CUE_RADIUS_KM of a place the article names safely."""
+        counts only within CUE_RADIUS_KM of a place the article names safely (even a
+        curated one: بمدينة سوسة in a Tunisian story is not the Syrian السوسة)."""
         words = list(_WORD.finditer(norm.text))
         hits = []
         for n, word in enumerate(words):
