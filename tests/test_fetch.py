@@ -218,6 +218,32 @@ def test_read_timeout_is_transient(http_server, client):
     assert time.monotonic() - started < 0.9
 
 
+def test_slow_drip_body_hits_the_total_deadline(http_server, client):
+    def drip(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Length", "1000")
+        handler.end_headers()
+        try:
+            for _ in range(1000):
+                handler.wfile.write(b"x")
+                handler.wfile.flush()
+                time.sleep(0.05)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    http_server.route("/drip", drip)
+    limits = FetchLimits(read_timeout_seconds=1.0, total_timeout_seconds=0.5)
+    with pytest.raises(TransientFetchError, match=r"/drip: body not received within 0.5s"):
+        get(http_server, "/drip", client, limits=limits)
+
+
+def test_unreachable_address_is_transient(client):
+    # 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never routed, so this times out or fails fast.
+    limits = FetchLimits(connect_timeout_seconds=0.2)
+    with pytest.raises(TransientFetchError, match="192.0.2.1"):
+        fetch("http://192.0.2.1/feed", client=client, allow_private=True, limits=limits)
+
+
 def test_connection_refused_is_transient(client):
     with pytest.raises(TransientFetchError, match="127.0.0.1:9/feed"):
         fetch("http://127.0.0.1:9/feed", client=client, allow_private=True)

@@ -49,7 +49,6 @@ ACCEPT_ENCODING = "gzip, deflate"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # 408 Request Timeout and 425 Too Early are worth a retry; other 4xx are not (RFC 9110 §15.5).
 TRANSIENT_4XX = frozenset({408, 425, 429})
-CHUNK_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -400,7 +399,7 @@ def _read_body(response: httpx.Response, url: str, limits: FetchLimits, deadline
                               limits.max_decompressed_bytes)
     parts, wire = [], 0
     try:
-        for raw in response.iter_raw(CHUNK_BYTES):
+        for raw in response.iter_raw():  # as received: a chunk size would buffer slow drips
             wire += len(raw)
             if wire > limits.max_body_bytes:
                 raise PermanentFetchError(
