@@ -21,6 +21,7 @@ import functools
 import math
 import pathlib
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -470,13 +471,16 @@ def _read_places(path: pathlib.Path) -> Iterable[Record]:
         split = lambda cell: tuple(cell.split("|")) if cell else ()  # noqa: E731
         for line in lines:
             c = line.rstrip("\n").split("\t")
+            # Interned: 33k records share a few dozen placetypes, countries and parents.
+            shared = {k: sys.intern(c[col[k]]) for k in
+                      ("placetype", "country", "region_id", "county_id", "current")}
             yield Record(
-                id=c[col["id"]], type="LOC", kind=c[col["placetype"]],
+                id=c[col["id"]], type="LOC", kind=shared["placetype"],
                 name_en=c[col["name_en"]], name_ar=c[col["name_ar"]],
                 aliases_ar=split(c[col["aliases_ar"]]), aliases_en=split(c[col["aliases_en"]]),
-                lat=float(c[col["lat"]]), lon=float(c[col["lon"]]), country=c[col["country"]],
-                region_id=c[col["region_id"]], county_id=c[col["county_id"]],
-                current=c[col["current"]], curated=c[col["curated"]] == "1",
+                lat=float(c[col["lat"]]), lon=float(c[col["lon"]]), country=shared["country"],
+                region_id=shared["region_id"], county_id=shared["county_id"],
+                current=shared["current"], curated=c[col["curated"]] == "1",
                 same_as=split(c[col["same_as"]]), detect=split(c[col["detect"]]))
 
 
