@@ -477,6 +477,14 @@ def test_in_memory_host_limiter_times_out_transiently():
             pass
 
 
+def test_busy_host_error_names_the_url(http_server, client):
+    http_server.route("/feed", 200, {}, RSS)
+    limiter = InMemoryHostLimiter(limit=1, acquire_timeout_seconds=0.05)
+    with limiter.acquire("127.0.0.1"):
+        with pytest.raises(fetch_mod.HostBusy, match=r"^http://127.0.0.1:\d+/feed: host 127"):
+            get(http_server, "/feed", client, host_limiter=limiter)
+
+
 @pytest.mark.integration
 def test_redis_host_limiter_caps_concurrency(http_server, redis_client):
     limiter = RedisHostLimiter(redis_client, limit=2, ttl_seconds=30)

@@ -33,7 +33,7 @@ from worker import __version__
 from worker.errors import FetchError, PermanentFetchError, TransientFetchError
 
 __all__ = [
-    "FEED_ACCEPT", "HTML_ACCEPT", "FetchLimits", "FetchResult", "HostLimiter",
+    "FEED_ACCEPT", "HTML_ACCEPT", "FetchLimits", "FetchResult", "HostBusy", "HostLimiter",
     "InMemoryHostLimiter", "RedisHostLimiter", "Validators", "fetch", "make_client",
     "retry_after_seconds",
 ]
@@ -233,8 +233,12 @@ class HostLimiter(Protocol):
     def acquire(self, host: str) -> contextlib.AbstractContextManager[None]: ...
 
 
-def _busy(host: str, limit: int, waited: float) -> TransientFetchError:
-    return TransientFetchError(
+class HostBusy(TransientFetchError):
+    """The host's concurrency cap stayed full for the whole wait: try again later."""
+
+
+def _busy(host: str, limit: int, waited: float) -> HostBusy:
+    return HostBusy(
         f"host {host.lower()}: {limit} fetches already in flight after waiting {waited:g}s",
         retry_after_seconds=waited)
 
@@ -514,7 +518,7 @@ def _send(client, url: httpx.URL, headers, allow_private, limits, deadline, host
         headers = {**headers, "Connection": "close"}
     token = _ALLOW_PRIVATE.set(allow_private)
     try:
-        with acquire(url.host):
+        with _named(url), acquire(url.host):
             with _mapped_errors(str(url)):
                 request = client.build_request("GET", url, headers=headers,
                                                timeout=_timeout(limits))
@@ -527,6 +531,17 @@ def _send(client, url: httpx.URL, headers, allow_private, limits, deadline, host
                     response.close()
     finally:
         _ALLOW_PRIVATE.reset(token)
+
+
+@contextlib.contextmanager
+def _named(url: httpx.URL) -> Iterator[None]:
+    """Prefix the URL to a limiter's HostBusy, which only knows the host."""
+    try:
+        yield
+    except HostBusy as exc:
+        if str(exc).startswith(str(url)):
+            raise
+        raise HostBusy(f"{url}: {exc}", retry_after_seconds=exc.retry_after_seconds) from exc
 
 
 @contextlib.contextmanager
