@@ -64,7 +64,7 @@ def test_baghouz_has_its_coordinates_and_admin_parents(seed_found):
     pytest.param("داعش", "org:isis", id="isis"),
     pytest.param("قوات سورية الديمقراطية", "org:sdf", id="sdf-full-name"),
     pytest.param("قسد", "org:sdf", id="sdf-abbreviation"),
-    pytest.param("كتائب سيد الشهداء", "org:kataib-sayyid-al-shuhada", id="kataib-sayyid-al-shuhada"),
+    pytest.param("كتائب سيد الشهداء", "org:kataib-sayyid-al-shuhada", id="kataib-shuhada"),
     pytest.param("الحشد الشعبي", "org:pmf", id="pmf"),
     pytest.param("المارينز الأميركي", "org:us-marines", id="marines"),
     pytest.param("قوات النظام", "org:syrian-government-forces", id="regime-forces"),

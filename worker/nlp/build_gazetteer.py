@@ -14,15 +14,17 @@ Cleaning, in order (each step names the data problem it answers):
 2. Admin words in names (``محافظة الحسكة``, ``قضاء الحمدنية``, ``منطقة دوما``): the bare name
    is added as an alias so a mention of الحسكة links.
 3. Deprecated rows (``is_current=0``) and duplicates (same normalised Arabic name, spaces
-   ignored, within ``DUPLICATE_KM``, and not parent and child): one row survives per group, chosen by current > unknown > deprecated,
-   then larger placetype, then a Wikidata id; the others' ids are kept in ``same_as`` so
-   ``Gazetteer.get`` still resolves them.
-4. Safety: only countries, regions, counties, localities with a Wikidata id or marked
-   current, and curated places are detected without a NER span, and only through names
-   that are not common words.  "Common" is measured, not guessed: a name counts as common
-   when it occurs ``COMMON_MIN`` times or more in the culture, economy, sport and
-   technology sections of the ANT news corpus (../shared/data/news), where Syrian and
-   Iraqi villages are rarely the subject (e.g. الباب "the door", السلام, الثورة).
+   ignored, within ``DUPLICATE_KM``, and not parent and child): one row survives per
+   group, chosen by current > unknown > deprecated, then larger placetype, then a Wikidata
+   id; the others' ids are kept in ``same_as`` so ``Gazetteer.get`` still resolves them.
+   Deprecated rows with no current namesake nearby stay, ranked last by the linker.
+4. Safety (the ``detect`` column: names usable without a NER span): curated entries,
+   countries, regions, counties, and localities with a Wikidata id or marked current, and
+   only through names that are not common words.  "Common" is measured, not guessed: a
+   name counts as common when it occurs ``COMMON_MIN`` times or more in the culture,
+   economy, sport and technology sections of the ANT news corpus (../shared/data/news),
+   where Syrian and Iraqi villages are rarely the subject (e.g. الباب "the door", الحول);
+   ``AMBIGUOUS`` adds political words those sections do not see (الشهداء، الثورة).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import math
 import pathlib
 import re
 import sys
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import yaml
 
