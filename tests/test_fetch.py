@@ -41,6 +41,7 @@ def request_headers(http_server, index=-1):
 
 # --------------------------------------------------------------------------- outcomes
 
+@pytest.mark.integration
 def test_200_returns_body_headers_and_validators(http_server, client):
     http_server.route("/feed", 200, {"Content-Type": "application/rss+xml", "ETag": '"v1"',
                                      "Last-Modified": "Sat, 02 Mar 2019 10:00:00 GMT"}, RSS)
@@ -51,6 +52,7 @@ def test_200_returns_body_headers_and_validators(http_server, client):
     assert result.final_url == http_server.url("/feed")
 
 
+@pytest.mark.integration
 def test_sends_honest_user_agent_and_feed_accept(http_server, client):
     http_server.route("/feed", 200, {}, RSS)
     get(http_server, "/feed", client)
@@ -61,6 +63,7 @@ def test_sends_honest_user_agent_and_feed_accept(http_server, client):
     assert "if-none-match" not in sent and "if-modified-since" not in sent
 
 
+@pytest.mark.integration
 def test_304_sends_validators_and_keeps_them(http_server, client):
     http_server.route("/feed", 304, {}, b"")
     old = Validators('"v1"', "Sat, 02 Mar 2019 10:00:00 GMT")
@@ -72,12 +75,14 @@ def test_304_sends_validators_and_keeps_them(http_server, client):
     assert sent["if-modified-since"] == "Sat, 02 Mar 2019 10:00:00 GMT"
 
 
+@pytest.mark.integration
 def test_304_with_new_etag_updates_it(http_server, client):
     http_server.route("/feed", 304, {"ETag": '"v2"'}, b"")
     result = get(http_server, "/feed", client, validators=Validators('"v1"', "x"))
     assert result.validators == Validators('"v2"', "x")
 
 
+@pytest.mark.integration
 def test_last_modified_alone_is_sent(http_server, client):
     http_server.route("/feed", 304, {}, b"")
     get(http_server, "/feed", client, validators=Validators(None, "Sat, 02 Mar 2019 10:00:00 GMT"))
@@ -86,12 +91,14 @@ def test_last_modified_alone_is_sent(http_server, client):
     assert sent["if-modified-since"] == "Sat, 02 Mar 2019 10:00:00 GMT"
 
 
+@pytest.mark.integration
 def test_200_without_validators_drops_old_ones(http_server, client):
     http_server.route("/feed", 200, {}, RSS)
     result = get(http_server, "/feed", client, validators=Validators('"v1"', "x"))
     assert result.validators == Validators()
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("status", [
     pytest.param(500, id="500"), pytest.param(502, id="502"), pytest.param(503, id="503"),
     pytest.param(408, id="408"),
@@ -102,6 +109,7 @@ def test_server_errors_are_transient(http_server, client, status):
         get(http_server, "/feed", client)
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("status", [
     pytest.param(401, id="401"), pytest.param(403, id="403"), pytest.param(404, id="404"),
     pytest.param(410, id="410"), pytest.param(400, id="400"), pytest.param(451, id="451"),
@@ -112,6 +120,7 @@ def test_client_errors_are_permanent(http_server, client, status):
         get(http_server, "/feed", client)
 
 
+@pytest.mark.integration
 def test_429_with_retry_after_seconds(http_server, client):
     http_server.route("/feed", 429, {"Retry-After": "120"}, b"")
     with pytest.raises(TransientFetchError) as info:
@@ -119,6 +128,7 @@ def test_429_with_retry_after_seconds(http_server, client):
     assert info.value.retry_after_seconds == 120.0
 
 
+@pytest.mark.integration
 def test_429_with_retry_after_http_date(http_server, client):
     when = datetime.now(timezone.utc) + timedelta(minutes=10)
     http_server.route("/feed", 429, {"Retry-After": format_datetime(when, usegmt=True)}, b"")
@@ -127,6 +137,7 @@ def test_429_with_retry_after_http_date(http_server, client):
     assert 590 <= info.value.retry_after_seconds <= 600
 
 
+@pytest.mark.integration
 def test_503_with_retry_after_is_transient_with_delay(http_server, client):
     http_server.route("/feed", 503, {"Retry-After": "30"}, b"")
     with pytest.raises(TransientFetchError) as info:
@@ -154,12 +165,14 @@ def test_retry_after_seconds(value, expected):
 
 # --------------------------------------------------------------------------- caps
 
+@pytest.mark.integration
 def test_oversize_content_length_refused_before_reading(http_server, client):
     http_server.route("/big", 200, {"Content-Length": "999999999"}, b"x" * 10)
     with pytest.raises(PermanentFetchError, match=r"/big: body of 999999999 bytes over"):
         get(http_server, "/big", client)
 
 
+@pytest.mark.integration
 def test_oversize_streamed_body_without_length_refused(http_server, client):
     def stream_forever(handler):
         handler.send_response(200)
@@ -177,11 +190,13 @@ def test_oversize_streamed_body_without_length_refused(http_server, client):
         get(http_server, "/stream", client, limits=limits)
 
 
+@pytest.mark.integration
 def test_gzip_body_is_decompressed(http_server, client):
     http_server.route("/gz", 200, {"Content-Encoding": "gzip"}, gzip.compress(RSS))
     assert get(http_server, "/gz", client).body == RSS
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("encode", [
     pytest.param(zlib.compress, id="zlib"),
     pytest.param(lambda b: zlib.compress(b)[2:-4], id="raw-deflate"),
@@ -191,6 +206,7 @@ def test_deflate_body_is_decompressed(http_server, client, encode):
     assert get(http_server, "/df", client).body == RSS
 
 
+@pytest.mark.integration
 def test_gzip_bomb_refused(http_server, client):
     bomb = gzip.compress(b"\0" * 50_000_000, compresslevel=9)
     assert len(bomb) < 100_000  # small on the wire, 50 MB inflated
@@ -199,12 +215,14 @@ def test_gzip_bomb_refused(http_server, client):
         get(http_server, "/bomb", client)
 
 
+@pytest.mark.integration
 def test_unsupported_content_encoding_refused(http_server, client):
     http_server.route("/br", 200, {"Content-Encoding": "br"}, b"\x0b\x02\x80")
     with pytest.raises(PermanentFetchError, match="unsupported Content-Encoding"):
         get(http_server, "/br", client)
 
 
+@pytest.mark.integration
 def test_read_timeout_is_transient(http_server, client):
     def slow(handler):
         time.sleep(1.0)
@@ -218,6 +236,7 @@ def test_read_timeout_is_transient(http_server, client):
     assert time.monotonic() - started < 0.9
 
 
+@pytest.mark.integration
 def test_slow_drip_body_hits_the_total_deadline(http_server, client):
     def drip(handler):
         handler.send_response(200)
@@ -257,6 +276,7 @@ def chain(http_server, length):
     http_server.route(f"/r{length}", 200, {}, RSS)
 
 
+@pytest.mark.integration
 def test_redirects_followed_up_to_the_limit(http_server, client):
     chain(http_server, 5)
     result = get(http_server, "/r0", client)
@@ -264,6 +284,7 @@ def test_redirects_followed_up_to_the_limit(http_server, client):
     assert result.url == http_server.url("/r0")
 
 
+@pytest.mark.integration
 def test_redirect_chain_over_the_limit_refused(http_server, client):
     chain(http_server, 6)
     with pytest.raises(PermanentFetchError, match=r"/r0: more than 5 redirects"):
@@ -271,6 +292,7 @@ def test_redirect_chain_over_the_limit_refused(http_server, client):
     assert len(http_server.requests) == 6
 
 
+@pytest.mark.integration
 def test_conditional_headers_follow_redirects(http_server, client):
     http_server.route("/old", 301, {"Location": http_server.url("/new")}, b"")
     http_server.route("/new", 304, {}, b"")
@@ -279,12 +301,14 @@ def test_conditional_headers_follow_redirects(http_server, client):
     assert request_headers(http_server)["if-none-match"] == '"v"'
 
 
+@pytest.mark.integration
 def test_redirect_without_location_is_permanent(http_server, client):
     http_server.route("/nowhere", 302, {}, b"")
     with pytest.raises(PermanentFetchError, match="without Location"):
         get(http_server, "/nowhere", client)
 
 
+@pytest.mark.integration
 def test_redirect_to_file_scheme_refused(http_server, client):
     http_server.route("/evil", 302, {"Location": "file:///etc/passwd"}, b"")
     with pytest.raises(PermanentFetchError, match="refused scheme 'file'"):
@@ -304,6 +328,7 @@ def test_only_http_and_https_are_fetched(client, url):
         fetch(url, client=client, allow_private=True)
 
 
+@pytest.mark.integration
 def test_loopback_refused_without_allow_private_before_connecting(http_server, client):
     http_server.route("/feed", 200, {}, RSS)
     with pytest.raises(PermanentFetchError, match=r"/feed: refused private.*127.0.0.1"):
@@ -340,6 +365,7 @@ def test_public_addresses_pass(address):
     assert fetch_mod.is_public_address(address)
 
 
+@pytest.mark.integration
 def test_hostname_resolving_to_loopback_refused(http_server, client):
     http_server.route("/feed", 200, {}, RSS)
     url = f"http://localhost:{http_server.port}/feed"
@@ -393,6 +419,7 @@ def test_real_server_redirect_to_private_refused(http_server, client, loopback_c
     assert [p for p, _ in http_server.requests] == ["/feed"]
 
 
+@pytest.mark.integration
 def test_dns_rebinding_is_caught_at_connect_time(http_server, client, monkeypatch):
     """The pre-check sees a public answer, the connect-time lookup gets loopback."""
     http_server.route("/feed", 200, {}, RSS)
@@ -403,6 +430,7 @@ def test_dns_rebinding_is_caught_at_connect_time(http_server, client, monkeypatc
     assert http_server.requests == []
 
 
+@pytest.mark.integration
 def test_connects_to_the_checked_address(http_server, client, monkeypatch):
     """The guarded transport connects to the address it checked, with the Host header kept."""
     http_server.route("/feed", 200, {}, RSS)
@@ -422,6 +450,7 @@ def test_unresolvable_host_is_transient(client, monkeypatch):
         fetch("http://no.such.host.test/feed", client=client)
 
 
+@pytest.mark.integration
 def test_no_cookies_are_kept_between_fetches(http_server, client):
     http_server.route("/a", 200, {"Set-Cookie": "session=secret; Path=/"}, RSS)
     http_server.route("/b", 200, {}, RSS)
@@ -463,6 +492,7 @@ def concurrent_peak(http_server, limiter, n=6, path="/slow"):
     return peak[0]
 
 
+@pytest.mark.integration
 def test_in_memory_host_limiter_caps_concurrency(http_server):
     assert concurrent_peak(http_server, InMemoryHostLimiter(limit=2)) == 2
 
@@ -477,6 +507,7 @@ def test_in_memory_host_limiter_times_out_transiently():
             pass
 
 
+@pytest.mark.integration
 def test_busy_host_error_names_the_url(http_server, client):
     http_server.route("/feed", 200, {}, RSS)
     limiter = InMemoryHostLimiter(limit=1, acquire_timeout_seconds=0.05)
@@ -557,18 +588,21 @@ def test_tls_through_the_guarded_transport_checks_the_hostname(https_server, mon
             fetch(f"https://other.test:{port}/feed", client=client, allow_private=True)
 
 
+@pytest.mark.integration
 def test_gzip_members_and_trailing_padding(http_server, client):
     body = gzip.compress(RSS[:20]) + gzip.compress(RSS[20:]) + b"\0\0\0\0"
     http_server.route("/gz", 200, {"Content-Encoding": "gzip"}, body)
     assert get(http_server, "/gz", client).body == RSS
 
 
+@pytest.mark.integration
 def test_corrupt_gzip_is_permanent(http_server, client):
     http_server.route("/gz", 200, {"Content-Encoding": "gzip"}, b"\x1f\x8bnot really gzip")
     with pytest.raises(PermanentFetchError, match="/gz: corrupt compressed body"):
         get(http_server, "/gz", client)
 
 
+@pytest.mark.integration
 def test_private_connections_are_not_kept_alive(http_server, client):
     http_server.route("/feed", 200, {}, RSS)
     get(http_server, "/feed", client)
