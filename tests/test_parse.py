@@ -320,3 +320,22 @@ def test_javascript_links_are_dropped():
             "</item></channel></rss>").encode()
     (entry,) = parse_feed(body, {}, feed_id="f", base_url="https://example.org/").entries
     assert entry.url is None and entry.id.startswith("h:")
+
+
+@pytest.mark.integration
+def test_every_encoding_case_over_http(http_server):
+    """Fetch + parse end to end: the server's Content-Type reaches the decoder."""
+    from worker.fetch import fetch, make_client
+
+    with make_client() as client:
+        for case in ENCODING_CASES:
+            name, content_type, expected = case.values
+            path = f"/{case.id}"
+            http_server.route(path, 200, {"Content-Type": content_type} if content_type else {},
+                              (FEEDS / name).read_bytes())
+            result = fetch(http_server.url(path), client=client, allow_private=True)
+            feed = parse_feed(result.body, result.headers, feed_id=case.id,
+                              base_url=result.final_url)
+            assert (case.id, feed.encoding) == (case.id, expected)
+            assert [ws(e.summary) for e in feed.entries] == \
+                [ws(t["summary"]) for t in EXPECTED[expected]], case.id
