@@ -32,8 +32,8 @@ def tasks(monkeypatch, tmp_path, redis_url, redis_client, http_server):
     from worker.celery_app import app
 
     runtime.reset_runtime()
-    monkeypatch.setattr(app.conf, "task_always_eager", True)
-    monkeypatch.setattr(app.conf, "task_eager_propagates", True)
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setitem(app.conf, "task_eager_propagates", True)
     yield module
     runtime.reset_runtime()
 

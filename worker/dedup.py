@@ -61,7 +61,12 @@ _TOKEN = re.compile(r"[^\W_]+")
 # --- claims -----------------------------------------------------------------------------
 
 
-def _claim_key(entry_id: str) -> str:
+def _claim_key(entry_id: str, feed_id: str | None = None) -> str:
+    # A guid is only unique within its feed ("12345" may appear in two outlets), so guid
+    # identities are claimed per feed; link and content-hash identities are global (the
+    # same URL or text from two feeds is the same article; stories catch the rest).
+    if feed_id and entry_id.startswith("g:"):
+        return f"{CLAIM_PREFIX}{feed_id}:{entry_id}"
     return CLAIM_PREFIX + entry_id
 
 
@@ -97,7 +102,7 @@ def claim_entries(redis, entries: Sequence[Entry], *, ttl_seconds: int = 30 * 86
     if not unique:
         return []
     script = redis.register_script(_CLAIM_LUA)
-    won = script(keys=[_claim_key(e.id) for e in unique], args=[owner or "", ttl_seconds])
+    won = script(keys=[_claim_key(e.id, e.feed_id) for e in unique], args=[owner or "", ttl_seconds])
     return [entry for entry, ok in zip(unique, won) if int(ok)]
 
 
@@ -109,9 +114,9 @@ def _first_of_each_id(entries: Sequence[Entry]) -> list[Entry]:
     return list(firsts.values())
 
 
-def release_claim(redis, entry_id: str) -> None:
+def release_claim(redis, entry_id: str, feed_id: str | None = None) -> None:
     """Drop a claim, for a task that failed before its work was durable, so a retry wins it."""
-    redis.delete(_claim_key(entry_id))
+    redis.delete(_claim_key(entry_id, feed_id))
 
 
 # --- near-duplicate stories -------------------------------------------------------------
