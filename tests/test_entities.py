@@ -146,6 +146,25 @@ def test_a_ner_loc_span_links_any_village_and_uses_the_articles_places(gaz):
     assert gaz.within_km(entity.canonical, "wof:1343849925", 30)
 
 
+def test_a_minor_village_is_not_linked_when_the_article_names_no_place_near_it(gaz):
+    text = "زار الوفد المراشدة في جولته"
+    ner = span(text, "المراشدة", "LOC")
+    entity = only(merge_entities(text, [ner], gaz), ner[1], ner[2])
+    assert (entity.type, entity.canonical, entity.source) == ("LOC", None, "ner")
+
+
+@pytest.mark.parametrize("surface, entity_id", [
+    pytest.param("القاهرة", "place:cairo", id="cairo-not-the-baghdad-neighbourhood"),
+    pytest.param("الرياض", "place:riyadh", id="riyadh-not-the-syrian-village"),
+    pytest.param("عمّان", "place:amman", id="amman"),
+    pytest.param("الخليل", "place:hebron", id="hebron"),
+])
+def test_regional_capitals_link_to_themselves_not_to_namesake_villages(gaz, surface, entity_id):
+    text = f"وصل الوفد إلى {surface} أمس"
+    ner = span(text, surface, "LOC")
+    assert only(merge_entities(text, [ner], gaz), ner[1], ner[2]).canonical["id"] == entity_id
+
+
 def test_resolve_overlaps_prefers_linked_then_longer():
     linked = Entity("الرقة", "LOC", 5, 10, {"id": "x"}, "gazetteer")
     longer_unlinked = Entity("ريف الرقة", "LOC", 0, 10, None, "ner")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from worker.nlp.gazetteer import CUE_WORDS, Gazetteer, norm_key
+from worker.nlp.gazetteer import CUE_WORDS, Gazetteer, is_context_place, norm_key
 from worker.records import Entity
 
 TYPES = ("PER", "LOC", "ORG", "MISC")
@@ -35,7 +35,7 @@ PROCLITICS = ("وبال", "وال", "فال", "بال", "ولل", "فلل", "ل�
 def merge_entities(text: str, ner_spans: Iterable[Sequence], gazetteer: Gazetteer) -> list[Entity]:
     """NER spans linked to canonical entities plus gazetteer-only hits, overlaps resolved."""
     found = gazetteer.find(text)
-    context = [e.canonical for e in found if e.canonical and e.canonical.get("lat") is not None]
+    context = [e.canonical for e in found if e.canonical and is_context_place(e.canonical)]
     ner = [e for e in (_ner_entity(text, span, gazetteer, context) for span in ner_spans) if e]
     return resolve_overlaps(ner + found)
 
@@ -46,8 +46,8 @@ def _ner_entity(text: str, span: Sequence, gazetteer: Gazetteer, context: list) 
     if start >= end:
         return None
     start, canonical = _strip_clitics(text, start, end, type_, gazetteer, context)
-    if canonical is None:
-        canonical = gazetteer.link(text[start:end], type_, context)
+    if canonical is not None and not gazetteer.supported(canonical, context):
+        canonical = None
     if canonical is not None and (not type_ or _trust_gazetteer_type(canonical)):
         type_ = canonical["type"]
     source = "ner+gazetteer" if canonical else "ner"

@@ -52,6 +52,7 @@ _WORD = re.compile(r"\w+")
 CONTEXT_KINDS = frozenset({"region", "county", "locality", "campus", "camp", "crossing",
                            "neighbourhood"})
 CUE_RADIUS_KM = 150.0
+LINK_RADIUS_KM = 300.0
 _PROCLITICS = ("وبال", "وال", "بال", "فال", "لل", "ولل", "فلل", "كال", "ال", "وب", "ول", "فب",
                "فل", "و", "ف", "ب", "ل")
 
@@ -234,6 +235,20 @@ class Gazetteer:
             score += {"1": 1.0, "-1": 0.0, "0": -3.0}.get(record.current, 0.0)
             score += _proximity_bonus(record, context)
         return score
+
+    def supported(self, canonical: dict[str, Any], context: Sequence[Any]) -> bool:
+        """Whether a link is credible for an article whose places are ``context``.
+
+        A minor village (not curated, not notable) shares its name with places all over
+        the world (القاهرة is also a Baghdad neighbourhood, الرياض a Syrian village), so a
+        NER span links to one only when the article names a place within LINK_RADIUS_KM."""
+        record = self.record(canonical.get("id", ""))
+        if record is None or record.type != "LOC" or record.curated or record.detect:
+            return True
+        if record.kind in ("country", "region", "county"):
+            return True
+        return any(_has_point(p) and haversine_km(record.point, _latlon(p)) <= LINK_RADIUS_KM
+                   for p in context if p is not None and record.point is not None)
 
     # --- detection without NER ----------------------------------------------------------
 
