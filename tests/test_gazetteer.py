@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
+from worker.errors import ConfigError
 from worker.nlp import build_gazetteer as build
 from worker.nlp.gazetteer import Gazetteer, default_gazetteer, haversine_km
 
@@ -296,3 +299,17 @@ def test_common_words_are_never_detected_even_when_they_are_village_names(gaz):
 def test_load_from_an_explicit_path_gives_the_same_gazetteer(gaz):
     again = Gazetteer.load(build.RESOURCES)
     assert len(again) == len(gaz) and again.get(BAGHOUZ) == gaz.get(BAGHOUZ)
+
+
+def test_a_missing_gazetteer_file_is_a_config_error_naming_it(tmp_path):
+    with pytest.raises(ConfigError, match="places.tsv"):
+        Gazetteer.load(tmp_path)
+
+
+def test_a_curated_entry_without_a_valid_type_is_a_config_error(tmp_path):
+    for name in ("places.tsv", "common_words.tsv"):
+        shutil.copy(build.RESOURCES / name, tmp_path / name)
+    (tmp_path / "organisations.yaml").write_text(
+        "entities: [{id: org:x, type: GROUP, name_en: X, name_ar: س}]", encoding="utf-8")
+    with pytest.raises(ConfigError, match="org:x"):
+        Gazetteer.load(tmp_path)

@@ -27,11 +27,13 @@ from typing import Any, Iterable, Sequence
 
 import yaml
 
+from worker.errors import ConfigError
 from worker.records import Entity
 from worker.text.match import TermMatcher
 from worker.text.normalize import Normalized, fold_char, normalize
 
 RESOURCES = pathlib.Path(__file__).parent / "resources" / "gazetteer"
+ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
 PLACETYPE_RANK = {"country": 6, "region": 5, "river": 4, "area": 4, "county": 4,
                   "mountain": 3, "locality": 3, "campus": 3, "camp": 3, "crossing": 3,
                   "neighbourhood": 2}
@@ -151,9 +153,14 @@ class Gazetteer:
     def load(cls, path: str | pathlib.Path | None = None) -> "Gazetteer":
         """Load from a resources folder (default: the one shipped in the package)."""
         folder = pathlib.Path(path) if path else RESOURCES
-        records = list(_read_places(folder / "places.tsv"))
-        records += _read_curated(folder / "organisations.yaml")
-        return cls(records, _read_common(folder / "common_words.tsv"))
+        try:
+            records = list(_read_places(folder / "places.tsv"))
+            records += _read_curated(folder / "organisations.yaml")
+            common = _read_common(folder / "common_words.tsv")
+        except (OSError, ValueError, KeyError, IndexError, TypeError, yaml.YAMLError) as exc:
+            # A broken gazetteer is a start-up error that names the file, never a silent gap.
+            raise ConfigError(f"gazetteer {folder}: {type(exc).__name__}: {exc}") from exc
+        return cls(records, common)
 
     def _register(self, i: int, record: Record) -> None:
         self._by_id.setdefault(record.id, i)
@@ -504,6 +511,9 @@ def _read_curated(path: pathlib.Path) -> list[Record]:
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     records = []
     for e in data["entities"]:
+        if e.get("type") not in ENTITY_TYPES or not e.get("id") or not e.get("name_ar"):
+            raise ValueError(f"{path.name}: entry {e.get('id')!r} needs an id, a name_ar and "
+                             f"a type in {ENTITY_TYPES}")
         link_only = set(e.get("link_only", ()))
         names = tuple(n for n in (e["name_ar"], *e.get("aliases_ar", ()), e["name_en"],
                                   *e.get("aliases_en", ())) if n not in link_only)
