@@ -118,6 +118,17 @@ def test_type_comes_from_the_gazetteer_when_ner_gave_none(gaz):
     assert entity.type == "ORG" and entity.canonical["id"] == "org:isis"
 
 
+@pytest.mark.parametrize("label, expected", [
+    pytest.param("PERS", "PER", id="anercorp-label"),
+    pytest.param("per", "PER", id="lower-case"),
+    pytest.param("EVENT", "MISC", id="unknown-label"),
+])
+def test_ner_labels_are_mapped_to_the_four_types(gaz, label, expected):
+    text = "قال أبو محمد الجزراوي إن"
+    ner = (label,) + span(text, "أبو محمد الجزراوي", "")[1:]
+    assert only(merge_entities(text, [ner], gaz), ner[1], ner[2]).type == expected
+
+
 def test_a_place_inside_a_longer_name_of_another_type_is_not_an_entity(gaz):
     text = "وقال أستاذ في جامعة دمشق إن الوضع صعب"
     ner = span(text, "جامعة دمشق", "ORG")

@@ -23,6 +23,9 @@ from worker.nlp.gazetteer import CUE_WORDS, Gazetteer, is_context_place, norm_ke
 from worker.records import Entity
 
 TYPES = ("PER", "LOC", "ORG", "MISC")
+# Other taggers' labels for the same types (ANERcorp writes PERS; OntoNotes-style GPE).
+TYPE_ALIASES = {"PERS": "PER", "PERSON": "PER", "GPE": "LOC", "LOCATION": "LOC",
+                "ORGANIZATION": "ORG"}
 # Characters never part of a name at its edges: quotes of all kinds, brackets, punctuation,
 # tatweel (لـ"العربي), spaces.
 EDGE_CHARS = set(" \t\n\"'«»“”„‘’`()[]{}<>.,،;؛:!?؟-–—_/\\*\u0640\u200c\u200d\u200e\u200f")
@@ -41,7 +44,7 @@ def merge_entities(text: str, ner_spans: Iterable[Sequence], gazetteer: Gazettee
 
 
 def _ner_entity(text: str, span: Sequence, gazetteer: Gazetteer, context: list) -> Entity | None:
-    type_, start, end = (span[0] or ""), int(span[1]), int(span[2])
+    type_, start, end = _type(span[0]), int(span[1]), int(span[2])
     start, end = trim_span(text, start, end)
     if start >= end:
         return None
@@ -52,6 +55,13 @@ def _ner_entity(text: str, span: Sequence, gazetteer: Gazetteer, context: list) 
         type_ = canonical["type"]
     source = "ner+gazetteer" if canonical else "ner"
     return Entity(text[start:end], type_ or "MISC", start, end, canonical, source)
+
+
+def _type(label: str | None) -> str:
+    """A NER label as one of TYPES ('' when the tagger gave none)."""
+    label = (label or "").upper()
+    label = TYPE_ALIASES.get(label, label)
+    return label if label in TYPES or not label else "MISC"
 
 
 def _trust_gazetteer_type(canonical: dict) -> bool:

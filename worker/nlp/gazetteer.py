@@ -393,6 +393,8 @@ class Gazetteer:
             return self.point(ref["id"]) if ref.get("id") else None
         return _latlon(ref) if ref is not None else None
 
+    haversine_km = staticmethod(haversine_km)
+
     def within_km(self, place: Any, center: Any, radius_km: float) -> bool:
         """True when ``place`` (id, canonical dict or point) lies within ``radius_km`` of
         ``center`` (id, canonical dict or point).  Unknown places are never within."""
