@@ -110,3 +110,16 @@ rules:
     assert [m.rule.id for m in rules.match("قصف", Extraction(events=(good,)))] == ["strikes"]
     assert rules.match("قصف", Extraction(events=(wrong,))) == []
     assert [m.rule.id for m in rules.match("وفي باغوز")] == ["place"]
+
+
+def test_term_inside_an_organisation_name_is_not_a_mention(default_rules):
+    from worker.records import Entity
+
+    text = "وصلت تعزيزات كتائب سيد الشهداء"
+    start = text.index("كتائب")
+    org = Entity(text="كتائب سيد الشهداء", type="ORG", start=start, end=len(text))
+    hits = default_rules._rule_spans(default_rules.rules[2], default_rules.matcher.find(text),
+                                     lambda _o: 0, [org])
+    assert hits == []
+    assert default_rules._rule_spans(default_rules.rules[2], default_rules.matcher.find(text),
+                                     lambda _o: 0, [])

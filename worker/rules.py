@@ -215,14 +215,23 @@ class RuleSet:
 
     def _rule_spans(self, rule: Rule, hits: list[Hit], sentences, entities) -> list[Span]:
         excluded = {sentences(h.start) for h in hits if ("exclude", rule.id) in h.payloads}
+        names = [(e.start, e.end) for e in entities if e.type in {"ORG", "PER"}]
         spans = {(h.start, h.end): Span(h.text, h.start, h.end) for h in hits
-                 if ("term", rule.id) in h.payloads and sentences(h.start) not in excluded}
+                 if ("term", rule.id) in h.payloads and sentences(h.start) not in excluded
+                 and not _inside_name(h, names)}
         for entity in entities:
             if entity.canonical and entity.canonical.get("id") in rule.entities \
                     and sentences(entity.start) not in excluded:
                 spans.setdefault((entity.start, entity.end),
                                  Span(entity.text, entity.start, entity.end))
         return [spans[k] for k in sorted(spans)]
+
+
+def _inside_name(hit: Hit, names: list[tuple[int, int]]) -> bool:
+    """A term inside a longer organisation or person name is part of the name, not a
+    mention: الشهداء in كتائب سيد الشهداء is no casualty report."""
+    return any(s <= hit.start and hit.end <= e and (s, e) != (hit.start, hit.end)
+               for s, e in names)
 
 
 def _sentence_ids(text: str) -> Callable[[int], int]:
