@@ -117,6 +117,13 @@ def test_seed_triggers_point_into_the_article(seed_text, seed_events):
 def test_seed_attribution_refers_back_to_local_sources(seed_events):
     sourced = [e.attribution for e in seed_events if e.attribution]
     assert any(a["text"] == "مصادر محلية" and a["kind"] == "local_sources" for a in sourced)
+    assert any(a["text"] == "المصادر" and a.get("refers_to") == "مصادر محلية" for a in sourced)
+
+
+def test_dateline_place_is_not_the_event_location():
+    text = "القدس (CNN)-- أعلنت وزارة الصحة عن مقتل ثلاثة فلسطينيين في قصف مدفعي."
+    (event,) = run(text, [Entity("القدس", "LOC", 0, 5)])
+    assert event.type == "shelling" and event.location is None and event.killed["count"] == 3
 
 
 @pytest.mark.parametrize("phrase, resolved", [

@@ -132,7 +132,10 @@ def _pred_locations(events: list[Event]) -> list[list[str]]:
 
 
 def _score_locations(tally: Tally, gold: dict[str, Any], events: list[Event]) -> None:
-    gold_locs = [e["location"] for e in gold["events"] if e.get("location")]
+    # Distinct places: two gold events at one place, like two predicted events at one
+    # span, count once.
+    gold_locs = [list(alts) for alts in dict.fromkeys(
+        tuple(e["location"]) for e in gold["events"] if e.get("location"))]
     preds = _pred_locations(events)
     matched_gold: set[int] = set()
     tp = 0

@@ -327,7 +327,7 @@ def _air_actor(local: _Local, frame: _Frame) -> bool:
 
 def _places(local: _Local, frame: _Frame) -> None:
     """Location (where it happened) and, for movements, destination (after إلى/نحو)."""
-    places = [(local.word(e.start), e) for e in _place_entities(local)]
+    places = [(local.word(e["start"]), e) for e in _place_entities(local)]
     dest = [(w, e) for w, e in places if w > frame.word and _preceded_by(local, w, _TO)]
     if frame.type in _MOVEMENT and dest:
         first = min(dest, key=lambda p: p[0])
@@ -336,27 +336,46 @@ def _places(local: _Local, frame: _Frame) -> None:
             frame.slots["location"] = first[1]
             return
         places = [p for p in places if p[1] is not first[1]]
-    loc = _nearest(local, frame.word, places, before=_WINDOW)
+    loc = _where(local, frame.word, places)
     if loc is not None:
         frame.slots["location"] = loc
+
+
+# Words that put a place in the locative: "في عفرين"، "قرب تدمر"، "شمال سوريا".
+_AT = frozenset(normalize_text(w) for w in
+                "في قرب بالقرب داخل شمال جنوب شرق غرب شمالي جنوبي شرقي غربي وسط محيط أطراف "
+                "ريف على".split())
+
+
+def _where(local: _Local, word: int, places: list[tuple[int, Any]]) -> Any | None:
+    """The event's place: in the clause window, places in the locative (في، قرب، ب-) beat
+    bare mentions ("المولودة في روما" aside), and places after the trigger beat those
+    before it; the nearest wins among equals."""
+    def rank(item: tuple[int, Any]) -> tuple[bool, bool, int]:
+        w, _ = item
+        return (not _locative(local, w), w < word, abs(w - word))
+
+    near = [p for p in places if -_WINDOW <= p[0] - word <= _WINDOW]
+    return min(near, key=rank)[1] if near else None
+
+
+def _locative(local: _Local, word: int) -> bool:
+    words = local.sent.words
+    own = words[word]
+    prev = words[word - 1] if word > 0 else ""
+    return prev in _AT or own.startswith(("ب", "وب")) and not own.startswith("بين") \
+        or prev in _PLACE_WORDS or bare_clitic(prev) in _PLACE_WORDS
 
 
 def _place_entities(local: _Local) -> list[dict[str, Any]]:
     """LOC entities of the sentence, or surface places after a place word when the entity
     stage found none (ناحية عياش، مخيم الهول), so events keep a location without NER."""
-    found = [e.to_dict() for e in local.entities if e.type == "LOC"]
+    after = _dateline_end(local)
+    found = [e.to_dict() for e in local.entities if e.type == "LOC" and e.start >= after]
     spans = [(d["start"], d["end"]) for d in found]
     extra = [d for d in _surface_places(local)
              if not any(s < d["end"] and d["start"] < e for s, e in spans)]
-    return [_Loc(d) for d in found + extra]
-
-
-class _Loc(dict):
-    """An entity dict that also answers ``.start`` like an Entity."""
-
-    @property
-    def start(self) -> int:
-        return self["start"]
+    return found + extra
 
 
 # Place words that introduce a name (normalised).  Source: the admin words of the WOF
@@ -364,6 +383,16 @@ class _Loc(dict):
 _PLACE_WORDS = frozenset(normalize_text(w) for w in (
     "ناحية منطقة مدينة بلدة قرية مخيم محافظة ريف حي مدينتي بلدتي قريتي معبر جبل قاعدة مطار "
     "مديرية ولاية إقليم").split())
+
+
+def _dateline_end(local: _Local) -> int:
+    """Offset after a dateline ("القدس (CNN)--"، "دبي، الإمارات (CNN)—"): the place a story
+    is filed from is not where its events happened."""
+    tokens = local.sent.tokens[:14]
+    for i, tok in enumerate(tokens[:-1]):
+        if tok.text == ")" and tokens[i + 1].text in {"-", "—", "–"}:
+            return tokens[i + 1].end
+    return 0
 
 
 def _surface_places(local: _Local) -> list[dict[str, Any]]:
@@ -472,8 +501,10 @@ def _attribution(local: _Local, context: _Context) -> dict[str, Any] | None:
         w = local.word(hit.start)
         if not kinds or not any(0 < w - s <= 3 for s in speech):
             continue
-        found = {"text": hit.text, "start": hit.start, "end": hit.end, "kind": kinds[0]}
-        found = _extend_with_entity(local, found, w)
+        start = _with_article(local, w, hit.start)
+        found = {"text": local.sent.text[start:hit.end], "start": start, "end": hit.end,
+                 "kind": kinds[0]}
+        found = _extend_with_entity(local, found)
         if bare_clitic(words[w]).startswith("ال") and kinds[0] == "local_sources" \
                 and context.attribution:
             found["refers_to"] = context.attribution["text"]
@@ -484,7 +515,14 @@ def _attribution(local: _Local, context: _Context) -> dict[str, Any] | None:
     return None
 
 
-def _extend_with_entity(local: _Local, found: dict[str, Any], word: int) -> dict[str, Any]:
+def _with_article(local: _Local, word: int, start: int) -> int:
+    """TermMatcher spans leave out the article; a source span keeps it ("المصادر")."""
+    tok = local.sent.tokens[word]
+    prefix = local.sent.text[tok.start:start]
+    return tok.start + prefix.rfind("ال") if prefix.endswith("ال") else start
+
+
+def _extend_with_entity(local: _Local, found: dict[str, Any]) -> dict[str, Any]:
     """"الناشط أبو محمد الجزراوي": a PER/ORG entity right after the cue joins the span."""
     end_word = local.word(found["end"] - 1)
     for ent in local.entities:
