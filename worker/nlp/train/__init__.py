@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=2, help="torch threads for training")
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--extra", default="", help="extra stanza ner_tagger arguments, quoted")
+    p.add_argument("--run", default="model",
+                   help="name of this tagger run under --work (several can share vectors)")
     return p
 
 
@@ -89,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     _setup_logging()
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
     args.work.mkdir(parents=True, exist_ok=True)
-    paths = {"model": args.work / "model" / MODEL_NAME, "pretrain": args.work / PRETRAIN_NAME}
+    paths = {"model": args.work / args.run / MODEL_NAME, "pretrain": args.work / PRETRAIN_NAME}
     paths.update({k: args.work / f"{k.split('_')[0]}.{k.split('_')[1]}" for k in
                   ("train_tsv", "dev_tsv", "train_json", "dev_json")})
     started = time.monotonic()
@@ -136,7 +138,7 @@ def _stage_eval(args, paths) -> None:
     tokens = sum(len(s) for s in dev)
     result = {"dev_sentences": len(dev), "dev_tokens": tokens, "scores": scores,
               "tag_seconds": round(seconds, 2), "tokens_per_second": round(tokens / seconds)}
-    (args.work / "scores.json").write_text(json.dumps(result, indent=2) + "\n")
+    (paths["model"].parent / "scores.json").write_text(json.dumps(result, indent=2) + "\n")
     log.info("eval: dev entity-level exact-match F1\n%s", score.table(scores))
 
 
@@ -145,8 +147,8 @@ def _stage_ship(args, paths) -> None:
     shutil.copy2(paths["model"], args.out / MODEL_NAME)
     shutil.copy2(paths["pretrain"], args.out / PRETRAIN_NAME)
     (args.out / "resources.json").write_text('{"ar": {"lang_name": "Arabic"}}\n')
-    if (args.work / "scores.json").exists():
-        shutil.copy2(args.work / "scores.json", args.out / "scores.json")
+    if (paths["model"].parent / "scores.json").exists():
+        shutil.copy2(paths["model"].parent / "scores.json", args.out / "scores.json")
     size = sum(p.stat().st_size for p in args.out.iterdir() if p.is_file())
     log.info("ship: %s (%.1f MB in all)", args.out, size / 1e6)
 

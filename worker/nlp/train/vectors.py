@@ -4,7 +4,7 @@ training text, tokenised exactly like the tagger's input, converted to a stanza 
 Tokens go through :func:`worker.nlp.tokenize.sentences` and
 :func:`worker.nlp.tokenize.model_form`, so the vectors' vocabulary is the tagger's.  The
 vocabulary is capped (``max_vocab`` most frequent forms) so the shipped pretrain file stays
-small: 100,000 x 100 float32 is about 40 MB.
+small: 100,000 x 100 float16 is about 22 MB (see :func:`halve_pretrain`).
 """
 
 from __future__ import annotations
@@ -101,6 +101,20 @@ def write_pretrain(model, out_pt: Path, max_vocab: int) -> Path:
     pretrain = Pretrain(str(out_pt), str(text), max_vocab=max_vocab, save_to_file=True)
     pretrain.load()
     text.unlink()
+    halve_pretrain(out_pt)
     log.info("vectors: pretrain %s: %d words x %d dims, %.1f MB", out_pt, len(pretrain.vocab),
              pretrain.emb.shape[1], out_pt.stat().st_size / 1e6)
     return out_pt
+
+
+def halve_pretrain(path: Path) -> None:
+    """Store the vectors as float16, halving the shipped file (43 -> 22 MB for 100k x 100).
+
+    stanza copies the matrix into the model's float32 embedding (``init_emb`` uses
+    ``Tensor.copy_``, which converts), so nothing else changes; the rounding moved dev F1 by
+    less than 0.1 point when measured (see MODEL_CARD.md)."""
+    import torch
+
+    data = torch.load(path, map_location="cpu", weights_only=True)
+    data["emb"] = torch.as_tensor(data["emb"]).to(torch.float16)
+    torch.save(data, path, _use_new_zipfile_serialization=False)

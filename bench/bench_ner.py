@@ -1,0 +1,110 @@
+"""Benchmark of the NER stage alone: tokens/s and articles/s on real news, batch sizes
+compared, peak RSS of the process.
+
+    .venv/bin/python bench/bench_ner.py --articles 200 --json /tmp/bench_ner.json
+
+Articles are the first N (sorted paths) of the ANT corpus "middle East" sections
+(../shared/data/news/antcorpus), split and tokenised with worker.nlp.tokenize exactly as the
+worker does.  Two batch knobs are compared:
+
+* articles per ``NerTagger.tag`` call (1 = one call per article, as a naive task would do;
+  N = all sentences of N articles in one pipeline call, as the worker batches);
+* stanza's internal ``ner_batch_size`` (sentences per forward pass), with all articles in
+  one call.
+
+Torch runs one thread (the production setting for prefork workers, see worker/nlp/ner.py).
+Timings are wall-clock medians of ``--repeat`` runs; this is a benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from worker.nlp import ner  # noqa: E402
+from worker.nlp.tokenize import sentences  # noqa: E402
+from worker.nlp.train.vectors import article_text  # noqa: E402
+
+NEWS = REPO.parent / "shared" / "data" / "news" / "antcorpus"
+
+
+def load_articles(root: Path, n: int) -> list[list[list[str]]]:
+    """N articles as sentences of token strings."""
+    paths = sorted(p for p in root.glob("*/middleEast/*.txt"))[:n]
+    if len(paths) < n:
+        paths = sorted(root.rglob("*.txt"))[:n]
+    return [[[t.text for t in s] for s in sentences(article_text(p.read_text("utf-8")))]
+            for p in paths]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def run(tagger, articles, per_call: int, repeat: int) -> dict:
+    tokens = sum(len(s) for a in articles for s in a)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for i in range(0, len(articles), per_call):
+            tagger.tag([s for a in articles[i:i + per_call] for s in a])
+        times.append(time.perf_counter() - t0)
+    sec = statistics.median(times)
+    return {"articles_per_call": per_call, "ner_batch_size": tagger.batch_size,
+            "seconds": round(sec, 3), "tokens_per_second": round(tokens / sec),
+            "articles_per_second": round(len(articles) / sec, 2)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--spec", default="bundled", help="RASAD_NER_MODEL-style model spec")
+    p.add_argument("--articles", type=int, default=200)
+    p.add_argument("--per-call", default="1,8,32,200", help="articles per tag() call")
+    p.add_argument("--batch-sizes", default="32,64,128,256", help="stanza ner_batch_size")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--json", type=Path, help="also write the results here")
+    args = p.parse_args(argv)
+
+    rss0 = peak_rss_mb()
+    articles = load_articles(NEWS, args.articles)
+    tokens = sum(len(s) for a in articles for s in a)
+    print(f"{len(articles)} articles, {sum(len(a) for a in articles)} sentences, {tokens} tokens")
+    t0 = time.perf_counter()
+    tagger = ner.NerTagger.load(args.spec, threads=args.threads)
+    load_s = time.perf_counter() - t0
+    rss_loaded = peak_rss_mb()
+    tagger.tag(articles[0])  # warm-up
+    rows = [run(tagger, articles, int(n), args.repeat) for n in args.per_call.split(",")]
+    for bs in (int(b) for b in args.batch_sizes.split(",")):
+        tagger.batch_size = bs
+        tagger.pipeline.processors["ner"].configs[0]["batch_size"] = bs
+        rows.append(run(tagger, articles, len(articles), args.repeat))
+    result = {"model": f"{tagger.name}@{tagger.version}", "threads": args.threads,
+              "torch_threads": __import__("torch").get_num_threads(), "cpus": os.cpu_count(),
+              "articles": len(articles), "tokens": tokens, "load_seconds": round(load_s, 2),
+              "rss_mb_before_load": round(rss0), "peak_rss_mb_after_load": round(rss_loaded),
+              "peak_rss_mb": round(peak_rss_mb()), "runs": rows}
+    print(f"model {result['model']}  load {load_s:.1f} s  peak RSS {result['peak_rss_mb']} MB "
+          f"(after load {result['peak_rss_mb_after_load']} MB)")
+    print("| articles/call | ner_batch_size | s | tokens/s | articles/s |")
+    print("|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['articles_per_call']} | {r['ner_batch_size']} | {r['seconds']} | "
+              f"{r['tokens_per_second']} | {r['articles_per_second']} |")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
