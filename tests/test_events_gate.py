@@ -1,5 +1,6 @@
 """Quality gate for event extraction: scores on tests/gold/events must stay above the floors
-pinned in tests/gates/events_baseline.json (issue 4, item 5).  Runs in about a second:
+pinned in tests/gates/events_baseline.json (issue 4, item 5; re-pin with
+``python -m worker.nlp.evaluate_events --write-baseline``).  Runs in about a second:
 entities come from the gazetteer, no NER model is loaded."""
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Score the event stage on the gold set in tests/gold/events (see the README there).
 
-    python -m worker.nlp.evaluate_events [--split dev|test] [--json]
+    python -m worker.nlp.evaluate_events [--split dev|test] [--json] [--errors]
+    python -m worker.nlp.evaluate_events --write-baseline   # re-pin the gate's floors
 
 Prints precision, recall and F1 for event type (per class and micro), location, and the
 killed and injured figures.  Entities come from the gazetteer only (no NER model), so the
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import pathlib
 import sys
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ from worker.records import Entity, Event
 from worker.text.normalize import normalize_text
 
 GOLD_DIR = pathlib.Path(__file__).resolve().parents[2] / "tests" / "gold" / "events"
+BASELINE = GOLD_DIR.parents[1] / "gates" / "events_baseline.json"
 # Place words stripped before comparing locations ("مخيم الهول" = "الهول").
 _PLACE_WORDS = {normalize_text(w) for w in
                 "ناحية منطقة مدينة بلدة قرية مخيم محافظة ريف حي معبر قاعدة مطار".split()}
@@ -210,12 +213,45 @@ def format_table(summary: dict[str, Any], split: str) -> str:
     return "\n".join(lines)
 
 
+def _floor(score: dict[str, Any], margin: float = 0.03) -> float:
+    """Measured F1 minus max(margin, 1.5/support): one gold item changing never fails."""
+    m = max(margin, 1.5 / max(int(score["support"]), 1))
+    return max(0.0, math.floor(round((float(score["f1"]) - m) * 100, 6)) / 100)
+
+
+def baseline() -> dict[str, Any]:
+    """Measured scores and the floors the gate enforces, for both splits."""
+    out: dict[str, Any] = {"_comment": (
+        "Written by `python -m worker.nlp.evaluate_events --write-baseline`. Floors: measured "
+        "F1 minus max(margin, 1.5/support); margin 0.03, 0.05 for location (it moves with the "
+        "gazetteer); per-class floors where a split has 5+ gold items of the class. Raise "
+        "them when quality improves; never lower them to make a change pass."),
+        "measured": {}, "floors": {}}
+    for split in ("dev", "test"):
+        s = evaluate(split).summary()
+        out["measured"][split] = {k: s[k]["f1"] for k in ("location", "killed", "injured")}
+        out["measured"][split]["type_micro"] = s["type_micro"]["f1"]
+        out["measured"][split]["type"] = {k: v["f1"] for k, v in s["type"].items()}
+        out["floors"][split] = {
+            "type_micro_f1": _floor(s["type_micro"]), "location_f1": _floor(s["location"], 0.05),
+            "killed_f1": _floor(s["killed"]), "injured_f1": _floor(s["injured"]),
+            "type_f1": {k: _floor(v) for k, v in s["type"].items() if v["support"] >= 5}}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=("dev", "test"), default="dev")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--errors", action="store_true", help="list items with wrong types")
+    parser.add_argument("--write-baseline", action="store_true",
+                        help=f"re-pin the gate floors in {BASELINE.name}")
     args = parser.parse_args(argv)
+    if args.write_baseline:
+        text = json.dumps(baseline(), ensure_ascii=False, indent=1)
+        BASELINE.write_text(text + "\n", encoding="utf-8")
+        print(text)
+        return 0
     report = evaluate(args.split)
     summary = report.summary()
     print(json.dumps(summary, indent=1) if args.json else format_table(summary, args.split))
