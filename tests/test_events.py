@@ -199,3 +199,22 @@ def test_events_round_trip_through_dicts(seed_events):
 
 def test_empty_article_has_no_events():
     assert run("", []) == [] and article_casualties([]) == {"killed": None, "injured": None}
+
+
+def test_attribution_joins_the_named_source():
+    text = "وقال الناشط أبو محمد الجزراوي إن مسلحين هاجموا حاجزا في بلدة هجين."
+    start = text.index("أبو")
+    per = Entity("أبو محمد الجزراوي", "PER", start, start + len("أبو محمد الجزراوي"))
+    (event,) = run(text, [per])
+    assert event.type == "armed_attack"
+    assert event.attribution["text"] == "الناشط أبو محمد الجزراوي"
+    assert event.attribution["kind"] == "activist" and event.actors == []
+
+
+def test_movement_location_is_the_origin_not_past_the_destination():
+    text = ("وذكرت مصادر أن 21 مختطفاً غادروا سورية من معبر سيمالكا وتوجهوا إلى شنكال في "
+            "شمال العراق.")
+    (event,) = run(text)
+    assert event.type == "release"
+    assert event.destination["text"] == "شنكال"
+    assert event.location["text"] in {"سورية", "معبر سيمالكا"}

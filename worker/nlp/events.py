@@ -142,6 +142,7 @@ class _Local:
     weapons: list[Hit]
     sources: list[Hit]
     entities: list[Entity]
+    attribution: dict[str, Any] | None = None  # the source, whose words are no participant
     _times: list[dict[str, Any]] | None = None
 
     def word(self, offset: int) -> int:
@@ -166,9 +167,9 @@ def _sentence_frames(local: _Local, previous: list[_Frame], context: _Context) -
     # Words inside entities are not casualty words: "كتائب سيد الشهداء" is a militia.
     used = {local.word(o) for e in local.entities for o in range(e.start, e.end)} - {-1}
     casualties = find_casualties(local.sent, used)
+    attribution = local.attribution = _attribution(local, context)
     for frame in frames:
         _fill(local, frame, frames, context, used)
-    attribution = _attribution(local, context)
     orphans = _attach_casualties(local, frames, casualties, previous)
     frames += orphans
     for frame in frames:
@@ -335,7 +336,9 @@ def _places(local: _Local, frame: _Frame) -> None:
         if frame.type == "military_movement":
             frame.slots["location"] = first[1]
             return
-        places = [p for p in places if p[1] is not first[1]]
+        # Where people left from: places up to the destination ("غادروا سورية من معبر
+        # سيمالكا وتوجهوا إلى شنكال في شمال العراق" left Syria, not Iraq).
+        places = [p for p in places if p[0] < first[0]]
     loc = _where(local, frame.word, places)
     if loc is not None:
         frame.slots["location"] = loc
@@ -424,8 +427,10 @@ def _preceded_by(local: _Local, word: int, cues: frozenset[str]) -> bool:
 def _participants(local: _Local, frame: _Frame) -> None:
     """Actors and target among the non-place entities near the trigger: a clash's sides
     after بين; a target after على/ضد/استهدف; the actor is the nearest other one."""
+    source = local.attribution or {"start": -1, "end": -1}
     people = [(local.word(e.start), e) for e in local.entities
-              if e.type != "LOC" and not _is_outlet(local, local.word(e.start))]
+              if e.type != "LOC" and not _is_outlet(local, local.word(e.start))
+              and not source["start"] <= e.start < source["end"]]
     near = [(w, e) for w, e in people if -_WINDOW <= w - frame.word <= _WINDOW]
     if not near:
         return
