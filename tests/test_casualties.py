@@ -36,6 +36,11 @@ def counts(text: str) -> dict[str, int | None]:
     pytest.param("شخصا قُتل وأصيب آخر", {"killed": 1, "injured": 1}, id="subject-first"),
     pytest.param("سجل مقتل وجرح العشرات", {"killed": 10, "injured": 10},
                  id="one-number-for-both"),
+    pytest.param("ارتفاع عدد القتلى إلى 53 شخصاً وإصابة ١٢٠ آخرين", {"killed": 53, "injured": 120},
+                 id="toll-then-injured"),
+    pytest.param("وقتل في الغارات على مطار التيفور أربعة عشر عنصراً", {"killed": 14},
+                 id="number-after-place-phrase"),
+    pytest.param("ما أدى إلى إصابة بالغة", {"injured": 1}, id="severe-wound-is-one"),
     pytest.param("فيما وقع قتلى وجرحى خلال اشتباكات", {"killed": None, "injured": None},
                  id="reported-without-number"),
 ])

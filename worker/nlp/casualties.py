@@ -196,7 +196,8 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     شخصا قُتل (subject first) / مقتل وجرح العشرات (one number for both)."""
     words = sent.words
     if i > 0 and i - 1 not in used and _people_count(words[i - 1]) == 1 \
-            and not words[i - 1].startswith("ال"):
+            and not words[i - 1].startswith("ال") \
+            and (i < 2 or parse_number(words, i - 2) is None):  # not "53 شخصاً وإصابة"
         return _make(sent, kind, 1, False, i - 1, i + 1, used)
     after = _count_after(sent, i, used)
     if after is not None:
@@ -223,6 +224,26 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
         people = _people_count(words[j])
         if people is not None:
             return people, False, j + 1
+        if j == i + 1 and words[j] in _SEVERITY:  # "إصابة بالغة": one person's wound
+            return 1, False, j + 1
+    return _counted_further(sent, i, used)
+
+
+# Severity adjectives after a singular wound: إصابة بالغة/خطيرة/طفيفة/متوسطة.
+_SEVERITY = frozenset({"بالغه", "خطيره", "طفيفه", "متوسطه", "حرجه"})
+
+
+def _counted_further(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, int] | None:
+    """"وقتل في الغارات الإسرائيلية على مطار التيفور أربعة عشر عنصراً": after a place or
+    cause phrase, a number up to eight words on still counts, if a people noun follows."""
+    words = sent.words
+    for j in range(i + 1, min(i + 9, len(words))):
+        if words[j] in _PUNCT or j in used or _is_casualty_word(sent.tokens[j].text):
+            return None
+        num = _number(words, j)
+        if num is not None and num.count and num.last < len(words) \
+                and _is_people(words[num.last]):
+            return num.count, num.approx, num.last + 1
     return None
 
 
@@ -240,7 +261,7 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             break
     toll = _toll_after(sent, i, used)
     if toll is not None:
-        return _make(sent, kind, toll.count, toll.approx, i, toll.last, used)
+        return _make(sent, kind, toll.count, toll.approx, i, _after_noun(words, toll.last), used)
     return _make(sent, kind, None, False, i, i + 1, used)
 
 
