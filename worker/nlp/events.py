@@ -207,9 +207,16 @@ def _missile_near(local: _Local, word: int) -> bool:
 def _irrealis(local: _Local, word: int) -> bool:
     """يدعو لوقف القصف / نفى الهجوم / تهدد بشن غارات / ستطلب من شركات طيران خاصة إجلاء:
     not an event that happened (five words back: dev gold, the Duterte item)."""
-    irrealis = vocab().irrealis
-    return any(w in irrealis or bare_clitic(w) in irrealis
-               for w in local.sent.words[max(word - 5, 0):word])
+    irrealis, words = vocab().irrealis, local.sent.words
+    if any(w in irrealis or bare_clitic(w) in irrealis for w in words[max(word - 5, 0):word]):
+        return True
+    # A call reaches further: "دعت المستشارة الألمانية، أنغيلا ميركل، أمس إلى إطلاق سراحه".
+    return any(w in _CALLS or bare_clitic(w) in _CALLS for w in words[max(word - 12, 0):word])
+
+
+_CALLS = frozenset(normalize_text(w) for w in
+                   "دعا دعت يدعو تدعو طالب طالبت يطالب تطالب حث حثت ناشد ناشدت مستعدة مستعد "
+                   "استعداد".split())
 
 
 def _weak_cue(local: _Local, context: _Context) -> str | None:
@@ -558,9 +565,13 @@ def _attach_casualties(local: _Local, frames: list[_Frame], casualties: list[Cas
 
 
 def _reportable(cas: Casualty) -> bool:
-    """Alone in a sentence, a casualty word is a report only with a count or as a plural
-    noun ("قتلى وجرحى"): "تم إصابة كل الأهداف" and "محاولة قتل" are not."""
-    return cas.count is not None or cas.form != "act"
+    """Alone in a sentence (no event trigger), a casualty word is a report only with a
+    count ("قتل 5 أشخاص"), or as killed/injured nouns ("سقوط قتلى وجرحى"); not "تم إصابة
+    كل الأهداف", "محاولة قتل", "لضحايا الحرب" or "لدينا رهائن" (dev gold and ANT news)."""
+    if cas.count is not None:
+        return True
+    return cas.form == "plural" and cas.kind in ("killed", "injured") \
+        and not cas.text.startswith(("ل", "ول")) and "ضحايا" not in cas.text
 
 
 def _owner(local: _Local, frames: list[_Frame], cas: Casualty) -> _Frame | None:
