@@ -104,3 +104,12 @@ def test_spans_point_into_the_text():
 
 def test_anaphoric_definite_noun_is_flagged():
     assert casualties("وأوضح الناشط أن الإصابات ليست خطيرة")["injured"].anaphoric
+
+
+@pytest.mark.parametrize("text, kind, count", [
+    pytest.param("فقدان 5 أشخاص في البحر", "missing", 5, id="missing-act"),
+    pytest.param("وما زال 3 مفقودين تحت الأنقاض", "missing", 3, id="missing-plural"),
+    pytest.param("اختطاف سبعة عمال", "abducted", 7, id="abducted"),
+])
+def test_missing_and_abducted(text, kind, count):
+    assert counts(text) == {kind: count}

@@ -218,3 +218,9 @@ def test_movement_location_is_the_origin_not_past_the_destination():
     assert event.type == "release"
     assert event.destination["text"] == "شنكال"
     assert event.location["text"] in {"سورية", "معبر سيمالكا"}
+
+
+def test_rfc2822_publication_date_resolves_too():
+    text = "قصف الطيران البلدة أمس"
+    (time,) = find_times(text, 0, len(text), "Sat, 02 Mar 2019 10:00:00 GMT")
+    assert time["resolved"] == "2019-03-01"

@@ -11,7 +11,6 @@ Quality is measured by ``python -m worker.nlp.evaluate_events`` on tests/gold/ev
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,7 +48,6 @@ _RESULT = frozenset(normalize_text(w) for w in
 _BACKGROUND = frozenset(normalize_text(w) for w in "خلال أثناء بالتزامن وسط تزامنا".split())
 _TARGET_PREP = frozenset(normalize_text(w) for w in "على ضد استهدف استهدفت استهداف".split())
 _TO = frozenset(normalize_text(w) for w in "إلى الى نحو باتجاه صوب لناحية لمنطقة".split())
-_FROM = frozenset({"من"})
 # Words around a trigger searched for its slots: about one clause of news prose, where
 # quotes and commas are tokens too ("قصف طيران التحالف الدولي، مساء أمس وفجر اليوم
 # السبت، المنطقة المحاصرة في ناحية الباغوز" puts the place 16 words after the verb).
@@ -266,7 +264,7 @@ def _fill(local: _Local, frame: _Frame, frames: list[_Frame], context: _Context,
     if frame.type in _PEOPLE_TYPES and "people" not in frame.slots:
         people = find_people(local.sent, used)
         if people is not None:
-            frame.slots["people"] = _count_dict(people)
+            frame.slots["people"] = people.to_dict()
     damage = _damage(local, frame)
     if damage:
         frame.slots["damage"] = damage
@@ -609,13 +607,9 @@ def _orphan(local: _Local, cas: Casualty) -> _Frame:
 
 def _set_count(frame: _Frame, cas: Casualty) -> None:
     """Keep the larger figure when one event has two mentions of a kind."""
-    old = frame.slots.get(cas.kind)
-    if old is None or (cas.count or 0) > (old["count"] or 0):
-        frame.slots[cas.kind] = _count_dict(cas)
-
-
-def _count_dict(cas: Casualty) -> dict[str, Any]:
-    return cas.to_dict()
+    new = cas.to_dict()
+    if _bigger(new, frame.slots.get(cas.kind)):
+        frame.slots[cas.kind] = new
 
 
 def _merge_back(local: _Local, frames: list[_Frame], previous: list[_Frame]) -> list[_Frame]:
@@ -648,6 +642,7 @@ def _antecedent(local: _Local, frame: _Frame, previous: list[_Frame]) -> _Frame 
 
 
 def _bigger(new: dict[str, Any] | None, old: dict[str, Any] | None) -> bool:
+    """Is the count ``new`` a larger figure than ``old`` (a reported None counts 0)?"""
     return new is not None and (old is None or (new["count"] or 0) > (old["count"] or 0))
 
 
@@ -661,6 +656,3 @@ def article_casualties(events: list[Event]) -> dict[str, int | None]:
         out[kind] = max(counts) if counts else None
     return out
 
-
-def events_to_dicts(events: list[Event]) -> list[dict[str, Any]]:
-    return [dataclasses.asdict(e) for e in events]

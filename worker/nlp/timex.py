@@ -10,6 +10,7 @@ Levantine/Iraqi Syriac names (آذار), per Ryding ch. 15 (dates).
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import re
 from typing import Any
 
@@ -58,11 +59,16 @@ def find_times(text: str, start: int, end: int, published: str | None) -> list[d
 
 
 def _published_date(published: str | None) -> dt.date | None:
+    """The publication day from ISO 8601 (records.Entry) or an RFC 2822 feed date."""
     if not published:
         return None
     try:
         return dt.date.fromisoformat(published[:10])
     except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(published).date()
+    except (TypeError, ValueError):
         return None
 
 
