@@ -122,7 +122,7 @@ def test_seed_article_alerts_once_per_rule_and_never_again(rasad_env, http_serve
                 proc.terminate()
         if subscriber:
             subscriber.wait(10)
-        code = service.wait(60)
+        code = service.wait(120)
         stderr = service.stderr.read()
     assert code in (0, -15), stderr[-3000:]
 
