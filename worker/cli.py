@@ -85,6 +85,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("feed_id")
     c.set_defaults(func=cmd_unpark)
 
+    c = sub.add_parser("replay-webhooks", help="send dead-lettered webhook deliveries again")
+    c.add_argument("--webhook", help="only this webhook id")
+    c.set_defaults(func=cmd_replay_webhooks)
+
     c = sub.add_parser("check", help="validate settings, feeds, rules and webhooks, then exit")
     c.set_defaults(func=cmd_check)
 
@@ -239,6 +243,19 @@ def cmd_unpark(args, settings: Settings) -> int:
     client.hset(key, mapping=schedule.unparked(state, time.time()).to_redis())
     print(f"{args.feed_id}: unparked; it will be polled on the next tick")
     return 0
+
+
+def cmd_replay_webhooks(args, settings: Settings) -> int:
+    from worker.fetch import make_client
+    from worker.runtime import check_config, fetch_limits
+    from worker.webhooks import replay_dead_letters
+
+    _, _, hooks = check_config(settings)
+    with make_client(fetch_limits(settings)) as client:
+        delivered, failing = replay_dead_letters(_redis(settings), client, hooks,
+                                                 hook_id=args.webhook)
+    print(f"delivered {delivered}; still failing {failing} (kept in rasad:webhooks:failed)")
+    return 1 if failing else 0
 
 
 def cmd_check(args, settings: Settings) -> int:
