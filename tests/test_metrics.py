@@ -47,7 +47,9 @@ def test_every_metric_is_prefixed_with_base_units_and_total_suffix():
         metric_name = obj._name
         assert metric_name.startswith("rasad_"), name
         if isinstance(obj, Counter):
-            assert obj._type == "counter" and f"{metric_name}_total".startswith("rasad_"), name
+            obj.labels(*["x"] * len(obj._labelnames))  # a child so samples are exposed
+            samples = {s.name for family in obj.collect() for s in family.samples}
+            assert samples and all(n.endswith(("_total", "_created")) for n in samples), name
         if isinstance(obj, Histogram):
             assert metric_name.endswith("_seconds"), name
         assert "url" not in obj._labelnames and "article" not in obj._labelnames, name
