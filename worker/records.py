@@ -107,6 +107,9 @@ class Event:
     people: dict[str, Any] | None = None
     destination: dict[str, Any] | None = None
     damage: dict[str, Any] | None = None
+    # Other mentions of the same incident in the article ({"text","start","end",
+    # "sentence"}), merged into this event by worker/nlp/event_coref.py.
+    mentions: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

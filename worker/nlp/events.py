@@ -18,6 +18,7 @@ from typing import Any
 from worker.nlp import lexicons
 from worker.nlp.casualties import KINDS, Casualty, Sentence, bare_clitic, find_casualties, \
     find_people
+from worker.nlp.event_coref import merge_coreferent
 from worker.nlp.timex import find_times
 from worker.nlp.tokenize import Token
 from worker.records import Entity, Event
@@ -114,7 +115,8 @@ def extract_events(text: str, sentences: list[list[Token]], entities: list[Entit
         local = _Local(sent, index, _within(trigger_hits, span), _within(weapon_hits, span),
                        _within(attribution_hits, span), _within(entities, span))
         frames.extend(_sentence_frames(local, frames, context))
-    return [f.event() for f in frames]
+    # One event per incident: the headline, lead and later mentions merge (event_coref).
+    return merge_coreferent(text, [f.event() for f in frames])
 
 
 def _within(items: list[Any], span: tuple[int, int]) -> list[Any]:
