@@ -157,6 +157,8 @@ def _make(sent: Sentence, kind: str, count: int | None, approx: bool, first: int
     used.update(range(first, last))
     count, groups, last = _coordinated(sent, count, last, used)
     if count and not groups:
+        count, groups, last = _plus_crew(sent, count, last, used)
+    if count and not groups:
         groups, last = _groups(sent, last, used)
     start, end, text = sent.span(first, last)
     anaphoric = count is None and bare_clitic(sent.words[first]).startswith("ال")
@@ -189,6 +191,35 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
     used.update(range(last))
     groups = ({"count": count, "approx": False, "who": first_who}, *parts)
     return count + sum(p["count"] for p in parts), groups, last
+
+
+# "وقتل 26 من الركاب، وأفراد طاقمها المكون من ستة" / "ركابها وعددهم 60 إلى جانب الطاقم
+# البالغ عدده 6": the crew is counted apart and adds to the toll (dev gold: 32 and 66).
+_JOINERS = frozenset({"جانب", "اضافه", "بالاضافه"})
+
+
+def _plus_crew(sent: Sentence, count: int, last: int,
+               used: set[int]) -> tuple[int, tuple[dict[str, Any], ...], int]:
+    """The toll plus a crew counted after it, joined by و or إلى جانب; "من طاقم" is a
+    part of the victims, not an addition."""
+    words = sent.words
+    for k in range(last, min(last + 6, len(words))):
+        if words[k] == "." or k in used:
+            break
+        if "طاقم" not in words[k]:
+            continue
+        joined = any(w.startswith("و") or w in _JOINERS for w in words[last:k + 1])
+        if not joined or (k > 0 and words[k - 1] == "من"):
+            break
+        for j in range(k + 1, min(k + 5, len(words))):
+            num = _number(words, j)
+            if num is not None and num.count:
+                crew = {"count": num.count, "approx": num.approx, "who": sent.tokens[k].text}
+                used.update(range(last, num.last))
+                rest = {"count": count, "approx": False, "who": None}
+                return count + num.count, (rest, crew), num.last
+        break
+    return count, (), last
 
 
 def _read_act(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:

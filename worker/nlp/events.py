@@ -170,6 +170,8 @@ def _sentence_frames(local: _Local, previous: list[_Frame], context: _Context) -
     attribution = local.attribution = _attribution(local, context)
     for frame in frames:
         _fill(local, frame, frames, context, used)
+    if not casualties:
+        frames = [f for f in frames if not _verbal_attack(local, f)]
     orphans = _attach_casualties(local, frames, casualties, previous)
     frames += orphans
     for frame in frames:
@@ -178,6 +180,43 @@ def _sentence_frames(local: _Local, previous: list[_Frame], context: _Context) -
         if frame in orphans:
             _fill(local, frame, frames, context, used)
     return _merge_back(local, frames, previous)
+
+
+# Words that make "هجوم" armed: fighters, forces, arms (a verbal attack has none).
+_MILITARY = frozenset(normalize_text(w) for w in (
+    "مسلح مسلحون مسلحين المسلحون المسلحين عسكري عسكرية العسكري العسكرية قوات القوات جيش "
+    "الجيش جنود الجنود عناصر مقاتلين المقاتلين مقاتلو انتحاري انتحارية إرهابي إرهابية "
+    "الإرهابي الإرهابية مسلحة المسلحة كيماوي كيميائي الكيماوي الكيميائي سلاح أسلحة "
+    "صواريخ قذائف طائرات دبابات الشرطة شرطة").split())
+# Things only words can attack: "هجوم غير مسبوق على حرية التعبير".
+_ABSTRACT = frozenset(normalize_text(w) for w in (
+    "حرية الحرية الحريات حقوق الديمقراطية الصحافة الإعلام الدستور سياسة سياسات السيادة "
+    "القيم القضاء").split())
+
+
+def _verbal_attack(local: _Local, frame: _Frame) -> bool:
+    """"شنت الرياض هجوما على إيران، متهمة إياها بالتدخل": هجوم/هاجم aimed at a state, a
+    person or an idea, with no weapon, casualty or military word in the sentence, is
+    criticism (gold guidelines; dev FR-middleEast-282, BB-middleEast-1)."""
+    trigger = normalize_text(frame.hit.text)
+    if frame.type != "armed_attack" or "weapon" in frame.slots \
+            or not ("هجوم" in trigger or "هاجم" in trigger):
+        return False
+    words = local.sent.words
+    if any(w in _MILITARY or bare_clitic(w) in _MILITARY for w in words):
+        return False
+    after = range(frame.word + 1, min(frame.word + 5, len(words)))
+    prep = next((k for k in after if words[k] in _TARGET_PREP), None)
+    if prep is None or prep + 1 >= len(words):
+        return False
+    if words[prep + 1] in _ABSTRACT:
+        return True
+    return any(local.word(e.start) == prep + 1 and _state_or_person(e) for e in local.entities)
+
+
+def _state_or_person(entity: Entity) -> bool:
+    canonical = entity.canonical or {}
+    return entity.type == "PER" or canonical.get("placetype") == "country"
 
 
 def _frame(local: _Local, hit: Hit, context: _Context) -> _Frame | None:
@@ -210,13 +249,25 @@ def _irrealis(local: _Local, word: int) -> bool:
     irrealis, words = vocab().irrealis, local.sent.words
     if any(w in irrealis or bare_clitic(w) in irrealis for w in words[max(word - 5, 0):word]):
         return True
+    if _may(words[max(word - 4, 0):word]):
+        return True
     # A call reaches further: "دعت المستشارة الألمانية، أنغيلا ميركل، أمس إلى إطلاق سراحه".
     return any(w in _CALLS or bare_clitic(w) in _CALLS for w in words[max(word - 12, 0):word])
 
 
+def _may(words: list[str]) -> bool:
+    """"قد توجه ضربات" (may strike) is irrealis, "قد بدأت بهجوم" (has begun) is not: قد
+    before an imperfect (ي/ت/ن-, not the perfect endings ت، وا، تا) is a possibility."""
+    for prev, verb in zip(words, words[1:]):
+        if prev == "قد" and verb[:1] in "يتن" and len(verb) > 2 \
+                and not verb.endswith(("ت", "وا", "تا")):
+            return True
+    return False
+
+
 _CALLS = frozenset(normalize_text(w) for w in
                    "دعا دعت يدعو تدعو طالب طالبت يطالب تطالب حث حثت ناشد ناشدت مستعدة مستعد "
-                   "استعداد".split())
+                   "استعداد توعد يتوعد تتوعد هدد هددت يهدد تهدد".split())
 
 
 def _weak_cue(local: _Local, context: _Context) -> str | None:
@@ -259,7 +310,8 @@ def _fill(local: _Local, frame: _Frame, frames: list[_Frame], context: _Context,
         frame.slots["weapon"] = weapon
     frame.type = _refine(local, frame, weapon)
     _places(local, frame)
-    _participants(local, frame)
+    if not _both_sides(local, frame, frames):
+        _participants(local, frame)
     time = _time(local, frame, context)
     if time:
         frame.slots["time"] = time
@@ -381,11 +433,17 @@ def _place_entities(local: _Local) -> list[dict[str, Any]]:
     """LOC entities of the sentence, or surface places after a place word when the entity
     stage found none (ناحية عياش، مخيم الهول), so events keep a location without NER."""
     after = _dateline_end(local)
-    found = [e.to_dict() for e in local.entities if e.type == "LOC" and e.start >= after]
+    found = [e.to_dict() for e in local.entities if _is_place(e) and e.start >= after]
     spans = [(d["start"], d["end"]) for d in found]
     extra = [d for d in _surface_places(local)
              if not any(s < d["end"] and d["start"] < e for s, e in spans)]
     return found + extra
+
+
+def _is_place(entity: Entity) -> bool:
+    """A LOC, or a span the NER model typed otherwise that the gazetteer linked to a place:
+    the shipped model tags the headline's "يقصف الباغوز" as ORG (seed article)."""
+    return entity.type == "LOC" or (entity.canonical or {}).get("type") == "LOC"
 
 
 # Place words that introduce a name (normalised).  Source: the admin words of the WOF
@@ -431,12 +489,30 @@ def _preceded_by(local: _Local, word: int, cues: frozenset[str]) -> bool:
     return any(w in cues for w in local.sent.words[max(word - 4, 0):word])
 
 
+# "المواجهات الدائرة بين الطرفين": the sides are named elsewhere in the sentence.
+_BOTH_SIDES = frozenset(normalize_text(w) for w in "الطرفين الجانبين الطرفان".split())
+
+
+def _both_sides(local: _Local, frame: _Frame, frames: list[_Frame]) -> bool:
+    """A clash "between the two sides" takes its sides from the sentence's other event
+    ("استهدف داعش نقطة لقسد ... خلال المواجهات الدائرة بين الطرفين", seed article), not
+    from the nearest names, which here were the wounded Americans."""
+    after = local.sent.words[frame.word + 1:frame.word + 5]
+    if frame.type != "clash" or not any(bare_clitic(w) in _BOTH_SIDES for w in after):
+        return False
+    sides = [e for f in frames if f is not frame and f.word < frame.word
+             for e in f.slots.get("actors", []) + f.slots.get("target", [])]
+    if sides:
+        frame.slots["actors"] = sides[:3]
+    return True
+
+
 def _participants(local: _Local, frame: _Frame) -> None:
     """Actors and target among the non-place entities near the trigger: a clash's sides
     after بين; a target after على/ضد/استهدف; the actor is the nearest other one."""
     source = local.attribution or {"start": -1, "end": -1}
     people = [(local.word(e.start), e) for e in local.entities
-              if e.type != "LOC" and not _is_outlet(local, local.word(e.start))
+              if not _is_place(e) and not _is_outlet(local, local.word(e.start))
               and not source["start"] <= e.start < source["end"]]
     near = [(w, e) for w, e in people if -_WINDOW <= w - frame.word <= _WINDOW]
     if not near:
@@ -538,7 +614,7 @@ def _extend_with_entity(local: _Local, found: dict[str, Any]) -> dict[str, Any]:
     """"الناشط أبو محمد الجزراوي": a PER/ORG entity right after the cue joins the span."""
     end_word = local.word(found["end"] - 1)
     for ent in local.entities:
-        if ent.type != "LOC" and local.word(ent.start) == end_word + 1:
+        if not _is_place(ent) and local.word(ent.start) == end_word + 1:
             text = local.sent.text[found["start"]:ent.end]
             return {**found, "text": text, "end": ent.end, "entity": ent.to_dict()}
     return found
