@@ -43,6 +43,11 @@ def counts(text: str) -> dict[str, int | None]:
     pytest.param("ما أدى إلى إصابة بالغة", {"injured": 1}, id="severe-wound-is-one"),
     pytest.param("فيما وقع قتلى وجرحى خلال اشتباكات", {"killed": None, "injured": None},
                  id="reported-without-number"),
+    pytest.param("وقتل في الحادث 26 من الركاب، وأفراد طاقمها المكون من ستة أشخاص",
+                 {"killed": 32}, id="passengers-and-crew-add-up"),
+    pytest.param("ومقتل ركابها وعددهم 60 إلى جانب الطاقم البالغ عدده 6", {"killed": 66},
+                 id="crew-beside-passengers-adds-up"),
+    pytest.param("وأصيب 3 من طاقم الإسعاف", {"injured": 3}, id="of-the-crew-is-a-part"),
 ])
 def test_counts(text, expected):
     assert counts(text) == expected

@@ -101,7 +101,11 @@ def test_seed_21_yazidis_three_women_eighteen_children_leave_for_iraq(seed_event
     assert release.people["count"] == 21
     assert [(g["count"], g["who"]) for g in release.people["groups"]] == [
         (3, "نساء"), (18, "طفلاً")]
+    # Two mentions merged (event_coref): "متجهين نحو العراق" and "توجهوا إلى شنكال"; the
+    # more specific place wins and its country is Iraq.
     assert release.destination["text"] == "شنكال"
+    assert release.destination["canonical"]["country"] == "IQ"
+    assert [m["text"] for m in release.mentions] == ["غادروا"]
 
 
 def test_seed_article_casualties_are_the_largest_single_toll(seed_events):
@@ -163,6 +167,7 @@ def test_relative_time_without_publication_date_is_unresolved():
     pytest.param("إجلاء المدنيين من الحي", "evacuation", id="evacuation"),
     pytest.param("وصلت تعزيزات عسكرية إلى المنطقة", "military_movement", id="reinforcements"),
     pytest.param("قتل 5 أشخاص برصاص مجهولين", "armed_attack", id="gunfire-casualties"),
+    pytest.param("وكانت القوات قد بدأت بهجوم على البلدة", "armed_attack", id="qad-with-perfect"),
 ])
 def test_event_types(text, type_):
     assert [e.type for e in run(text, [])] == [type_]
@@ -175,9 +180,24 @@ def test_event_types(text, type_):
     pytest.param("شنت المعارضة هجوما حادا على الحكومة", id="verbal-attack"),
     pytest.param("أصدرت المحكمة مذكرة اعتقال بحقه", id="arrest-warrant"),
     pytest.param("تعرضت الشركة لهجوم إلكتروني", id="cyber-attack"),
+    pytest.param("ووصفت الحكم بأنه هجوم غير مسبوق على حرية التعبير", id="attack-on-an-idea"),
+    pytest.param("وقالت إن إيران قد توجه ضربات صاروخية داخل إسرائيل", id="may-strike"),
+    pytest.param("وأعلنت أنها ستسمح بإجلاء المدنيين من الحي", id="future-permission"),
+    pytest.param("وقال إن الجيش يعتزم شن غارات على المدينة", id="intends-to"),
 ])
 def test_non_events(text):
     assert run(text, []) == []
+
+
+@pytest.mark.parametrize("text, types", [
+    pytest.param("فيما شنت الرياض هجوما على إيران، متهمة إياها بالتدخل في الشؤون العربية", [],
+                 id="verbal-attack-on-a-state"),
+    pytest.param("شن مسلحون هجوما على العراق", ["armed_attack"], id="gunmen-make-it-armed"),
+    pytest.param("هجوم على إيران أسفر عن مقتل 3 أشخاص", ["armed_attack"],
+                 id="casualties-make-it-armed"),
+])
+def test_attack_on_a_state_is_verbal_without_arms_or_casualties(text, types):
+    assert [e.type for e in run(text)] == types
 
 
 def test_negated_casualties_attach_as_zero():
