@@ -138,6 +138,19 @@ def test_another_strike_is_a_new_incident():
     assert len(merge_coreferent(text, events)) == 2
 
 
+@pytest.mark.parametrize("text, merged", [
+    pytest.param("دانت باريس الهجوم وقالت إنها ستتحمل مسؤوليتها حيال هذا الهجوم الكيميائي.", 1,
+                 id="demonstrative-refers-back-in-one-sentence"),
+    pytest.param("وكان هجوم أميركي استهدف أهدافا سورية، ردا على الهجوم في دوما.", 2,
+                 id="retaliation-answers-another-incident"),
+    pytest.param("ويعد الهجوم في دوما الأحدث منذ هجوم أغسطس 2013.", 2,
+                 id="two-indefinite-in-one-sentence"),
+])
+def test_in_one_sentence(text, merged):
+    events = extract_events(text, sentences(text), [], PUBLISHED)
+    assert len([e for e in events if e.type == "armed_attack"]) == merged
+
+
 def test_figures_of_one_incident_take_the_largest_never_the_sum():
     (merged,) = merge_coreferent(TEXT, [event(0, 0, killed=figure(5)),
                                         event(10, 1, killed=figure(8), injured=figure(2)),

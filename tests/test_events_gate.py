@@ -22,7 +22,8 @@ def scored(request):
 
 
 def _below(scores: dict, floors: dict) -> list[str]:
-    got = {"type_micro_f1": scores["type_micro"]["f1"], "location_f1": scores["location"]["f1"],
+    got = {"type_micro_f1": scores["type_micro"]["f1"], "incidents_f1": scores["incidents"]["f1"],
+           "location_f1": scores["location"]["f1"],
            "killed_f1": scores["killed"]["f1"], "injured_f1": scores["injured"]["f1"]}
     failures = [f"{k}: {got[k]:.3f} < {v}" for k, v in floors.items()
                 if k != "type_f1" and got[k] < v]

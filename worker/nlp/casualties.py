@@ -290,7 +290,9 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
         if k >= 0 and (words[k] in _PUNCT or not _is_people(words[k])):
             break
-    toll = _toll_after(sent, i, used)
+    # "ارتفع عدد قتلى التفجير الذي استهدف مسجداً في مدينة كويتا إلى 12": after عدد/حصيلة
+    # the cause phrase may run on, so the إلى/بلغ figure is looked for further.
+    toll = _toll_after(sent, i, used, 12 if back != i else 4)
     if toll is not None:
         return _make(sent, kind, toll.count, toll.approx, i, _after_noun(words, toll.last), used)
     return _make(sent, kind, None, False, i, i + 1, used)
@@ -370,11 +372,11 @@ def _after_noun(words: list[str], last: int) -> int:
 _TOLL_VERBS = frozenset({"الي", "بلغ", "بلغت"})
 
 
-def _toll_after(sent: Sentence, i: int, used: set[int]) -> Number | None:
+def _toll_after(sent: Sentence, i: int, used: set[int], reach: int = 4) -> Number | None:
     """ارتفع عدد القتلى إلى 30 / بلغت حصيلة الضحايا 30 قتيلا: a number right after إلى/بلغ
-    within the next four words."""
+    within the next ``reach`` words."""
     words = sent.words
-    for j in range(i + 1, min(i + 5, len(words))):
+    for j in range(i + 1, min(i + 1 + reach, len(words))):
         if words[j] in _PUNCT:
             return None
         if j not in used and words[j - 1] in _TOLL_VERBS:

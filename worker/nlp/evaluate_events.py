@@ -3,7 +3,8 @@
     python -m worker.nlp.evaluate_events [--split dev|test] [--json] [--errors]
     python -m worker.nlp.evaluate_events --write-baseline   # re-pin the gate's floors
 
-Prints precision, recall and F1 for event type (per class and micro), location, and the
+Prints precision, recall and F1 for event type (per class and micro), incidents (how many
+events of each type, so a duplicated or wrongly merged incident costs), location, and the
 killed and injured figures.  Entities come from the gazetteer only (no NER model), so the
 score is fast and reproducible; the CI gate (tests/test_events_gate.py) pins floors on it.
 """
@@ -15,6 +16,7 @@ import json
 import math
 import pathlib
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +73,7 @@ class Tally:
 @dataclass
 class Report:
     types: dict[str, Tally] = field(default_factory=dict)
+    incidents: Tally = field(default_factory=Tally)
     location: Tally = field(default_factory=Tally)
     killed: Tally = field(default_factory=Tally)
     injured: Tally = field(default_factory=Tally)
@@ -81,7 +84,8 @@ class Report:
         for tally in self.types.values():
             micro.add(tally.tp, tally.fp, tally.fn)
         return {"type": {k: v.scores() for k, v in sorted(self.types.items())},
-                "type_micro": micro.scores(), "location": self.location.scores(),
+                "type_micro": micro.scores(), "incidents": self.incidents.scores(),
+                "location": self.location.scores(),
                 "killed": self.killed.scores(), "injured": self.injured.scores()}
 
 
@@ -94,12 +98,23 @@ def score_item(report: Report, gold: dict[str, Any], events: list[Event]) -> Non
         tally.add(int(name in gold_types and name in pred_types),
                   int(name in pred_types and name not in gold_types),
                   int(name in gold_types and name not in pred_types))
+    _score_incidents(report.incidents, gold, events)
     _score_locations(report.location, gold, events)
     for kind in ("killed", "injured"):
         _score_count(getattr(report, kind), _gold_figure(gold, kind), _pred_figure(events, kind))
     if gold_types != pred_types:
         report.errors.append({"id": gold["id"], "gold": sorted(gold_types),
                               "pred": sorted(pred_types)})
+
+
+def _score_incidents(tally: Tally, gold: dict[str, Any], events: list[Event]) -> None:
+    """Events per type: the headline and lead of one strike predicted as two events is a
+    false positive; two strikes merged into one is a miss (gold lists one per incident)."""
+    gold_n = Counter(e["type"] for e in gold["events"])
+    pred_n = Counter(e.type for e in events)
+    for name in gold_n | pred_n:
+        tp = min(gold_n[name], pred_n[name])
+        tally.add(tp, pred_n[name] - tp, gold_n[name] - tp)
 
 
 def _loc_key(text: str) -> str:
@@ -208,6 +223,7 @@ def format_table(summary: dict[str, Any], split: str) -> str:
     for name, s in summary["type"].items():
         row(f"type:{name}", s)
     row("type (micro)", summary["type_micro"])
+    row("incidents", summary["incidents"])
     for name in ("location", "killed", "injured"):
         row(name, summary[name])
     return "\n".join(lines)
@@ -229,11 +245,13 @@ def baseline() -> dict[str, Any]:
         "measured": {}, "floors": {}}
     for split in ("dev", "test"):
         s = evaluate(split).summary()
-        out["measured"][split] = {k: s[k]["f1"] for k in ("location", "killed", "injured")}
+        out["measured"][split] = {k: s[k]["f1"] for k in ("incidents", "location", "killed",
+                                                          "injured")}
         out["measured"][split]["type_micro"] = s["type_micro"]["f1"]
         out["measured"][split]["type"] = {k: v["f1"] for k, v in s["type"].items()}
         out["floors"][split] = {
-            "type_micro_f1": _floor(s["type_micro"]), "location_f1": _floor(s["location"], 0.05),
+            "type_micro_f1": _floor(s["type_micro"]), "incidents_f1": _floor(s["incidents"]),
+            "location_f1": _floor(s["location"], 0.05),
             "killed_f1": _floor(s["killed"]), "injured_f1": _floor(s["injured"]),
             "type_f1": {k: _floor(v) for k, v in s["type"].items() if v["support"] >= 5}}
     return out

@@ -5,7 +5,8 @@ the coalition strike on Baghouz (tests/fixtures/seed_article.txt has four).  Iss
 for events "across sentences where the article makes it clear", so after the per-sentence
 frames this step clusters mentions that plausibly describe one incident:
 
-* same type, different sentences (two triggers one sentence kept apart are two events);
+* same type, different sentences (two triggers one sentence kept apart are two events,
+  unless the later is definite: "الهجوم ... هذا الهجوم الكيميائي");
 * no conflicting slot: place (the same place, or one inside the other: Sinjar is in Iraq),
   participants (one side set inside the other: {ISIS} fits {SDF, ISIS}, {regime} does
   not), weapon, date (a day apart is one night's strike: "مساء أمس وفجر اليوم");
@@ -27,6 +28,7 @@ figure of each kind: figures of one incident are restated, never summed.
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date
 from typing import Any
 
@@ -45,6 +47,8 @@ _ANOTHER = frozenset(normalize_text(w) for w in
 # without the gazetteer).
 _PLACE_RANK = {"country": 6, "region": 5, "county": 4, "area": 4, "river": 4, "mountain": 3,
                "locality": 3, "camp": 3, "campus": 3, "crossing": 3, "neighbourhood": 2}
+# "ردا على"، "انتقاما ل"، "ثأرا ل" (tanwin alef stripped before lookup).
+_RESPONSE = frozenset({"رد", "ردا", "انتقام", "ثار", "وردا", "وانتقام"})
 _PLACE_WORDS = frozenset(normalize_text(w) for w in
                          "ناحية منطقة مدينة بلدة قرية مخيم محافظة ريف حي معبر".split())
 
@@ -56,7 +60,7 @@ def merge_coreferent(text: str, events: list[Event]) -> list[Event]:
         if event.type == CASUALTIES_ONLY or _says_another(text, event):
             clusters.append([event])
             continue
-        fits = [c for c in clusters if c[0].type == event.type and _fits(event, c)]
+        fits = [c for c in clusters if c[0].type == event.type and _fits(text, event, c)]
         if len(fits) > 1:
             fits = [c for c in fits if _reports_alike(event, c)]
         if len(fits) == 1:
@@ -78,19 +82,43 @@ def _richness(event: Event) -> int:
 
 
 def _says_another(text: str, event: Event) -> bool:
-    after = text[event.trigger["end"]:event.trigger["end"] + 30].split()[:2]
-    return any(normalize_text(w).strip("،,.") in _ANOTHER for w in after)
+    """"غارة أخرى" after the trigger, or "ردا على الهجوم" before it: a retaliation answers
+    another incident (dev SK-middleEast-1131: the strikes "ردا على الهجوم في دوما")."""
+    start, end = event.trigger["start"], event.trigger["end"]
+    after = text[end:end + 30].split()[:3]
+    before = normalize_text(text[max(start - 20, 0):start]).split()[-3:]
+    return any(normalize_text(w).strip("،,.") in _ANOTHER for w in after) \
+        or any(w.rstrip("ا") in _RESPONSE for w in before)
 
 
-def _fits(event: Event, cluster: list[Event]) -> bool:
+def _fits(text: str, event: Event, cluster: list[Event]) -> bool:
     """No conflict with any mention already in the cluster, and not in its sentences.
     Participants compare with the cluster's union: "اشتبكت مع قوات النظام" and
     "اشتباكات بين داعش وقوات النظام" make an ISIS–regime clash that {ISIS} also fits."""
     actors = set().union(*(_keys(e.actors) for e in cluster))
     target = set().union(*(_keys(e.target) for e in cluster))
     return _nested(_keys(event.actors), actors) and _nested(_keys(event.target), target) \
-        and all(other.sentence != event.sentence and _compatible(event, other)
+        and all(_apart_or_anaphoric(text, event, other) and _compatible(event, other)
                 for other in cluster)
+
+
+# "دانت باريس الهجوم ... حيال هذا الهجوم الكيميائي": a demonstrative refers back.
+_DEMONSTRATIVES = frozenset(normalize_text(w) for w in "هذا هذه ذلك تلك هذين".split())
+
+
+def _apart_or_anaphoric(text: str, a: Event, b: Event) -> bool:
+    """Mentions in different sentences may corefer; in one sentence only when the later
+    one is definite (الهجوم، هذا الهجوم), since two indefinite triggers the sentence
+    stage kept apart ("الهجوم في دوما ... منذ هجوم أغسطس 2013") are two incidents."""
+    if a.sentence != b.sentence:
+        return True
+    start = max(a.trigger["start"], b.trigger["start"])
+    # Trigger spans leave the article out: look at the token's own prefix, then the word
+    # before it.
+    head = text[max(start - 20, 0):start]
+    prefix = re.search(r"\S*$", head).group(0)
+    words = normalize_text(head[:len(head) - len(prefix)]).split()
+    return prefix.endswith(("ال", "لل")) or bool(words) and words[-1] in _DEMONSTRATIVES
 
 
 def _reports_alike(event: Event, cluster: list[Event]) -> bool:
