@@ -48,7 +48,6 @@ ALERT_KINDS = ("new", "update")
 DELIVERY_CHANNELS = ("stream", "pubsub", "webhook")
 DELIVERY_OUTCOMES = ("ok", "duplicate", "error", "dead_letter")
 INVALID_INPUT_KINDS = ("feed_config", "rule", "record", "article")
-QUEUES = ("poll", "nlp", "alerts")
 OTHER = "other"
 
 # Exception class names kept as label values; anything else is counted as "other" so a
