@@ -48,6 +48,7 @@ def counts(text: str) -> dict[str, int | None]:
     pytest.param("ومقتل ركابها وعددهم 60 إلى جانب الطاقم البالغ عدده 6", {"killed": 66},
                  id="crew-beside-passengers-adds-up"),
     pytest.param("وأصيب 3 من طاقم الإسعاف", {"injured": 3}, id="of-the-crew-is-a-part"),
+    pytest.param("بدأت عملية إجلاء الجرحى من المدينة", {}, id="evacuated-wounded-are-no-toll"),
 ])
 def test_counts(text, expected):
     assert counts(text) == expected

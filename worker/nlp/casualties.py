@@ -143,7 +143,7 @@ def _expand(sent: Sentence, cas: Casualty, found: list[Casualty]) -> list[Casual
 
 def _read(sent: Sentence, i: int, kind: str, form: str, used: set[int]) -> Casualty | None:
     """The casualty mention around the casualty word at ``i``, per its form."""
-    if _not_violence(sent, i):
+    if _not_violence(sent, i) or _cared_for(sent, i):
         return None
     if _negated(sent, i):
         return _make(sent, kind, 0, False, i, i + 1, used, negated=True)
@@ -435,6 +435,15 @@ def _negated(sent: Sentence, i: int) -> bool:
         return False
     return not any(bare_clitic(w).removeprefix("ال") in v.uncertain or w in v.uncertain
                    for w in window)
+
+
+# "بدأت عملية إجلاء الجرحى": the wounded moved or treated are people in another event,
+# not a toll reported for it (gold hard-44).
+_CARE = frozenset({"اجلاء", "نقل", "اسعاف", "علاج", "معالجه", "استقبال", "اخلاء"})
+
+
+def _cared_for(sent: Sentence, i: int) -> bool:
+    return i > 0 and bare_clitic(sent.words[i - 1]) in _CARE
 
 
 def _not_violence(sent: Sentence, i: int) -> bool:
