@@ -1,6 +1,8 @@
 """Event frames from Arabic news: type, trigger, actors, target, location, weapon, time,
 attribution and casualties, per sentence and merged across sentences where a definite
-trigger ("الهجوم"، "التعزيزات") refers back to an event just reported.
+trigger ("الهجوم"، "التعزيزات") refers back to an event just reported; then the mentions
+of one incident anywhere in the article (headline, lead, repeats) become one event
+(worker/nlp/event_coref.py).
 
 Rule-based on purpose: lexicons in resources/lexicons (see the README there), matched
 with the shared clitic-aware TermMatcher; entities come from the entity stage as input,
