@@ -99,6 +99,84 @@ class EmbeddedRedis:
                 time.sleep(0.05)
         raise ConfigError(f"embedded redis did not answer within {timeout:.0f}s")
 
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()  # SIGTERM: redis flushes the AOF and exits
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+@dataclass
+class Service:
+    settings: Settings
+    children: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
+    embedded: EmbeddedRedis | None = None
+    metrics_server: object | None = None
+    stopping: bool = False
+    config: tuple = ()
+
+    def start(self) -> None:
+        from worker.runtime import check_config
+
+        # Bad feeds/rules/webhooks stop start-up before anything is started.
+        self.config = check_config(self.settings)
+        data = pathlib.Path(self.settings.data_dir).expanduser()
+        data.mkdir(parents=True, exist_ok=True)
+        redis_url = self.settings.redis_url
+        if not redis_url:
+            port = int(os.environ.get("RASAD_EMBEDDED_REDIS_PORT", EMBEDDED_PORT))
+            self.embedded = EmbeddedRedis(data / "redis", port).start()
+            redis_url = self.embedded.url
+        env = self._child_env(data, redis_url)
+        self._spawn("worker", [sys.executable, "-m", "celery", "-A", "worker.celery_app",
+                               "worker", "-Q", "poll,nlp,alerts", "-c",
+                               str(self.settings.worker_concurrency), "-n", "rasad@%h",
+                               "--loglevel", self.settings.log_level,
+                               "--without-gossip", "--without-mingle"], env)
+        self._spawn("beat", [sys.executable, "-m", "celery", "-A", "worker.celery_app", "beat",
+                             "--schedule", str(data / "celerybeat-schedule"),
+                             "--loglevel", "WARNING"], env)
+        self._start_metrics(redis_url)
+
+    def _child_env(self, data: pathlib.Path, redis_url: str) -> dict[str, str]:
+        from worker import metrics
+
+        env = dict(os.environ, RASAD_REDIS_URL=redis_url, RASAD_DATA_DIR=str(data),
+                   RASAD_WORKER_QUEUES="poll,nlp,alerts")
+        env[metrics.MULTIPROC_ENV] = metrics.prepare_multiproc_dir(data / "metrics")
+        os.environ[metrics.MULTIPROC_ENV] = env[metrics.MULTIPROC_ENV]
+        return env
+
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
+        # Own process group: Ctrl-C reaches us once, and we stop children in order.
+        proc = subprocess.Popen(argv, env=env, start_new_session=True)
+        self.children.append((name, proc))
+        log.info("started", extra={"child": name, "pid": proc.pid})
+
+    def _start_metrics(self, redis_url: str) -> None:
+        from worker import __version__, metrics
+
+        feeds, rules, _ = self.config
+        metrics.init_series([f.id for f in feeds], rules.ids)
+        metrics.set_build_info(__version__, self.settings.ner_model)
+        self.metrics_server = metrics.start_metrics_server(
+            self.settings.metrics_addr, feed_ids=[f.id for f in feeds], rule_ids=rules.ids,
+            redis_client_factory=lambda: redis.Redis.from_url(redis_url, decode_responses=True))
+        log.info("metrics endpoint up", extra={"metrics_addr": self.settings.metrics_addr})
+
+    def wait(self) -> int:
+        """Block until a signal or a child exits; return the exit code."""
+        while not self.stopping:
+            for name, proc in self.children:
+                if proc.poll() is not None:
+                    log.error("child exited; stopping", extra={"child": name,
+                                                                "exit_code": proc.returncode})
+                    return proc.returncode or 1
+            time.sleep(0.5)
+        return 0
+
     def stop(self, grace_seconds: float = 30.0) -> None:
         """SIGTERM every child (Celery: warm shutdown; with late acks an unfinished task goes
         back to the queue), wait up to ``grace_seconds`` in all, then kill what is left."""

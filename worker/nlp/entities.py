@@ -35,6 +35,28 @@ PROCLITICS = ("وبال", "وال", "فال", "بال", "ولل", "فلل", "ل�
               "و", "ف", "ب", "ل")
 
 
+# Places whose name commonly stands for a government or authority (metonymy).
+METONYMIC_PLACETYPES = {"country", "region", "dependency", "macroregion", "empire"}
+# Role and title words the tagger often includes in a person span (الناشط أبو محمد
+# الجزراوي); the person is the name after them.  A span that is only a title is dropped.
+PERSON_TITLES = {
+    "الناشط", "الناشطه", "الناطق", "المتحدث", "الرئيس", "الشيخ", "العقيد", "العميد", "اللواء",
+    "الدكتور", "السيد", "السيده", "الوزير", "القيادي", "الصحفي", "المصور", "المراسل",
+    "الجنرال", "الملك", "الامير", "النائب", "المحامي", "الاعلامي", "القائد", "المقدم", "الرائد",
+}
+
+
+def _strip_titles(text: str, start: int, end: int) -> int:
+    """Start of the name after leading title words (compared normalised)."""
+    from worker.text.normalize import normalize_text
+
+    while True:
+        word_end = text.find(" ", start, end)
+        if word_end < 0 or normalize_text(text[start:word_end]) not in PERSON_TITLES:
+            return start
+        start = word_end + 1
+
+
 def merge_entities(text: str, ner_spans: Iterable[Sequence], gazetteer: Gazetteer) -> list[Entity]:
     """NER spans linked to canonical entities plus gazetteer-only hits, overlaps resolved."""
     found = gazetteer.find(text)
@@ -46,6 +68,12 @@ def merge_entities(text: str, ner_spans: Iterable[Sequence], gazetteer: Gazettee
 def _ner_entity(text: str, span: Sequence, gazetteer: Gazetteer, context: list) -> Entity | None:
     type_, start, end = _type(span[0]), int(span[1]), int(span[2])
     start, end = trim_span(text, start, end)
+    if type_ == "PER":
+        start = _strip_titles(text, start, end)
+        from worker.text.normalize import normalize_text
+
+        if normalize_text(text[start:end]) in PERSON_TITLES:
+            return None
     if start >= end:
         return None
     start, canonical = _strip_clitics(text, start, end, type_, gazetteer, context)
@@ -66,9 +94,10 @@ def _type(label: str | None) -> str:
 
 def _trust_gazetteer_type(canonical: dict) -> bool:
     """A curated organisation, person or group keeps its type whatever the tagger said
-    (الحشد الشعبي tagged LOC is still an ORG); a place named in an ORG span (العراق as the
-    government) keeps the tagger's type."""
-    return canonical["type"] != "LOC"
+    (الحشد الشعبي tagged LOC is still an ORG); a country or region named in an ORG span
+    (العراق as the government) keeps the tagger's type, but a town or village is not a
+    government: الباغوز tagged ORG is still a place."""
+    return canonical["type"] != "LOC" or canonical.get("placetype") not in METONYMIC_PLACETYPES
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
