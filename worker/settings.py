@@ -50,7 +50,10 @@ class Settings:
     claim_ttl_seconds: int = 30 * 86400
     story_ttl_seconds: int = 7 * 86400
     story_similarity: float = 0.6
-    visibility_timeout_seconds: int = 3600
+    # Above the longest task AND the longest retry countdown (webhook backoff caps at 1 h):
+    # the Redis transport redelivers an ETA task held longer than this (Celery docs,
+    # "Redis: visibility timeout").
+    visibility_timeout_seconds: int = 7200
     nlp_batch_size: int = 8
     alerts_stream_maxlen: int = 100_000
     articles_stream_maxlen: int = 10_000
