@@ -124,3 +124,21 @@ def test_same_story_from_second_feed_does_not_alert_again(tasks, http_server, re
     tasks.poll_feed.apply(args=["broken"]).get()
     assert redis_client.xlen("rasad:articles") == 2
     assert redis_client.xlen("rasad:alerts") == 3
+
+
+def test_redelivered_poll_task_wins_back_its_own_claims(tasks, http_server, redis_client,
+                                                       seed_text):
+    """A poll task killed after claiming but before dispatching is redelivered with the
+    same task id (late ack): it gets its entries back; any other task still gets nothing."""
+    from worker import dedup
+    from worker.parse import parse_feed
+
+    a, _ = seed_items(seed_text)
+    body = rss([a])
+    http_server.route("/good.xml", 200, {"Content-Type": "application/rss+xml"}, body)
+    entries = parse_feed(body, {}, feed_id="good", base_url=http_server.url("/good.xml")).entries
+    assert dedup.claim_entries(redis_client, entries, owner="task-1")  # then the worker died
+    assert tasks.poll_feed.apply(args=["good"], task_id="task-2").get() == 0
+    assert redis_client.xlen("rasad:alerts") == 0
+    assert tasks.poll_feed.apply(args=["good"], task_id="task-1").get() == 1
+    assert redis_client.xlen("rasad:alerts") == 3

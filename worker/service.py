@@ -40,6 +40,9 @@ def redis_server_binary() -> str:
 
 def _port_free(port: int) -> bool:
     with socket.socket() as sock:
+        # SO_REUSEADDR as redis-server itself sets it: a port in TIME_WAIT after a restart
+        # is free for Redis, and must look free here too.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
             return True
