@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from worker.errors import ConfigError
+from worker.yamlfile import load_list
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _FIELDS = {"id", "url", "name", "lang", "interval", "fulltext", "allow_private"}
@@ -42,16 +41,9 @@ class FeedConfig:
 def load_feeds(path: str | pathlib.Path) -> list[FeedConfig]:
     """Read and validate a feeds file; raise ConfigError naming the file, feed and problem."""
     path = pathlib.Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read feeds file: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("feeds"), list):
-        raise ConfigError(f"{path}: expected a mapping with a 'feeds:' list")
+    items = load_list(path, "feeds")
     feeds, seen = [], set()
-    for index, item in enumerate(data["feeds"]):
+    for index, item in enumerate(items):
         feed = _feed(path, index, item)
         if feed.id in seen:
             raise ConfigError(f"{path}: feed {feed.id!r}: duplicate id")

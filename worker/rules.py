@@ -14,9 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
-import yaml
-
 from worker.errors import ConfigError
+from worker.yamlfile import load_list
 from worker.records import Entity, Event, Extraction, Span
 from worker.text.match import Hit, TermMatcher
 from worker.text.normalize import normalize
@@ -78,16 +77,9 @@ def load_rules(path: str | pathlib.Path, *, entity_exists: Callable[[str], bool]
                ) -> list[Rule]:
     """Read and validate a rules file.  ``entity_exists`` checks canonical ids when given."""
     path = pathlib.Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read rules file: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        raise ConfigError(f"{path}: expected a mapping with a 'rules:' list")
+    items = load_list(path, "rules")
     rules: list[Rule] = []
-    for index, item in enumerate(data["rules"]):
+    for index, item in enumerate(items):
         rule = _rule(path, index, item, entity_exists)
         if any(r.id == rule.id for r in rules):
             raise ConfigError(f"{path}: rule {rule.id!r}: duplicate id")
