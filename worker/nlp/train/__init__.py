@@ -73,7 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--word-dropout", type=float, default=0.05)
     p.add_argument("--locked-dropout", type=float, default=0.0)
     p.add_argument("--max-steps-no-improve", type=int, default=2500,
-                   help="stop after this many steps without a better dev F1")
+                   help="stop (or switch to --second-optim) after this many steps without a "
+                        "better dev F1")
+    p.add_argument("--second-optim", default=None,
+                   help="after the first stop, reload the best model and go on with this "
+                        "optimiser at --second-lr (stanza's second_optim)")
+    p.add_argument("--second-lr", type=float, default=0.0005)
     p.add_argument("--threads", type=int, default=2, help="torch threads for training")
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--extra", default="", help="extra stanza ner_tagger arguments, quoted")

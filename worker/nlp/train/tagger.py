@@ -25,6 +25,8 @@ def stanza_args(args, paths) -> list[str]:
         "--optim", args.optim, "--lr", str(args.lr), "--dropout", str(args.dropout),
         "--word_dropout", str(args.word_dropout), "--locked_dropout", str(args.locked_dropout),
         "--max_steps_no_improve", str(args.max_steps_no_improve),
+        *(["--second_optim", args.second_optim, "--second_lr", str(args.second_lr)]
+          if args.second_optim else []),
         "--log_step", str(max(1, min(50, args.eval_interval // 2))),
         "--pretrain_max_vocab", str(args.max_vocab), "--seed", str(args.seed), "--cpu",
         *shlex.split(args.extra),
