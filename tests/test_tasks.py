@@ -142,3 +142,53 @@ def test_redelivered_poll_task_wins_back_its_own_claims(tasks, http_server, redi
     assert redis_client.xlen("rasad:alerts") == 0
     assert tasks.poll_feed.apply(args=["good"], task_id="task-1").get() == 1
     assert redis_client.xlen("rasad:alerts") == 3
+
+
+def test_alerts_reach_a_signed_webhook_and_fulltext_feeds_read_the_page(
+        tasks, monkeypatch, tmp_path, http_server, redis_client, seed_text):
+    """A `fulltext: true` feed whose item has only a teaser: the page's main text is fetched
+    (under the same limits) and analysed; the alert is POSTed, signed, to a webhook."""
+    import base64
+    import json
+
+    from worker import runtime
+    from worker.webhooks import verify
+
+    secret = "whsec_" + base64.b64encode(b"k" * 32).decode()
+    hooks = tmp_path / "webhooks.yaml"
+    hooks.write_text(f"webhooks: [{{id: local, url: '{http_server.url('/hook')}', "
+                     f"secret: '{secret}', rules: [phosphorus], allow_private: true}}]")
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f"feeds: [{{id: full, name: نص كامل, url: '{http_server.url('/f.xml')}', "
+                     f"interval: 60, fulltext: true, allow_private: true}}]", encoding="utf-8")
+    monkeypatch.setenv("RASAD_WEBHOOKS", str(hooks))
+    monkeypatch.setenv("RASAD_FEEDS", str(feeds))
+    runtime.reset_runtime()
+
+    title, _, body = seed_text.partition("\n")
+    paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n") if p.strip())
+    page = (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+            f"<nav>الرئيسية | سياسة</nav><article><h1>{title}</h1>{paragraphs}</article>"
+            f"<footer>جميع الحقوق محفوظة</footer></body></html>").encode()
+    item = {"title": "خبر عن الغارات", "link": http_server.url("/story.html"), "guid": "s1",
+            "pubDate": "Sat, 02 Mar 2019 10:00:00 GMT", "description": "موجز قصير"}
+    http_server.route("/f.xml", 200, {"Content-Type": "application/rss+xml"}, rss([item]))
+    http_server.route("/story.html", 200, {"Content-Type": "text/html; charset=utf-8"}, page)
+    received = []
+
+    def hook(h):
+        received.append((dict(h.headers), h.rfile.read(int(h.headers["Content-Length"]))))
+        h._send(204, {}, b"")
+    http_server.route("/hook", hook)
+
+    tasks.poll_feed.apply(args=["full"]).get()
+    record = json.loads(redis_client.xrange("rasad:articles")[0][1]["article"])
+    assert "الباغوز" in record["entry"]["content"] and "جميع الحقوق" not in record["entry"]["content"]
+    assert any("phosphorus" == f["rule"] for _, f in redis_client.xrange("rasad:alerts"))
+    assert len(received) == 1
+    headers, payload = received[0]
+    headers = {k.lower(): v for k, v in headers.items()}
+    assert verify(secret, headers, payload)
+    data = json.loads(payload)
+    assert data["type"] == "alert.created" and data["data"]["rule"] == "phosphorus"
+    assert headers["webhook-id"] == data["data"]["id"]
