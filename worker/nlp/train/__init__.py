@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="after the first stop, reload the best model and go on with this "
                         "optimiser at --second-lr (stanza's second_optim)")
     p.add_argument("--second-lr", type=float, default=0.0005)
+    p.add_argument("--finetune-from", type=Path, default=None,
+                   help="continue training this model (with --optim/--lr) instead of "
+                        "starting from scratch")
     p.add_argument("--threads", type=int, default=2, help="torch threads for training")
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--extra", default="", help="extra stanza ner_tagger arguments, quoted")

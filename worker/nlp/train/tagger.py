@@ -38,9 +38,25 @@ def train(args, paths) -> None:
     from stanza.models import ner_tagger
 
     torch.set_num_threads(max(1, args.threads))
-    argv = stanza_args(args, paths)
-    log.info("tagger: python -m stanza.models.ner_tagger %s", shlex.join(argv))
     paths["model"].parent.mkdir(parents=True, exist_ok=True)
+    argv = stanza_args(args, paths)
+    if args.finetune_from:
+        _start_from(args, paths["model"])
+        argv.append("--finetune")
+    log.info("tagger: python -m stanza.models.ner_tagger %s", shlex.join(argv))
     ner_tagger.main(argv)
     if not paths["model"].exists():
         raise RuntimeError(f"stanza's trainer finished without saving {paths['model']}")
+
+
+def _start_from(args, model) -> None:
+    """Copy ``--finetune-from`` to the run's model path with our optimiser settings.
+
+    stanza's ``--finetune`` rebuilds the optimiser from the checkpoint's own config, so a
+    continuation at a lower learning rate has to be written into that config."""
+    import torch
+
+    checkpoint = torch.load(args.finetune_from, map_location="cpu", weights_only=True)
+    checkpoint["config"].update(optim=args.optim, lr=args.lr)
+    torch.save(checkpoint, model, _use_new_zipfile_serialization=False)
+    log.info("tagger: continuing from %s with %s lr=%g", args.finetune_from, args.optim, args.lr)
