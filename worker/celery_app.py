@@ -28,6 +28,9 @@ def make_app(settings: Settings | None = None) -> Celery:
         task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
         broker_transport_options={"visibility_timeout": settings.visibility_timeout_seconds},
         broker_connection_retry_on_startup=True,
+        # On a lost broker connection, cancel late-ack tasks so they are redelivered rather
+        # than finishing unacknowledgeable (Celery 5.1+ opt-in, default in Celery 6).
+        worker_cancel_long_running_tasks_on_connection_loss=True,
         task_queues=[Queue(q) for q in QUEUES], task_default_queue="poll",
         task_routes={
             "rasad.poll_due_feeds": {"queue": "poll"}, "rasad.poll_feed": {"queue": "poll"},

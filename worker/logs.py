@@ -15,7 +15,8 @@ import sys
 from typing import Any, Iterator
 
 _CONTEXT: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("rasad_log", default={})
-_RESERVED = set(vars(logging.makeLogRecord({})))
+# Celery's task-trace records carry a `data` dict that repeats the message: leave it out.
+_RESERVED = set(vars(logging.makeLogRecord({}))) | {"data"}
 
 
 @contextlib.contextmanager

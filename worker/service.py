@@ -76,7 +76,9 @@ class EmbeddedRedis:
              "--dir", str(self.data_dir), "--appendonly", "yes", "--appendfsync", "everysec",
              "--save", "900 1 300 10", "--protected-mode", "yes",
              "--logfile", str(self.data_dir / "redis.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            # Own session: Ctrl-C in a terminal signals the whole foreground group, and Redis
+            # must outlive the workers' warm shutdown; stop() ends it last.
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
         self._wait()
         (self.data_dir / "port").write_text(str(self.port))
         log.info("embedded redis started", extra={"redis_port": self.port,
