@@ -123,3 +123,13 @@ def test_term_inside_an_organisation_name_is_not_a_mention(default_rules):
     assert hits == []
     assert default_rules._rule_spans(default_rules.rules[2], default_rules.matcher.find(text),
                                      lambda _o: 0, [])
+
+
+def test_rule_on_a_canonical_entity_catches_its_aliases():
+    from worker.runtime import load_ruleset
+    from worker.settings import Settings
+
+    rules = load_ruleset(Settings.from_env({}))  # entities checked against the gazetteer
+    assert "wof:1343849925" in rules.rules[1].entities
+    for text in ("نزوح من الباغوز", "قرية باغوز", "Baghuz camp", "وللباغوز"):
+        assert "baghouz" in {m.rule.id for m in rules.match(text)}, text
