@@ -51,12 +51,17 @@ def peak_rss_mb() -> float:
 
 
 def run(tagger, articles, per_call: int, repeat: int) -> dict:
+    """``per_call`` articles per tag() call; 0 means one call per sentence."""
     tokens = sum(len(s) for a in articles for s in a)
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        for i in range(0, len(articles), per_call):
-            tagger.tag([s for a in articles[i:i + per_call] for s in a])
+        if per_call == 0:
+            for sent in (s for a in articles for s in a):
+                tagger.tag([sent])
+        for i in range(0, len(articles), per_call or len(articles) + 1):
+            if per_call:
+                tagger.tag([s for a in articles[i:i + per_call] for s in a])
         times.append(time.perf_counter() - t0)
     sec = statistics.median(times)
     return {"articles_per_call": per_call, "ner_batch_size": tagger.batch_size,
@@ -68,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--spec", default="bundled", help="RASAD_NER_MODEL-style model spec")
     p.add_argument("--articles", type=int, default=200)
-    p.add_argument("--per-call", default="1,8,32,200", help="articles per tag() call")
+    p.add_argument("--per-call", default="0,1,8,32,200",
+                   help="articles per tag() call (0: one call per sentence)")
     p.add_argument("--batch-sizes", default="32,64,128,256", help="stanza ner_batch_size")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--repeat", type=int, default=3)
@@ -84,8 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     load_s = time.perf_counter() - t0
     rss_loaded = peak_rss_mb()
     tagger.tag(articles[0])  # warm-up
-    rows = [run(tagger, articles, int(n), args.repeat) for n in args.per_call.split(",")]
-    for bs in (int(b) for b in args.batch_sizes.split(",")):
+    rows = [run(tagger, articles, int(n), args.repeat) for n in args.per_call.split(",") if n]
+    for bs in (int(b) for b in args.batch_sizes.split(",") if b):
         tagger.batch_size = bs
         tagger.pipeline.processors["ner"].configs[0]["batch_size"] = bs
         rows.append(run(tagger, articles, len(articles), args.repeat))
@@ -96,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
               "peak_rss_mb": round(peak_rss_mb()), "runs": rows}
     print(f"model {result['model']}  load {load_s:.1f} s  peak RSS {result['peak_rss_mb']} MB "
           f"(after load {result['peak_rss_mb_after_load']} MB)")
-    print("| articles/call | ner_batch_size | s | tokens/s | articles/s |")
+    print("| articles/call (0 = per sentence) | ner_batch_size | s | tokens/s | articles/s |")
     print("|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['articles_per_call']} | {r['ner_batch_size']} | {r['seconds']} | "
