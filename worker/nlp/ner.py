@@ -236,7 +236,7 @@ def _check_pretrain(files: ModelFiles, config: dict, vocab: dict) -> None:
         raise ModelError(f"pretrain file {files.pretrain} is not a readable stanza pretrain "
                          f"({type(err).__name__}: {err}).") from err
     dim, size = int(emb.shape[1]), int(emb.shape[0])
-    expected = _expected_pretrain(config, vocab)
+    expected = _expected_pretrain(vocab)
     problems = []
     if dim != config.get("word_emb_dim"):
         problems.append(f"dimension {dim} != model's {config.get('word_emb_dim')}")
@@ -250,7 +250,7 @@ def _check_pretrain(files: ModelFiles, config: dict, vocab: dict) -> None:
                          f"model was trained with, or {TRAIN_HINT}.")
 
 
-def _expected_pretrain(config: dict, vocab: dict) -> dict:
+def _expected_pretrain(vocab: dict) -> dict:
     """What the model recorded about its pretrain: vocabulary size and first words."""
     word = vocab.get("word") or {}
     units = word.get("_id2unit") if isinstance(word, dict) else None

@@ -49,7 +49,8 @@ def _fix_tag(tag: str) -> str:
     return "O" if tag in {"0", ""} else tag
 
 
-def split(sentences: list[Sentence], every: int = DEV_EVERY) -> tuple[list[Sentence], list[Sentence]]:
+def split(sentences: list[Sentence],
+          every: int = DEV_EVERY) -> tuple[list[Sentence], list[Sentence]]:
     """Deterministic train/dev split: every ``every``-th sentence is dev."""
     train = [s for i, s in enumerate(sentences) if i % every != every - 1]
     dev = [s for i, s in enumerate(sentences) if i % every == every - 1]
