@@ -70,3 +70,14 @@ def test_bad_rule_file_stops_start_up_with_a_clear_message(tmp_path, rules, mess
         assert result.returncode == 2
         assert str(path) in result.stderr and message in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_models_download_fails_clearly_offline(tmp_path):
+    result = rasad("models", "download", "--dir", str(tmp_path / "stanza"))
+    assert result.returncode == 2
+    assert "RASAD_NER_MODEL=bundled" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_models_train_help_reaches_the_trainer():
+    result = rasad("models", "train", "--help")
+    assert result.returncode == 0 and "--stages" in result.stdout

@@ -22,6 +22,12 @@ log = logging.getLogger("rasad")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["models", "train"]:  # the trainer owns its options, --help included
+        from worker.nlp import train
+
+        logs.setup()
+        return train.main(argv[2:]) or 0
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -93,7 +99,8 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_check)
 
     models = sub.add_parser("models", help="NER models: train, download, info").add_subparsers()
-    m = models.add_parser("train", help="train the bundled Arabic NER model (see MODEL_CARD)")
+    m = models.add_parser("train", help="train the bundled Arabic NER model (see MODEL_CARD)",
+                          add_help=False)  # --help goes to the trainer's own parser
     m.add_argument("rest", nargs=argparse.REMAINDER)
     m.set_defaults(func=cmd_models_train)
     m = models.add_parser("download", help="fetch the official Stanza Arabic models")
