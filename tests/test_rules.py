@@ -133,3 +133,28 @@ def test_rule_on_a_canonical_entity_catches_its_aliases():
     assert "wof:1343849925" in rules.rules[1].entities
     for text in ("نزوح من الباغوز", "قرية باغوز", "Baghuz camp", "وللباغوز"):
         assert "baghouz" in {m.rule.id for m in rules.match(text)}, text
+
+
+def test_location_condition_uses_gazetteer_distance(tmp_path):
+    from worker.nlp.gazetteer import default_gazetteer
+    from worker.runtime import load_ruleset
+    from worker.settings import Settings
+
+    path = _write(tmp_path, """
+rules:
+  - id: near-baghouz
+    severity: high
+    terms: {ar: [قصف]}
+    conditions: {location: {near: الباغوز, radius_km: 40}}
+""")
+    rules = load_ruleset(Settings.from_env({"RASAD_RULES": str(path)}))
+    gaz = default_gazetteer()
+
+    def event_at(name):
+        linked = gaz.link(name, "LOC")
+        return _event(type="shelling", location={"text": name, "canonical": linked})
+
+    near = Extraction(events=(event_at("البوكمال"),))   # about 10 km away
+    far = Extraction(events=(event_at("حلب"),))         # about 400 km away
+    assert [m.rule.id for m in rules.match("قصف", near)] == ["near-baghouz"]
+    assert rules.match("قصف", far) == []

@@ -192,3 +192,23 @@ def test_alerts_reach_a_signed_webhook_and_fulltext_feeds_read_the_page(
     data = json.loads(payload)
     assert data["type"] == "alert.created" and data["data"]["rule"] == "phosphorus"
     assert headers["webhook-id"] == data["data"]["id"]
+
+
+def test_a_higher_toll_for_the_same_story_sends_an_update(tasks, http_server, redis_client,
+                                                          seed_text):
+    """The same story later reports more wounded (through another feed): one update alert
+    for `casualties` with old and new figures; phosphorus and baghouz stay quiet."""
+    import json
+
+    a, b = seed_items(seed_text)
+    b["description"] = b["description"].replace("إصابة عشرة عناصر", "إصابة خمسة عشر عنصراً")
+    http_server.route("/good.xml", 200, {"Content-Type": "application/rss+xml"}, rss([a]))
+    http_server.route("/broken.xml", 200, {"Content-Type": "application/rss+xml"}, rss([b]))
+    tasks.poll_feed.apply(args=["good"]).get()
+    tasks.poll_feed.apply(args=["broken"]).get()
+    alerts = [json.loads(f["alert"]) for _, f in redis_client.xrange("rasad:alerts")]
+    assert [x["rule"] for x in alerts].count("casualties") == 2 and len(alerts) == 4
+    first = next(x for x in alerts if x["rule"] == "casualties")
+    update = alerts[-1]
+    assert update["rule"] == "casualties" and update["update_of"] == first["id"]
+    assert update["casualties"]["injured"] == 15 and update["previous"]["injured"] == 10
