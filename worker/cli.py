@@ -155,7 +155,9 @@ def cmd_metrics(args, settings: Settings) -> int:
 
     feeds, rules, _ = check_config(settings)
     metrics.init_series([f.id for f in feeds], rules.ids)
-    metrics.set_build_info(__version__, settings.ner_model)
+    from worker.nlp.ner import model_label
+
+    metrics.set_build_info(__version__, model_label(settings.ner_model))
     url = _redis_url(settings)
     server = metrics.start_metrics_server(
         settings.metrics_addr, feed_ids=[f.id for f in feeds], rule_ids=rules.ids,

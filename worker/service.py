@@ -165,7 +165,9 @@ class Service:
 
         feeds, rules, _ = self.config
         metrics.init_series([f.id for f in feeds], rules.ids)
-        metrics.set_build_info(__version__, self.settings.ner_model)
+        from worker.nlp.ner import model_label
+
+        metrics.set_build_info(__version__, model_label(self.settings.ner_model))
         self.metrics_server = metrics.start_metrics_server(
             self.settings.metrics_addr, feed_ids=[f.id for f in feeds], rule_ids=rules.ids,
             redis_client_factory=lambda: redis.Redis.from_url(redis_url, decode_responses=True))

@@ -350,3 +350,16 @@ def _check_reachable(url: str, timeout_seconds: float) -> None:
                          f"there is internet and copy the stanza_resources directory here "
                          f"(STANZA_RESOURCES_DIR), or keep RASAD_NER_MODEL=bundled, which needs "
                          f"no download.") from err
+
+
+def model_label(spec: str | None = None) -> str:
+    """``name@version`` of the model ``spec`` selects, without loading it (for the
+    rasad_build_info metric); the spec itself when its files cannot be resolved."""
+    spec = spec or os.environ.get("RASAD_NER_MODEL") or "bundled"
+    if spec == "none":
+        return "none"
+    try:
+        name, version = _identity(spec, resolve(spec))
+    except (ModelError, OSError):
+        return spec
+    return f"{name}@{version}"
