@@ -212,3 +212,15 @@ def test_a_higher_toll_for_the_same_story_sends_an_update(tasks, http_server, re
     update = alerts[-1]
     assert update["rule"] == "casualties" and update["update_of"] == first["id"]
     assert update["casualties"]["injured"] == 15 and update["previous"]["injured"] == 10
+
+
+def test_an_unexpected_error_backs_off_instead_of_hammering(tasks, monkeypatch, http_server,
+                                                           redis_client):
+    def boom(*_a, **_k):
+        raise RuntimeError("parser bug")
+    http_server.route("/good.xml", 200, {"Content-Type": "application/rss+xml"}, rss([]))
+    monkeypatch.setattr(tasks, "parse_feed", boom)
+    tasks.poll_feed.apply(args=["good"]).get()
+    state = _state(redis_client, "good")
+    assert state["consecutive_failures"] == "1" and "parser bug" in state["last_error"]
+    assert float(state["next_check_at"]) > float(state["last_poll_at"])

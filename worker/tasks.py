@@ -120,6 +120,11 @@ def _poll(rt, feed, task_id: str) -> int:
         metrics.FETCH_DURATION.labels(feed=feed.id).observe(time.perf_counter() - started)
         _record_failure(rt, feed, state, exc, now)
         return 0
+    except Exception as exc:  # noqa: BLE001 - a bug must back off and park, not hammer
+        log.exception("unexpected error polling feed")
+        _record_failure(rt, feed, state, TransientFetchError(f"{feed.url}: unexpected "
+                                                             f"{type(exc).__name__}: {exc}"), now)
+        return 0
     metrics.FETCH_DURATION.labels(feed=feed.id).observe(time.perf_counter() - started)
     new = _claim_and_dispatch(rt, feed, parsed.entries if parsed else (), now, task_id)
     _save_state(rt, feed.id, schedule.after_success(
