@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
+# Where PyPI's torch is a CUDA build, `make TORCH_INDEX=https://download.pytorch.org/whl/cpu`
+# takes the CPU wheel; empty uses pip's configured index (a local CPU build here).
+TORCH_INDEX ?=
 
 .PHONY: run test test-fast gate bench lint check clean
 
@@ -12,7 +15,7 @@ $(STAMP): pyproject.toml
 	@echo "==> installing Rasad and its dependencies into $(VENV) (first run takes a few minutes)"
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch is pinned to the CPU build (a plain `torch` pulls a multi-GB CUDA build)
-	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(BIN)/pip install --quiet -e '.[test,train]'
 	@touch $(STAMP)
 

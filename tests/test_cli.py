@@ -81,3 +81,16 @@ def test_models_download_fails_clearly_offline(tmp_path):
 def test_models_train_help_reaches_the_trainer():
     result = rasad("models", "train", "--help")
     assert result.returncode == 0 and "--stages" in result.stdout
+
+
+@pytest.mark.parametrize("args, env, message", [
+    pytest.param(["check"], {"RASAD_NER_MODEL": "/nonexistent/model.pt"}, "does not exist",
+                 id="check-missing-model"),
+    pytest.param(["status"], {"RASAD_REDIS_URL": "redis://127.0.0.1:1/0"}, "cannot reach Redis",
+                 id="status-redis-down"),
+    pytest.param(["unpark", "no-such-feed"], {}, "no feed 'no-such-feed'", id="unpark-unknown"),
+])
+def test_errors_are_one_line_and_say_what_to_do(args, env, message):
+    result = rasad(*args, env=env)
+    assert result.returncode == 2 and message in result.stderr
+    assert "Traceback" not in result.stderr

@@ -40,8 +40,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, ModelError) as exc:
         print(f"rasad: {exc}", file=sys.stderr)
         return 2
+    except redis_errors() as exc:
+        print(f"rasad: cannot reach Redis ({exc}); is `rasad run` running, or is "
+              f"RASAD_REDIS_URL right?", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
+
+
+def redis_errors() -> tuple[type[BaseException], ...]:
+    import redis
+
+    return (redis.ConnectionError, redis.TimeoutError)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -246,9 +256,16 @@ def cmd_unpark(args, settings: Settings) -> int:
 
     from worker import schedule
 
+    from worker.feeds import load_feeds
+
+    if args.feed_id not in {f.id for f in load_feeds(settings.feeds)}:
+        raise ConfigError(f"no feed {args.feed_id!r} in {settings.feeds}")
     client = _redis(settings)
     key = schedule.FEED_KEY.format(args.feed_id)
     state = schedule.FeedState.from_redis(client.hgetall(key))
+    if not state.parked:
+        print(f"{args.feed_id}: was not parked (last outcome: {state.last_outcome or 'none'})")
+        return 0
     client.hset(key, mapping=schedule.unparked(state, time.time()).to_redis())
     print(f"{args.feed_id}: unparked; it will be polled on the next tick")
     return 0
@@ -270,8 +287,12 @@ def cmd_replay_webhooks(args, settings: Settings) -> int:
 def cmd_check(args, settings: Settings) -> int:
     from worker.runtime import check_config
 
+    from worker.nlp.ner import check_files, model_label, resolve
+
     feeds, rules, hooks = check_config(settings)
-    print(f"ok: {len(feeds)} feeds ({settings.feeds}), {len(rules.rules)} rules "
+    if settings.ner_model not in ("none", "stanza"):
+        check_files(resolve(settings.ner_model))  # ModelError names the missing file
+    print(f"ok: NER model {model_label(settings.ner_model)}; {len(feeds)} feeds ({settings.feeds}), {len(rules.rules)} rules "
           f"({settings.rules}, {rules.matcher.size} terms in one automaton), {len(hooks)} "
           f"webhooks")
     return 0
@@ -296,6 +317,9 @@ def cmd_models_download(args, settings: Settings) -> int:
 def cmd_models_info(args, settings: Settings) -> int:
     from worker.nlp import ner
 
+    if settings.ner_model == "none":
+        print(json.dumps({"spec": "none", "name": None, "version": None}))
+        return 0
     tagger = ner.get_tagger(settings.ner_model)
     print(json.dumps({"spec": settings.ner_model, "name": tagger.name,
                       "version": getattr(tagger, "version", None)}, ensure_ascii=False))

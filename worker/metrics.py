@@ -460,7 +460,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     server = start_metrics_server(args.addr, redis_client_factory=factory,
                                   feed_ids=_config_ids(args.feeds, "feeds"),
                                   rule_ids=_config_ids(args.rules, "rules"))
-    set_build_info(__version__, os.environ.get("RASAD_NER_MODEL", "bundled"))
+    from worker.nlp.ner import model_label
+
+    set_build_info(__version__, model_label(os.environ.get("RASAD_NER_MODEL", "bundled")))
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

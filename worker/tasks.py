@@ -333,7 +333,7 @@ def _observe_freshness(alert, entry: Entry, fetched_at: float) -> None:
             max(now - published.timestamp(), 0.0))
 
 
-@app.task(name="rasad.send_webhook", bind=True, max_retries=12)
+@app.task(name="rasad.send_webhook", bind=True, max_retries=webhooks.WEBHOOK_MAX_ATTEMPTS - 1)
 def send_webhook(self, hook_id: str, alert_dict: dict[str, Any]) -> int:
     """POST one alert to one webhook; retried with backoff, dead-lettered when exhausted."""
     from worker.records import Alert
@@ -355,7 +355,10 @@ def _webhook_failed(task, rt, hook, alert, exc: FetchError) -> int:
     metrics.DELIVERIES.labels(channel="webhook", outcome="error").inc()
     attempt = task.request.retries + 1
     if exc.transient and attempt <= task.max_retries:
-        delay = max(webhooks.webhook_retry_delay_seconds(attempt), exc.retry_after_seconds or 0)
+        # Retry-After is honoured but capped (1 h), below the visibility timeout, or the
+        # Redis transport would redeliver the scheduled retry and send it twice.
+        delay = webhooks.webhook_retry_delay_seconds(
+            attempt, retry_after_seconds=exc.retry_after_seconds)
         log.warning("webhook failed, will retry", extra={
             "webhook": hook.id, "alert_id": alert.id, "error": str(exc),
             "retry_delay_seconds": round(delay, 1)})
