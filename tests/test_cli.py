@@ -94,3 +94,9 @@ def test_errors_are_one_line_and_say_what_to_do(args, env, message):
     result = rasad(*args, env=env)
     assert result.returncode == 2 and message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_feed_file_resolves_relative_links_against_the_feeds_own_address():
+    result = rasad("feed", str(FEEDS / "skynews-arabia-atom.xml"))
+    urls = [e["url"] for e in json.loads(result.stdout)["entries"]]
+    assert urls and all(u.startswith("https://www.skynewsarabia.com/") for u in urls)

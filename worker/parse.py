@@ -342,6 +342,16 @@ def _iso_utc(entry: Mapping[str, Any]) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _entry_base(base_url: str, feed: Mapping[str, Any]) -> str:
+    """Where relative entry links resolve: the feed's own address when it was fetched over
+    http(s); for a local file (``rasad feed FILE``), the site link the feed declares."""
+    if urllib.parse.urlsplit(base_url).scheme in ("http", "https"):
+        return base_url
+    self_links = [l.get("href", "") for l in feed.get("links") or () if l.get("rel") == "self"]
+    site = str(feed.get("link") or next(iter(self_links), ""))
+    return site if urllib.parse.urlsplit(site).scheme in ("http", "https") else base_url
+
+
 def _link(entry: Mapping[str, Any], base_url: str) -> str | None:
     link = (entry.get("link") or "").strip()
     if not link:
@@ -387,7 +397,8 @@ def parse_feed(body: bytes, headers: Mapping[str, str], *, feed_id: str, base_ur
         response_headers={"content-type": "application/xml; charset=utf-8",
                           "content-location": base_url},
     )
-    entries = _unique_entries(result.get("entries") or [], feed_id, base_url, lang)
+    entries = _unique_entries(result.get("entries") or [], feed_id,
+                              _entry_base(base_url, result.get("feed") or {}), lang)
     if not entries:
         _check_empty_feed(result, feed_id, base_url)
     feed_title = " ".join(html_to_text(result.feed.get("title", "")).split()) or None
