@@ -394,8 +394,7 @@ def parse_feed(body: bytes, headers: Mapping[str, str], *, feed_id: str, base_ur
     text, encoding = decode_feed(body, headers)
     result = feedparser.parse(
         io.BytesIO(_as_utf8_xml(text)),
-        response_headers={"content-type": "application/xml; charset=utf-8",
-                          "content-location": base_url},
+        response_headers=_feedparser_headers(base_url),
     )
     entries = _unique_entries(result.get("entries") or [], feed_id,
                               _entry_base(base_url, result.get("feed") or {}), lang)
@@ -403,6 +402,15 @@ def parse_feed(body: bytes, headers: Mapping[str, str], *, feed_id: str, base_ur
         _check_empty_feed(result, feed_id, base_url)
     feed_title = " ".join(html_to_text(result.feed.get("title", "")).split()) or None
     return ParsedFeed(encoding=encoding, title=feed_title, entries=tuple(entries))
+
+
+def _feedparser_headers(base_url: str) -> dict[str, str]:
+    """The body is UTF-8 now; an http(s) address is the base for relative links (a file://
+    base would turn them into file: links, which are dropped: _entry_base resolves them)."""
+    headers = {"content-type": "application/xml; charset=utf-8"}
+    if urllib.parse.urlsplit(base_url).scheme in ("http", "https"):
+        headers["content-location"] = base_url
+    return headers
 
 
 def _unique_entries(raws, feed_id: str, base_url: str, lang: str) -> list[Entry]:
