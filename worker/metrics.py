@@ -456,16 +456,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         factory = lambda: redis.Redis.from_url(args.redis_url, socket_timeout=5)  # noqa: E731
     from worker import __version__
-
-    server = start_metrics_server(args.addr, redis_client_factory=factory,
-                                  feed_ids=_config_ids(args.feeds, "feeds"),
-                                  rule_ids=_config_ids(args.rules, "rules"))
     from worker.nlp.ner import model_label
 
-    set_build_info(__version__, model_label(os.environ.get("RASAD_NER_MODEL", "bundled")))
+    # Handlers first: a SIGTERM that arrives while the endpoint starts must still stop it
+    # cleanly (exit 0), not kill it.
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    set_build_info(__version__, model_label(os.environ.get("RASAD_NER_MODEL", "bundled")))
+    server = start_metrics_server(args.addr, redis_client_factory=factory,
+                                  feed_ids=_config_ids(args.feeds, "feeds"),
+                                  rule_ids=_config_ids(args.rules, "rules"))
     stop.wait()
     server.close()
     return 0
