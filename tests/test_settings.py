@@ -12,6 +12,7 @@ def test_defaults_and_overrides():
     assert s.metrics_addr == "127.0.0.1:9999" and s.park_after_failures == 3 and s.log_json
     assert Settings.from_env({}).metrics_addr == "127.0.0.1:9464"
     assert Settings.from_env({}).redis_url is None
+    assert Settings.from_env({"RASAD_METRICS_ADDR": ":9464"}).metrics_host_port == ("", 9464)
 
 
 def test_secret_from_file_and_redacted(tmp_path):

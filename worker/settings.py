@@ -79,9 +79,10 @@ class Settings:
         if self.redis_url and urlsplit(self.redis_url).scheme not in {"redis", "rediss", "unix"}:
             raise ConfigError(f"RASAD_REDIS_URL must be redis://, rediss:// or unix://, got "
                               f"{self.redacted()['redis_url']!r}")
-        host, _, port = self.metrics_addr.rpartition(":")
-        if not host or not port.isdigit():
-            raise ConfigError(f"RASAD_METRICS_ADDR must be HOST:PORT, got {self.metrics_addr!r}")
+        _host, colon, port = self.metrics_addr.rpartition(":")
+        if not colon or not port.isdigit():  # ":9464" (all interfaces) is allowed
+            raise ConfigError(f"RASAD_METRICS_ADDR must be HOST:PORT or :PORT, got "
+                              f"{self.metrics_addr!r}")
         for name in ("worker_concurrency", "http_max_redirects", "park_after_failures",
                      "nlp_batch_size", "ner_threads"):
             if getattr(self, name) < 1:
