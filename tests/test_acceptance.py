@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from tests.conftest import FIXTURES, free_port
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.integration
 ROOT = pathlib.Path(__file__).resolve().parents[1]

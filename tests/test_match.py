@@ -1,7 +1,5 @@
 """Clitic-aware term matching on one automaton."""
 
-import time
-
 import pytest
 
 from worker.text.match import TermMatcher
@@ -46,11 +44,6 @@ def test_longest_match_wins_and_keeps_payloads():
 def test_thousands_of_terms_stay_one_automaton():
     terms = [(f"مصطلح{i}", f"rule{i % 50}") for i in range(5000)] + [("الباغوز", "b")]
     matcher = TermMatcher(terms)
-    text = "خبر عن الباغوز " * 2000
-    started = time.perf_counter()
-    hits = matcher.find(text)
-    assert len(hits) == 2000
-    assert matcher.size >= 5000
-    # Not a timing assertion on speed targets (those live in bench/); a sanity bound that
-    # would catch a regex-per-term implementation by orders of magnitude.
-    assert time.perf_counter() - started < 5
+    hits = matcher.find("خبر عن الباغوز " * 2000 + "ومصطلح4999")
+    assert len(hits) == 2001 and hits[-1].payloads == ("rule49",)
+    assert matcher.size >= 5000  # every term in one automaton; speed: bench/bench_pipeline.py

@@ -136,12 +136,12 @@ def test_download_official_fails_fast_and_clearly_offline(tmp_path, monkeypatch)
 def test_get_tagger_loads_once_per_spec(monkeypatch):
     calls = []
     monkeypatch.setattr(ner, "_CACHE", {})
-    monkeypatch.setattr(ner.NerTagger, "load", classmethod(lambda cls, spec: calls.append(spec)
-                                                         or object()))
+    monkeypatch.setattr(ner.NerTagger, "load", classmethod(
+        lambda cls, spec, threads=None: calls.append((spec, threads)) or object()))
     monkeypatch.setenv("RASAD_NER_MODEL", "some/path.pt")
-    first = ner.get_tagger()
+    first = ner.get_tagger(threads=1)
     assert ner.get_tagger() is first
-    assert calls == ["some/path.pt"]
+    assert calls == [("some/path.pt", 1)]
 
 
 def test_spans_point_into_the_original_text():

@@ -12,6 +12,7 @@ from typing import Any
 
 from worker.records import Alert, Entry, Extraction, Span
 from worker.rules import RuleMatch
+from worker.subscribe import make_snippet as snippet_of
 
 
 def build_alert(match: RuleMatch, *, entry: Entry, story_id: str, extraction: Extraction,
@@ -19,8 +20,6 @@ def build_alert(match: RuleMatch, *, entry: Entry, story_id: str, extraction: Ex
                 previous: dict[str, Any] | None = None, now: dt.datetime | None = None) -> Alert:
     """The alert for one rule match on one article; ``alert_id`` comes from the claim
     (:func:`worker.deliver.claim_alert`), ``update_of`` is set for a raised toll."""
-    from worker.subscribe import make_snippet as snippet_of
-
     now = now or dt.datetime.now(dt.timezone.utc)
     figures = {"killed": extraction.killed, "injured": extraction.injured}
     text = entry.text

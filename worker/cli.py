@@ -12,10 +12,10 @@ import logging
 import os
 import pathlib
 import sys
-from typing import Any, Sequence
+from typing import Sequence
 
 from worker import __version__, logs
-from worker.errors import ConfigError, FetchError, ModelError, ParseError, RasadError
+from worker.errors import ConfigError, ModelError
 from worker.settings import Settings
 
 log = logging.getLogger("rasad")

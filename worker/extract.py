@@ -7,7 +7,6 @@ sentence).  Resources (model, gazetteer, lexicons) load once per process and are
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -59,8 +58,7 @@ class Extractor:
         if self._tagger is None and self.ner_model != "none":
             from worker.nlp import ner
 
-            os.environ.setdefault("RASAD_NER_THREADS", str(self.threads))
-            self._tagger = ner.get_tagger(self.ner_model)
+            self._tagger = ner.get_tagger(self.ner_model, threads=self.threads)
         return self._tagger
 
     def load(self) -> "Extractor":

@@ -9,6 +9,7 @@ article's events holds.  Bad rules stop start-up with an error naming file, rule
 
 from __future__ import annotations
 
+import bisect
 import pathlib
 import re
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from worker.errors import ConfigError
 from worker.yamlfile import load_list
-from worker.records import Entity, Event, Extraction, Span
+from worker.records import Event, Extraction, Span
 from worker.text.match import Hit, TermMatcher
 from worker.text.normalize import normalize
 
@@ -44,6 +45,12 @@ class Conditions:
     weapons: tuple[str, ...] = ()
     location: LocationCondition | None = None
     require_event: bool = False
+
+    @property
+    def about_tolls(self) -> bool:
+        """A rule on casualty figures: it re-alerts (as an update) when a story's toll rises."""
+        return any(v is not None for v in (self.casualties_at_least, self.killed_at_least,
+                                           self.injured_at_least))
 
     @property
     def on_events(self) -> bool:
@@ -231,8 +238,6 @@ def _sentence_ids(text: str) -> Callable[[int], int]:
     ends = [m.end() for m in re.finditer(r"[.!?\u061f\n]+", text)]
 
     def sentence_of(offset: int) -> int:
-        import bisect
-
         return bisect.bisect_right(ends, offset)
 
     return sentence_of
@@ -277,10 +282,3 @@ def _weapon_in(weapon: Mapping[str, Any] | None, wanted: tuple[str, ...]) -> boo
     return any(normalize(n).text in wanted_norm for n in names if n)
 
 
-def casualty_figures(extraction: Extraction) -> dict[str, int | None]:
-    """The figures an alert carries and compares on update."""
-    return {"killed": extraction.killed, "injured": extraction.injured}
-
-
-def entities_by_id(entities: Iterable[Entity]) -> dict[str, Entity]:
-    return {e.canonical["id"]: e for e in entities if e.canonical and e.canonical.get("id")}

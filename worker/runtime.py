@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import httpx
 import redis
 
-from worker import __version__
 from worker.feeds import FeedConfig, load_feeds
 from worker.fetch import FetchLimits, RedisHostLimiter, make_client
 from worker.rules import LocationCondition, RuleSet, load_rules
@@ -92,7 +91,3 @@ def get_runtime() -> Runtime:
 def reset_runtime() -> None:
     """Forget per-process resources (after fork, or in tests)."""
     get_runtime.cache_clear()
-
-
-def build_label() -> str:
-    return f"rasad/{__version__}"

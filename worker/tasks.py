@@ -289,10 +289,8 @@ def raise_alerts(self, record: dict[str, Any]) -> int:
 def _alert_once(rt, match, entry: Entry, extraction: Extraction, record: dict) -> int:
     # Only rules about casualties re-alert when the toll rises; a phosphorus or place rule
     # alerts once per story (its subscribers follow the casualties rule for tolls).
-    cond = match.rule.conditions
-    about_tolls = any(v is not None for v in (cond.casualties_at_least, cond.killed_at_least,
-                                               cond.injured_at_least))
-    figures = {"killed": extraction.killed, "injured": extraction.injured} if about_tolls else {}
+    figures = {"killed": extraction.killed, "injured": extraction.injured} \
+        if match.rule.conditions.about_tolls else {}
     # entry_id lets a redelivered task for the winning entry get its claim back (same
     # deterministic alert id), so a crash between claim and publish loses nothing.
     claim = deliver.claim_alert(rt.redis, match.rule.id, record["story_id"], figures,

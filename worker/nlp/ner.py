@@ -308,13 +308,14 @@ _CACHE: dict[str, NerTagger] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def get_tagger(spec: str | None = None) -> NerTagger:
+def get_tagger(spec: str | None = None, *, threads: int | None = None) -> NerTagger:
     """The process's tagger for ``spec`` (default ``RASAD_NER_MODEL`` or ``bundled``),
-    loaded on first use.  Load it before forking to share its pages between children."""
+    loaded on first use with ``threads`` torch threads (default ``RASAD_NER_THREADS`` or 1).
+    Load it before forking to share its pages between children."""
     spec = spec or os.environ.get("RASAD_NER_MODEL") or "bundled"
     with _CACHE_LOCK:
         if spec not in _CACHE:
-            _CACHE[spec] = NerTagger.load(spec)
+            _CACHE[spec] = NerTagger.load(spec, threads=threads)
         return _CACHE[spec]
 
 

@@ -14,7 +14,7 @@ pyahocorasick scans the text once whatever the number of terms (Aho & Corasick 1
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Hashable, Iterable
+from typing import Hashable, Iterable
 
 import ahocorasick
 
@@ -135,8 +135,3 @@ def _drop_overlapped(hits: list[Hit]) -> list[Hit]:
             continue
         kept.append(hit)
     return kept
-
-
-def payloads_in(hits: Iterable[Hit]) -> set[Any]:
-    """Every payload that has at least one hit."""
-    return {p for h in hits for p in h.payloads}

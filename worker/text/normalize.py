@@ -94,8 +94,3 @@ def normalize(text: str) -> Normalized:
 def normalize_text(text: str) -> str:
     """Just the normalised string (for terms, keys and lookups)."""
     return normalize(text).text
-
-
-def strip_diacritics(text: str) -> str:
-    """Drop tashkeel and tatweel only, leaving letters as written (for display keys)."""
-    return "".join(ch for ch in text if ch not in _DROP)
