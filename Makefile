@@ -8,16 +8,26 @@ STAMP   = $(VENV)/.installed
 # takes the CPU wheel; empty uses pip's configured index (a local CPU build here).
 TORCH_INDEX ?=
 
-.PHONY: run test test-fast gate bench lint check clean
+# pip itself is pinned too: an older pip resolved trafilatura's extras differently (issue 11).
+PIP_VERSION = 26.3
 
-$(STAMP): pyproject.toml
+.PHONY: run test test-fast gate bench lint check clean lock
+
+# Every dependency comes from requirements.lock (exact versions with hashes, torch the
+# 2.13.0 CPU build); the project itself is then installed without resolving anything.
+$(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "==> installing Rasad and its dependencies into $(VENV) (first run takes a few minutes)"
-	$(BIN)/pip install --quiet --upgrade pip
-	# torch is pinned to the CPU build (a plain `torch` pulls a multi-GB CUDA build)
-	$(BIN)/pip install --quiet torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
-	$(BIN)/pip install --quiet -e '.[test,train]'
+	@echo "==> installing Rasad and its locked dependencies into $(VENV) (first run takes a few minutes)"
+	$(BIN)/pip install --quiet pip==$(PIP_VERSION)
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+lock:                  ## refresh requirements.lock from pyproject.toml (then run make test)
+	@test -x $(VENV)-lock/bin/pip-compile || ($(PYTHON) -m venv $(VENV)-lock && $(VENV)-lock/bin/pip install --quiet pip-tools==7.6.2)
+	$(VENV)-lock/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras \
+	    --extra test --extra train --no-emit-index-url --no-emit-find-links \
+	    -o requirements.lock pyproject.toml
 
 run: $(STAMP)          ## the service on embedded defaults (embedded Redis, default feeds)
 	$(BIN)/rasad run
@@ -39,4 +49,4 @@ check: $(STAMP)        ## validate config files
 	$(BIN)/rasad check
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(VENV)-lock .pytest_cache

@@ -2,14 +2,17 @@
 
 Stages, each logged as it runs (stanza's own log, tqdm bars, ``stage:`` lines):
 
-1. data: ANERcorp TSV -> deterministic train/dev split (every 10th sentence is dev),
-   written as TSV and as stanza NER JSON (:mod:`worker.nlp.train.data`);
+1. data: ANERcorp TSV -> deterministic train/dev split (dev: the last 10% of the
+   sentences, whole articles never seen in training), plus the extra corpora and entity
+   substitution copies on the train side (:mod:`.augment`), written as TSV and as stanza
+   NER JSON (:mod:`worker.nlp.train.data`);
 2. vectors: word2vec on the unlabelled news plus the training text, tokenised like the
    tagger's input, capped and converted to a stanza Pretrain (:mod:`.vectors`);
 3. tagger: stanza's own trainer, ``stanza.models.ner_tagger`` (BiLSTM-CRF), which keeps
    the checkpoint with the best dev F1 (:mod:`.tagger`);
 4. eval: the saved model loaded through :class:`worker.nlp.ner.NerTagger` (the run-time
-   path) and scored on dev, entity-level exact match per type (:mod:`.score`);
+   path) and scored on dev, entity-level exact match per type, and recall on names seen and
+   unseen in training (:mod:`.score`);
 5. ship: model, pretrain, resources.json and scores.json copied to ``--out``.
 
 ``--tiny`` trains a toy model on a small fixture in seconds through the same code path.
@@ -25,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-from worker.nlp.train import data, tagger, vectors
+from worker.nlp.train import augment, data, tagger, vectors
 
 log = logging.getLogger("worker.nlp.train")
 
@@ -38,7 +41,7 @@ PRETRAIN_NAME = "ar_rasad_pretrain.pt"
 # Toy settings for --tiny: small enough to train on 30 sentences in seconds.
 TINY = {"dim": 16, "w2v_epochs": 3, "min_count": 1, "max_vocab": 2000, "max_steps": 40,
         "eval_interval": 10, "hidden_dim": 16, "char_hidden_dim": 16, "batch_size": 8,
-        "dev_every": 3, "news": None}
+        "news": None, "extra_data": "", "augment": 0}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,7 +58,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stages", default="data,vectors,tagger,eval,ship",
                    help="comma-separated subset of data,vectors,tagger,eval,ship")
     p.add_argument("--tiny", action="store_true", help="toy run for tests (fixture-sized)")
-    p.add_argument("--dev-every", type=int, default=data.DEV_EVERY)
+    p.add_argument("--split", choices=["block", "every"], default="block",
+                   help="dev split: block = the last 10%% of ANERcorp, whole articles "
+                        "(default, honest); every = every 10th sentence (the old split)")
+    p.add_argument("--extra-data", default="aqmar-nomisc,wojood",
+                   help="extra training corpora from --extra-dir, comma-separated: "
+                        "aqmar, aqmar-nomisc, wojood ('' for none)")
+    p.add_argument("--extra-dir", type=Path, default=SHARED / "ner" / "extra")
+    p.add_argument("--augment", type=int, default=1,
+                   help="entity-substitution copies of each training sentence with a name "
+                        "(0 for none)")
     p.add_argument("--dim", type=int, default=100, help="word vector dimensions")
     p.add_argument("--w2v-epochs", type=int, default=5)
     p.add_argument("--min-count", type=int, default=3)
@@ -121,13 +133,29 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _extra_train(args) -> list[data.Sentence]:
+    """What goes into training besides ANERcorp's train part: the extra corpora and the
+    entity-substitution copies of ANERcorp's train sentences."""
+    names = [n.strip() for n in args.extra_data.split(",") if n.strip()]
+    extra = augment.extra_corpora(names, args.extra_dir)
+    if args.augment:
+        train = data.split_by(data.read_tsv(args.data), args.split)[0]
+        pools = augment.name_pools(train + extra, args.extra_dir, augment.common_words())
+        extra += augment.substitute(train, pools, args.augment, args.seed)
+    return extra
+
+
 def _stage_data(args, paths) -> None:
-    paths.update(data.prepare(args.data, args.work, args.dev_every))
+    paths.update(data.prepare(args.data, args.work, args.split, _extra_train(args)))
 
 
 def _stage_vectors(args, paths) -> None:
-    train = [[tok for tok, _ in s] for s in data.split(data.read_tsv(args.data),
-                                                         args.dev_every)[0]]
+    # The vectors see the training text only (ANERcorp's train part and the extra corpora,
+    # unlabelled): never the dev block.
+    names = [n.strip() for n in args.extra_data.split(",") if n.strip()]
+    train = [[tok for tok, _ in s] for s in data.split_by(data.read_tsv(args.data),
+                                                            args.split)[0]
+             + augment.extra_corpora(names, args.extra_dir)]
     corpus_name = "corpus-tiny.txt" if args.news is None else \
         f"corpus-{args.news_files or 'all'}.txt"
     corpus = vectors.tokenised_corpus(args.news, train, args.work / corpus_name,
@@ -152,11 +180,14 @@ def _stage_eval(args, paths) -> None:
     seconds = time.monotonic() - t0
     gold = [[data.to_rasad_tag(tag) for _, tag in s] for s in dev]
     scores = score.score(gold, pred)
+    seen = score.seen_unseen(data.read_tsv(paths["train_tsv"]), dev, pred)
     tokens = sum(len(s) for s in dev)
-    result = {"dev_sentences": len(dev), "dev_tokens": tokens, "scores": scores,
+    result = {"split": args.split, "dev_sentences": len(dev), "dev_tokens": tokens,
+              "scores": scores, "seen_unseen": seen,
               "tag_seconds": round(seconds, 2), "tokens_per_second": round(tokens / seconds)}
     (paths["model"].parent / "scores.json").write_text(json.dumps(result, indent=2) + "\n")
-    log.info("eval: dev entity-level exact-match F1\n%s", score.table(scores))
+    log.info("eval: dev entity-level exact-match F1\n%s\n%s", score.table(scores),
+             score.seen_table(seen))
 
 
 def _stage_ship(args, paths) -> None:

@@ -57,3 +57,52 @@ def table(scores: dict[str, dict[str, float]]) -> str:
         lines.append(f"| {typ} | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} | "
                      f"{s['support']} |")
     return "\n".join(lines)
+
+
+def _names(sentences) -> set[str]:
+    """The surface strings (model forms, space-joined) of every entity in ``sentences``."""
+    from worker.nlp.tokenize import model_form
+
+    names: set[str] = set()
+    for sent in sentences:
+        tags = [tag[:-4] + "PER" if tag.endswith("-PERS") else tag for _, tag in sent]
+        for _, s, e in entities(tags):
+            names.add(" ".join(model_form(tok) for tok, _ in sent[s:e]))
+    return names
+
+
+def seen_unseen(train, dev, pred: list[list[str]]) -> dict[str, dict[str, float]]:
+    """Precision/recall/F1 on dev names that occur as an entity (of any type) in ``train``
+    (``seen``) and on those that do not (``unseen``).  A predicted entity is put in the
+    group of its own surface string, so the two precisions are comparable too."""
+    from worker.nlp.tokenize import model_form
+
+    known = _names(train)
+    tp: Counter = Counter()
+    n_gold: Counter = Counter()
+    n_pred: Counter = Counter()
+    for sent, p in zip(dev, pred, strict=True):
+        g = [tag[:-4] + "PER" if tag.endswith("-PERS") else tag for _, tag in sent]
+        ge, pe = entities(g), entities(p)
+
+        def group(e) -> str:
+            name = " ".join(model_form(tok) for tok, _ in sent[e[1]:e[2]])
+            return "seen" if name in known else "unseen"
+
+        for e in ge:
+            n_gold[group(e)] += 1
+        for e in pe:
+            n_pred[group(e)] += 1
+        for e in ge & pe:
+            tp[group(e)] += 1
+    return {k: _prf(tp[k], n_pred[k], n_gold[k]) for k in ("seen", "unseen")}
+
+
+def seen_table(seen: dict[str, dict[str, float]]) -> str:
+    """A Markdown table of :func:`seen_unseen`'s result."""
+    lines = ["| dev names | precision | recall | F1 | gold entities |",
+             "|---|---:|---:|---:|---:|"]
+    for kind, s in seen.items():
+        lines.append(f"| {kind} in training | {s['precision']:.2f} | {s['recall']:.2f} | "
+                     f"{s['f1']:.2f} | {s['support']} |")
+    return "\n".join(lines)

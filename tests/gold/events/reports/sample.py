@@ -1,0 +1,119 @@
+"""Draw the report-vs-mention gold sentences from the ANT corpus (issue 8), split by article.
+
+Run from the repo root (no dependencies beyond the project's tokeniser):
+
+    python tests/gold/events/reports/sample.py
+
+Writes ``tests/gold/events/reports/batches/batch_NN.jsonl`` (the unannotated items, in the
+order the annotators saw them).  Everything is fixed by the seed and by a hash, so a rerun
+draws the same sentences.
+
+* Articles: every ``middleEast`` and ``internationalNews`` article of the five sources
+  (real 2018 newswire, `../shared/data/news/antcorpus`, Apache-2.0, Chouigui et al.).
+* The split is by article and comes first: ``sha1(DOCNO) % 10`` 0-5 train, 6-7 dev, 8-9
+  test, so no article gives sentences to two parts.
+* Three strata, drawn from the same sections: ``casualty`` (a casualty word and a number or
+  number word: the figures), ``event`` (an event or security word, no casualty figure) and
+  ``other`` (neither; the same pages' politics, diplomacy, economy).  At most three
+  sentences from one article, sentences of 8 to 80 tokens.
+"""
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[4]))
+from worker.nlp.tokenize import sentences  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parents[4] / ".." / "shared" / "data" / "news" / "antcorpus"
+OUT = Path(__file__).resolve().parent / "batches"
+SEED = 20181101
+TARGET = {"casualty": 480, "event": 420, "other": 750}
+PER_BATCH = 150
+
+CASUALTY = re.compile(
+    r"قتل|مقتل|قتلى|قتيل|مصرع|جرحى|جريح|أصيب|اصيب|إصابة|اصابة|إصابات|مصاب|استشهاد|شهداء|شهيد|"
+    r"ضحايا|وفاة|توفي|حصيلة|لقي|لقوا")
+# A number as a word of its own (digits, or a number word with an optional clitic).
+NUMBER = (r"(?:[0-9\u0660-\u0669]+|(?:[وب]?(?:ال)?)(?:واحد|واحدة|اثنان|اثنين|اثنتين|ثلاث[ةه]?|"
+          r"أربع[ةه]?|خمس[ةه]?|ست[ةه]?|سبع[ةه]?|ثماني[ةه]?|ثمان|تسع[ةه]?|عشر[ةه]?|عشرات|"
+          r"مئات|آلاف|ألف|مئة|مائة|مئتي|مئتا|عشرين|ثلاثين|أربعين|خمسين|ستين|سبعين|ثمانين|"
+          r"تسعين|طفلين|شخصين|جنديين))")
+# A casualty figure: a casualty word within three words of a number, either side.
+FIGURE = re.compile(
+    rf"(?<!\w){NUMBER}(?!\w)(?:\W+\w+){{0,3}}?\W+\w*(?:{CASUALTY.pattern})"
+    rf"|(?:{CASUALTY.pattern})\w*(?:\W+\w+){{0,3}}?\W+{NUMBER}(?!\w)")
+EVENT = re.compile(
+    r"قصف|غار[ةات]|اشتباك|مواجهات|معارك|هجوم|هجمات|هاجم|تفجير|انفجار|مفخخ|ناسف|انتحاري|"
+    r"اعتقال|اعتقل|القبض|توقيف|اختطاف|خطف|نزوح|نزح|إجلاء|تهجير|الإفراج|أفرج|سراح|تعزيزات|"
+    r"صاروخ|صواريخ|قذائف|قذيفة|استهدف|كمين|مجزرة|طعن|دهس|إطلاق النار|إطلاق نار|مسيرة|"
+    r"قتل|مقتل|قتلى|جرحى|أصيب|ضحايا|حرب|عملية عسكرية|هدنة|وقف إطلاق")
+
+
+def split_of(docno: str) -> str:
+    bucket = int(hashlib.sha1(docno.encode()).hexdigest(), 16) % 10
+    return "train" if bucket < 6 else "dev" if bucket < 8 else "test"
+
+
+def stratum(text: str) -> str:
+    if FIGURE.search(text):
+        return "casualty"
+    return "event" if EVENT.search(text) else "other"
+
+
+def main() -> None:
+    rng = random.Random(SEED)
+    files = []
+    for section in ("middleEast", "internationalNews"):
+        files += sorted(glob.glob(str(CORPUS / "*" / section / "*.txt")))
+    rng.shuffle(files)
+    pools: dict[str, list[dict]] = {k: [] for k in TARGET}
+    seen: set[str] = set()
+    for path in files:
+        raw = open(path, encoding="utf-8").read()
+        docno = re.search(r"<DOCNO>(.*?)</DOCNO>", raw).group(1)
+        title = re.search(r"<TITLE>(.*?)</TITLE>", raw, re.S).group(1).strip()
+        text = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.S).group(1).strip()
+        date = docno.rsplit("-", 1)[1]
+        taken = 0
+        candidates = list(enumerate(sentences(text)))
+        rng.shuffle(candidates)
+        for index, sent in candidates:
+            if taken >= 3 or not 8 <= len(sent) <= 80:
+                continue
+            sentence = text[sent[0].start:sent[-1].end]
+            key = re.sub(r"\W", "", sentence)[:60]
+            kind = stratum(sentence)
+            if key in seen or len(pools[kind]) >= TARGET[kind] * 3:
+                continue
+            seen.add(key)
+            taken += 1
+            pools[kind].append({"id": f"{docno}#{index}", "split": split_of(docno),
+                                "published": f"{date[:4]}-{date[4:6]}-{date[6:]}",
+                                "stratum": kind, "title": title, "text": sentence})
+    items = []
+    for kind, want in TARGET.items():
+        rng.shuffle(pools[kind])
+        items += pools[kind][:want]
+        print(f"{kind}: {min(want, len(pools[kind]))} of {len(pools[kind])} candidates")
+    rng.shuffle(items)
+    OUT.mkdir(parents=True, exist_ok=True)
+    for n in range(0, len(items), PER_BATCH):
+        with open(OUT / f"batch_{n // PER_BATCH:02d}.jsonl", "w", encoding="utf-8") as fh:
+            for item in items[n:n + PER_BATCH]:
+                fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    splits = {s: sum(1 for i in items if i["split"] == s) for s in ("train", "dev", "test")}
+    print(f"{len(items)} items in {OUT} ({splits})")
+    # The double-annotation sample: every 8th item, in batch order.
+    with open(OUT / "second_pass.jsonl", "w", encoding="utf-8") as fh:
+        for item in items[2::8]:
+            fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
