@@ -35,6 +35,9 @@ OUT = Path(__file__).resolve().parent / "batches"
 SEED = 20181101
 TARGET = {"casualty": 480, "event": 420, "other": 750}
 PER_BATCH = 150
+# A second draw, after the first was annotated, to carry at least 400 reports with a
+# figure: the next casualty-stratum candidates, in batches of 100 (batch_11, batch_12).
+MORE_CASUALTY, MORE_PER_BATCH = 200, 100
 
 CASUALTY = re.compile(
     r"قتل|مقتل|قتلى|قتيل|مصرع|جرحى|جريح|أصيب|اصيب|إصابة|اصابة|إصابات|مصاب|استشهاد|شهداء|شهيد|"
@@ -109,6 +112,14 @@ def main() -> None:
                 fh.write(json.dumps(item, ensure_ascii=False) + "\n")
     splits = {s: sum(1 for i in items if i["split"] == s) for s in ("train", "dev", "test")}
     print(f"{len(items)} items in {OUT} ({splits})")
+    more = pools["casualty"][TARGET["casualty"]:TARGET["casualty"] + MORE_CASUALTY]
+    first = len(items) // PER_BATCH + (1 if len(items) % PER_BATCH else 0)
+    for n in range(0, len(more), MORE_PER_BATCH):
+        with open(OUT / f"batch_{first + n // MORE_PER_BATCH:02d}.jsonl", "w",
+                  encoding="utf-8") as fh:
+            for item in more[n:n + MORE_PER_BATCH]:
+                fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    print(f"{len(more)} more casualty items in {OUT}")
     # The double-annotation sample: every 8th item, in batch order.
     with open(OUT / "second_pass.jsonl", "w", encoding="utf-8") as fh:
         for item in items[2::8]:
