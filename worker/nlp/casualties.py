@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +49,8 @@ class Casualty:
     groups: tuple[dict[str, Any], ...] = field(default=())
     negated: bool = False
     anaphoric: bool = False  # "الإصابات ليست خطيرة": a definite noun with no number
-    form: str = ""  # the lexicon form that found it: act, plural, singular, fate
+    form: str = ""  # the lexicon form that found it: act, plural, singular, fate, counted
+    word: int = -1  # the casualty word itself (first..last also covers the number)
 
     def with_kind(self, kind: str) -> "Casualty":
         return dataclasses.replace(self, kind=kind)
@@ -114,6 +116,8 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
     used = set() if used is None else used
     base = sent.tokens[0].start
     chunk = sent.text[base:sent.tokens[-1].end]
+    if is_english(chunk):
+        return find_english_casualties(sent)
     found = []
     for hit in vocab().matcher.find(chunk):
         i = sent.index_at(hit.start + base)
@@ -122,10 +126,41 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
         for kind, form in dict.fromkeys(hit.payloads):
             cas = _read(sent, i, kind, form, used)
             if cas is not None:
-                cas = dataclasses.replace(cas, form=form)
+                cas = dataclasses.replace(cas, form=form, word=i)
                 found.extend(_expand(sent, cas, found))
                 break
-    return found
+    return _killed_and_wounded(sent, _died_of_wounds(found))
+
+
+def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
+    """"مقتل وإصابة 20" / "20 قتيلا وجريحا" / "قتل وجرح عشرات": one number for the killed
+    and the wounded together does not say how many of each, so both are reported without a
+    count (GUIDELINE.md, casualty figures)."""
+    out = list(found)
+    for a, b in zip(found, found[1:]):
+        shared = a.last == a.word + 1 and (a.first == a.word
+                                           or a.form == b.form == "singular"
+                                           or (b.count == a.count and b.approx))
+        if {a.kind, b.kind} == {"killed", "injured"} and not a.negated and not b.negated \
+                and shared and b.word == a.word + 1 and sent.words[b.word].startswith("و"):
+            for cas in (a, b):
+                out[out.index(cas)] = dataclasses.replace(cas, count=None, approx=False,
+                                                          anaphoric=False, groups=())
+    return out
+
+
+def _died_of_wounds(found: list[Casualty]) -> list[Casualty]:
+    """"وفاة ثلاثة جرحى متأثرين بجروحهم": متأثراً after a counted death describes those
+    deaths (it is not one more), and the wounded who died are not an injured figure."""
+    killed = [c for c in found if c.kind == "killed" and c.count and c.form != "singular"]
+    out = []
+    for cas in found:
+        if killed and cas.kind == "killed" and cas.form == "singular" \
+                and cas.text.lstrip("و").startswith("متأثر") \
+                and any(0 < cas.first - k.last <= 3 for k in killed):
+            continue
+        out.append(cas)
+    return out
 
 
 def _expand(sent: Sentence, cas: Casualty, found: list[Casualty]) -> list[Casualty]:
@@ -148,8 +183,17 @@ def _read(sent: Sentence, i: int, kind: str, form: str, used: set[int]) -> Casua
     if _negated(sent, i):
         return _make(sent, kind, 0, False, i, i + 1, used, negated=True)
     reader = {"act": _read_act, "plural": _read_plural, "singular": _read_singular,
-              "fate": _read_fate}[form]
+              "fate": _read_fate, "counted": _read_counted}[form]
     return reader(sent, i, kind, used)
+
+
+def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty | None:
+    """"وفاة 90 شخصا" / "راح ضحيتها 13 شخصا": words that report deaths only with a count
+    (وفاة والده is a natural death, not a toll)."""
+    cas = _read_act(sent, i, kind, set(used))
+    if cas.count is None:
+        return None
+    return _read_act(sent, i, kind, used)
 
 
 def _make(sent: Sentence, kind: str, count: int | None, approx: bool, first: int, last: int,
@@ -166,17 +210,36 @@ def _make(sent: Sentence, kind: str, count: int | None, approx: bool, first: int
                     anaphoric)
 
 
+def _adjective_before_group(sent: Sentence, k: int) -> bool:
+    """Is word ``k`` a modifier (not a number, casualty word or punctuation) followed by a
+    و-joined counted group?"""
+    words = sent.words
+    if k + 1 >= len(words) or words[k] in _PUNCT or not words[k + 1].startswith("و") \
+            or _number(words, k) is not None or _is_casualty_word(sent.tokens[k].text):
+        return False
+    nxt = _number(words, k + 1)
+    return (nxt is not None and bool(nxt.count) and nxt.last < len(words)
+            and _is_people(words[nxt.last])) or _people_count(words[k + 1][1:]) == 1
+
+
 def _coordinated(sent: Sentence, count: int | None, last: int,
                  used: set[int]) -> tuple[int | None, tuple[dict[str, Any], ...], int]:
     """مقتل ثلاث نساء وطفلين: coordinated counted groups add up (3 + 2)."""
     words, parts = sent.words, []
-    if not count or last >= len(words) or not words[last].startswith("و"):
+    if not count or last >= len(words):
         return count, (), last
     first_who = sent.text[sent.tokens[last - 1].start:sent.tokens[last - 1].end]
-    while last < len(words) and words[last].startswith("و") and last not in used:
-        dual = _people_count(words[last][1:]) if len(words[last]) > 1 else None
+    while last < len(words) and last not in used:
+        if not words[last].startswith("و"):
+            # One adjective may sit between a counted noun and the next group: "قتل أكثر من
+            # مئة عنصر متشدد و22 جنديا"، "ضابط وضابط صف وجندي" (issue 8: groups add up).
+            if _adjective_before_group(sent, last):
+                last += 1
+                continue
+            break
+        single = _people_count(words[last][1:]) if len(words[last]) > 2 else None
         num = _number(words, last)
-        if dual == 2:
+        if single == 2:
             parts.append({"count": 2, "approx": False, "who": sent.tokens[last].text[1:]})
             last += 1
         elif num is not None and num.count and num.last < len(words) \
@@ -184,6 +247,12 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
             parts.append({"count": num.count, "approx": num.approx,
                           "who": sent.tokens[num.last].text})
             last = num.last + 1
+        elif single == 1 and not words[last][1:].startswith("ال"):
+            # "قتل 4 مسلحين وشرطي واحد": a singular people noun is one more.
+            parts.append({"count": 1, "approx": False, "who": sent.tokens[last].text[1:]})
+            last += 1
+            if last < len(words) and words[last] in {"واحد", "واحده"}:
+                last += 1
         else:
             break
     if not parts:
@@ -230,6 +299,13 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             and not words[i - 1].startswith("ال") \
             and (i < 2 or parse_number(words, i - 2) is None):  # not "53 شخصاً وإصابة"
         return _make(sent, kind, 1, False, i - 1, i + 1, used)
+    if bare_clitic(words[i]) in _PLURAL_VERBS:
+        # "أكثر من 25 مدنياً قتلوا وأصيب نحو خمسين آخرين" / "شخصين قتلا": a plural or
+        # dual verb agrees with a subject before it, so that is the count (issue 8).
+        subject = _subject_before(sent, i, used)
+        if subject is not None:
+            count, approx, first = subject
+            return _make(sent, kind, count, approx, first, i + 1, used)
     after = _count_after(sent, i, used)
     if after is not None:
         count, approx, last = after
@@ -240,16 +316,49 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     return _make(sent, kind, None, False, i, i + 1, used)
 
 
+# Plural and dual forms of the casualty verbs (normalised, clitic stripped): their subject,
+# and so the count, comes before them in news prose.
+_PLURAL_VERBS = frozenset({"قتلوا", "قتلا", "قتلتا", "اصيبوا", "اصيبا", "اصيبتا", "جرحوا",
+                           "جرحا", "استشهدوا", "استشهدا", "اغتيلوا", "اغتيلا", "لقوا",
+                           "توفوا", "توفيا"})
+
+
+def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, int] | None:
+    """(count, approx, first word) of the counted subject just before a plural verb: a
+    number with its people noun ("25 مدنياً"، "أكثر من 25 مدنياً") or a dual ("شخصين")."""
+    words = sent.words
+    for k in range(i - 1, max(i - 4, -1), -1):
+        if words[k] in _PUNCT or k in used:
+            return None
+        if _people_count(words[k]) == 2:
+            return 2, False, k
+        num = _number_ending_at(words, k, used)
+        if num is not None and num.count:
+            return num.count, num.approx, num.first
+        if words[k] == "من" and k > 0:
+            # "ثلاثة من منفذي الهجوم قتلوا": the number before a partitive من.
+            num = _number_ending_at(words, k - 1, used)
+            if num is not None and num.count:
+                return num.count, num.approx, num.first
+    return None
+
+
 def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bool, int] | None:
     """(count, approx, end word) of the victims just after a casualty verb, if any."""
     words = sent.words
     for j in range(i + 1, min(i + 2 + _GAP_AFTER, len(words))):
+        if words[j] in _QUOTES and j == i + 1:
+            continue  # مقتل "52 تكفيريا"
         if words[j] in _PUNCT or j in used:
             return None
         if words[j].startswith("و") and _is_casualty_word(sent.tokens[j].text):
             shared = _number(words, j + 1) if j + 1 < len(words) else None
             return (shared.count, shared.approx, i + 1) if shared and shared.count else None
+        if bare_clitic(words[j]) in _SOME:
+            return None, False, j + 1  # "وأصيب عدد آخر": some, not one
         num = _number(words, j)
+        if num is not None and _is_date(words, num):
+            return None
         if num is not None:
             return num.count, num.approx, _after_noun(words, num.last)
         people = _people_count(words[j])
@@ -258,6 +367,19 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
         if j == i + 1 and words[j] in _SEVERITY:  # "إصابة بالغة": one person's wound
             return 1, False, j + 1
     return _counted_further(sent, i, used)
+
+
+_QUOTES = frozenset({'"', "«", "»", "“", "”"})
+# Quantities with no number: "أصيب عدد آخر"، "بعض"، "عدة".
+_SOME = frozenset({"عدد", "عده", "بعض", "العديد", "كثيرون", "كثير"})
+# Month names (normalised, as worker.nlp.timex): "توفيت في 8 تموز" is a date, not a count.
+_MONTH_WORDS = frozenset({"يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو",
+                          "اغسطس", "سبتمبر", "اكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط",
+                          "اذار", "نيسان", "ايار", "حزيران", "تموز", "اب", "ايلول", "تشرين"})
+
+
+def _is_date(words: list[str], num: Number) -> bool:
+    return num.last < len(words) and bare_clitic(words[num.last]) in _MONTH_WORDS
 
 
 # Severity adjectives after a singular wound: إصابة بالغة/خطيرة/طفيفة/متوسطة.
@@ -309,10 +431,27 @@ def _read_singular(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualt
 
 
 def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
-    """لقي 5 أشخاص حتفهم: the subject between لقي and حتف counts; حتفه alone is one."""
+    """لقي 5 أشخاص حتفهم: the subject between لقي and حتف counts; حتفه alone is one.
+    "مصرع أكثر من 250 عنصراً" (the noun as a verbal noun) counts after it; "لقي 10 من
+    عناصر الميليشيا مصرعهم" takes the number right after لقي, however long the subject."""
     num = _number_before(sent, i, used)
     if num is not None:
         return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
+    words = sent.words
+    if not words[i].endswith(("ه", "هم", "هن", "هما", "ها")):
+        after = _count_after(sent, i, used)
+        if after is not None and after[0]:
+            count, approx, last = after
+            return _make(sent, kind, count, approx, i, last, used)
+    for j in range(i - 1, max(i - 12, -1), -1):
+        if words[j] in _PUNCT:
+            break
+        if bare_clitic(words[j]) in {"لقي", "لقيت", "لقوا", "لقيا"}:
+            num = _number(words, j + 1) if j + 1 < i else None
+            if num is not None and num.count and not any(k in used for k in
+                                                         range(num.first, num.last)):
+                return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
+            break
     for j in range(i - 1, max(i - 4, -1), -1):
         people = _people_count(sent.words[j])
         if people is not None:
@@ -363,10 +502,15 @@ def _number_ending_at(words: list[str], k: int, used: set[int]) -> Number | None
 
 
 def _after_noun(words: list[str], last: int) -> int:
-    """Extend a number over its counted noun: "5 أشخاص", "سبعة من القوات"."""
-    if last < len(words) and _is_people(words[last]):
+    """Extend a number over its counted noun: "5 أشخاص", "سبعة من القوات", and over a
+    casualty noun that names who they were ("وفاة ثلاثة جرحى": the wounded who died)."""
+    if last < len(words) and (_is_people(words[last])
+                              or bare_clitic(words[last]) in _VICTIM_NOUNS):
         return last + 1
     return last
+
+
+_VICTIM_NOUNS = frozenset({"جرحي", "مصابين", "المصابين", "الجرحي", "مصابون"})
 
 
 _TOLL_VERBS = frozenset({"الي", "بلغ", "بلغت"})
@@ -419,7 +563,8 @@ def _people_count(word: str) -> int | None:
                 "مراسل", "مصور", "مزارع", "راع", "مستوطن", "اسير", "معتقل", "نائب", "ضابطا",
                 "اخر", "اخري", "احدهما", "احدهم", "احداهن", "احداهما", "فلسطينيا", "شخصا",
                 "مواطنا", "جنديا", "طفلا", "شابا"}
-    forms = {w, word, word.removeprefix("ال"), w.removesuffix("ه"), w.removeprefix("ال")}
+    forms = {w, word, word.removeprefix("ال"), w.removesuffix("ه"), w.removeprefix("ال"),
+             w.removesuffix("ا")}  # accusative: "مستوطنا قتل"
     if forms & singular or forms & {f.removesuffix("ه") for f in singular}:
         return 1
     return None
@@ -505,3 +650,84 @@ def find_people(sent: Sentence, used: set[int]) -> Casualty | None:
         if noun < len(words) and _is_people(words[noun]):
             return _make(sent, "people", num.count, num.approx, j, noun + 1, used)
     return None
+
+
+# --- English ------------------------------------------------------------------------------
+# English feeds (Reuters, AP, AFP wording): "At least 9 people were killed and 20 injured",
+# "killing 12 people and wounding 30", "left 5 dead", "12 dead", "a soldier was killed".
+_EN_NUMBER = (r"(?:(?:at least|more than|over|about|around|nearly|almost|some|up to|"
+              r"roughly|approximately)\s+)?(\d[\d,]*|one|two|three|four|five|six|seven|eight|"
+              r"nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
+              r"nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|"
+              r"hundreds|dozens|scores|a dozen|two dozen|a|an)")
+_EN_WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+             "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+             "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+             "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+             "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+             "a hundred": 100, "hundreds": 100, "dozens": 10, "scores": 20, "a dozen": 12,
+             "two dozen": 24}
+_EN_KILLED = r"(?:killed|dead|died|slain|massacred|shot dead|lost their lives)"
+_EN_INJURED = r"(?:injured|wounded|hurt)"
+# Number, up to three words (the people), optional auxiliary, then the participle.
+_EN_PATTERNS = [
+    (kind, re.compile(rf"(?i)(?<!\bno\s)\b{_EN_NUMBER}\s+(?:(?!and\b|or\b)[a-z\-']+\s+){{0,3}}?"
+                      rf"(?:(?:were|was|have been|has been|had been|are|is)\s+)?"
+                      rf"(?:(?:reportedly|also|later|all)\s+)?{verb}\b"))
+    for kind, verb in (("killed", _EN_KILLED), ("injured", _EN_INJURED))
+] + [
+    (kind, re.compile(rf"(?i)\b{verb}\s+{_EN_NUMBER}\b"))
+    for kind, verb in (("killed", r"(?:killing|killed|kills|left|leaving)"),
+                       ("injured", r"(?:wounding|injuring|wounded|injured|hurting)"))
+] + [
+    # "and 20 injured" after a killed figure: the participle follows the bare number.
+    ("injured", re.compile(rf"(?i)\band\s+{_EN_NUMBER}\s+(?:others\s+)?{_EN_INJURED}\b")),
+]
+_EN_NEGATED = re.compile(r"(?i)\b(?:no one|nobody|no casualties|no injuries|no deaths|"
+                         r"without casualties)\b")
+_LATIN = re.compile(r"[A-Za-z]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+def is_english(text: str) -> bool:
+    """A sentence in Latin script with no Arabic letters."""
+    return bool(_LATIN.search(text)) and not _ARABIC.search(text)
+
+
+def find_english_casualties(sent: Sentence) -> list[Casualty]:
+    """Killed and injured figures of an English sentence (issue 8: English feeds)."""
+    if not sent.tokens:
+        return []
+    base = sent.tokens[0].start
+    chunk = sent.text[base:sent.tokens[-1].end]
+    found: list[Casualty] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _EN_PATTERNS:
+        for m in pattern.finditer(chunk):
+            start, end = m.start() + base, m.end() + base
+            if any(s < end and start < e for s, e in taken) or \
+                    any(c.kind == kind for c in found):
+                continue
+            raw = m.group(1).lower().replace(",", "")
+            if raw in {"a", "an"} and not re.search(r"(?i)\b(?:was|has been|had been)\b",
+                                                     m.group(0)):
+                continue  # "A suicide bomber killed 12": the article, not a count
+            count = int(raw) if raw.isdigit() else _EN_WORDS.get(raw)
+            if count is None or (1900 <= count <= 2100 and raw.isdigit()):
+                continue
+            approx = raw in {"hundreds", "dozens", "scores"} or m.group(0).lower().startswith(
+                ("at least", "more than", "over", "about", "around", "nearly", "almost",
+                 "some", "up to", "roughly", "approximately"))
+            first, last = sent.index_at(start), sent.index_at(end - 1) + 1
+            found.append(Casualty(kind, count, approx, start, end, sent.text[start:end],
+                                  max(first, 0), max(last, 1), form="act",
+                                  word=max(first, 0)))
+            taken.append((start, end))
+    if not found and _EN_NEGATED.search(chunk):
+        m = _EN_NEGATED.search(chunk)
+        start, end = m.start() + base, m.end() + base
+        i = max(sent.index_at(start), 0)
+        for kind in ("killed", "injured"):
+            found.append(Casualty(kind, 0, False, start, end, sent.text[start:end], i, i + 1,
+                                  negated=True, form="act", word=i))
+    return sorted(found, key=lambda c: c.start)

@@ -1,8 +1,14 @@
-"""Score the event stage on the gold set in tests/gold/events (see the README there).
+"""Score the event stage on the gold sets in tests/gold/events (see the README there).
 
-    python -m worker.nlp.evaluate_events [--split dev|test] [--ner bundled|none] [--json]
+    python -m worker.nlp.evaluate_events [--split test|dev] [--ner bundled|none] [--json]
                                          [--errors]
+    python -m worker.nlp.evaluate_events --gold incidents [--split dev|test] ...
     python -m worker.nlp.evaluate_events --write-baseline   # re-pin the gate's floors
+
+``--gold reports`` (the default) scores report detection, types and casualty figures on
+real newswire sentences, three systems side by side (keyword baseline, rules, rules + report
+model): see worker/nlp/evaluate_reports.py.  ``--gold incidents`` scores the incident gold
+of issue 4 as below.
 
 Prints precision, recall and F1 for event type (per class and micro), incidents (how many
 events of each type, so a duplicated or wrongly merged incident costs), location, and the
@@ -281,7 +287,11 @@ def baseline(ner: str = DEFAULT_NER) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", choices=("dev", "test"), default="dev")
+    parser.add_argument("--gold", choices=("reports", "incidents"), default="reports",
+                        help="reports: report detection and figures on real newswire (issue "
+                             "8, default); incidents: the incident gold of issue 4")
+    parser.add_argument("--split", choices=("dev", "test"), default=None,
+                        help="default: test for reports, dev for incidents")
     parser.add_argument("--ner", default=DEFAULT_NER, metavar="bundled|none|SPEC",
                         help="entities from the NER model merged with the gazetteer, as in "
                              "production (default bundled), or 'none': gazetteer only, fast")
@@ -290,6 +300,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-baseline", action="store_true",
                         help=f"re-pin the gate floors in {BASELINE.name}")
     args = parser.parse_args(argv)
+    if args.gold == "reports" and not args.write_baseline:
+        from worker.nlp import evaluate_reports
+
+        return evaluate_reports.main(args.split or "test", args.ner, args.json, args.errors)
+    args.split = args.split or "dev"
     if args.write_baseline:
         text = json.dumps(baseline(args.ner), ensure_ascii=False, indent=1)
         BASELINE.write_text(text + "\n", encoding="utf-8")

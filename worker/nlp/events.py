@@ -14,10 +14,11 @@ Quality is measured by ``python -m worker.nlp.evaluate_events`` on tests/gold/ev
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from worker.nlp import lexicons
+from worker.nlp import lexicons, report_model
 from worker.nlp.casualties import KINDS, Casualty, Sentence, bare_clitic, find_casualties, \
     find_people
 from worker.nlp.event_coref import merge_coreferent
@@ -101,14 +102,25 @@ def vocab() -> _Vocab:
     )
 
 
+ReportFilter = Callable[[list[str]], bool]
+
+
 def extract_events(text: str, sentences: list[list[Token]], entities: list[Entity],
-                   published: str | None = None) -> list[Event]:
-    """All event frames of an article (``sentences`` from worker.nlp.tokenize.sentences)."""
+                   published: str | None = None,
+                   report_filter: ReportFilter | str | None = "model") -> list[Event]:
+    """All event frames of an article (``sentences`` from worker.nlp.tokenize.sentences).
+
+    ``report_filter`` decides, from a trigger's features (worker.nlp.report_model), whether
+    it reports an event that happened: ``"model"`` (default) the shipped report model,
+    ``None`` the rules alone (every trigger they accept), or any callable."""
     v = vocab()
     trigger_hits, weapon_hits = v.triggers.find(text), v.weapons.find(text)
     attribution_hits = v.attribution.find(text)
     frames: list[_Frame] = []
-    context = _Context(published)
+    if report_filter == "model":
+        model = report_model.shipped()
+        report_filter = model.is_report if model is not None else None
+    context = _Context(published, keep=report_filter)
     for index, tokens in enumerate(sentences):
         if not tokens:
             continue
@@ -132,6 +144,8 @@ class _Context:
     published: str | None
     cues: list[tuple[int, str]] = field(default_factory=list)  # (sentence, cue kind)
     attribution: dict[str, Any] | None = None
+    keep: ReportFilter | None = None  # report or mention (worker.nlp.report_model)
+    reported: set[str] = field(default_factory=set)  # types the article has reported
 
 
 @dataclass
@@ -174,14 +188,35 @@ def _sentence_frames(local: _Local, previous: list[_Frame], context: _Context) -
         _fill(local, frame, frames, context, used)
     if not casualties:
         frames = [f for f in frames if not _verbal_attack(local, f)]
-    orphans = _attach_casualties(local, frames, casualties, previous)
+    orphans = _attach_casualties(local, frames, casualties, previous,
+                                 relaxed=context.keep is not None)
     frames += orphans
     for frame in frames:
         if attribution and "attribution" not in frame.slots:
             frame.slots["attribution"] = attribution
         if frame in orphans:
             _fill(local, frame, frames, context, used)
+    if context.keep is not None:
+        # The rules found the trigger and its slots; the report model decides whether the
+        # sentence reports it as having happened (a threat, a trial or an anniversary does
+        # not), and a mention takes its figures with it.  Once the article has reported an
+        # event of a type, later triggers of that type are its further mentions or more of
+        # the same news (the lead after the headline, "الغارة" after "غارات"), and stay for
+        # the coreference step to merge.
+        frames = [f for f in frames if f.type in context.reported
+                  or context.keep(_report_features(local, f, casualties, context))]
+        context.reported.update(f.type for f in frames)
     return _merge_back(local, frames, previous)
+
+
+def _report_features(local: _Local, frame: _Frame, casualties: list[Casualty],
+                     context: _Context) -> list[str]:
+    words = local.sent.words
+    quote = any(w in {'"', "«", "»", "“", "”"} for w in words[:max(frame.word, 0)])
+    return report_model.features(
+        words, frame.word, frame.type, published=context.published, casualties=casualties,
+        times=local.times(context.published), has_place=bool(_place_entities(local)),
+        quote_before=quote)
 
 
 # Words that make "هجوم" armed: fighters, forces, arms (a verbal attack has none).
@@ -623,14 +658,22 @@ def _extend_with_entity(local: _Local, found: dict[str, Any]) -> dict[str, Any]:
 
 
 def _attach_casualties(local: _Local, frames: list[_Frame], casualties: list[Casualty],
-                       previous: list[_Frame]) -> list[_Frame]:
+                       previous: list[_Frame], relaxed: bool = False) -> list[_Frame]:
     """Give each casualty mention to its event; mentions with no event in the sentence go
     to the previous sentence's last event when this one continues it (starts with و), or
-    become a "casualties" event.  Returns the new orphan frames."""
+    become a "casualties" event.  ``relaxed`` (when the report model judges every frame)
+    also lets a killing or wounding with no count stand alone ("مقتل القياديين الحوثيين"):
+    the model, not this rule, then decides whether it is a report.  Returns the new orphan
+    frames."""
     orphans: list[_Frame] = []
     for cas in casualties:
         frame = _owner(local, frames, cas)
-        if frame is None and (cas.anaphoric or cas.negated or not _reportable(cas)):
+        alone = _reportable(cas) or (relaxed and cas.form == "act"
+                                     and cas.kind in ("killed", "injured"))
+        if frame is None and (cas.anaphoric or cas.negated or not alone
+                              or _irrealis(local, cas.first)):
+            # "قد يسفر عن سقوط آلاف الضحايا" / "نفى سقوط قتلى": a feared or denied toll
+            # is no casualty report.
             continue
         if frame is None:
             frame = _continued(local, previous)
@@ -638,7 +681,7 @@ def _attach_casualties(local: _Local, frames: list[_Frame], casualties: list[Cas
             frame = orphans[-1] if orphans else _orphan(local, cas)
             if frame not in orphans:
                 orphans.append(frame)
-        _set_count(frame, cas)
+        _set_count(frame, cas, local.index, _is_toll(local, cas))
     return orphans
 
 
@@ -685,11 +728,39 @@ def _orphan(local: _Local, cas: Casualty) -> _Frame:
     return _Frame(CASUALTIES_ONLY, hit, cas.first, local.index)
 
 
-def _set_count(frame: _Frame, cas: Casualty) -> None:
-    """Keep the larger figure when one event has two mentions of a kind."""
+def _set_count(frame: _Frame, cas: Casualty, sentence: int, toll: bool = False) -> None:
+    """Two counted mentions of a kind in one sentence are distinct groups and add up ("بمقتل
+    12 جندياً ... في حين قتل 8 من المسلحين" = 20; inclusion, "بينهم طفلان", is a sub-group
+    inside one mention and never adds).  A toll (عدد القتلى، الحصيلة), or a mention in a
+    later sentence, restates or revises the figure: the larger one is kept."""
     new = cas.to_dict()
-    if _bigger(new, frame.slots.get(cas.kind)):
-        frame.slots[cas.kind] = new
+    old = frame.slots.get(cas.kind)
+    definite = cas.word >= 0 and bare_clitic(normalize_text(cas.text.split()[0])).startswith("ال")
+    if old is not None and old.get("sentence") == sentence and not toll and not old.get("toll") \
+            and not definite \
+            and old["count"] and new["count"] and not (new["negated"] or old["negated"]):
+        groups = (old.get("groups") or [{"count": old["count"], "approx": old["approx"],
+                                         "who": old["text"]}]) + \
+            (new["groups"] or [{"count": new["count"], "approx": new["approx"],
+                                "who": new["text"]}])
+        frame.slots[cas.kind] = {**old, "count": old["count"] + new["count"],
+                                 "approx": old["approx"] or new["approx"],
+                                 "text": f"{old['text']} … {new['text']}",
+                                 "end": new["end"], "groups": groups}
+        return
+    if _bigger(new, old):
+        frame.slots[cas.kind] = {**new, "sentence": sentence, "toll": toll}
+
+
+def _is_toll(local: _Local, cas: Casualty) -> bool:
+    """"ارتفع عدد القتلى إلى 30" / "حصيلة الضحايا": a running total, not one more group."""
+    before = local.sent.words[max(cas.first - 2, 0):cas.first]
+    text = normalize_text(cas.text)
+    return any(bare_clitic(w) in _TOLL_WORDS for w in before) or \
+        any(w in _TOLL_WORDS for w in text.split())
+
+
+_TOLL_WORDS = frozenset({"عدد", "حصيله", "اجمالي", "الي", "بلغ", "بلغت", "ليرتفع", "ارتفع"})
 
 
 def _merge_back(local: _Local, frames: list[_Frame], previous: list[_Frame]) -> list[_Frame]:

@@ -34,13 +34,15 @@ TENS = {
                         ("سبع", 70), ("ثمان", 80), ("تسع", 90))
     for end in ("ون", "ين")
 }
+# The dual of hundred in all its forms: nominative/oblique, and the construct state before a
+# noun (مئتا شخص / مئتي شخص, Ryding ch. 15): issue 8 found مئتي read as 1.
 HUNDRED = {"مئه": 100, "مائه": 100, "مئتان": 200, "مئتين": 200, "مائتان": 200, "مائتين": 200,
-           "مئتا": 200, "مائتا": 200}
+           "مئتا": 200, "مائتا": 200, "مئتي": 200, "مائتي": 200}
 # ثلاثمئة written as one word (Ryding 15.1.6): unit stem + مئة/مائة.
 HUNDRED.update({f"{u}{h}": n * 100 for u, n in (("ثلاث", 3), ("اربع", 4), ("خمس", 5),
                                                 ("ست", 6), ("سبع", 7), ("ثمان", 8), ("تسع", 9))
                 for h in ("مئه", "مائه")})
-THOUSAND = {"الف": 1000, "الفا": 1000, "الفان": 2000, "الفين": 2000}
+THOUSAND = {"الف": 1000, "الفا": 1000, "الفان": 2000, "الفين": 2000, "الفي": 2000}
 MULTIPLIERS = {"الاف": 1000, "الف": 1000, "مئه": 100, "مائه": 100, "مليون": 10**6,
                "ملايين": 10**6, "مليار": 10**9}
 # Vague quantities: the count is the lower bound, always approximate (عشرات = "tens").

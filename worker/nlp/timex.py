@@ -44,7 +44,7 @@ def find_times(text: str, start: int, end: int, published: str | None) -> list[d
     """Time expressions in ``text[start:end]``: {"text","start","end","resolved"} with
     offsets into ``text`` and ``resolved`` an ISO date (or year), None when unknown."""
     norm = normalize(text[start:end])
-    pub = _published_date(published)
+    pub = published_date(published)
     found: list[dict[str, Any]] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
@@ -58,7 +58,7 @@ def find_times(text: str, start: int, end: int, published: str | None) -> list[d
     return sorted(found, key=lambda t: t["start"])
 
 
-def _published_date(published: str | None) -> dt.date | None:
+def published_date(published: str | None) -> dt.date | None:
     """The publication day from ISO 8601 (records.Entry) or an RFC 2822 feed date."""
     if not published:
         return None

@@ -38,6 +38,9 @@ PER_BATCH = 150
 # A second draw, after the first was annotated, to carry at least 400 reports with a
 # figure: the next casualty-stratum candidates, in batches of 100 (batch_11, batch_12).
 MORE_CASUALTY, MORE_PER_BATCH = 200, 100
+# A third draw, for training data only: more train-part sentences with an event or
+# casualty word (the ones the report model learns from), batch_13 to batch_18.
+MORE_TRAIN = {"casualty": 300, "event": 300}
 
 CASUALTY = re.compile(
     r"قتل|مقتل|قتلى|قتيل|مصرع|جرحى|جريح|أصيب|اصيب|إصابة|اصابة|إصابات|مصاب|استشهاد|شهداء|شهيد|"
@@ -120,6 +123,18 @@ def main() -> None:
             for item in more[n:n + MORE_PER_BATCH]:
                 fh.write(json.dumps(item, ensure_ascii=False) + "\n")
     print(f"{len(more)} more casualty items in {OUT}")
+    extra = []
+    for kind, want in MORE_TRAIN.items():
+        used = TARGET[kind] + (MORE_CASUALTY if kind == "casualty" else 0)
+        extra += [x for x in pools[kind][used:] if x["split"] == "train"][:want]
+    rng.shuffle(extra)
+    first += len(more) // MORE_PER_BATCH
+    for n in range(0, len(extra), MORE_PER_BATCH):
+        with open(OUT / f"batch_{first + n // MORE_PER_BATCH:02d}.jsonl", "w",
+                  encoding="utf-8") as fh:
+            for item in extra[n:n + MORE_PER_BATCH]:
+                fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    print(f"{len(extra)} more train-part items in {OUT}")
     # The double-annotation sample: every 8th item, in batch order.
     with open(OUT / "second_pass.jsonl", "w", encoding="utf-8") as fh:
         for item in items[2::8]:

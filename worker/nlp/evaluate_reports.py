@@ -1,0 +1,215 @@
+"""Report detection, types and casualty figures on real newswire (issue 8).
+
+    python -m worker.nlp.evaluate_events                      # test part, three systems
+    python -m worker.nlp.evaluate_events --split dev --errors # where the system goes wrong
+
+Scores three systems side by side, in one run, on tests/gold/events/reports (sentences of
+the ANT corpus annotated by tests/gold/events/GUIDELINE.md, split by article):
+
+* ``keyword``: a regular expression of the trigger and casualty words (every term of
+  triggers.yaml's event types and of casualties.yaml's killed/injured act and plural forms,
+  with optional clitics); its type is the first word's, its figures the first number within
+  three words of a killed / injured word;
+* ``rules``: the event stage without the report model (every trigger the rules accept);
+* ``system``: the event stage as production runs it (rules + the report model).
+
+Measures, per system: report detection (a sentence is predicted a report when the system
+outputs an event for it) precision / recall / F1; type accuracy (of the sentences rightly
+detected, the share whose predicted types include a gold type) and exact type sets;
+killed and injured exact match on the casualty sentences (gold reports with a killed or
+injured figure, ``"?"`` and ``0`` included), where a sentence's figure is the sum of its
+events' counts (``"?"`` when they report casualties without a number).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from worker.nlp import lexicons
+from worker.nlp.events import EVENT_TYPES, extract_events
+from worker.nlp.numbers import parse_number
+from worker.nlp.report_model import load_gold
+from worker.nlp.tokenize import sentences
+from worker.records import Event
+from worker.text.normalize import normalize_text
+
+SYSTEMS = ("keyword", "rules", "system")
+
+
+@dataclass
+class Prediction:
+    report: bool
+    types: set[str] = field(default_factory=set)
+    killed: int | str | None = None
+    injured: int | str | None = None
+
+
+# --- the keyword baseline ---------------------------------------------------------------
+
+
+class KeywordBaseline:
+    """A regular expression of the trigger words: what a feed reader with a word list does."""
+
+    def __init__(self) -> None:
+        trig, cas = lexicons.load("triggers"), lexicons.load("casualties")
+        terms: dict[str, str] = {}
+        for typ in EVENT_TYPES:
+            for t in trig[typ]:
+                terms.setdefault(normalize_text(t), typ)
+        self.killed = {normalize_text(t) for form in ("act", "plural", "singular", "fate")
+                       for t in cas["killed"].get(form, [])}
+        self.injured = {normalize_text(t) for form in ("act", "plural", "singular")
+                        for t in cas["injured"].get(form, [])}
+        for t in self.killed | self.injured:
+            terms.setdefault(t, "casualties")
+        self.types = terms
+        alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+        self.pattern = re.compile(rf"(?<!\w)(?:[وف]?(?:ب|ل|ال|بال|لل)?)({alternatives})(?!\w)")
+
+    def predict(self, text: str) -> Prediction:
+        norm = normalize_text(text)
+        hits = list(self.pattern.finditer(norm))
+        if not hits:
+            return Prediction(False)
+        words = norm.split()
+        return Prediction(True, {self.types[hits[0].group(1)]},
+                          self._figure(words, self.killed), self._figure(words, self.injured))
+
+    @staticmethod
+    def _figure(words: list[str], vocab: set[str]) -> int | None:
+        for i, w in enumerate(words):
+            if w in vocab or w.lstrip("وفبل") in vocab or w[2:] in vocab:
+                for j in list(range(i + 1, min(i + 4, len(words)))) + \
+                        list(range(max(i - 3, 0), i)):
+                    num = parse_number(words, j)
+                    if num is not None and num.count is not None:
+                        return int(num.count)
+        return None
+
+
+# --- the event stage ----------------------------------------------------------------------
+
+
+def entities_for(items: list[dict[str, Any]], ner: str) -> list[list[Any]]:
+    """Entities per item as production builds them (NER + gazetteer), or gazetteer only."""
+    from worker.extract import get_extractor
+    from worker.nlp import entities as entity_stage
+
+    extractor = get_extractor(ner)
+    per_item = [sentences(item["text"]) for item in items]
+    spans = extractor._ner_spans(per_item, _NullTimer())
+    return [entity_stage.merge_entities(item["text"], s, extractor.gazetteer)
+            for item, s in zip(items, spans)]
+
+
+class _NullTimer:
+    def add(self, stage: str, started: float) -> None:
+        pass
+
+
+def from_events(events: list[Event]) -> Prediction:
+    if not events:
+        return Prediction(False)
+    return Prediction(True, {e.type for e in events}, _figure(events, "killed"),
+                      _figure(events, "injured"))
+
+
+def _figure(events: list[Event], kind: str) -> int | str | None:
+    """The sentence's figure: the sum of its events' counts; "?" when they only say that
+    people were killed or hurt; None when no event reports it."""
+    found = [getattr(e, kind) for e in events if getattr(e, kind)]
+    if not found:
+        return None
+    counts = [f["count"] for f in found if f.get("count") is not None]
+    return sum(counts) if counts else "?"
+
+
+def predict(items: list[dict[str, Any]], ner: str) -> dict[str, list[Prediction]]:
+    keyword = KeywordBaseline()
+    ents = entities_for(items, ner)
+    out: dict[str, list[Prediction]] = {name: [] for name in SYSTEMS}
+    for item, entities in zip(items, ents):
+        text, published = item["text"], item.get("published")
+        out["keyword"].append(keyword.predict(text))
+        for name, report_filter in (("rules", None), ("system", "model")):
+            events = extract_events(text, sentences(text), entities, published,
+                                    report_filter=report_filter)
+            out[name].append(from_events(events))
+    return out
+
+
+# --- scoring ------------------------------------------------------------------------------
+
+
+def score(items: list[dict[str, Any]], preds: list[Prediction]) -> dict[str, Any]:
+    gold = [item["label"] == "report" for item in items]
+    tp = sum(g and p.report for g, p in zip(gold, preds))
+    fp = sum(p.report and not g for g, p in zip(gold, preds))
+    fn = sum(g and not p.report for g, p in zip(gold, preds))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    detected = [(item, p) for item, p in zip(items, preds) if item["label"] == "report"
+                and p.report]
+    type_ok = sum(bool(set(item["types"]) & p.types) for item, p in detected)
+    type_exact = sum(set(item["types"]) == p.types for item, p in detected)
+    casualty = [(item, p) for item, p in zip(items, preds) if item["label"] == "report"
+                and (item["killed"] is not None or item["injured"] is not None)]
+    killed = sum(item["killed"] == p.killed for item, p in casualty)
+    injured = sum(item["injured"] == p.injured for item, p in casualty)
+    both = sum(item["killed"] == p.killed and item["injured"] == p.injured
+               for item, p in casualty)
+    n = max(len(casualty), 1)
+    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+            "gold_reports": sum(gold), "predicted_reports": tp + fp,
+            "type_accuracy": round(type_ok / max(len(detected), 1), 3),
+            "type_exact": round(type_exact / max(len(detected), 1), 3),
+            "casualty_sentences": len(casualty), "killed_exact": round(killed / n, 3),
+            "injured_exact": round(injured / n, 3), "both_exact": round(both / n, 3)}
+
+
+def evaluate(split: str, ner: str = "bundled") -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    items = load_gold(split)
+    preds = predict(items, ner)
+    scores = {name: score(items, preds[name]) for name in SYSTEMS}
+    errors = []
+    for i, item in enumerate(items):
+        p = preds["system"][i]
+        wrong = []
+        if p.report != (item["label"] == "report"):
+            wrong.append("report")
+        elif item["label"] == "report":
+            if item["killed"] != p.killed or item["injured"] != p.injured:
+                wrong.append("figures")
+        if wrong:
+            errors.append({"id": item["id"], "wrong": wrong, "gold": {
+                k: item[k] for k in ("label", "mention_class", "types", "killed", "injured")},
+                "pred": {"report": p.report, "types": sorted(p.types), "killed": p.killed,
+                         "injured": p.injured}, "text": item["text"]})
+    return scores, errors
+
+
+def format_table(scores: dict[str, Any], split: str, ner: str) -> str:
+    cols = [("precision", "report P"), ("recall", "report R"), ("f1", "report F1"),
+            ("type_accuracy", "type acc"), ("type_exact", "type exact"),
+            ("killed_exact", "killed ="), ("injured_exact", "injured ="),
+            ("both_exact", "both =")]
+    first = scores[SYSTEMS[0]]
+    lines = [f"split: {split}  ner: {ner}  sentences: {first['gold_reports']} reports of "
+             f"{len(load_gold(split))}; casualty sentences: {first['casualty_sentences']}",
+             f"{'':10}" + "".join(f"{label:>11}" for _, label in cols)]
+    for name in SYSTEMS:
+        lines.append(f"{name:10}" + "".join(f"{scores[name][key]:11.3f}" for key, _ in cols))
+    return "\n".join(lines)
+
+
+def main(split: str, ner: str, as_json: bool, show_errors: bool) -> int:
+    scores, errors = evaluate(split, ner)
+    print(json.dumps(scores, indent=1) if as_json else format_table(scores, split, ner))
+    if show_errors:
+        for err in errors:
+            print(json.dumps(err, ensure_ascii=False))
+    return 0

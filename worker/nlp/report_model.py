@@ -1,0 +1,323 @@
+"""Report or mention: is an event trigger a report of an event that happened (issue 8)?
+
+The rules (worker/nlp/events.py) find triggers and fill their slots exactly; this model
+decides whether the sentence around a trigger reports a specific event that occurred or
+is occurring, or only mentions one: a threat, plan, warning, hypothetical, denial, generic
+talk, legal proceedings, an anniversary or an older event told as background, a metaphor
+(tests/gold/events/GUIDELINE.md).  ACE 2005 calls this the event mention's modality
+(Asserted vs Other) and its genericity.
+
+Model: L2-regularised logistic regression over sparse binary features of the trigger,
+its clause and its sentence (trigger type and word, the words before and after it, the
+sentence's words, its first words, casualty figures and their negation, years and time
+expressions older than the publication date, quotes, place entities).  Trained on the
+train part of tests/gold/events/reports (candidate triggers from the rules, labelled by
+their sentence's gold label), the threshold chosen on dev; the test part is never used.
+Pure Python at run time (a dict of weights): tens of thousands of triggers per second.
+
+    python -m worker.nlp.report_model train     # retrain and write the shipped model
+    python -m worker.nlp.report_model bench     # triggers classified per second
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import json
+import math
+import pathlib
+import re
+import sys
+import time
+from collections import Counter
+from typing import Any, Callable
+
+from worker.nlp.casualties import bare_clitic
+from worker.nlp.timex import published_date
+
+MODEL_PATH = pathlib.Path(__file__).parent / "resources" / "reports" / "report_model.json"
+GOLD_DIR = pathlib.Path(__file__).resolve().parents[2] / "tests" / "gold" / "events" / "reports"
+_YEAR = re.compile(r"^(19[5-9]\d|20\d\d)$")
+_WINDOW = 6
+
+
+def features(words: list[str], trigger: int, event_type: str, *, published: str | None,
+             casualties: list[Any], times: list[dict[str, Any]], has_place: bool,
+             quote_before: bool) -> list[str]:
+    """Sparse binary features of one trigger in its sentence (``words`` normalised)."""
+    bare = [bare_clitic(w) for w in words]
+    tw = bare[trigger] if 0 <= trigger < len(bare) else ""
+    raw = words[trigger] if 0 <= trigger < len(words) else ""
+    out = ["bias", f"t={event_type}", f"tw={tw}", f"tt={event_type}|{tw}"]
+    if raw.startswith(("ال", "وال", "بال", "لل", "فال")):
+        out.append("tdef")
+    if raw[:1] in "يتن" and len(raw) > 3:
+        out.append("timperf")
+    out.append(f"tpos={min(trigger, 12) // 3}")
+    for k in range(max(trigger - _WINDOW, 0), trigger):
+        out.append(f"L={bare[k]}")
+    for k in range(max(trigger - 2, 0), trigger):
+        out.append(f"L{trigger - k}={bare[k]}")
+    for k in range(trigger + 1, min(trigger + 1 + _WINDOW, len(bare))):
+        out.append(f"R={bare[k]}")
+    if trigger + 1 < len(bare):
+        out.append(f"R1={bare[trigger + 1]}")
+    out.extend(f"S={w}" for w in set(bare))
+    # Word pairs carry what single words do not: "العام الماضي", "في ذكرى", "لم يسفر".
+    out.extend({f"B={a}|{b}" for a, b in zip(bare, bare[1:])})
+    if _pluperfect(bare):
+        out.append("pluperfect")
+    if bare:
+        out.append(f"F={bare[0]}")
+        if len(bare) > 1:
+            out.append(f"F2={bare[0]}|{bare[1]}")
+    year = _published_year(published)
+    for w in words:
+        if _YEAR.match(w):
+            y = int(w)
+            out.append("year<pub" if year and y < year else "year=pub" if year == y else "year")
+    age = _oldest_time(times, published)
+    if age is not None:
+        out.append("time>30d" if age > 30 else "time>7d" if age > 7 else "time<=7d")
+    figures = [c for c in casualties if not c.negated]
+    if any(c.count for c in figures):
+        out.append("figure")
+    elif figures:
+        out.append("casualty_nocount")
+    if any(c.negated for c in casualties):
+        out.append("casualty_negated")
+    if has_place:
+        out.append("place")
+    if quote_before:
+        out.append("quote_before")
+    out.append(f"len={min(len(words), 60) // 15}")
+    return out
+
+
+_KANA = frozenset({"كان", "كانت", "كانوا"})
+
+
+def _pluperfect(bare: list[str]) -> bool:
+    """"وكان ... قد قتل": the pluperfect, how Arabic news recalls an earlier event."""
+    return any(w in _KANA and "قد" in bare[i + 1:i + 5] for i, w in enumerate(bare))
+
+
+def _published_year(published: str | None) -> int | None:
+    pub = published_date(published)
+    return pub.year if pub else None
+
+
+def _oldest_time(times: list[dict[str, Any]], published: str | None) -> int | None:
+    """Days between the oldest resolved time expression and the publication date."""
+    pub = published_date(published)
+    if pub is None:
+        return None
+    ages = []
+    for t in times:
+        resolved = t.get("resolved")
+        if isinstance(resolved, str) and len(resolved) >= 10:
+            try:
+                ages.append((pub - dt.date.fromisoformat(resolved[:10])).days)
+            except ValueError:
+                continue
+    return max(ages) if ages else None
+
+
+class ReportModel:
+    """The shipped weights; :meth:`probability` of a feature list being a report."""
+
+    def __init__(self, weights: dict[str, float], threshold: float, meta: dict[str, Any]):
+        self.weights = weights
+        self.threshold = threshold
+        self.meta = meta
+
+    @classmethod
+    def load(cls, path: pathlib.Path = MODEL_PATH) -> "ReportModel":
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return cls(doc["weights"], doc["threshold"], doc.get("meta", {}))
+
+    def probability(self, feats: list[str]) -> float:
+        w = self.weights
+        z = sum(w.get(f, 0.0) for f in feats)
+        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+    def is_report(self, feats: list[str]) -> bool:
+        return self.probability(feats) >= self.threshold
+
+
+@functools.lru_cache(maxsize=1)
+def shipped() -> ReportModel | None:
+    """The shipped model, or None when the file is absent (rules only)."""
+    return ReportModel.load() if MODEL_PATH.is_file() else None
+
+
+# --- training -------------------------------------------------------------------------
+
+
+def load_gold(split: str) -> list[dict[str, Any]]:
+    path = GOLD_DIR / f"{split}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def candidate_features(items: list[dict[str, Any]], entities_of: Callable) -> list[list[list[str]]]:
+    """For each item, the feature lists of the triggers the rules find in it."""
+    from worker.nlp.events import extract_events
+    from worker.nlp.tokenize import sentences
+
+    out = []
+    for item, entities in zip(items, entities_of(items)):
+        found: list[list[str]] = []
+
+        def collect(feats: list[str]) -> bool:
+            found.append(feats)
+            return True
+
+        text = item["text"]
+        extract_events(text, sentences(text), entities, item.get("published"),
+                       report_filter=collect)
+        out.append(found)
+    return out
+
+
+def gazetteer_entities(items: list[dict[str, Any]]) -> list[list[Any]]:
+    from worker.nlp.evaluate_events import entity_finder
+
+    find = entity_finder()
+    return [find(item["text"]) for item in items]
+
+
+def fit(examples: list[list[str]], labels: list[int], l2: float = 1.0, epochs: int = 300,
+        min_count: int = 2, lr: float = 0.1) -> dict[str, float]:
+    """Logistic regression by full-batch Adam on the log loss plus ``l2``/2 |w|^2 (bias
+    not penalised); features seen fewer than ``min_count`` times are dropped."""
+    import numpy as np
+
+    counts = Counter(f for ex in examples for f in set(ex))
+    vocab = {f: i for i, f in enumerate(sorted(f for f, c in counts.items()
+                                                if c >= min_count or f == "bias"))}
+    rows = [np.array(sorted({vocab[f] for f in ex if f in vocab}), dtype=np.int64)
+            for ex in examples]
+    lengths = np.array([len(r) for r in rows])
+    flat = np.concatenate(rows)
+    owner = np.repeat(np.arange(len(rows)), lengths)
+    y = np.array(labels, dtype=np.float64)
+    w = np.zeros(len(vocab))
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    penal = np.ones_like(w)
+    penal[vocab["bias"]] = 0.0
+    n = len(rows)
+    for step in range(1, epochs + 1):
+        z = np.bincount(owner, weights=w[flat], minlength=n)
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        grad = np.bincount(flat, weights=(p - y)[owner], minlength=len(w)) / n
+        grad += l2 * penal * w / n
+        m = 0.9 * m + 0.1 * grad
+        v = 0.999 * v + 0.001 * grad * grad
+        w -= lr * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+    return {f: round(float(w[i]), 5) for f, i in vocab.items() if abs(w[i]) > 1e-4}
+
+
+def sentence_scores(model: ReportModel, per_item: list[list[list[str]]],
+                    threshold: float) -> list[bool]:
+    return [any(model.probability(f) >= threshold for f in feats) for feats in per_item]
+
+
+def prf(gold: list[bool], pred: list[bool]) -> dict[str, float]:
+    tp = sum(g and p for g, p in zip(gold, pred))
+    fp = sum(p and not g for g, p in zip(gold, pred))
+    fn = sum(g and not p for g, p in zip(gold, pred))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3),
+            "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+
+
+def train(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    train_items, dev_items = load_gold("train"), load_gold("dev")
+    print(f"train: {len(train_items)} sentences, dev: {len(dev_items)} (test not read)",
+          file=sys.stderr)
+    train_feats = candidate_features(train_items, gazetteer_entities)
+    dev_feats = candidate_features(dev_items, gazetteer_entities)
+    examples = [f for feats in train_feats for f in feats]
+    labels = [int(item["label"] == "report") for item, feats in zip(train_items, train_feats)
+              for _ in feats]
+    print(f"train: {len(examples)} candidate triggers ({sum(labels)} in report sentences)",
+          file=sys.stderr)
+    gold_dev = [item["label"] == "report" for item in dev_items]
+    best = None
+    for l2 in args.l2:
+        weights = fit(examples, labels, l2=l2, epochs=args.epochs, min_count=args.min_count)
+        model = ReportModel(weights, 0.5, {})
+        for threshold in [x / 20 for x in range(4, 17)]:
+            s = prf(gold_dev, sentence_scores(model, dev_feats, threshold))
+            key = (s["f1"], s["precision"])
+            if best is None or key > best[0]:
+                best = (key, l2, threshold, weights, s)
+            print(f"l2={l2:<5} threshold={threshold:.2f} dev {s}", file=sys.stderr)
+    (_, l2, threshold, weights, dev_scores) = best
+    meta = {"trained_on": "tests/gold/events/reports/train.jsonl",
+            "train_sentences": len(train_items), "train_triggers": len(examples),
+            "l2": l2, "epochs": args.epochs, "min_count": args.min_count,
+            "dev_sentence_scores": dev_scores, "features": len(weights),
+            "entities": "gazetteer (training); production entities at run time"}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"threshold": threshold, "meta": meta, "weights": weights},
+                                   ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    shipped.cache_clear()
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(weights)} weights, "
+          f"l2={l2}, threshold={threshold}); dev {dev_scores}; "
+          f"{time.monotonic() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+def bench(args: argparse.Namespace) -> int:
+    """Sentences per second through feature extraction and the model (the classifier
+    itself, on the dev sentences' candidate triggers, repeated)."""
+    from worker.nlp.casualties import Sentence, find_casualties
+    from worker.nlp.timex import find_times
+    from worker.nlp.tokenize import sentences
+
+    model = ReportModel.load(args.out)
+    items = load_gold("dev")
+    prepared = []
+    for item in items:
+        text = item["text"]
+        for toks in sentences(text):
+            sent = Sentence.of(text, toks)
+            prepared.append((sent, find_casualties(sent),
+                             find_times(text, toks[0].start, toks[-1].end, item["published"]),
+                             item["published"]))
+    started = time.process_time()
+    n = 0
+    for _ in range(args.repeat):
+        for sent, cas, times, pub in prepared:
+            model.probability(features(sent.words, len(sent.words) // 2, "armed_attack",
+                                       published=pub, casualties=cas, times=times,
+                                       has_place=False, quote_before=False))
+            n += 1
+    seconds = time.process_time() - started
+    print(f"{n} sentences classified in {seconds:.2f} s CPU: {n / seconds:,.0f} sentences/s")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m worker.nlp.report_model",
+                                     description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train", help="train on the gold train part, pick l2 and the "
+                                     "threshold on dev, write the model")
+    t.add_argument("--out", type=pathlib.Path, default=MODEL_PATH)
+    t.add_argument("--l2", type=float, nargs="+", default=[0.3, 1.0, 3.0])
+    t.add_argument("--epochs", type=int, default=300)
+    t.add_argument("--min-count", type=int, default=2)
+    b = sub.add_parser("bench", help="classifier speed, sentences per second")
+    b.add_argument("--out", type=pathlib.Path, default=MODEL_PATH)
+    b.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args(argv)
+    return train(args) if args.command == "train" else bench(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
