@@ -204,11 +204,18 @@ class RuleSet:
         results = []
         for rule in self.rules:
             spans = self._rule_spans(rule, hits, sentences, extraction.entities)
-            if not spans:
+            if not spans and not rule.conditions.about_tolls:
                 continue
             events = _satisfying_events(rule.conditions, extraction, self._near)
             if rule.conditions.on_events and not events:
                 continue
+            if rule.conditions.about_tolls:
+                # A toll the event stage read is evidence of its own: "لقي 10 من عناصر
+                # الميليشيا مصرعهم" splits the rule's term, yet it is a casualty report
+                # (issue 8); an exclusion in its sentence still cancels it.
+                spans = _with_toll_spans(rule, spans, events, hits, sentences)
+                if not spans:
+                    continue
             results.append(RuleMatch(rule, tuple(spans), tuple(events)))
         return results
 
@@ -224,6 +231,20 @@ class RuleSet:
                 spans.setdefault((entity.start, entity.end),
                                  Span(entity.text, entity.start, entity.end))
         return [spans[k] for k in sorted(spans)]
+
+
+def _with_toll_spans(rule: Rule, spans: list[Span], events: list[Event], hits: list[Hit],
+                     sentences) -> list[Span]:
+    """``spans`` plus the killed/injured spans of ``events`` outside excluded sentences."""
+    excluded = {sentences(h.start) for h in hits if ("exclude", rule.id) in h.payloads}
+    found = {(s.start, s.end): s for s in spans}
+    for event in events:
+        for slot in (event.killed, event.injured):
+            if slot and slot.get("start") is not None and slot.get("text") \
+                    and sentences(slot["start"]) not in excluded:
+                found.setdefault((slot["start"], slot["end"]),
+                                 Span(slot["text"], slot["start"], slot["end"]))
+    return [found[k] for k in sorted(found)]
 
 
 def _inside_name(hit: Hit, names: list[tuple[int, int]]) -> bool:
