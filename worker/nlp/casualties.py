@@ -129,7 +129,7 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
                 cas = dataclasses.replace(cas, form=form, word=i)
                 found.extend(_expand(sent, cas, found))
                 break
-    return _killed_and_wounded(sent, _died_of_wounds(found))
+    return _killed_and_wounded(sent, _died_of_wounds(sent, found))
 
 
 def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
@@ -149,18 +149,24 @@ def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]
     return out
 
 
-def _died_of_wounds(found: list[Casualty]) -> list[Casualty]:
-    """"وفاة ثلاثة جرحى متأثرين بجروحهم": متأثراً after a counted death describes those
-    deaths (it is not one more), and the wounded who died are not an injured figure."""
+def _died_of_wounds(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
+    """"وفاة ثلاثة جرحى متأثرين بجروحهم" / "توفي صحفي فلسطيني، الأربعاء، متأثرا بجروحه":
+    متأثراً after a counted death describes that death (it is not one more), unless a death
+    verb of its own comes between ("ثلاثة قتلوا، وتوفي الرابع لاحقاً متأثراً": one more)."""
     killed = [c for c in found if c.kind == "killed" and c.count and c.form != "singular"]
     out = []
     for cas in found:
-        if killed and cas.kind == "killed" and cas.form == "singular" \
-                and cas.text.lstrip("و").startswith("متأثر") \
-                and any(0 < cas.first - k.last <= 3 for k in killed):
-            continue
+        if cas.kind == "killed" and cas.form == "singular" \
+                and normalize_text(cas.text).lstrip("و").startswith("متاثر"):
+            before = [k for k in killed if 0 < cas.first - k.last <= 8]
+            if before and not any(bare_clitic(w) in _DEATH_VERBS
+                                  for w in sent.words[before[-1].last:cas.first]):
+                continue
         out.append(cas)
     return out
+
+
+_DEATH_VERBS = frozenset({"توفي", "توفيت", "وفاه", "توفوا", "قضي", "مات", "ماتت"})
 
 
 def _expand(sent: Sentence, cas: Casualty, found: list[Casualty]) -> list[Casualty]:

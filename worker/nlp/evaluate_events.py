@@ -3,7 +3,7 @@
     python -m worker.nlp.evaluate_events [--split test|dev] [--ner bundled|none] [--json]
                                          [--errors]
     python -m worker.nlp.evaluate_events --gold incidents [--split dev|test] ...
-    python -m worker.nlp.evaluate_events --write-baseline   # re-pin the gate's floors
+    python -m worker.nlp.evaluate_events [--gold incidents] --write-baseline   # re-pin floors
 
 ``--gold reports`` (the default) scores report detection, types and casualty figures on
 real newswire sentences, three systems side by side (keyword baseline, rules, rules + report
@@ -58,10 +58,11 @@ def entity_finder():
     return gazetteer.find
 
 
-def predict(item: dict[str, Any], find) -> list[Event]:
+def predict(item: dict[str, Any], find, report_filter: str | None = "model") -> list[Event]:
     text = item["text"]
     entities: list[Entity] = find(text)
-    return extract_events(text, sentences(text), entities, item.get("published"))
+    return extract_events(text, sentences(text), entities, item.get("published"),
+                          report_filter=report_filter)
 
 
 @dataclass
@@ -220,21 +221,24 @@ def _score_count(tally: Tally, gold: int | str | None, pred: int | str | None) -
 DEFAULT_NER = "bundled"  # what production uses (worker.extract, RASAD_NER_MODEL default)
 
 
-def predict_all(items: list[dict[str, Any]], ner: str = DEFAULT_NER) -> list[list[Event]]:
-    """Events per item: as production outputs them, or from gazetteer entities (``none``)."""
+def predict_all(items: list[dict[str, Any]], ner: str = DEFAULT_NER,
+                report_filter: str | None = "model") -> list[list[Event]]:
+    """Events per item, with entities as production builds them (the NER model merged with
+    the gazetteer, one batch) or from the gazetteer alone (``none``); ``report_filter``
+    "model" as production, None for the rules alone."""
     if ner == "none":
         find = entity_finder()
-        return [predict(item, find) for item in items]
-    from worker.extract import Article, get_extractor
+        return [predict(item, find, report_filter) for item in items]
+    from worker.nlp.evaluate_reports import entities_for
 
-    extractor = get_extractor(ner)  # one per process: dev and test share the loaded model
-    out = extractor.extract_batch([Article(i["text"], i.get("published")) for i in items])
-    return [list(x.events) for x in out]
+    return [extract_events(item["text"], sentences(item["text"]), ents,
+                           item.get("published"), report_filter=report_filter)
+            for item, ents in zip(items, entities_for(items, ner))]
 
 
-def evaluate(split: str, ner: str = DEFAULT_NER) -> Report:
+def evaluate(split: str, ner: str = DEFAULT_NER, report_filter: str | None = "model") -> Report:
     report, items = Report(), load_gold(split)
-    for item, events in zip(items, predict_all(items, ner)):
+    for item, events in zip(items, predict_all(items, ner, report_filter)):
         score_item(report, item, events)
     return report
 
@@ -262,17 +266,21 @@ def _floor(score: dict[str, Any], margin: float = 0.03) -> float:
     return max(0.0, math.floor(round((float(score["f1"]) - m) * 100, 6)) / 100)
 
 
-def baseline(ner: str = DEFAULT_NER) -> dict[str, Any]:
-    """Measured scores and the floors the gate enforces, for both splits."""
+def baseline(ner: str = DEFAULT_NER, report_filter: str | None = None) -> dict[str, Any]:
+    """Measured scores and the floors the gate enforces, for both splits.  The incident
+    gold measures the rules' slots (types, incidents, places, figures) under issue 4's
+    guideline, which counted references to older events as events; whether a sentence
+    reports an event is gated on the report gold (tests/gates/events_reports_baseline.json),
+    so this gate scores the rules alone (``report_filter`` None) by default."""
     out: dict[str, Any] = {"_comment": (
         "Written by `python -m worker.nlp.evaluate_events --write-baseline`. Floors: measured "
         "F1 minus max(margin, 1.5/support); margin 0.03, 0.05 for location (it moves with the "
         "gazetteer); per-class floors where a split has 5+ gold items of the class. Raise "
         "them when quality improves; never lower them to make a change pass. `ner` is the "
         "entity mode the gate scores with (--ner)."),
-        "ner": ner, "measured": {}, "floors": {}}
+        "ner": ner, "report_filter": report_filter or "none", "measured": {}, "floors": {}}
     for split in ("dev", "test"):
-        s = evaluate(split, ner).summary()
+        s = evaluate(split, ner, report_filter).summary()
         out["measured"][split] = {k: s[k]["f1"] for k in ("incidents", "location", "killed",
                                                           "injured")}
         out["measured"][split]["type_micro"] = s["type_micro"]["f1"]
@@ -295,22 +303,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ner", default=DEFAULT_NER, metavar="bundled|none|SPEC",
                         help="entities from the NER model merged with the gazetteer, as in "
                              "production (default bundled), or 'none': gazetteer only, fast")
+    parser.add_argument("--report-filter", choices=("none", "model"), default="none",
+                        help="incidents only: score the rules alone (none, default, as the "
+                             "gate does) or with the report model (model)")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--errors", action="store_true", help="list items with wrong types")
     parser.add_argument("--write-baseline", action="store_true",
                         help=f"re-pin the gate floors in {BASELINE.name}")
     args = parser.parse_args(argv)
-    if args.gold == "reports" and not args.write_baseline:
+    if args.gold == "reports":
         from worker.nlp import evaluate_reports
 
+        if args.write_baseline:
+            text = json.dumps(evaluate_reports.baseline(args.ner), ensure_ascii=False, indent=1)
+            evaluate_reports.BASELINE.write_text(text + "\n", encoding="utf-8")
+            print(text)
+            return 0
         return evaluate_reports.main(args.split or "test", args.ner, args.json, args.errors)
     args.split = args.split or "dev"
     if args.write_baseline:
-        text = json.dumps(baseline(args.ner), ensure_ascii=False, indent=1)
+        text = json.dumps(baseline(args.ner, {"none": None}.get(args.report_filter, "model")),
+                          ensure_ascii=False, indent=1)
         BASELINE.write_text(text + "\n", encoding="utf-8")
         print(text)
         return 0
-    report = evaluate(args.split, args.ner)
+    report = evaluate(args.split, args.ner, {"none": None}.get(args.report_filter, "model"))
     summary = report.summary()
     print(json.dumps(summary, indent=1) if args.json
           else format_table(summary, args.split, args.ner))

@@ -26,6 +26,7 @@ events' counts (``"?"`` when they report casualties without a number).
 from __future__ import annotations
 
 import json
+import pathlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -216,3 +217,28 @@ def main(split: str, ner: str, as_json: bool, show_errors: bool) -> int:
         for err in errors:
             print(json.dumps(err, ensure_ascii=False))
     return 0
+
+
+BASELINE = pathlib.Path(__file__).resolve().parents[2] / "tests" / "gates" / \
+    "events_reports_baseline.json"
+_GATED = ("precision", "recall", "f1", "killed_exact", "injured_exact", "type_accuracy")
+
+
+def baseline(ner: str = "bundled", margin: float = 0.03) -> dict[str, Any]:
+    """Measured scores of every system on dev and test, and the floors the gate enforces on
+    the production system (measured minus ``margin``), plus the measured lead over the
+    keyword baseline."""
+    out: dict[str, Any] = {"_comment": (
+        "Written by `python -m worker.nlp.evaluate_events --gold reports --write-baseline`. "
+        "Floors: the production system's measured score minus 0.03 (report detection, type "
+        "accuracy, killed/injured exact match); lead_over_keyword_floor: measured F1 lead over "
+        "the keyword baseline minus 0.03. Raise them when quality improves; never lower them "
+        "to make a change pass."), "ner": ner, "measured": {}, "floors": {}}
+    for split in ("dev", "test"):
+        scores, _ = evaluate(split, ner)
+        out["measured"][split] = scores
+        system = scores["system"]
+        floors = {k: max(0.0, round(system[k] - margin, 2)) for k in _GATED}
+        floors["lead_over_keyword"] = round(system["f1"] - scores["keyword"]["f1"] - margin, 2)
+        out["floors"][split] = floors
+    return out

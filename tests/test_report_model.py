@@ -1,0 +1,81 @@
+"""The report-vs-mention model (worker/nlp/report_model.py, issue 8): shipped, small, and
+deciding what the rules cannot: a trial, an anniversary or a multi-year toll mentions an
+attack; a strike this week reports one.  Quality on held-out newswire is gated in
+tests/test_events_reports_gate.py; these are behaviour checks on written sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from worker.nlp import report_model
+from worker.nlp.events import extract_events
+from worker.nlp.tokenize import sentences
+
+PUBLISHED = "2018-05-01"
+
+
+def events(text: str, report_filter="model"):
+    return extract_events(text, sentences(text), [], PUBLISHED, report_filter=report_filter)
+
+
+def test_shipped_model_is_small_and_loads():
+    assert report_model.MODEL_PATH.stat().st_size < 10_000_000
+    model = report_model.ReportModel.load()
+    assert 0.0 < model.threshold < 1.0
+    assert model.meta["train_sentences"] >= 1000
+    assert "bias" in model.weights
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("قتل 30 مدنيا على الأقل، بينهم ثلاثة أطفال، الجمعة في غارات جوية شنها الطيران "
+                 "الروسي على بلدات في محافظة إدلب، وفق المرصد السوري لحقوق الإنسان.",
+                 id="airstrike-this-week"),
+    pytest.param("قال مسؤول أمني إن انفجار سيارة مفخخة في سوق مزدحم بمدينة الرمادي أدى إلى مقتل "
+                 "سبعة أشخاص وإصابة 15 آخرين اليوم الأحد.", id="car-bomb-today"),
+    pytest.param("اعتقلت قوات الأمن التركية، الثلاثاء، 15 شخصا يشتبه في انتمائهم لتنظيم داعش في "
+                 "مداهمات بمدينة إسطنبول.", id="arrests-on-tuesday"),
+])
+def test_reports_are_kept(text):
+    assert events(text)
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("بدأت اليوم محاكمة خمسة متهمين بتنفيذ تفجير الكنيسة الذي وقع في القاهرة عام "
+                 "2016 وأسفر عن مقتل 29 شخصا.", id="trial-about-an-old-bombing"),
+    pytest.param("يحيي السوريون الذكرى السنوية الخامسة للهجوم الكيماوي على الغوطة الشرقية عام "
+                 "2013 الذي أودى بحياة المئات.", id="anniversary"),
+    pytest.param("وقتل أكثر من 350 ألف شخص منذ اندلاع النزاع في سوريا عام 2011.",
+                 id="multi-year-toll"),
+])
+def test_mentions_the_rules_accept_are_dropped_by_the_model(text):
+    assert events(text, report_filter=None), "the rules alone take it for an event"
+    assert not events(text), "the report model calls it a mention"
+
+
+def test_a_mention_takes_its_figures_with_it():
+    text = "وقتل أكثر من 350 ألف شخص منذ اندلاع النزاع في سوريا عام 2011."
+    assert events(text, report_filter=None)[0].killed["count"] == 350_000
+    assert all(e.killed is None for e in events(text))
+
+
+def test_features_see_time_and_the_pluperfect():
+    words = "وكان الجيش قد قصف البلده عام 2016".split()
+    feats = report_model.features(words, 3, "shelling", published=PUBLISHED, casualties=[],
+                                  times=[{"resolved": "2016-01-01"}], has_place=False,
+                                  quote_before=False)
+    assert {"pluperfect", "year<pub", "time>30d", "t=shelling"} <= set(feats)
+
+
+def test_training_learns_a_separable_signal():
+    examples = [["bias", "S=هدد"]] * 20 + [["bias", "S=امس"]] * 20
+    labels = [0] * 20 + [1] * 20
+    model = report_model.ReportModel(report_model.fit(examples, labels, l2=0.1, min_count=1),
+                                     0.5, {})
+    assert model.probability(["bias", "S=امس"]) > 0.9
+    assert model.probability(["bias", "S=هدد"]) < 0.1
+
+
+def test_a_custom_filter_sees_every_candidate():
+    seen = []
+    events("أسفر القصف عن مقتل 5 أشخاص أمس.", report_filter=lambda f: seen.append(f) or False)
+    assert seen and all("bias" in f for f in seen)
