@@ -139,7 +139,8 @@ def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]
     out = list(found)
     for a, b in zip(found, found[1:]):
         shared = a.last == a.word + 1 and (a.first == a.word
-                                           or a.form == b.form == "singular"
+                                           or (a.form == b.form == "singular"
+                                               and b.count == 1)
                                            or (b.count == a.count and b.approx))
         if {a.kind, b.kind} == {"killed", "injured"} and not a.negated and not b.negated \
                 and shared and b.word == a.word + 1 and sent.words[b.word].startswith("و"):
@@ -177,7 +178,8 @@ def _expand(sent: Sentence, cas: Casualty, found: list[Casualty]) -> list[Casual
         return [cas.with_kind("killed"), cas.with_kind("injured")]
     prev = found[-1] if found else None
     if cas.count is None and prev is not None and prev.approx and prev.last == cas.first \
-            and sent.words[cas.first].startswith("و"):
+            and sent.words[cas.first].startswith("و") and prev.form == "plural" \
+            and cas.form == "plural":
         return [dataclasses.replace(cas, count=prev.count, approx=True, anaphoric=False)]
     return [cas]
 
@@ -235,15 +237,25 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
     if not count or last >= len(words):
         return count, (), last
     first_who = sent.text[sent.tokens[last - 1].start:sent.tokens[last - 1].end]
+    # The first group was counted with a partitive ("13 من الحوثيين"): so may the next.
+    count_partitive = last >= 2 and words[last - 2] == "من"
     while last < len(words) and last not in used:
-        if not words[last].startswith("و"):
+        if words[last] == "و" and last + 1 < len(words):
+            last += 1  # "و 9 من عناصر": the conjunction written apart
+            joined = True
+        else:
+            joined = words[last].startswith("و")
+        if _is_casualty_word(sent.tokens[last].text):
+            break  # "11 قتيلا وجريحين": another kind, not another group
+        if not joined:
             # One adjective may sit between a counted noun and the next group: "قتل أكثر من
             # مئة عنصر متشدد و22 جنديا"، "ضابط وضابط صف وجندي" (issue 8: groups add up).
             if _adjective_before_group(sent, last):
                 last += 1
                 continue
             break
-        single = _people_count(words[last][1:]) if len(words[last]) > 2 else None
+        word = words[last] if words[last - 1] == "و" else words[last][1:]
+        single = _people_count(word) if len(word) > 1 else None
         num = _number(words, last)
         if single == 2:
             parts.append({"count": 2, "approx": False, "who": sent.tokens[last].text[1:]})
@@ -253,7 +265,16 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
             parts.append({"count": num.count, "approx": num.approx,
                           "who": sent.tokens[num.last].text})
             last = num.last + 1
-        elif single == 1 and not words[last][1:].startswith("ال"):
+        elif num is not None and num.count and num.last + 1 < len(words) \
+                and words[num.last] == "من" and count_partitive:
+            # "قتل 13 من الحوثيين و9 من عناصر القوات الحكومية"
+            parts.append({"count": num.count, "approx": num.approx,
+                          "who": sent.tokens[num.last + 1].text})
+            last = num.last + 2
+        elif single == 1 and not word.startswith("ال") and (
+                (last + 1 < len(words) and words[last + 1] in {"واحد", "واحده"})
+                or last + 1 >= len(words) or words[last + 1] in _PUNCT
+                or words[last + 1] in {"في", "من", "خلال", "جراء", "اثر", "بعد"}):
             # "قتل 4 مسلحين وشرطي واحد": a singular people noun is one more.
             parts.append({"count": 1, "approx": False, "who": sent.tokens[last].text[1:]})
             last += 1
@@ -444,6 +465,15 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     if num is not None:
         return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
     words = sent.words
+    if words[i].endswith("هما"):  # "لقي سائق قطار وراكبة مصرعهما"
+        return _make(sent, kind, 2, False, i, i + 1, used)
+    # "لقي القيادي ... مصرعه مع 6 آخرين": the named one and the others.
+    if i + 2 < len(words) and words[i + 1] == "مع":
+        num = _number(words, i + 2)
+        if num is not None and num.count and not any(k in used for k in
+                                                     range(num.first, num.last)):
+            return _make(sent, kind, 1 + num.count, num.approx, i,
+                         _after_noun(words, num.last), used)
     if not words[i].endswith(("ه", "هم", "هن", "هما", "ها")):
         after = _count_after(sent, i, used)
         if after is not None and after[0]:
@@ -462,8 +492,8 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
         people = _people_count(sent.words[j])
         if people is not None:
             return _make(sent, kind, people, False, j, i + 1, used)
-    plural = sent.words[i].endswith(("هم", "هن"))
-    return _make(sent, kind, None if plural else 1, False, i, i + 1, used)
+    return _make(sent, kind, None if sent.words[i].endswith(("هم", "هن")) else 1, False, i,
+                 i + 1, used)
 
 
 def _is_casualty_word(token: str) -> bool:
@@ -513,6 +543,9 @@ def _after_noun(words: list[str], last: int) -> int:
     if last < len(words) and (_is_people(words[last])
                               or bare_clitic(words[last]) in _VICTIM_NOUNS):
         return last + 1
+    if last + 1 < len(words) and words[last] == "من" and words[last + 1] not in _PUNCT \
+            and not _is_casualty_word(words[last + 1]):
+        return last + 2  # "13 من الحوثيين"
     return last
 
 

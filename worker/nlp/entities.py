@@ -17,9 +17,10 @@ without a model.  Steps, in order:
 
 from __future__ import annotations
 
+import bisect
 from typing import Iterable, Sequence
 
-from worker.nlp.gazetteer import CUE_WORDS, Gazetteer, is_context_place, norm_key
+from worker.nlp.gazetteer import CUE_WORDS, Gazetteer, PlaceIndex, is_context_place, norm_key
 from worker.records import Entity
 
 TYPES = ("PER", "LOC", "ORG", "MISC")
@@ -60,12 +61,14 @@ def _strip_titles(text: str, start: int, end: int) -> int:
 def merge_entities(text: str, ner_spans: Iterable[Sequence], gazetteer: Gazetteer) -> list[Entity]:
     """NER spans linked to canonical entities plus gazetteer-only hits, overlaps resolved."""
     found = gazetteer.find(text)
-    context = [e.canonical for e in found if e.canonical and is_context_place(e.canonical)]
+    context = PlaceIndex(e.canonical for e in found
+                         if e.canonical and is_context_place(e.canonical))
     ner = [e for e in (_ner_entity(text, span, gazetteer, context) for span in ner_spans) if e]
     return resolve_overlaps(ner + found)
 
 
-def _ner_entity(text: str, span: Sequence, gazetteer: Gazetteer, context: list) -> Entity | None:
+def _ner_entity(text: str, span: Sequence, gazetteer: Gazetteer,
+                context: PlaceIndex) -> Entity | None:
     type_, start, end = _type(span[0]), int(span[1]), int(span[2])
     start, end = trim_span(text, start, end)
     if type_ == "PER":
@@ -120,7 +123,7 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _strip_clitics(text: str, start: int, end: int, type_: str, gazetteer: Gazetteer,
-                   context: list) -> tuple[int, dict | None]:
+                   context: PlaceIndex) -> tuple[int, dict | None]:
     """Move ``start`` past a proclitic chain glued to the name, and link what is left.
 
     ANERcorp tokens keep clitics (والعراق، للتنظيم، بريف), names do not.  The chain goes
@@ -159,17 +162,25 @@ def _source_len(text: str, start: int, end: int, prefix: str) -> int:
 
 def resolve_overlaps(entities: Iterable[Entity]) -> list[Entity]:
     """Keep one entity per overlapping group: linked over unlinked, longer over shorter,
-    NER over gazetteer; a NER span that loses to a gazetteer hit lends it its "ner" source."""
+    NER over gazetteer; a NER span that loses to a gazetteer hit lends it its "ner" source.
+
+    Kept entities never overlap, so sorted by (start, end) their ends never decrease too:
+    the only kept entity that can overlap a new one is the last that starts before the new
+    one ends (a bisect, not a scan of all kept entities: issue 11, linking was quadratic)."""
     ranked = sorted(_absorb_inner_hits(list(entities)), key=_priority, reverse=True)
-    kept: list[Entity] = []
+    spans: list[tuple[int, int]] = []  # of the kept entities, sorted
+    kept: list[Entity] = []  # in the order of ``spans``
     for entity in ranked:
-        clash = next((k for k in kept if entity.start < k.end and k.start < entity.end), None)
+        i = bisect.bisect_left(spans, (entity.end, entity.end)) - 1  # last starting before end
+        clash = kept[i] if i >= 0 and spans[i][1] > entity.start else None
         if clash is None:
-            kept.append(entity)
+            at = bisect.bisect_right(spans, (entity.start, entity.end))
+            spans.insert(at, (entity.start, entity.end))
+            kept.insert(at, entity)
         elif clash.source == "gazetteer" and entity.source.startswith("ner") and \
-                (clash.start, clash.end) == (entity.start, entity.end):
-            kept[kept.index(clash)] = _confirmed(clash, entity)
-    return sorted(kept, key=lambda e: (e.start, e.end))
+                spans[i] == (entity.start, entity.end):
+            kept[i] = _confirmed(clash, entity)
+    return kept
 
 
 def _absorb_inner_hits(entities: list[Entity]) -> list[Entity]:
@@ -178,19 +189,26 @@ def _absorb_inner_hits(entities: list[Entity]) -> list[Entity]:
     One hit of the span's type links the span (شمال العراق -> Iraq); hits of other types
     go (دمشق in جامعة دمشق).  Two or more linked hits mean the model ran two names together
     (التحالف الدولي وقوات سورية الديمقراطية): the span goes and the hits stay."""
-    out = [e for e in entities if e.source == "gazetteer"]
+    hits = [e for e in entities if e.source == "gazetteer"]
+    order = sorted(range(len(hits)), key=lambda i: hits[i].start)  # hits by start, bisected
+    starts = [hits[i].start for i in order]
+    gone: set[int] = set()
+    spans = []
     for span in (e for e in entities if e.source != "gazetteer"):
-        inner = [g for g in out if g.source == "gazetteer" and span.start <= g.start
-                 and g.end <= span.end and (g.start, g.end) != (span.start, span.end)]
+        inner = [i for i in order[bisect.bisect_left(starts, span.start):
+                                  bisect.bisect_left(starts, span.end)]
+                 if i not in gone and hits[i].end <= span.end
+                 and (hits[i].start, hits[i].end) != (span.start, span.end)]
         if span.canonical is not None or not inner:
-            out.append(span)
+            spans.append(span)
         elif len(inner) == 1:
-            same = inner[0].type == span.type
-            out.remove(inner[0])
-            out.append(Entity(span.text, span.type, span.start, span.end,
-                              inner[0].canonical if same else None,
-                              "ner+gazetteer" if same else "ner"))
-    return out
+            hit = hits[inner[0]]
+            same = hit.type == span.type
+            gone.add(inner[0])
+            spans.append(Entity(span.text, span.type, span.start, span.end,
+                                hit.canonical if same else None,
+                                "ner+gazetteer" if same else "ner"))
+    return [h for i, h in enumerate(hits) if i not in gone] + spans
 
 
 def _priority(entity: Entity) -> tuple:

@@ -120,7 +120,13 @@ def extract_events(text: str, sentences: list[list[Token]], entities: list[Entit
     if report_filter == "model":
         model = report_model.shipped()
         report_filter = model.is_report if model is not None else None
-    context = _Context(published, keep=report_filter)
+    # The title (the first line, when a body follows) states what the article reports, in
+    # headline style (present tense, no date: "التحالف الدولي يقصف الباغوز بالفوسفور"), which
+    # the sentence-level report model, trained on body sentences, misreads; the rules'
+    # irrealis checks still apply to it.
+    newline = text.find("\n")
+    title_end = newline if newline > 0 and text[newline:].strip() else -1
+    context = _Context(published, keep=report_filter, title_end=title_end)
     for index, tokens in enumerate(sentences):
         if not tokens:
             continue
@@ -146,6 +152,7 @@ class _Context:
     attribution: dict[str, Any] | None = None
     keep: ReportFilter | None = None  # report or mention (worker.nlp.report_model)
     reported: set[str] = field(default_factory=set)  # types the article has reported
+    title_end: int = -1  # end offset of the title line, -1 when the text has none
 
 
 @dataclass
@@ -203,7 +210,8 @@ def _sentence_frames(local: _Local, previous: list[_Frame], context: _Context) -
         # event of a type, later triggers of that type are its further mentions or more of
         # the same news (the lead after the headline, "الغارة" after "غارات"), and stay for
         # the coreference step to merge.
-        frames = [f for f in frames if f.type in context.reported
+        in_title = local.sent.tokens[-1].end <= context.title_end
+        frames = [f for f in frames if in_title or f.type in context.reported
                   or context.keep(_report_features(local, f, casualties, context))]
         context.reported.update(f.type for f in frames)
     return _merge_back(local, frames, previous)

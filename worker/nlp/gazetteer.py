@@ -17,7 +17,9 @@ Two ways in:
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import math
 import pathlib
 import re
@@ -113,6 +115,84 @@ def _latlon(point: Any) -> tuple[float, float]:
         return float(point["lat"]), float(point["lon"])
     lat, lon = point
     return float(lat), float(lon)
+
+
+class PlaceIndex:
+    """The places of one article, for "is any of them within R km of this point?".
+
+    Linking asks that question for every mention, and an article names more places the
+    longer it is, so scanning the list each time made linking quadratic in text length
+    (issue 11: 0.5, 1.8, 7.3, 29.3 s at 25k to 200k characters).  Here the distinct points
+    sit in 1-degree cells, a question looks only at the cells that can hold an answer and
+    stops at the first point that does, and answers are kept per point: the same answers
+    as the scan, in time linear in the number of questions.
+    """
+
+    CELL_DEGREES = 1.0
+    EARTH_RADIUS_KM = 6371.0  # as haversine_km
+
+    def __init__(self, places: Iterable[Any] = ()):
+        self._cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
+        seen: set[tuple[float, float]] = set()
+        for place in places:
+            if place is None or not _has_point(place):
+                continue
+            point = _latlon(place)
+            if point not in seen:
+                seen.add(point)
+                self._cells.setdefault(self._cell(point), []).append(point)
+        self._answers: dict[tuple, bool] = {}
+
+    @classmethod
+    def of(cls, context: "PlaceIndex | Iterable[Any]") -> "PlaceIndex":
+        return context if isinstance(context, PlaceIndex) else cls(context)
+
+    def __bool__(self) -> bool:
+        return bool(self._cells)
+
+    def any_within(self, point: tuple[float, float], radius_km: float,
+                   beyond_km: float | None = None) -> bool:
+        """Whether a place lies within ``radius_km`` of ``point`` (and, with ``beyond_km``,
+        farther than that: the place itself is no evidence of its neighbourhood)."""
+        key = (point, radius_km, beyond_km)
+        if key not in self._answers:
+            self._answers[key] = self._search(point, radius_km, beyond_km)
+        return self._answers[key]
+
+    def _search(self, point: tuple[float, float], radius_km: float,
+                beyond_km: float | None) -> bool:
+        for other in self._candidates(point, radius_km):
+            distance = haversine_km(point, other)
+            if distance <= radius_km and (beyond_km is None or distance > beyond_km):
+                return True
+        return False
+
+    def _cell(self, point: tuple[float, float]) -> tuple[int, int]:
+        lat, lon = point
+        return math.floor(lat / self.CELL_DEGREES), math.floor(lon / self.CELL_DEGREES) % 360
+
+    def _candidates(self, point: tuple[float, float], radius_km: float) -> Iterable:
+        """Points in the cells of the bounding box of the circle (Matuschek, "Finding points
+        within a distance of a latitude/longitude using bounding coordinates", 2011)."""
+        lat, lon = point
+        d = math.degrees(radius_km / self.EARTH_RADIUS_KM) + 1e-6
+        if abs(lat) + d >= 90:
+            dlon = 180.0
+        else:
+            ratio = math.sin(math.radians(d)) / math.cos(math.radians(lat))
+            dlon = 180.0 if ratio >= 1 else math.degrees(math.asin(ratio)) + 1e-6
+        rows = range(math.floor((lat - d) / self.CELL_DEGREES),
+                     math.floor((lat + d) / self.CELL_DEGREES) + 1)
+        cols = range(360) if dlon >= 180 else range(
+            math.floor((lon - dlon) / self.CELL_DEGREES),
+            math.floor((lon + dlon) / self.CELL_DEGREES) + 1)
+        if len(rows) * len(cols) >= len(self._cells):  # fewer cells than the box: scan all
+            for points in self._cells.values():
+                yield from points
+            return
+        for row in rows:
+            for col in cols:
+                yield from self._cells.get((row, col % 360), ())
 
 
 class _FoldTable(dict):
@@ -224,17 +304,20 @@ class Gazetteer:
                 break
         return [(self.records[i], q) for i, q in found.items()]
 
-    def link(self, mention: str, type: str = "", context: Sequence[Any] = ()) -> dict | None:
+    def link(self, mention: str, type: str = "",
+             context: PlaceIndex | Sequence[Any] = ()) -> dict | None:
         """The canonical entity a NER mention names, or None.  ``context``: points (canonical
-        dicts or (lat, lon)) of other places in the article, to choose among namesakes."""
+        dicts or (lat, lon)) of other places in the article, to choose among namesakes; pass
+        one :class:`PlaceIndex` when linking many mentions of one article."""
         allowed = COMPATIBLE.get(type or "", COMPATIBLE[""])
         found = [(r, q) for r, q in self.candidates(mention) if r.type in allowed]
         if not found:
             return None
-        best = max(found, key=lambda rq: (self._score(rq[0], rq[1], type, context), rq[0].id))
+        places = PlaceIndex.of(context)
+        best = max(found, key=lambda rq: (self._score(rq[0], rq[1], type, places), rq[0].id))
         return self.canonical(self._prefer_child(best[0], [r for r, _ in found]))
 
-    def _score(self, record: Record, quality: int, type: str, context: Sequence[Any]) -> float:
+    def _score(self, record: Record, quality: int, type: str, context: PlaceIndex) -> float:
         score = 2.0 * quality + (1.5 if record.type == type else 0.0)
         score += 3.0 if record.curated else 0.0
         if record.type == "LOC":
@@ -243,7 +326,8 @@ class Gazetteer:
             score += _proximity_bonus(record, context)
         return score
 
-    def supported(self, canonical: dict[str, Any], context: Sequence[Any]) -> bool:
+    def supported(self, canonical: dict[str, Any],
+                  context: PlaceIndex | Sequence[Any]) -> bool:
         """Whether a link is credible for an article whose places are ``context``.
 
         A minor village (not curated, not notable) shares its name with places all over
@@ -254,8 +338,8 @@ class Gazetteer:
             return True
         if record.kind in ("country", "region", "county"):
             return True
-        return any(_has_point(p) and haversine_km(record.point, _latlon(p)) <= LINK_RADIUS_KM
-                   for p in context if p is not None and record.point is not None)
+        return record.point is not None and \
+            PlaceIndex.of(context).any_within(record.point, LINK_RADIUS_KM)
 
     # --- detection without NER ----------------------------------------------------------
 
@@ -265,9 +349,10 @@ class Gazetteer:
         raw = [(h.start, h.end, self._owners(h.term, h.payloads))
                for h in self._matcher.find(norm) if self._plausible(norm.source, h)]
         # Two passes: unambiguous places first, then their points guide the namesakes.
-        points = list(context) + [self.records[p[0]].point for _, _, p in raw
-                                  if len(p) == 1 and is_context_place(self.records[p[0]])]
-        raw += [hit for hit in self._cue_hits(norm, points) if not _overlaps(hit, raw)]
+        points = PlaceIndex([*context, *(self.records[p[0]].point for _, _, p in raw
+                                         if len(p) == 1 and is_context_place(self.records[p[0]]))])
+        overlaps = _Overlaps(raw)
+        raw += [hit for hit in self._cue_hits(norm, points) if not overlaps(hit)]
         raw.sort()
         entities = []
         for start, end, payloads in raw:
@@ -284,7 +369,7 @@ class Gazetteer:
                                                   for n in self.records[i].detect))
         return owners or tuple(payloads)
 
-    def _best(self, payloads: tuple[int, ...], surface: str, points: Sequence[Any]) -> Record:
+    def _best(self, payloads: tuple[int, ...], surface: str, points: PlaceIndex) -> Record:
         key = norm_key(surface)
         def score(i: int) -> tuple[float, str]:
             record = self.records[i]
@@ -322,7 +407,7 @@ class Gazetteer:
             return True
         return prefix.endswith("لل")
 
-    def _cue_hits(self, norm: Normalized, points: Sequence[Any]) -> list[tuple]:
+    def _cue_hits(self, norm: Normalized, points: PlaceIndex) -> list[tuple]:
         """Place names (any, even unsafe) right after a cue word: ناحية عياش، قرى المراشدة.
 
         Namesakes abound (محافظة صعدة in Yemen is also a Syrian village), so a cue hit
@@ -339,10 +424,8 @@ class Gazetteer:
                     hits.append((start, end, near))
         return hits
 
-    def _near_any(self, record: Record, points: Sequence[Any]) -> bool:
-        return record.point is not None and any(
-            _has_point(p) and haversine_km(record.point, _latlon(p)) <= CUE_RADIUS_KM
-            for p in points if p is not None)
+    def _near_any(self, record: Record, points: PlaceIndex) -> bool:
+        return record.point is not None and points.any_within(record.point, CUE_RADIUS_KM)
 
     def _names_after(self, norm: Normalized, words: list, n: int) -> list:
         """The place at words[n:] (longest name first), then one more joined by و."""
@@ -464,21 +547,30 @@ def _prefix(source: str, start: int) -> str:
     return norm_key(source[i:start])
 
 
-def _overlaps(hit: tuple, others: list) -> bool:
-    return any(hit[0] < o[1] and o[0] < hit[1] for o in others)
+class _Overlaps:
+    """Whether a (start, end, ...) hit overlaps any of a fixed list of hits: bisect over the
+    starts and a running maximum of the ends, O(log n) a question instead of a scan."""
+
+    def __init__(self, hits: Sequence[tuple]):
+        ordered = sorted(hits, key=lambda h: h[0])
+        self._starts = [h[0] for h in ordered]
+        self._max_ends = list(itertools.accumulate((h[1] for h in ordered), max))
+
+    def __call__(self, hit: tuple) -> bool:
+        i = bisect.bisect_left(self._starts, hit[1]) - 1  # the last hit starting before it ends
+        return i >= 0 and self._max_ends[i] > hit[0]
 
 
-def _proximity_bonus(record: Record, context: Sequence[Any]) -> float:
-    """Namesakes near the article's other places win (simple context prior)."""
+def _proximity_bonus(record: Record, context: PlaceIndex) -> float:
+    """Namesakes near the article's other places win (simple context prior): by the nearest
+    other place, 4 within 50 km, 2 within 150 km, 0.5 within 400 km.  Places 0.5 km away or
+    less are the place itself, no evidence."""
     if record.point is None or not context:
         return 0.0
-    distances = [haversine_km(record.point, _latlon(p)) for p in context
-                 if p is not None and _has_point(p)]
-    distances = [d for d in distances if d > 0.5]  # the place itself is no evidence
-    if not distances:
-        return 0.0
-    nearest = min(distances)
-    return 4.0 if nearest <= 50 else 2.0 if nearest <= 150 else 0.5 if nearest <= 400 else 0.0
+    for radius_km, bonus in ((50, 4.0), (150, 2.0), (400, 0.5)):
+        if context.any_within(record.point, radius_km, beyond_km=0.5):
+            return bonus
+    return 0.0
 
 
 def _has_point(p: Any) -> bool:
