@@ -106,3 +106,33 @@ def seen_table(seen: dict[str, dict[str, float]]) -> str:
         lines.append(f"| {kind} in training | {s['precision']:.2f} | {s['recall']:.2f} | "
                      f"{s['f1']:.2f} | {s['support']} |")
     return "\n".join(lines)
+
+
+def fused_tags(dev_tokens: list[list[str]], pred: list[list[str]]) -> list[list[str]]:
+    """The tagger's output merged with the gazetteer the way production does it
+    (worker.nlp.entities.merge_entities), mapped back to BIO tags on the dev tokens: a token
+    belongs to an entity when the entity's characters overlap it (the merge trims clitics
+    such as و in والعراق; ANERcorp tags the whole token, so the token is kept)."""
+    from worker.nlp import entities as entity_stage
+    from worker.nlp.gazetteer import default_gazetteer
+    from worker.nlp.ner import spans as ner_spans
+    from worker.nlp.tokenize import Token
+
+    gazetteer = default_gazetteer()
+    out = []
+    for words, tags in zip(dev_tokens, pred, strict=True):
+        toks, at = [], 0
+        for w in words:
+            toks.append(Token(w, at, at + len(w)))
+            at += len(w) + 1
+        text = " ".join(words)
+        ents = entity_stage.merge_entities(text, ner_spans(toks, tags), gazetteer)
+        fused = ["O"] * len(words)
+        for ent in sorted(ents, key=lambda e: e.start):
+            inside = [i for i, t in enumerate(toks) if t.start < ent.end and ent.start < t.end]
+            if not inside or any(fused[i] != "O" for i in inside):
+                continue
+            for n, i in enumerate(inside):
+                fused[i] = ("B-" if n == 0 else "I-") + ent.type
+        out.append(fused)
+    return out
