@@ -197,8 +197,44 @@ def test_score_is_entity_level_exact_match(gold, pred, f1):
     assert score.score(gold, pred)["overall"]["f1"] == f1
 
 
-def test_dev_split_is_every_tenth_sentence():
+def test_old_split_is_every_tenth_sentence():
     sents = [[(str(i), "O")] for i in range(25)]
     train, dev = data.split(sents)
     assert [s[0][0] for s in dev] == ["9", "19"]
     assert len(train) == 23
+
+
+def test_dev_split_is_the_last_block_of_whole_articles():
+    sents = [[(str(i), "O")] for i in range(40)]
+    train, dev = data.split_by(sents, "block")
+    assert [s[0][0] for s in dev] == ["36", "37", "38", "39"]
+    assert [s[0][0] for s in train] == [str(i) for i in range(36)]
+
+
+def test_extra_training_goes_to_train_only(tmp_path):
+    sents = [[("دمشق", "B-LOC"), ("مدينة", "O")] for _ in range(20)]
+    tsv = tmp_path / "a.tsv"
+    data.write_tsv(sents, tsv)
+    paths = data.prepare(tsv, tmp_path / "w", "block", extra=[[("عمان", "B-LOC")]])
+    assert len(data.read_tsv(paths["train_tsv"])) == 19
+    assert len(data.read_tsv(paths["dev_tsv"])) == 2
+
+
+def test_entity_substitution_swaps_names_of_the_same_type():
+    from worker.nlp.train import augment
+
+    sent = [("قال", "O"), ("محمد", "B-PERS"), ("علي", "I-PERS"), ("في", "O"),
+            ("حلب", "B-LOC")]
+    pools = {"PER": [("أحمد",)], "LOC": [("دير", "الزور")], "ORG": [("الأمم", "المتحدة")]}
+    (new,) = augment.substitute([sent], pools, copies=1)
+    assert new == [("قال", "O"), ("أحمد", "B-PER"), ("في", "O"), ("دير", "B-LOC"),
+                   ("الزور", "I-LOC")]
+
+
+def test_seen_and_unseen_names_are_scored_apart():
+    train = [[("حلب", "B-LOC")]]
+    dev = [[("حلب", "B-LOC"), ("و", "O"), ("حمص", "B-LOC")]]
+    pred = [["B-LOC", "O", "O"]]
+    result = score.seen_unseen(train, dev, pred)
+    assert result["seen"]["recall"] == 100.0
+    assert result["unseen"]["recall"] == 0.0

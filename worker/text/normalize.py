@@ -68,8 +68,11 @@ class Normalized:
             pos = self.offsets[start] if start < len(self.offsets) else len(self.source)
             return pos, pos
         stop = self.offsets[end - 1] + 1
-        # Diacritics after the last letter belong to the word (الفُسْفُورِ): extend over them.
-        while stop < len(self.source) and fold_char(self.source[stop]) == "":
+        # Diacritics after the last letter belong to the word (الفُسْفُورِ): extend over them,
+        # at most 16 (a real word has at most 5 in a row in the ANT corpus; a hostile run of
+        # 90,000 marks must not become a 90,000-character alert span, issue 11).
+        limit = min(len(self.source), stop + 16)
+        while stop < limit and fold_char(self.source[stop]) == "":
             stop += 1
         return self.offsets[start], stop
 
