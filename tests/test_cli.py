@@ -72,6 +72,46 @@ def test_bad_rule_file_stops_start_up_with_a_clear_message(tmp_path, rules, mess
         assert "Traceback" not in result.stderr
 
 
+NEAR_UNKNOWN = ("rules: [{id: near-x, severity: high, terms: [a], conditions: "
+                "{location: {near: Atlantis, radius_km: 10}}}]")
+
+
+@pytest.mark.parametrize("name, body, message", [
+    pytest.param("feeds", "feeds: [{id: a, url: 'http://', name: x}]",
+                 "feed 'a': url 'http://' has no host", id="feed-url-without-host"),
+    pytest.param("feeds", "feeds: [{id: a, url: 'https://example.com/my feed.xml', name: x}]",
+                 "feed 'a': url 'https://example.com/my feed.xml' contains a space",
+                 id="feed-url-with-space"),
+    pytest.param("rules", "rules: []", "no rules, so nothing would ever alert", id="no-rules"),
+    pytest.param("rules", NEAR_UNKNOWN, "rule 'near-x': conditions.location.near: 'Atlantis' "
+                 "is not a place the gazetteer knows", id="unknown-place"),
+])
+def test_config_gaps_stop_check_and_run(tmp_path, name, body, message):
+    """Each of these used to pass `rasad check` and start `rasad run` (issue 11, item 7)."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(body, encoding="utf-8")
+    for command in (["check"], ["run"]):
+        result = rasad(*command, env={f"RASAD_{name.upper()}": str(path),
+                                      "RASAD_NER_MODEL": "none",
+                                      "RASAD_DATA_DIR": str(tmp_path / "data")})
+        assert result.returncode == 2, (command, result.stderr)
+        assert str(path) in result.stderr and message in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data" / "redis").exists()  # refused before starting anything
+
+
+def test_stanza_model_not_installed_stops_check_and_run(tmp_path):
+    env = {"RASAD_NER_MODEL": "stanza", "STANZA_RESOURCES_DIR": str(tmp_path / "stanza"),
+           "RASAD_DATA_DIR": str(tmp_path / "data")}
+    for command in (["check"], ["run"]):
+        result = rasad(*command, env=env)
+        assert result.returncode == 2, (command, result.stderr)
+        assert "RASAD_NER_MODEL=stanza: Official Stanza Arabic NER models are not installed" \
+            in result.stderr and "rasad models download" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data" / "redis").exists()
+
+
 def test_models_download_fails_clearly_offline(tmp_path):
     result = rasad("models", "download", "--dir", str(tmp_path / "stanza"))
     assert result.returncode == 2

@@ -3,6 +3,7 @@ real Redis server (fixture ``redis_client``)."""
 
 from __future__ import annotations
 
+import random
 import re
 import threading
 
@@ -11,12 +12,18 @@ import redis as redis_lib
 
 from tests.conftest import FIXTURES
 from worker.dedup import (
+    BANDS,
+    BUCKET_CAP,
+    LEAD_WORDS,
+    STORY_PREFIX,
     assign_story,
     claim_entries,
+    leading_tokens,
     minhash,
     release_claim,
     shingles,
     similarity,
+    story_tokens,
     tokens,
 )
 from worker.records import Entry
@@ -135,6 +142,24 @@ def test_tokens_are_normalised_and_clitic_light(text, expected):
     assert tokens(text) == expected
 
 
+def test_leading_tokens_are_the_first_tokens_of_the_whole_text(seed_text):
+    other = antcorpus_entry(FIXTURES / "antcorpus_SK-middleEast-3819-20181010.txt")
+    for text in (seed_text, other.content, other.title):
+        for limit in (1, 7, LEAD_WORDS, 10_000):
+            assert leading_tokens(text, limit) == tokens(text)[:limit]
+
+
+def test_a_huge_body_is_read_only_up_to_its_lead(seed_text):
+    lead = seed_entry(seed_text)
+    padded = Entry(**{**lead.to_dict(), "summary": lead.summary + " " + "كلمة أخرى " * 1_000_000})
+    assert story_tokens(padded) == story_tokens(lead)
+
+
+def test_one_multi_megabyte_word_is_not_a_token():
+    # Kept whole, it would be hashed NUM_PERM times; nothing in news is a word that long.
+    assert leading_tokens("ب" * 2_500_000, LEAD_WORDS) == []
+
+
 def test_identical_texts_have_identical_signatures():
     sig = minhash(shingles(tokens("قصف طيران التحالف الدولي المنطقة المحاصرة في الباغوز")))
     assert similarity(sig, sig) == 1.0
@@ -204,3 +229,57 @@ def test_concurrent_workers_agree_on_one_story(redis_url, redis_client, seed_tex
         t.join()
     assert len({r.story_id for r in results}) == 1
     assert sum(r.is_new for r in results) == 1
+
+
+BOILERPLATE = "تابعوا آخر الأخبار العاجلة على مدار الساعة عبر موقعنا وتطبيقنا"
+
+
+def fixture_titles() -> list[str]:
+    """Real Arabic headlines from the feed fixtures (channel titles dropped)."""
+    titles = []
+    for name in ("bbc-arabic-rss2.xml", "skynews-arabia-atom.xml", "utf-8.xml"):
+        text = (FIXTURES / "feeds" / name).read_text(encoding="utf-8")
+        titles += re.findall(r"<title[^>]*>(.*?)</title>", text, re.S)[1:]
+    return titles
+
+
+def similar_items(titles: list[str], count: int) -> list[Entry]:
+    """Short items, each a headline with one to three words changed, under one boilerplate
+    summary: many distinct stories that share LSH band buckets (issue 11's hostile feed)."""
+    rng = random.Random(11)
+    vocabulary = [w for t in titles for w in t.split()]
+    items = []
+    for i in range(count):
+        words = rng.choice(titles).split()
+        for _ in range(rng.randint(1, 3)):
+            words[rng.randrange(len(words))] = rng.choice(vocabulary + [str(rng.randint(2, 500))])
+        items.append(entry(f"flood-{i}", title=" ".join(words), summary=BOILERPLATE, feed="flood"))
+    return items
+
+
+def test_a_flood_of_similar_items_keeps_stories_right_and_buckets_bounded(redis_client, seed_text):
+    seed = assign_story(redis_client, seed_entry(seed_text))
+    flood = similar_items(fixture_titles(), 2000)
+    stories, founders = {}, []
+    for i, item in enumerate(flood):
+        match = assign_story(redis_client, item)
+        stories[item.id] = match.story_id
+        founders += [item] if match.is_new else []
+        if i % 100 == 99:  # a re-publication of a story founded 50+ items ago, a retouched copy
+            earlier = next(f for f in reversed(founders) if int(f.id.split("-")[1]) <= i - 50)
+            again = Entry(**{**earlier.to_dict(), "id": f"{earlier.id}-again", "feed_id": "other"})
+            retouched = Entry(**{**earlier.to_dict(), "id": f"{earlier.id}-retouched",
+                                 "title": "عاجل | " + earlier.title + "!"})
+            assert assign_story(redis_client, again).story_id == stories[earlier.id]
+            assert assign_story(redis_client, retouched).story_id == stories[earlier.id]
+    copy = assign_story(redis_client, edited_copy(seed_text))
+    other = assign_story(redis_client,
+                         antcorpus_entry(FIXTURES / "antcorpus_SK-middleEast-3819-20181010.txt"))
+
+    assert (copy.story_id, copy.is_new) == (seed.story_id, False)
+    assert other.is_new and other.story_id not in set(stories.values()) | {seed.story_id}
+    assert 100 < len(set(stories.values())) < len(flood)  # distinct items apart, repeats joined
+    buckets = list(redis_client.scan_iter(match=f"{STORY_PREFIX}bucket:*", count=1000))
+    assert buckets and max(redis_client.llen(k) for k in buckets) <= BUCKET_CAP
+    entries = len(flood) + 2 * 20 + 3
+    assert len(redis_client.keys(f"{STORY_PREFIX}*")) <= entries * (BANDS + 2)

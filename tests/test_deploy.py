@@ -17,6 +17,8 @@ import pytest
 import yaml
 
 from worker import metrics
+from worker.celery_app import QUEUES
+from worker.service import DENIED_COMMANDS
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -33,6 +35,7 @@ SCRAPE_TIME = {"rasad_queue_depth", "rasad_feed_parked", "rasad_feeds_parked",
 COMPARISON = re.compile(r"^(?P<query>.+?)\s*(?P<op>==|!=|>=|<=|>|<)\s*(?P<number>-?[\d.]+)$",
                         re.S)
 JOIN = re.compile(r"\s+(?:and|or|unless)(?:\s+on\s*\([^)]*\))?\s+")
+ACL_LINE = re.compile(r"user default on resetpass >%s ~\* &\* \+@all ([^'\\]*)")
 
 
 def promtool(*args: str, cwd: pathlib.Path = PROM) -> subprocess.CompletedProcess:
@@ -210,18 +213,48 @@ def command_text(service: dict) -> str:
 
 def test_compose_has_every_role():
     assert set(compose()["services"]) == {
-        "redis", "worker-poll", "worker-nlp", "worker-alerts", "beat", "metrics",
-        "prometheus", "grafana"}
+        "redis", "worker-poll", "worker-nlp", "worker-alerts", "worker-webhooks", "beat",
+        "metrics", "prometheus", "grafana"}
+
+
+def redis_server_args(script: str) -> list[str]:
+    """The arguments the shell script finally execs redis-server with."""
+    words = shlex.split(script)
+    return words[words.index("redis-server") + 1:]
+
+
+def denied(script: str) -> set[str]:
+    """The commands an ACL line in a shell script denies (``-name`` after ``+@all``)."""
+    match = ACL_LINE.search(" ".join(script.split()))
+    assert match, f"no ACL line for the default user in {script!r}"
+    return {word[1:] for word in match[1].split() if word.startswith("-")}
 
 
 def test_compose_redis_persists_with_aof_every_second():
-    redis_cmd = compose()["services"]["redis"]["command"]
+    redis_cmd = redis_server_args(compose()["services"]["redis"]["command"][2])
     assert redis_cmd[redis_cmd.index("--appendonly") + 1] == "yes"
     assert redis_cmd[redis_cmd.index("--appendfsync") + 1] == "everysec"
     assert any(v.endswith(":/data") for v in compose()["services"]["redis"]["volumes"])
 
 
-@pytest.mark.parametrize("queue", ["poll", "nlp", "alerts"])
+def test_compose_redis_takes_its_password_from_a_secret_and_denies_what_rasad_never_needs():
+    data = compose()
+    redis_service = data["services"]["redis"]
+    script = redis_service["command"][2]
+    assert redis_service["secrets"] == ["redis_password"]
+    assert '"$$(cat /run/secrets/redis_password)" > /tmp/rasad-acl.conf' in script
+    assert denied(script) == set(DENIED_COMMANDS)  # the embedded server's rules
+    # the password reaches Redis in a file: never on a command line `ps` shows
+    assert redis_server_args(script)[0] == "/tmp/rasad-acl.conf"
+    assert "requirepass" not in script and "umask 077" in script
+    health = " ".join(redis_service["healthcheck"]["test"])
+    assert 'REDISCLI_AUTH="$$(cat /run/secrets/redis_password)" redis-cli ping' in health
+    assert data["secrets"]["redis_password"]["file"] == "./secrets/redis_password"
+    ignored = (DEPLOY / "secrets" / ".gitignore").read_text().split()
+    assert ignored == ["*", "!.gitignore"]  # the secret never lands in git
+
+
+@pytest.mark.parametrize("queue", QUEUES)
 def test_compose_runs_one_celery_worker_service_per_queue(queue):
     service = compose()["services"][f"worker-{queue}"]
     cmd = command_text(service)
@@ -230,8 +263,18 @@ def test_compose_runs_one_celery_worker_service_per_queue(queue):
     # Each container writes metrics in its own directory under the shared volume.
     assert "PROMETHEUS_MULTIPROC_DIR=/metrics/$$HOSTNAME" in cmd
     assert "metrics:/metrics" in service["volumes"]
-    assert service["environment"]["RASAD_REDIS_URL"] == "redis://redis:6379/0"
     assert service["depends_on"]["redis"]["condition"] == "service_healthy"
+    # webhooks: a thread pool of its own; a receiver that hangs holds one of its threads
+    assert ("-P threads" in cmd) is (queue == "webhooks")
+
+
+@pytest.mark.parametrize("name", ["worker-poll", "worker-nlp", "worker-alerts",
+                                  "worker-webhooks", "beat", "metrics"])
+def test_compose_rasad_services_read_the_redis_password_secret(name):
+    service = compose()["services"][name]
+    assert "redis_password" in service["secrets"]
+    assert service["environment"]["RASAD_REDIS_URL"] == "redis://redis:6379/0"
+    assert service["environment"]["RASAD_REDIS_PASSWORD_FILE"] == "/run/secrets/redis_password"
 
 
 def test_compose_metrics_service_reads_all_worker_dirs_and_is_scraped():
@@ -269,6 +312,26 @@ def unit(name: str) -> dict[str, list[str]]:
             key, value = line.split("=", 1)
             out.setdefault(key.strip(), []).append(value.strip())
     return out
+
+
+@pytest.mark.parametrize("name", ["rasad-worker@.service", "rasad-beat.service",
+                                  "rasad-metrics.service"])
+def test_systemd_units_get_the_redis_password_as_a_credential(name):
+    service = unit(name)
+    assert service["LoadCredential"] == ["redis-password:/etc/rasad/redis-password"]
+    assert "RASAD_REDIS_PASSWORD_FILE=%d/redis-password" in service["Environment"]
+
+
+def test_systemd_target_starts_a_worker_for_every_queue_and_redis_is_locked():
+    wants = unit("rasad.target")["Wants"][0].split()
+    assert {f"rasad-worker@{q}.service" for q in QUEUES} <= set(wants)
+    example = (DEPLOY / "systemd" / "rasad.env.example").read_text()
+    env = dict(line.split("=", 1) for line in example.splitlines()
+               if line and not line.startswith("#"))
+    assert "@" not in env["RASAD_REDIS_URL"]  # no password in the environment file
+    line = next(x for x in example.splitlines() if "user default on resetpass" in x)
+    words = line.split()
+    assert {w[1:] for w in words[words.index("+@all") + 1:]} == set(DENIED_COMMANDS)
 
 
 def test_systemd_worker_template_is_per_queue():
@@ -319,7 +382,7 @@ def containers(deployment: dict) -> dict[str, dict]:
     return {c["name"]: c for c in deployment["spec"]["template"]["spec"]["containers"]}
 
 
-@pytest.mark.parametrize("queue", ["poll", "nlp", "alerts"])
+@pytest.mark.parametrize("queue", QUEUES)
 def test_kubernetes_has_one_deployment_per_queue_with_its_metrics(k8s, queue):
     deployment = k8s[("Deployment", f"rasad-worker-{queue}")]
     pod = deployment["spec"]["template"]
@@ -357,9 +420,48 @@ def test_kubernetes_config_comes_from_the_repository_config(k8s):
 
 
 def test_kubernetes_redis_uses_aof_every_second(k8s):
-    args = containers(k8s[("StatefulSet", "redis")])["redis"]["args"]
+    args = redis_server_args(containers(k8s[("StatefulSet", "redis")])["redis"]["args"][0])
     assert args[args.index("--appendonly") + 1] == "yes"
     assert args[args.index("--appendfsync") + 1] == "everysec"
+
+
+def secret_mounts(pod_spec: dict, container: dict) -> dict[str, str]:
+    """mountPath -> Secret name for the container's Secret volumes."""
+    secrets = {v["name"]: v["secret"]["secretName"] for v in pod_spec["volumes"]
+               if "secret" in v}
+    return {m["mountPath"]: secrets[m["name"]] for m in container.get("volumeMounts", [])
+            if m["name"] in secrets}
+
+
+def test_kubernetes_redis_takes_its_password_from_the_secret_and_denies_commands(k8s):
+    statefulset = k8s[("StatefulSet", "redis")]
+    redis_container = containers(statefulset)["redis"]
+    script = redis_container["args"][0]
+    pod = statefulset["spec"]["template"]["spec"]
+    assert secret_mounts(pod, redis_container) == {"/run/secrets/redis": "rasad-redis"}
+    assert '"$(cat /run/secrets/redis/password)"' in script
+    assert denied(script) == set(DENIED_COMMANDS)
+    assert redis_server_args(script)[0] == "/tmp/rasad-acl.conf"
+    probe = " ".join(redis_container["readinessProbe"]["exec"]["command"])
+    assert "REDISCLI_AUTH=" in probe and "/run/secrets/redis/password" in probe
+
+
+@pytest.mark.parametrize("name, container", [
+    *[(f"rasad-worker-{q}", "worker") for q in QUEUES],
+    ("rasad-beat", "beat"), ("rasad-metrics", "metrics"),
+])
+def test_kubernetes_rasad_pods_read_the_redis_password_from_the_secret(k8s, name, container):
+    env = next(v for (kind, n), v in k8s.items()
+               if kind == "ConfigMap" and n.startswith("rasad-env"))["data"]
+    assert env["RASAD_REDIS_URL"] == "redis://redis:6379/0"
+    password_file = pathlib.PurePosixPath(env["RASAD_REDIS_PASSWORD_FILE"])
+    deployment = k8s[("Deployment", name)]
+    pod = deployment["spec"]["template"]["spec"]
+    mounts = secret_mounts(pod, containers(deployment)[container])
+    assert mounts == {str(password_file.parent): "rasad-redis"}
+    # the Secret's files are root-owned: readable by the pod's group, which runs rasad
+    assert pod["securityContext"]["fsGroup"] == pod["securityContext"]["runAsUser"]
+    assert not any("redis://:" in str(value) for value in env.values())
 
 
 def test_kubernetes_metrics_deployment_serves_redis_state(k8s):

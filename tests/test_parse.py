@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import pathlib
 
 import pytest
 
+from tests.test_acceptance import rss
+from tests.test_tasks import tasks  # noqa: F401 - the fixture: Celery eager, real Redis
 from worker.errors import ParseError
 from worker.parse import (
     arabic_score, canonical_url, decode_feed, entry_identity, html_to_text, parse_feed,
+    utf8_counts,
 )
 
 FEEDS = pathlib.Path(__file__).parent / "fixtures" / "feeds"
@@ -131,6 +135,84 @@ def test_utf8_feed_with_one_windows_1256_item_decodes_both():
     assert feed.title == legacy
     truth = EXPECTED["utf-8"]
     assert [ws(e.summary) for e in feed.entries] == [ws(t["summary"]) for t in truth]
+
+
+UTF8_DAMAGE = [
+    pytest.param(b"\xff", id="stray-ff"),
+    pytest.param("أعلنت".encode()[:-1], id="truncated-character"),
+    pytest.param(b"\x80\x80", id="lone-continuation-bytes"),
+    pytest.param("café".encode("latin-1"), id="latin-1-byte"),
+    pytest.param(b"\xc0\xaf", id="overlong"),
+    pytest.param(b"\xed\xa0\x80", id="surrogate"),
+]
+
+
+def _damaged(bad: bytes, ascii_prefix: int = 0) -> bytes:
+    """The UTF-8 fixture with the first item's first word replaced by ``bad`` bytes, after
+    an ASCII comment of ``ascii_prefix`` bytes."""
+    body = (FEEDS / "utf-8.xml").read_bytes().replace("أعلنت".encode(), bad, 1)
+    if ascii_prefix:
+        cut = body.index(b"<channel>")
+        body = body[:cut] + b"<!-- " + b"x" * ascii_prefix + b" -->" + body[cut:]
+    return body
+
+
+@pytest.mark.parametrize("ascii_prefix", [
+    pytest.param(0, id="arabic-from-the-start"),
+    # The encoding scorer samples the first 64 KiB: all ASCII here, so every candidate tied
+    # and wholesale windows-1256 won, turning the whole feed into mojibake.
+    pytest.param(70_000, id="first-64KiB-ascii"),
+])
+@pytest.mark.parametrize("bad", UTF8_DAMAGE)
+def test_invalid_utf8_in_a_declared_utf8_feed_is_repaired_not_mojibake(bad, ascii_prefix, caplog):
+    caplog.set_level(logging.WARNING, logger="worker.parse")
+    feed = parse_feed(_damaged(bad, ascii_prefix), {"content-type": "text/xml; charset=utf-8"},
+                      feed_id="damaged", base_url="https://example.org/")
+    assert feed.encoding == "utf-8+windows-1256"
+    truth = EXPECTED["utf-8"]
+    assert feed.title == "أخبار"
+    assert [ws(e.title) for e in feed.entries[1:]] == [ws(t["title"]) for t in truth[1:]]
+    assert [ws(e.summary) for e in feed.entries[1:]] == [ws(t["summary"]) for t in truth[1:]]
+    first = ws(feed.entries[0].summary)
+    assert first.endswith(ws(truth[0]["summary"]).partition("أعلنت")[2])
+    assert feed.invalid_sequences >= 1
+    (record,) = [r for r in caplog.records if r.name == "worker.parse"]
+    assert record.levelno == logging.WARNING and record.feed_id == "damaged"
+    assert record.invalid_sequences == feed.invalid_sequences
+
+
+def test_valid_feeds_have_no_invalid_sequences_and_log_nothing(caplog):
+    caplog.set_level(logging.WARNING, logger="worker.parse")
+    for name in ("utf-8.xml", "windows-1256.xml", "iso-8859-6-undeclared.xml"):
+        assert parse(name).invalid_sequences == 0, name
+    assert caplog.records == []
+
+
+@pytest.mark.parametrize("bad, expected", [
+    pytest.param(b"\xff", (0, 1), id="one-byte"),
+    pytest.param(b"\xd8\xd8\xa7", (1, 1), id="truncated-then-valid"),
+    pytest.param("ا\ufffd".encode(), (2, 0), id="a-real-replacement-character-is-valid"),
+    pytest.param("قصف".encode("cp1256"), (0, 3), id="legacy-word"),
+])
+def test_utf8_counts(bad, expected):
+    assert utf8_counts(b"<x>" + bad + b"</x>") == expected
+
+
+@pytest.mark.integration
+def test_a_damaged_feed_is_counted_as_invalid_input(tasks, http_server):
+    """Polled for real (loopback HTTP, real Redis): the feed is parsed, its entries go on,
+    and rasad_invalid_input_total{kind="feed_encoding"} counts the poll."""
+    from worker import metrics
+
+    counter = metrics.INVALID_INPUT.labels(kind="feed_encoding")
+    before = counter._value.get()
+    http_server.route("/good.xml", 200, {"Content-Type": "application/rss+xml"}, rss([]))
+    http_server.route("/broken.xml", 200, {"Content-Type": "text/xml; charset=utf-8"},
+                      _damaged(b"\xff", 70_000))
+    tasks.poll_feed.apply(args=["good"]).get()
+    assert counter._value.get() == before
+    assert tasks.poll_feed.apply(args=["broken"]).get() == len(EXPECTED["utf-8"])
+    assert counter._value.get() == before + 1
 
 
 # --------------------------------------------------------------------------- real-looking feeds

@@ -38,6 +38,10 @@ def _write(tmp_path, text):
                  id="bad-language-key"),
     pytest.param("rules: {id: x}", "'rules:' list", id="not-a-list"),
     pytest.param("rules: [{id: x, severity: high, terms: [a]", "not valid YAML", id="bad-yaml"),
+    pytest.param("rules: []", "no rules, so nothing would ever alert", id="no-rules"),
+    pytest.param("rules: [{id: x, severity: high, terms: [a], conditions: {location: "
+                 "{near: الباغوز, radius_km: -5}}}]", "radius_km: <number >= 0>",
+                 id="negative-radius"),
 ])
 def test_bad_rule_file_names_file_rule_and_problem(tmp_path, body, message):
     path = _write(tmp_path, body)
@@ -51,6 +55,56 @@ def test_unknown_entity_is_rejected(tmp_path):
     path = _write(tmp_path, "rules: [{id: x, severity: high, entities: ['wof:nope']}]")
     with pytest.raises(ConfigError, match="rule 'x'.*not in the gazetteer"):
         load_rules(path, entity_exists=lambda _id: False)
+
+
+NEAR_RULE = """
+rules:
+  - id: near-x
+    severity: high
+    terms: {ar: [قصف]}
+    conditions: {location: {near: %s, radius_km: 40}}
+"""
+
+
+def test_unknown_place_is_rejected_with_close_names(tmp_path):
+    path = _write(tmp_path, NEAR_RULE % "الباغوس")
+    with pytest.raises(ConfigError) as info:
+        load_rules(path, place_exists=lambda near: near == "الباغوز",
+                   similar_places=lambda near: ["الباغوز"])
+    message = str(info.value)
+    assert str(path) in message and "rule 'near-x'" in message
+    assert "'الباغوس' is not a place the gazetteer knows" in message
+    assert "did you mean 'الباغوز'?" in message
+
+
+@pytest.mark.parametrize("near, ok", [
+    pytest.param("الباغوز", True, id="arabic-name"),
+    pytest.param("Baghouz", True, id="english-name"),
+    pytest.param("'wof:1343849925'", True, id="place-id"),
+    pytest.param("Atlantis", False, id="unknown-name"),
+    pytest.param("'wof:0'", False, id="unknown-id"),
+    pytest.param("داعش", False, id="an-organisation-is-not-a-place"),
+])
+def test_location_near_is_resolved_as_matching_resolves_it(tmp_path, near, ok):
+    """Through the real gazetteer, the way `rasad check` and `rasad run` load rules."""
+    from worker.runtime import load_ruleset
+    from worker.settings import Settings
+
+    settings = Settings.from_env({"RASAD_RULES": str(_write(tmp_path, NEAR_RULE % near))})
+    if ok:
+        assert load_ruleset(settings).rules[0].conditions.location.near == near.strip("'")
+    else:
+        with pytest.raises(ConfigError, match="rule 'near-x': conditions.location.near"):
+            load_ruleset(settings)
+
+
+def test_misspelt_place_gets_gazetteer_suggestions(tmp_path):
+    from worker.runtime import load_ruleset
+    from worker.settings import Settings
+
+    settings = Settings.from_env({"RASAD_RULES": str(_write(tmp_path, NEAR_RULE % "Baghoz"))})
+    with pytest.raises(ConfigError, match=r"did you mean 'Baghouz'"):
+        load_ruleset(settings)
 
 
 def test_default_rules_load():

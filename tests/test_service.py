@@ -1,24 +1,78 @@
-"""The embedded Redis of `rasad run`: AOF persistence under the data dir."""
+"""`rasad run`'s pieces: the embedded Redis (AOF persistence under the data dir, behind its
+password: tests/test_redis_lockdown.py has the lockdown itself) and the metrics endpoint's
+warning when it listens on all interfaces."""
 
+import logging
+
+import pytest
 import redis
 
 from tests.conftest import free_port
+from worker import metrics
 from worker.service import EmbeddedRedis
+from worker.settings import binds_all_interfaces
 
 
 def test_embedded_redis_persists_across_restarts_with_aof(tmp_path):
     port = free_port()
-    server = EmbeddedRedis(tmp_path / "redis", port).start()
+    data = tmp_path / "redis"
+    server = EmbeddedRedis(data, port).start()
+    password = (data / "password").read_text().strip()
     try:
-        client = redis.Redis(port=port)
-        assert client.config_get("appendonly")["appendonly"] == "yes"
-        assert client.config_get("appendfsync")["appendfsync"] == "everysec"
+        client = redis.Redis(port=port, password=password)
+        assert client.info("persistence")["aof_enabled"] == 1
+        # CONFIG is denied to the service user: the settings are read from the file it runs.
+        conf = (data / "redis.conf").read_text().splitlines()
+        assert "appendonly yes" in conf and "appendfsync everysec" in conf
+        assert client.info("server")["config_file"] == str((data / "redis.conf").resolve())
         client.set("rasad:test", "محفوظ")
     finally:
         server.stop()
-    server = EmbeddedRedis(tmp_path / "redis", port).start()
+    server = EmbeddedRedis(data, port).start()
     try:
-        assert redis.Redis(port=port).get("rasad:test").decode() == "محفوظ"
-        assert (tmp_path / "redis" / "port").read_text() == str(port)
+        assert redis.Redis(port=port, password=password).get("rasad:test").decode() == "محفوظ"
+        assert (data / "port").read_text() == str(port)
     finally:
         server.stop()
+
+
+def test_a_second_start_finds_its_own_server_running(tmp_path):
+    port = free_port()
+    first = EmbeddedRedis(tmp_path / "redis", port).start()
+    try:
+        second = EmbeddedRedis(tmp_path / "redis", port).start()
+        assert second.proc is None  # recognised as ours (password and config file match)
+    finally:
+        first.stop()
+
+
+def test_a_port_taken_by_another_redis_is_refused(tmp_path, redis_url):
+    from worker.errors import ConfigError
+
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    with pytest.raises(ConfigError, match="not Rasad's Redis; set RASAD_EMBEDDED_REDIS_PORT"):
+        EmbeddedRedis(tmp_path / "redis", port).start()
+
+
+@pytest.mark.parametrize("addr, everywhere", [
+    pytest.param(":9464", True, id="port-only"),
+    pytest.param("0.0.0.0:9464", True, id="ipv4-any"),
+    pytest.param("[::]:9464", True, id="ipv6-any"),
+    pytest.param("127.0.0.1:9464", False, id="loopback"),
+    pytest.param("[::1]:9464", False, id="ipv6-loopback"),
+    pytest.param("10.0.0.5:9464", False, id="one-interface"),
+])
+def test_all_interface_addresses_are_recognised(addr, everywhere):
+    assert binds_all_interfaces(addr) is everywhere
+
+
+@pytest.mark.parametrize("addr, warned", [("0.0.0.0:0", True), ("127.0.0.1:0", False)])
+def test_metrics_on_all_interfaces_logs_a_warning_naming_the_setting(caplog, addr, warned):
+    with caplog.at_level(logging.WARNING, logger=metrics.log.name):
+        server = metrics.start_metrics_server(addr, redis_client_factory=None, feed_ids=[])
+    server.close()
+    messages = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert bool(messages) is warned
+    if warned:
+        assert "RASAD_METRICS_ADDR=0.0.0.0:0 listens on all interfaces" in messages[0]
+        assert "Set RASAD_METRICS_ADDR=127.0.0.1:" in messages[0]

@@ -5,16 +5,29 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
+import os
+import pathlib
+import select
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
 import redis as redis_lib
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
+from tests.conftest import free_port, redis_server_binary
 from tests.test_deliver import make_alert
 from worker.deliver import ALERTS_STREAM, publish_alert
 from worker.records import Alert
-from worker.subscribe import FSI, PDI, RLI, follow_alerts, format_alert, isolate, make_snippet
+from worker.subscribe import (
+    FSI, PDI, RLI, follow_alerts, format_alert, isolate, make_snippet, read_timeout_seconds,
+)
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def take(redis, n: int, *, timeout: float = 5.0, **kwargs) -> list[Alert]:
@@ -189,24 +202,143 @@ def test_isolate(text, expected):
     assert isolate(text) == expected
 
 
-class FlakyRedis:
-    """The real client, but the first ``failures`` XREADs fail as if Redis were restarting."""
+# --- quiet stream, outages -------------------------------------------------------------
 
-    def __init__(self, client, failures: int):
-        self.client, self.failures = client, failures
 
-    def xread(self, *args, **kwargs):
-        if self.failures:
-            self.failures -= 1
-            raise redis_lib.ConnectionError("Connection refused")
-        return self.client.xread(*args, **kwargs)
+def _follow_in_thread(client, **kwargs):
+    """Follow alerts in a thread; returns (got: list of (monotonic time, alert), stop)."""
+    got, stop = [], threading.Event()
 
-    def __getattr__(self, name):
-        return getattr(self.client, name)
+    def run():
+        for alert in follow_alerts(client, stop=stop, **kwargs):
+            got.append((time.monotonic(), alert))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return got, stop, thread
+
+
+def _wait_for(got: list, n: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while len(got) < n and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 @pytest.mark.integration
-def test_survives_a_lost_connection(redis_client, monkeypatch):
-    monkeypatch.setattr("worker.subscribe.RECONNECT_MIN_SECONDS", 0.01)
-    publish(redis_client, "a1")
-    assert [a.id for a in take(FlakyRedis(redis_client, 2), 1, from_start=True)] == ["a1"]
+def test_a_quiet_stream_is_not_an_outage(redis_url, caplog):
+    """A real multi-second block on a client built as `rasad subscribe` builds it: idle for
+    longer than redis-py's 5 s default socket timeout, nothing is logged, and an alert added
+    afterwards arrives at once (no backoff was started)."""
+    client = redis_lib.Redis.from_url(redis_url, decode_responses=True,
+                                      socket_timeout=read_timeout_seconds(3000))
+    client.delete(ALERTS_STREAM, "rasad:subscriber:quiet:last_id")
+    caplog.set_level(logging.DEBUG, logger="worker.subscribe")
+    got, stop, thread = _follow_in_thread(client, name="quiet", block_ms=3000)
+    time.sleep(8)  # two and a half blocking reads with nothing to read
+    assert got == [] and caplog.records == []
+    added = time.monotonic()
+    publish(client, "after-quiet")
+    _wait_for(got, 1, timeout=5)
+    stop.set()
+    assert [a.id for _, a in got] == ["after-quiet"]
+    assert got[0][0] - added < 1.0
+    assert caplog.records == []
+    thread.join(5)
+    client.close()
+
+
+def test_a_socket_timeout_shorter_than_the_block_is_refused(redis_url):
+    client = redis_lib.Redis.from_url(redis_url, socket_timeout=2)
+    with pytest.raises(ValueError, match="socket_timeout=read_timeout_seconds"):
+        next(follow_alerts(client, block_ms=3000))
+    default = redis_lib.Redis.from_url(redis_url)  # redis-py 8: 5 s, the old 5 s block failed
+    with pytest.raises(ValueError, match=r"\(5 s\)"):
+        next(follow_alerts(default, block_ms=5000))
+
+
+def _start_redis(port: int, data) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data),
+         "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    probe = redis_lib.Redis(port=port)
+    for _ in range(200):
+        try:
+            probe.ping()
+            return proc
+        except redis_lib.ConnectionError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+@pytest.mark.integration
+def test_an_outage_is_reported_once_retried_and_its_end_reported(tmp_path, monkeypatch, caplog):
+    """A real Redis stopped for a few seconds, then started again on the same port."""
+    monkeypatch.setattr("worker.subscribe.RECONNECT_MIN_SECONDS", 0.05)
+    monkeypatch.setattr("worker.subscribe.RECONNECT_MAX_SECONDS", 0.2)
+    port = free_port()
+    server = _start_redis(port, tmp_path)
+    # No retries inside redis-py, so each failed XREAD comes back at once and the
+    # subscriber's own backoff is what paces the retries.
+    client = redis_lib.Redis(port=port, decode_responses=True, retry=Retry(NoBackoff(), 0),
+                             socket_timeout=read_timeout_seconds(500))
+    caplog.set_level(logging.DEBUG, logger="worker.subscribe")
+    got, stop, thread = _follow_in_thread(client, name="outage", block_ms=500)
+    try:
+        publish(client, "before")
+        _wait_for(got, 1, timeout=5)
+        server.terminate()
+        server.wait(10)
+        time.sleep(3)
+        server = _start_redis(port, tmp_path)
+        publish(redis_lib.Redis(port=port, decode_responses=True), "after")
+        _wait_for(got, 2, timeout=10)
+    finally:
+        stop.set()
+        thread.join(5)
+        server.terminate()
+        server.wait(10)
+    assert [a.id for _, a in got] == ["before", "after"]
+    messages = [(r.levelno, r.getMessage()) for r in caplog.records]
+    assert messages.count((logging.WARNING, "redis unavailable; retrying until it is back")) == 1
+    assert messages.count((logging.DEBUG, "redis still unavailable")) >= 3
+    assert messages.count((logging.INFO, "redis reachable again; catching up")) == 1
+
+
+@pytest.mark.integration
+def test_rasad_subscribe_prints_nothing_while_idle(redis_url, redis_client, tmp_path):
+    """The command itself, with its real 5 s blocking read: quiet for longer than one read,
+    then an alert printed within a second of being added."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), RASAD_REDIS_URL=redis_url,
+               RASAD_DATA_DIR=str(tmp_path))
+    stderr = (tmp_path / "stderr").open("w+")
+    proc = subprocess.Popen([sys.executable, "-m", "worker.cli", "subscribe", "--json"],
+                            stdout=subprocess.PIPE, stderr=stderr, env=env, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while redis_client.get("rasad:subscriber:default:last_id") is None:
+            assert proc.poll() is None and time.monotonic() < deadline, _read(stderr)
+            time.sleep(0.05)
+        # Two 5 s blocking reads: with redis-py's default 5 s socket timeout each one raced
+        # the server's empty reply and usually lost ("Timeout reading from socket").
+        time.sleep(11)
+        lines = _read(stderr).splitlines()
+        assert len(lines) == 1 and lines[0].startswith("following rasad:alerts"), lines
+        added = time.monotonic()
+        publish(redis_client, "live")
+        ready, _, _ = select.select([proc.stdout], [], [], 5)
+        assert ready, "no alert printed within 5 s"
+        line = proc.stdout.readline()
+        assert time.monotonic() - added < 1.0
+        assert json.loads(line)["id"] == "live"
+        assert len(_read(stderr).splitlines()) == 1
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        stderr.close()
+
+
+def _read(handle) -> str:
+    handle.seek(0)
+    return handle.read()

@@ -1,5 +1,7 @@
 """Tests for worker.webhooks: Standard Webhooks signing, config validation, delivery to a
-real loopback HTTP server, retry classification, backoff and the dead-letter stream."""
+real loopback HTTP server, retry classification, backoff, retries kept in Redis and drained
+by beat, the dead-letter stream, and (with `rasad run`) a hanging receiver that delays
+neither polling nor NLP."""
 
 from __future__ import annotations
 
@@ -19,11 +21,17 @@ from worker.fetch import make_client
 from worker.records import Alert
 from worker.webhooks import (
     DEAD_LETTER_STREAM,
+    RETRY_QUEUE,
+    WEBHOOK_MAX_ATTEMPTS,
     Webhook,
+    claim_due_retries,
     hooks_for,
     load_webhooks,
+    pending_retries,
     record_dead_letter,
     replay_dead_letters,
+    retry_dispatched,
+    schedule_retry,
     send_webhook,
     sign,
     verify,
@@ -362,3 +370,294 @@ def test_replay_of_a_still_failing_receiver_keeps_the_letter(redis_client, recei
     record_dead_letter(redis_client, hook(receiver.url()), make_alert(), "HTTP 500")
     assert replay_dead_letters(redis_client, client, [hook(receiver.url())]) == (0, 1)
     assert redis_client.xlen(DEAD_LETTER_STREAM) == 1
+
+
+# --- retries wait in Redis, not in countdown messages -------------------------------------
+
+
+def test_a_retry_waits_in_redis_until_due_then_is_claimed_once(redis_client):
+    alert = make_alert().to_dict()
+    schedule_retry(redis_client, "newsroom", alert, 2, due_at=1000.0)
+    assert claim_due_retries(redis_client, now=999.0) == []
+    [due] = claim_due_retries(redis_client, now=1000.5)
+    assert (due.hook_id, due.alert, due.attempt) == ("newsroom", alert, 2)
+    # Leased: a second drainer, or the next tick, does not take it again.
+    assert claim_due_retries(redis_client, now=1001.0) == []
+    retry_dispatched(redis_client, due)
+    assert pending_retries(redis_client) == 0
+
+
+def test_a_claimed_retry_comes_back_if_its_task_was_never_enqueued(redis_client):
+    schedule_retry(redis_client, "newsroom", make_alert().to_dict(), 2, due_at=1000.0)
+    assert claim_due_retries(redis_client, now=1000.0, lease_seconds=60)
+    assert claim_due_retries(redis_client, now=1059.0) == []
+    assert len(claim_due_retries(redis_client, now=1060.0)) == 1
+
+
+def test_scheduling_the_same_attempt_twice_keeps_one_entry(redis_client):
+    """A redelivered task that fails again schedules the same attempt: one retry, not two."""
+    alert = make_alert().to_dict()
+    schedule_retry(redis_client, "newsroom", alert, 3, due_at=1000.0)
+    schedule_retry(redis_client, "newsroom", dict(reversed(list(alert.items()))), 3,
+                   due_at=1002.0)
+    assert pending_retries(redis_client) == 1
+    schedule_retry(redis_client, "newsroom", alert, 4, due_at=1003.0)
+    assert pending_retries(redis_client) == 2
+
+
+def test_an_undecodable_retry_is_dropped_not_retried_forever(redis_client):
+    redis_client.zadd(RETRY_QUEUE, {"not json": 1.0})
+    assert claim_due_retries(redis_client, now=2.0) == []
+    assert pending_retries(redis_client) == 0
+
+
+# --- the tasks: Celery eager, real Redis, real receiver ------------------------------------
+
+
+@pytest.fixture
+def hook_tasks(monkeypatch, tmp_path, redis_url, redis_client, receiver):
+    """worker.tasks with one webhook ``newsroom`` pointing at ``receiver``."""
+    path = tmp_path / "webhooks.yaml"
+    path.write_text(f"webhooks: [{{id: newsroom, url: '{receiver.url()}', secret: '{SECRET}',"
+                    " allow_private: true}]")
+    monkeypatch.setenv("RASAD_REDIS_URL", redis_url)
+    monkeypatch.setenv("RASAD_WEBHOOKS", str(path))
+    monkeypatch.setenv("RASAD_NER_MODEL", "none")
+    monkeypatch.setenv("RASAD_WEBHOOK_TIMEOUT_SECONDS", "2")
+    from worker import runtime, tasks
+    from worker.celery_app import app
+
+    runtime.reset_runtime()
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setitem(app.conf, "task_eager_propagates", True)
+    yield tasks
+    runtime.reset_runtime()
+
+
+def _retries(redis_client) -> list[tuple[dict, float]]:
+    return [(json.loads(m), score)
+            for m, score in redis_client.zrange(RETRY_QUEUE, 0, -1, withscores=True)]
+
+
+def test_a_transient_failure_schedules_the_next_attempt_on_the_documented_backoff(
+        hook_tasks, receiver, redis_client):
+    receiver.respond(503)
+    alert = make_alert()
+    before = time.time()
+    assert hook_tasks.send_webhook.apply(args=["newsroom", alert.to_dict()]).get() == 0
+    [(retry, due)] = _retries(redis_client)
+    assert retry == {"webhook": "newsroom", "alert": alert.to_dict(), "attempt": 2}
+    assert before + 4 <= due <= time.time() + 6  # 5 s ± 20%: the spec's first step
+    assert redis_client.xlen(DEAD_LETTER_STREAM) == 0
+
+
+def test_a_long_retry_after_is_kept_in_redis_past_any_visibility_timeout(
+        hook_tasks, receiver, redis_client):
+    receiver.respond(429, {"Retry-After": "3000"})
+    hook_tasks.send_webhook.apply(args=["newsroom", make_alert().to_dict(), 3]).get()
+    [(retry, due)] = _retries(redis_client)
+    assert retry["attempt"] == 4 and due == pytest.approx(time.time() + 3000, abs=5)
+
+
+def test_a_hanging_receiver_is_given_up_on_after_the_webhook_timeout(
+        hook_tasks, receiver, redis_client):
+    receiver.respond(200, delay_seconds=4)
+    started = time.monotonic()
+    hook_tasks.send_webhook.apply(args=["newsroom", make_alert().to_dict()]).get()
+    assert time.monotonic() - started < 3.5  # RASAD_WEBHOOK_TIMEOUT_SECONDS=2
+    assert _retries(redis_client)[0][0]["attempt"] == 2
+
+
+@pytest.mark.parametrize("status, attempt", [
+    pytest.param(503, WEBHOOK_MAX_ATTEMPTS, id="last-attempt"),
+    pytest.param(404, 1, id="permanent-at-once"),
+])
+def test_the_last_attempt_or_a_permanent_error_is_dead_lettered(
+        hook_tasks, receiver, redis_client, status, attempt):
+    receiver.respond(status)
+    hook_tasks.send_webhook.apply(args=["newsroom", make_alert().to_dict(), attempt]).get()
+    [(_, fields)] = redis_client.xrange(DEAD_LETTER_STREAM)
+    assert fields["attempts"] == str(attempt) and str(status) in fields["error"]
+    assert pending_retries(redis_client) == 0
+
+
+def test_the_drain_task_sends_what_is_due_and_leaves_the_rest(hook_tasks, receiver,
+                                                              redis_client):
+    due, later = make_alert(id_="a:due"), make_alert(id_="a:later")
+    schedule_retry(redis_client, "newsroom", due.to_dict(), 2, due_at=time.time() - 1)
+    schedule_retry(redis_client, "newsroom", later.to_dict(), 2, due_at=time.time() + 600)
+    assert hook_tasks.drain_webhook_retries.apply().get() == 1
+    sent = [{k.lower(): v for k, v in h.items()}["webhook-id"] for h, _ in receiver.received]
+    assert sent == ["a:due"]
+    assert [r["alert"]["id"] for r, _ in _retries(redis_client)] == ["a:later"]
+
+
+def test_webhooks_have_their_own_queue_and_a_beat_tick():
+    from worker.celery_app import WEBHOOK_QUEUE, WEBHOOK_RETRY_TICK_SECONDS, app
+
+    routes = app.conf.task_routes
+    assert routes["rasad.send_webhook"]["queue"] == WEBHOOK_QUEUE
+    assert routes["rasad.drain_webhook_retries"]["queue"] == WEBHOOK_QUEUE
+    assert WEBHOOK_QUEUE not in {routes[t]["queue"] for t in routes
+                                 if t not in ("rasad.send_webhook", "rasad.drain_webhook_retries")}
+    tick = next(e for e in app.conf.beat_schedule.values()
+                if e["task"] == "rasad.drain_webhook_retries")
+    assert tick["schedule"] == WEBHOOK_RETRY_TICK_SECONDS <= 1.0
+
+
+def test_the_every_second_tick_logs_only_when_it_hands_retries_over(caplog):
+    """Celery's own INFO lines, from its own loggers and format strings, once per tick."""
+    import logging
+
+    from celery.app.trace import LOG_RECEIVED, LOG_SUCCESS
+
+    from worker.celery_app import DRAIN_TASK
+
+    def record(logger: str, message: str, args) -> None:
+        log = logging.getLogger(logger)
+        log.info(message, args) if isinstance(args, dict) else log.info(message, *args)
+
+    base = {"id": "t1", "runtime": 0.001, "args": "()", "kwargs": "{}"}
+    with caplog.at_level(logging.INFO):
+        record("celery.beat", "Scheduler: Sending due task %s (%s)",
+               ("webhook-retries", DRAIN_TASK))
+        record("celery.worker.strategy", LOG_RECEIVED, {**base, "name": DRAIN_TASK})
+        record("celery.app.trace", LOG_SUCCESS, {**base, "name": DRAIN_TASK,
+                                                 "return_value": "0"})
+        record("celery.app.trace", LOG_SUCCESS, {**base, "name": DRAIN_TASK,
+                                                 "return_value": "2"})
+        record("celery.app.trace", LOG_SUCCESS, {**base, "name": "rasad.send_webhook",
+                                                 "return_value": "204"})
+    assert [r.getMessage().split("]")[-1] for r in caplog.records] == [
+        " succeeded in 0.001s: 2", " succeeded in 0.001s: 204"]
+
+
+# --- `rasad run`: a hanging receiver delays nothing else ------------------------------------
+
+HANG_TIMEOUT_SECONDS = 20  # RASAD_WEBHOOK_TIMEOUT_SECONDS in the test below
+RETRY_AFTER_SECONDS = 7
+SECOND_ARTICLE = {
+    "title": "قصف بقذائف فوسفورية على أطراف بلدة في ريف إدلب الجنوبي",
+    "link": "https://example.org/news/idlib-1", "guid": "idlib-1",
+    "pubDate": "Sun, 03 Mar 2019 08:00:00 GMT",
+    "description": "أفاد ناشطون بأن طائرات حربية ألقت قذائف فوسفورية على الأراضي الزراعية "
+                   "المحيطة بالبلدة فجر الأحد، وأشعلت حرائق في بساتين الزيتون.",
+}
+
+
+@pytest.mark.timeout(300)
+def test_a_hanging_receiver_delays_neither_polling_nor_nlp_and_retries_run_on_time(
+        tmp_path, http_server, seed_text):
+    """`rasad run` (worker for poll/nlp/alerts with 2 processes, the webhooks worker, beat)
+    with two receivers on 127.0.0.1: ``slow`` hangs on every alert (4 deliveries, more than
+    the 2 worker processes), ``flaky`` answers 503 with Retry-After: 7 once per alert, then
+    204.  While the slow deliveries hang, a second feed's article is polled, analysed and
+    alerted; each flaky retry, due exactly 7 s after its failure (the Retry-After is longer
+    than the first backoff step, 5 s ± 20%), arrives close to on time."""
+    import os
+    import signal
+    import subprocess
+
+    import redis as redis_lib
+
+    from tests.conftest import free_port
+    from tests.test_acceptance import RASAD, ROOT, rss, seed_items
+    from worker.settings import Settings, effective_redis_url
+
+    release = threading.Event()
+    slow_started: list[float] = []
+    flaky: dict[str, list[float]] = {}
+
+    def slow(h):
+        h.rfile.read(int(h.headers["Content-Length"]))
+        slow_started.append(time.time())
+        release.wait(HANG_TIMEOUT_SECONDS + 10)
+        h._send(204, {}, b"")
+
+    def flaky_hook(h):
+        h.rfile.read(int(h.headers["Content-Length"]))
+        times = flaky.setdefault(h.headers["webhook-id"], [])
+        times.append(time.time())
+        h._send(*((503, {"Retry-After": str(RETRY_AFTER_SECONDS)}) if len(times) == 1
+                  else (204, {})), b"")
+
+    a, _ = seed_items(seed_text)
+    http_server.route("/a.xml", 200, {"Content-Type": "application/rss+xml"}, rss([a]))
+    http_server.route("/b.xml", 200, {"Content-Type": "application/rss+xml"}, rss([]))
+    http_server.route("/slow", slow)
+    http_server.route("/flaky", flaky_hook)
+    feeds, hooks = tmp_path / "feeds.yaml", tmp_path / "webhooks.yaml"
+    feeds.write_text(
+        "feeds:\n"
+        f"  - {{id: feed-a, name: أ, url: '{http_server.url('/a.xml')}', interval: 2,"
+        " allow_private: true}\n"
+        f"  - {{id: feed-b, name: ب, url: '{http_server.url('/b.xml')}', interval: 2,"
+        " allow_private: true}\n", encoding="utf-8")
+    hooks.write_text(
+        "webhooks:\n"
+        f"  - {{id: slow, url: '{http_server.url('/slow')}', secret: '{SECRET}',"
+        " allow_private: true}\n"
+        f"  - {{id: flaky, url: '{http_server.url('/flaky')}', secret: '{SECRET}',"
+        " rules: [phosphorus], allow_private: true}\n")
+    env = dict(os.environ, RASAD_DATA_DIR=str(tmp_path / "data"), RASAD_FEEDS=str(feeds),
+               RASAD_WEBHOOKS=str(hooks), RASAD_NER_MODEL="none",
+               RASAD_EMBEDDED_REDIS_PORT=str(free_port()), RASAD_POLL_TICK_SECONDS="1",
+               RASAD_METRICS_ADDR=f"127.0.0.1:{free_port()}", RASAD_WORKER_CONCURRENCY="2",
+               RASAD_WEBHOOK_TIMEOUT_SECONDS=str(HANG_TIMEOUT_SECONDS), PYTHONPATH=str(ROOT))
+    for name in ("RASAD_REDIS_URL", "PROMETHEUS_MULTIPROC_DIR"):
+        env.pop(name, None)
+    log = (tmp_path / "rasad.log").open("w")
+    service = subprocess.Popen(RASAD + ["run"], env=env, cwd=ROOT, stdout=log,
+                               stderr=subprocess.STDOUT)
+    try:
+        # The seed article's 3 alerts: 3 slow deliveries hanging at once (2 worker processes
+        # could not hold 3), and 1 flaky one.
+        _wait(lambda: len(slow_started) >= 3, 150, "3 hanging deliveries", service, tmp_path)
+        hang_began = slow_started[2]
+        http_server.route("/b.xml", 200, {"Content-Type": "application/rss+xml"},
+                          rss([SECOND_ARTICLE]))
+        served_b = time.time()
+        client = redis_lib.Redis.from_url(
+            effective_redis_url(Settings(data_dir=str(tmp_path / "data"))),
+            decode_responses=True)
+
+        def feed_b_alert() -> bool:
+            return any(f.get("rule") == "phosphorus" and "idlib" in f.get("alert", "")
+                       for _, f in client.xrange("rasad:alerts"))
+        _wait(feed_b_alert, 60, "feed-b's alert", service, tmp_path)
+        alerted_b = time.time()
+        _wait(lambda: len(flaky) == 2 and all(len(t) == 2 for t in flaky.values()), 60,
+              "both flaky retries", service, tmp_path)
+        still_hanging = not release.is_set() and time.time() < hang_began + HANG_TIMEOUT_SECONDS
+        release.set()
+        late = [times[1] - times[0] - RETRY_AFTER_SECONDS for times in flaky.values()]
+        print(f"\nwhile {len(slow_started)} deliveries hung: feed-b polled to alert in "
+              f"{alerted_b - served_b:.1f}s; retries due after {RETRY_AFTER_SECONDS}s ran "
+              f"{', '.join(f'{x:.2f}' for x in late)}s late")
+        assert alerted_b < hang_began + HANG_TIMEOUT_SECONDS, \
+            "feed-b's alert waited for the hanging webhooks"
+        assert alerted_b - served_b < 12  # feed interval 2 s + poll tick 1 s + NLP
+        assert all(-0.1 <= x <= 2.5 for x in late), late  # beat tick 1 s + queue hops
+        assert still_hanging
+    finally:
+        release.set()
+        service.send_signal(signal.SIGINT)
+        try:
+            code = service.wait(90)
+        except subprocess.TimeoutExpired:
+            service.kill()
+            code = None
+        log.close()
+    assert code == 0, (tmp_path / "rasad.log").read_text()[-3000:]
+
+
+def _wait(predicate, timeout: float, what: str, service, tmp_path) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return
+        if service.poll() is not None:
+            break
+        time.sleep(0.1)
+    pytest.fail(f"{what}: not within {timeout:.0f}s; rasad run log:\n"
+                + (tmp_path / "rasad.log").read_text()[-3000:])

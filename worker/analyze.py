@@ -17,8 +17,8 @@ from worker.settings import Settings
 
 def analyze_text(text: str, *, settings: Settings, published: str | None = None) -> dict[str, Any]:
     """One article (title on the first line) in; entities, events, casualties, alerts out."""
-    extraction = get_extractor(settings.ner_model, settings.ner_threads).extract(
-        Article(text, published))
+    extraction = get_extractor(settings.ner_model, settings.ner_threads,
+                               settings.nlp_max_chars).extract(Article(text, published))
     rules = load_ruleset(settings)
     return analysis_dict(extraction, rules.match(text, extraction))
 

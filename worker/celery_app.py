@@ -3,30 +3,76 @@
 Reliability settings are the ones DESIGN.md makes non-optional: late acks and reject on a
 lost worker (a worker killed mid-task leaves the message to be redelivered), prefetch 1, a
 visibility timeout above the longest task (Celery docs, "Redis: visibility timeout"), JSON
-only.  Three queues so poll, nlp and alerts scale on their own hosts.
+only.  Four queues so poll, nlp, alerts and webhooks scale on their own hosts.
 """
 
 from __future__ import annotations
 
-import os
+import logging
 
 from celery import Celery
 from kombu import Queue
 
-from worker.settings import Settings
+from worker.settings import Settings, effective_redis_url
 
-QUEUES = ("poll", "nlp", "alerts")
+CORE_QUEUES = ("poll", "nlp", "alerts")
+# Webhook deliveries and their retries have a queue of their own, served by its own worker
+# (a thread pool: `rasad run`, deploy/), so a receiver that hangs never holds a process that
+# polling or NLP needs (issue 11).
+WEBHOOK_QUEUE = "webhooks"
+QUEUES = (*CORE_QUEUES, WEBHOOK_QUEUE)
+# How often beat hands due webhook retries to the webhooks queue: a retry runs at most about
+# this late.  Retries wait in Redis (webhooks.schedule_retry), never as countdown messages,
+# which the Redis transport redelivers once held past the visibility timeout (Celery docs,
+# "Redis: visibility timeout").
+WEBHOOK_RETRY_TICK_SECONDS = 1.0
+DRAIN_TASK = "rasad.drain_webhook_retries"
+
+
+class QuietRetryTick(logging.Filter):
+    """Celery logs each task at INFO when beat sends it, when a worker receives it and when
+    it succeeds: for the retry tick, once a second, some 250,000 lines a day that say
+    nothing.  Its INFO lines are kept only when it handed retries over (a return value
+    other than 0); warnings and errors always pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        values = args.values() if isinstance(args, dict) else (args or ())
+        if record.levelno != logging.INFO or DRAIN_TASK not in values:
+            return True
+        return isinstance(args, dict) and args.get("return_value") not in (None, "0")
+
+
+# The loggers of celery/beat.py ("Sending due task"), celery/worker/strategy.py ("received")
+# and celery/app/trace.py ("succeeded"); a logger's filters see every record it creates.
+for _name in ("celery.beat", "celery.worker.strategy", "celery.app.trace"):
+    logging.getLogger(_name).addFilter(QuietRetryTick())
+
+# kombu's Redis transport keeps a taken message in "unacked" until it is acknowledged; a live
+# worker's sweep puts back those older than the visibility timeout (QoS.restore_visible).
+# The sweep timer fires every unacked_restore_interval seconds (10) but scans Redis only on
+# every unacked_restore_throttle-th firing (default 10: about every 100 s; kombu PR #2558).
+# Scanning on each firing brings stranded work back at most 10 s after the timeout, for one
+# ZRANGE on a small sorted set per worker every 10 s.
+RESTORE_SWEEP_SECONDS = 10
+
+
+def transport_options(settings: Settings) -> dict:
+    return {"visibility_timeout": settings.visibility_timeout_seconds,
+            "unacked_restore_interval": RESTORE_SWEEP_SECONDS, "unacked_restore_throttle": 1}
 
 
 def make_app(settings: Settings | None = None) -> Celery:
     settings = settings or Settings.from_env()
-    broker = settings.redis_url or os.environ.get("RASAD_REDIS_URL") or "redis://127.0.0.1:6379/0"
+    # Nothing configured yet (tests, `rasad check` before `rasad run`): Celery's own default
+    # address; a process that sends or consumes tasks always has a configured Redis.
+    broker = effective_redis_url(settings, required=False) or "redis://127.0.0.1:6379/0"
     app = Celery("rasad", broker=broker, include=["worker.tasks"])
     app.conf.update(
         task_serializer="json", accept_content=["json"], result_serializer="json",
         task_ignore_result=True, result_backend=None,
         task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
-        broker_transport_options={"visibility_timeout": settings.visibility_timeout_seconds},
+        broker_transport_options=transport_options(settings),
         broker_connection_retry_on_startup=True,
         # On a lost broker connection, cancel late-ack tasks so they are redelivered rather
         # than finishing unacknowledgeable (Celery 5.1+ opt-in, default in Celery 6).
@@ -36,13 +82,22 @@ def make_app(settings: Settings | None = None) -> Celery:
             "rasad.poll_due_feeds": {"queue": "poll"}, "rasad.poll_feed": {"queue": "poll"},
             "rasad.fetch_fulltext": {"queue": "poll"},
             "rasad.process_articles": {"queue": "nlp"},
-            "rasad.raise_alerts": {"queue": "alerts"}, "rasad.send_webhook": {"queue": "alerts"},
+            "rasad.raise_alerts": {"queue": "alerts"},
+            "rasad.send_webhook": {"queue": WEBHOOK_QUEUE},
+            DRAIN_TASK: {"queue": WEBHOOK_QUEUE},
         },
         beat_schedule={"poll-due-feeds": {"task": "rasad.poll_due_feeds",
-                                          "schedule": settings.poll_tick_seconds}},
+                                          "schedule": settings.poll_tick_seconds},
+                       # expires: ticks that wait while the webhooks worker is down are
+                       # dropped instead of piling up; the next tick finds every due retry.
+                       "webhook-retries": {"task": DRAIN_TASK,
+                                           "schedule": WEBHOOK_RETRY_TICK_SECONDS,
+                                           "options": {"expires": 30}}},
         worker_hijack_root_logger=False, worker_send_task_events=False,
-        task_time_limit=settings.visibility_timeout_seconds - 60,
-        task_soft_time_limit=settings.visibility_timeout_seconds - 120,
+        # Below the visibility timeout with room for a retry countdown (docs/scaling.md):
+        # 150 s and 120 s with the 240 s default.  process_articles has its own (NLP) limits.
+        task_time_limit=settings.task_time_limit_seconds,
+        task_soft_time_limit=settings.task_time_limit_seconds - 30,
         timezone="UTC",
     )
     return app

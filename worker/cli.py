@@ -63,7 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_run)
 
     c = sub.add_parser("worker", help="a Celery worker for some queues (scale-out)")
-    c.add_argument("--queues", "-Q", default="poll,nlp,alerts")
+    c.add_argument("--queues", "-Q", default="poll,nlp,alerts",
+                   help="comma-separated (default poll,nlp,alerts); webhooks: run "
+                        "`--queues webhooks` apart, on a thread pool")
     c.add_argument("--concurrency", "-c", type=int)
     c.set_defaults(func=cmd_worker)
 
@@ -128,13 +130,31 @@ def cmd_run(args, settings: Settings) -> int:
     from worker import service
 
     log.info("starting rasad", extra={"version": __version__, "settings": settings.redacted()})
+    # Missing model files stop start-up here, not in every worker child at its first batch;
+    # the thorough check (torch) is left to the workers, so this process stays small.
+    _check_ner_model(settings, thorough=False)
     return service.run(settings)
 
 
+def _check_ner_model(settings: Settings, *, thorough: bool) -> None:
+    """Refuse a RASAD_NER_MODEL whose files are not there, resolved the way the loader
+    (worker.nlp.ner.NerTagger.load) resolves them, without torch; ``thorough`` also opens
+    the files to check the model and its pretrain belong together, as the loader does for
+    every model but the official Stanza one."""
+    if settings.ner_model == "none":
+        return
+    from worker.nlp.ner import check_files, resolve
+
+    try:
+        files = resolve(settings.ner_model)
+        if thorough and settings.ner_model != "stanza":
+            check_files(files)
+    except ModelError as exc:
+        raise ModelError(f"RASAD_NER_MODEL={settings.ner_model}: {exc}") from exc
+
+
 def _celery(argv: list[str], settings: Settings) -> int:
-    if not settings.redis_url:
-        raise ConfigError("set RASAD_REDIS_URL (scale-out processes share one Redis); "
-                          "or use `rasad run` for the all-in-one service with embedded Redis")
+    _redis_url(settings)  # ConfigError saying what to set, before Celery retries forever
     from worker.celery_app import app
 
     return app.start(argv) or 0
@@ -142,10 +162,13 @@ def _celery(argv: list[str], settings: Settings) -> int:
 
 def cmd_worker(args, settings: Settings) -> int:
     os.environ["RASAD_WORKER_QUEUES"] = args.queues
-    argv = ["worker", "-Q", args.queues, "-c", str(args.concurrency or
-                                                  settings.worker_concurrency),
-            "--loglevel", settings.log_level]
-    return _celery(argv, settings)
+    concurrency = args.concurrency or settings.worker_concurrency
+    argv = ["worker", "-Q", args.queues, "--loglevel", settings.log_level]
+    if args.queues == "webhooks":
+        # Deliveries wait on the network: a thread pool of its own, as `rasad run` starts it.
+        concurrency = args.concurrency or settings.webhook_concurrency
+        argv += ["-P", "threads", "-n", "webhooks@%h"]
+    return _celery(argv + ["-c", str(concurrency)], settings)
 
 
 def cmd_beat(args, settings: Settings) -> int:
@@ -181,20 +204,18 @@ def cmd_metrics(args, settings: Settings) -> int:
 
 
 def _redis_url(settings: Settings) -> str:
-    """RASAD_REDIS_URL, else the embedded server of `rasad run` under RASAD_DATA_DIR."""
-    if settings.redis_url:
-        return settings.redis_url
-    port_file = pathlib.Path(settings.data_dir).expanduser() / "redis" / "port"
-    if port_file.exists():
-        return f"redis://127.0.0.1:{port_file.read_text().strip()}/0"
-    raise ConfigError("no Redis: start `rasad run` first (it starts the embedded Redis) or set "
-                      "RASAD_REDIS_URL")
+    """RASAD_REDIS_URL, else the embedded server of `rasad run` with its password: the one
+    lookup every client shares (worker.settings.effective_redis_url)."""
+    from worker.settings import effective_redis_url
+
+    return effective_redis_url(settings)
 
 
-def _redis(settings: Settings):
+def _redis(settings: Settings, **options):
+    """A client on the service's Redis; ``options`` go to redis-py (e.g. socket_timeout)."""
     import redis
 
-    return redis.Redis.from_url(_redis_url(settings), decode_responses=True)
+    return redis.Redis.from_url(_redis_url(settings), decode_responses=True, **options)
 
 
 # -- tools -----------------------------------------------------------------------------
@@ -227,10 +248,12 @@ def cmd_feed(args, settings: Settings) -> int:
 
 
 def cmd_subscribe(args, settings: Settings) -> int:
-    from worker.subscribe import follow_alerts, format_alert
+    from worker.settings import redacted_url
+    from worker.subscribe import follow_alerts, format_alert, read_timeout_seconds
 
-    client = _redis(settings)
-    print(f"following rasad:alerts on {_redis_url(settings)}"
+    # Longer than the blocking read, or a quiet stream reads as an outage (worker/subscribe.py).
+    client = _redis(settings, socket_timeout=read_timeout_seconds())
+    print(f"following rasad:alerts on {redacted_url(_redis_url(settings))}"
           f"{' for rule ' + args.rule if args.rule else ''} (Ctrl-C to stop)", file=sys.stderr)
     for alert in follow_alerts(client, rule=args.rule, from_start=args.from_start,
                                name=args.name):
@@ -287,11 +310,10 @@ def cmd_replay_webhooks(args, settings: Settings) -> int:
 def cmd_check(args, settings: Settings) -> int:
     from worker.runtime import check_config
 
-    from worker.nlp.ner import check_files, model_label, resolve
+    from worker.nlp.ner import model_label
 
     feeds, rules, hooks = check_config(settings)
-    if settings.ner_model not in ("none", "stanza"):
-        check_files(resolve(settings.ner_model))  # ModelError names the missing file
+    _check_ner_model(settings, thorough=True)
     print(f"ok: NER model {model_label(settings.ner_model)}; {len(feeds)} feeds ({settings.feeds}), {len(rules.rules)} rules "
           f"({settings.rules}, {rules.matcher.size} terms in one automaton), {len(hooks)} "
           f"webhooks")

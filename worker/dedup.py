@@ -10,7 +10,8 @@ Two questions, both answered in Redis so that every worker process and host agre
   documents") and locality-sensitive hashing in bands (Leskovec, Rajaraman & Ullman,
   *Mining of Massive Datasets*, ch. 3.4).  The lookup, the similarity check and the
   insert run in one Lua script, so two workers that see the same story at the same moment
-  get the same ``story_id``.
+  get the same ``story_id``; band buckets and the candidates compared are capped, so the
+  script's work per entry is bounded whatever the feed (issue 11).
 """
 
 from __future__ import annotations
@@ -28,12 +29,23 @@ CLAIM_PREFIX = "rasad:claim:entry:"
 STORY_PREFIX = "rasad:story:"
 
 # 128 permutations in 32 bands of 4 rows: a pair at Jaccard 0.6 becomes a candidate with
-# probability 1 - (1 - 0.6**4)**32 = 0.988, a pair at 0.3 with 0.23 (MMDS §3.4.3).  Every
+# probability 1 - (1 - 0.6**4)**32 = 0.988, a pair at 0.3 with 0.23 (MMDS §3.4.3).  A
 # candidate is then checked on the full signature, so extra candidates cost time, not
 # precision.  The estimate's standard error at J = 0.6 is sqrt(.24 / 128) = 0.043.
 NUM_PERM = 128
 BANDS = 32
 ROWS = NUM_PERM // BANDS
+# Story ids kept per band bucket, most recently used first.  Unbounded buckets made
+# assignment quadratic on a feed of similar items (issue 11: 135 ms Lua calls); a near-
+# duplicate shares about 32 * 0.6**4 = 4 buckets with its story, and a story that keeps
+# getting entries stays at the front of them, so a few slots per bucket keep the recall.
+BUCKET_CAP = 4
+# Candidates compared on the full signature per call, those sharing the most buckets first
+# (expected shared bands: 32 * J**4, so 4.1 at J = 0.6 and 0.8 at J = 0.4).  On 5,000 items
+# of bench/bench_dedup.py's similar feed, 32 gave the same stories as comparing all 128
+# possible candidates (16 changed 10 assignments); it bounds a call at about 32 * 128
+# value comparisons.
+MAX_VERIFY = 32
 # Word bigrams over the title and the lead (first LEAD_WORDS body tokens) identify a story.
 # News is written as an inverted pyramid and outlets append background paragraphs shared by
 # many different stories.  Measured on 1,500 random antcorpus middleEast articles (1.1 M
@@ -46,6 +58,11 @@ ROWS = NUM_PERM // BANDS
 # (17 at 1.0, two at 0.7), at 1.7 ms per entry including the Redis round trip.
 SHINGLE_WORDS = 2
 LEAD_WORDS = 100
+# Titles are short (ANT corpus, 31,525 titles: at most 21 words); the cap only stops a
+# hostile multi-megabyte title from costing NUM_PERM hashes per word.
+TITLE_WORDS = 50
+_PREFIX_CHARS = 2048  # first prefix leading_tokens reads (100 Arabic words: about 600)
+_MAX_TOKEN_CHARS = 64  # ... and at most this many characters per token kept
 _PRIME = (1 << 61) - 1  # Mersenne prime: universal hashing a*x + b mod p (Carter & Wegman)
 _HEX = 16  # hex digits per signature value (values < 2**61)
 _rng = random.Random(0x5241534144)  # fixed seed: signatures must agree across processes
@@ -167,7 +184,29 @@ def similarity(sig_a: Sequence[int], sig_b: Sequence[int]) -> float:
 
 def story_tokens(entry: Entry) -> list[str]:
     """What identifies a story: title tokens plus the lead of the body (summary, else text)."""
-    return tokens(entry.title) + tokens(entry.summary or entry.content)[:LEAD_WORDS]
+    return (leading_tokens(entry.title, TITLE_WORDS)
+            + leading_tokens(entry.summary or entry.content, LEAD_WORDS))
+
+
+def leading_tokens(text: str, limit: int) -> list[str]:
+    """The first ``limit`` tokens of ``text``, reading at most ``limit * 64`` characters.
+
+    A feed item may carry megabytes of text, and normalising all of it to keep 100 words
+    cost seconds per entry (issue 11).  The prefix read doubles from 2,048 characters until
+    it holds ``limit`` whole tokens; the normaliser maps each character on its own, so every
+    token of a prefix but its last (which may be cut, and is never kept) is a token of the
+    whole text, and the result is exactly ``tokens(text)[:limit]`` for any text whose
+    tokens average under 64 characters (Arabic news: about 6).
+    """
+    budget = min(len(text), limit * _MAX_TOKEN_CHARS)
+    size = min(_PREFIX_CHARS, budget)
+    while True:
+        found = tokens(text[:size])
+        if size >= len(text) or len(found) > limit:
+            return found[:limit]
+        if size >= budget:
+            return found[:-1]
+        size = min(size * 2, budget)
 
 
 def _band_keys(sig: Sequence[int]) -> list[str]:
@@ -175,7 +214,7 @@ def _band_keys(sig: Sequence[int]) -> list[str]:
     for band in range(BANDS):
         rows = ",".join(str(v) for v in sig[band * ROWS:(band + 1) * ROWS])
         digest = hashlib.blake2b(rows.encode(), digest_size=10).hexdigest()
-        keys.append(f"{STORY_PREFIX}band:{band}:{digest}")
+        keys.append(f"{STORY_PREFIX}bucket:{band}:{digest}")
     return keys
 
 
@@ -184,36 +223,58 @@ def _new_story_id(entry: Entry) -> str:
     return "s:" + hashlib.sha1(entry.id.encode()).hexdigest()[:16]
 
 
-# KEYS: the entry's story key, then the BANDS band keys.
-# ARGV: signature (hex), new story id, threshold, ttl, number of hex digits per value.
-# Returns {story_id, is_new (0/1), equal positions (or -1 for a known entry)}.
-# One script so lookup, verification and insert are a single atomic step (Redis runs a
-# script to completion before serving another client); the signature keys are derived in
-# the script, which is fine on a single Redis, not on Redis Cluster.
+# KEYS: the entry's story key, then the BANDS bucket keys.
+# ARGV: signature (hex), new story id, threshold, ttl, hex digits per value, bucket cap,
+# candidates to verify.  Returns {story_id, is_new (0/1), equal positions (or -1 for a
+# known entry)}.
+# One script so lookup, verification and insert are a single atomic step.  Redis runs a
+# script to completion before serving another client, so its run time is every client's
+# wait: with unbounded bucket sets scanned and compared one by one, issue 11 measured calls
+# of up to 135 ms and quadratic time on a feed of similar items.  Now each bucket is a list
+# of at most ``cap`` story ids, most recently used first (LREM + LPUSH + LTRIM), and at most
+# ``verify`` candidates, those in the most buckets first, are compared on the signature:
+# at most BANDS * cap ids read and verify * NUM_PERM values compared, whatever the feed
+# (bench/bench_dedup.py).  Buckets were sets under "rasad:story:band:"; the new prefix
+# "bucket:" keeps a Redis of the old layout from a WRONGTYPE error (the sets expire).  The
+# signature keys are derived in the script, which is fine on a single Redis, not on
+# Redis Cluster.
 _ASSIGN_LUA = """
 local known = redis.call('GET', KEYS[1])
 if known then return {known, 0, -1} end
 local sig, new_id = ARGV[1], ARGV[2]
-local threshold, ttl, width = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local threshold, ttl = tonumber(ARGV[3]), tonumber(ARGV[4])
+local width, cap, verify = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local n = string.len(sig) / width
 local prefix = 'rasad:story:sig:'
-local best, best_equal, checked = nil, -1, {}
+local mine = {}
+for j = 1, n do mine[j] = string.sub(sig, (j - 1) * width + 1, j * width) end
+local hits, order = {}, {}
 for i = 2, #KEYS do
-  for _, sid in ipairs(redis.call('SMEMBERS', KEYS[i])) do
-    if not checked[sid] then
-      checked[sid] = true
-      local other = redis.call('GET', prefix .. sid)
-      if other and string.len(other) == string.len(sig) then
-        local equal = 0
-        for j = 0, n - 1 do
-          local a = j * width + 1
-          if string.sub(sig, a, a + width - 1) == string.sub(other, a, a + width - 1) then
-            equal = equal + 1
-          end
-        end
-        if equal > best_equal then best, best_equal = sid, equal end
-      end
+  for _, sid in ipairs(redis.call('LRANGE', KEYS[i], 0, cap - 1)) do
+    if hits[sid] then
+      hits[sid] = hits[sid] + 1
+    else
+      hits[sid] = 1
+      order[#order + 1] = sid
     end
+  end
+end
+local first = {}
+for i, sid in ipairs(order) do first[sid] = i end
+table.sort(order, function(a, b)
+  if hits[a] ~= hits[b] then return hits[a] > hits[b] end
+  return first[a] < first[b]
+end)
+local best, best_equal = nil, -1
+for k = 1, math.min(#order, verify) do
+  local sid = order[k]
+  local other = redis.call('GET', prefix .. sid)
+  if other and string.len(other) == string.len(sig) then
+    local equal = 0
+    for j = 1, n do
+      if string.sub(other, (j - 1) * width + 1, j * width) == mine[j] then equal = equal + 1 end
+    end
+    if equal > best_equal then best, best_equal = sid, equal end
   end
 end
 local story, is_new = new_id, 1
@@ -224,7 +285,9 @@ else
   redis.call('SET', prefix .. story, sig, 'EX', ttl)
 end
 for i = 2, #KEYS do
-  redis.call('SADD', KEYS[i], story)
+  redis.call('LREM', KEYS[i], 0, story)
+  redis.call('LPUSH', KEYS[i], story)
+  redis.call('LTRIM', KEYS[i], 0, cap - 1)
   redis.call('EXPIRE', KEYS[i], ttl)
 end
 redis.call('SET', KEYS[1], story, 'EX', ttl)
@@ -249,7 +312,8 @@ def assign_story(redis, entry: Entry, *, threshold: float = 0.6,
     packed = "".join(f"{v:0{_HEX}x}" for v in sig)
     script = redis.register_script(_ASSIGN_LUA)
     story, is_new, equal = script(
-        keys=[entry_key, *_band_keys(sig)], args=[packed, new_id, threshold, ttl_seconds, _HEX]
+        keys=[entry_key, *_band_keys(sig)],
+        args=[packed, new_id, threshold, ttl_seconds, _HEX, BUCKET_CAP, MAX_VERIFY]
     )
     similarity_ = 1.0 if int(equal) < 0 else int(equal) / NUM_PERM
     return StoryMatch(_text(story), bool(int(is_new)), similarity_)

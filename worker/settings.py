@@ -12,12 +12,17 @@ import os
 import pathlib
 from dataclasses import dataclass, field
 from typing import Any, Mapping
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from worker.errors import ConfigError
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
+# The longest countdown any task retries with (worker/tasks.py caps its backoffs at it), and
+# slack for a due task waiting for a free pool process: see task_time_limit_seconds.
+RETRY_COUNTDOWN_MAX_SECONDS = 60
+TIME_LIMIT_SLACK_SECONDS = 30
+MIN_VISIBILITY_TIMEOUT_SECONDS = 180  # task limits 90 s hard, 60 s soft
 PACKAGED_CONFIG_DIR = pathlib.Path(__file__).resolve().parent / "default_config"
 
 
@@ -30,6 +35,9 @@ def _default_config(name: str) -> str:
 @dataclass(frozen=True)
 class Settings:
     redis_url: str | None = None  # None: start the embedded Redis under data_dir
+    # Applied to redis_url when set: lets compose/Kubernetes/systemd hand the same secret file
+    # to Redis and to Rasad (RASAD_REDIS_PASSWORD_FILE) instead of a URL with it inside.
+    redis_password: str | None = None
     data_dir: str = str(pathlib.Path.home() / ".local" / "share" / "rasad")
     feeds: str = field(default_factory=lambda: _default_config("feeds.yaml"))
     rules: str = field(default_factory=lambda: _default_config("rules.yaml"))
@@ -50,17 +58,32 @@ class Settings:
     claim_ttl_seconds: int = 30 * 86400
     story_ttl_seconds: int = 7 * 86400
     story_similarity: float = 0.6
-    # Above the longest task AND the longest retry countdown (webhook backoff caps at 1 h):
-    # the Redis transport redelivers an ETA task held longer than this (Celery docs,
-    # "Redis: visibility timeout").
-    visibility_timeout_seconds: int = 7200
+    # How long a taken message may stay unacknowledged before the Redis transport puts it
+    # back on its queue (Celery docs, "Redis: visibility timeout"): how late work stranded by
+    # a killed worker or a Redis restart comes back (issue 11: with 7200 s, 2 h late).  Task
+    # time limits are derived from it (task_time_limit_seconds); 240 s brings stranded work
+    # back within about 4 min 10 s of its delivery (docs/scaling.md has the arithmetic).
+    visibility_timeout_seconds: int = 240
     nlp_batch_size: int = 8
+    # Bounded work per article (issue 11).  Text past this many characters is not analysed
+    # (cut at a sentence or word end; noted in the record, counted in metrics): 100,000 is
+    # about 25 times a long news article and takes about 4 s with the bundled NER model.
+    nlp_max_chars: int = 100_000
+    # Celery time limits of one nlp batch (Celery docs, "Workers Guide: Time Limits").  Past
+    # the soft limit the batch is split and each article tried alone; an article over it
+    # alone is kept without entities and events.  The hard limit kills the process.
+    nlp_soft_time_limit_seconds: float = 120.0
+    nlp_time_limit_seconds: float = 150.0
+    # Webhooks run on their own queue and thread pool (issue 11): a receiver that hangs holds
+    # one thread of the webhooks worker for this long, never a poll or NLP process.
+    webhook_concurrency: int = 8
+    webhook_timeout_seconds: float = 15.0  # Svix, the spec's reference, waits 15 s
     alerts_stream_maxlen: int = 100_000
     articles_stream_maxlen: int = 10_000
     log_level: str = "INFO"
     log_json: bool = False
 
-    SECRETS = ("redis_url",)
+    SECRETS = ("redis_url", "redis_password")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -84,18 +107,60 @@ class Settings:
             raise ConfigError(f"RASAD_METRICS_ADDR must be HOST:PORT or :PORT, got "
                               f"{self.metrics_addr!r}")
         for name in ("worker_concurrency", "http_max_redirects", "park_after_failures",
-                     "nlp_batch_size", "ner_threads"):
+                     "nlp_batch_size", "ner_threads", "webhook_concurrency"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"RASAD_{name.upper()} must be at least 1")
         if not 0 < self.story_similarity <= 1:
             raise ConfigError("RASAD_STORY_SIMILARITY must be in (0, 1]")
+        if self.visibility_timeout_seconds < MIN_VISIBILITY_TIMEOUT_SECONDS:
+            raise ConfigError(
+                f"RASAD_VISIBILITY_TIMEOUT_SECONDS={self.visibility_timeout_seconds} is below "
+                f"{MIN_VISIBILITY_TIMEOUT_SECONDS}: task time limits are derived from it "
+                f"(docs/scaling.md); set at least {MIN_VISIBILITY_TIMEOUT_SECONDS} (default 240)")
+        self._validate_nlp_bounds()
+        if self.webhook_timeout_seconds <= 0:
+            raise ConfigError("RASAD_WEBHOOK_TIMEOUT_SECONDS must be above 0")
+        if self.redis_password and self.redis_url and urlsplit(self.redis_url).password:
+            raise ConfigError("RASAD_REDIS_PASSWORD is set and RASAD_REDIS_URL carries a "
+                              "password too; keep one of them")
+
+    def _validate_nlp_bounds(self) -> None:
+        if self.nlp_max_chars < 1000:
+            raise ConfigError(f"RASAD_NLP_MAX_CHARS={self.nlp_max_chars} is below 1000: set it "
+                              "to at least 1000 (default 100000)")
+        if not 0 < self.nlp_soft_time_limit_seconds < self.nlp_time_limit_seconds:
+            raise ConfigError(
+                f"RASAD_NLP_SOFT_TIME_LIMIT_SECONDS={self.nlp_soft_time_limit_seconds:g} must "
+                f"be above 0 and below RASAD_NLP_TIME_LIMIT_SECONDS="
+                f"{self.nlp_time_limit_seconds:g}, which leaves time to record the failure")
+        if self.nlp_time_limit_seconds > self.task_time_limit_seconds:
+            # A message still held (countdown, then the run) at the visibility timeout is
+            # handed to another worker (Celery docs, "Redis: visibility timeout"): the batch
+            # would run twice.
+            raise ConfigError(
+                f"RASAD_NLP_TIME_LIMIT_SECONDS={self.nlp_time_limit_seconds:g} must be at most "
+                f"RASAD_VISIBILITY_TIMEOUT_SECONDS={self.visibility_timeout_seconds} less "
+                f"{RETRY_COUNTDOWN_MAX_SECONDS + TIME_LIMIT_SLACK_SECONDS} s (the longest retry "
+                f"countdown and slack): {self.task_time_limit_seconds}; raise the timeout too")
 
     def redacted(self) -> dict[str, Any]:
         """Effective settings for the start-up log, passwords in URLs hidden."""
         data = dataclasses.asdict(self)
         if data["redis_url"]:
             data["redis_url"] = _redact_url(data["redis_url"])
+        if data["redis_password"]:
+            data["redis_password"] = "***"
         return data
+
+    @property
+    def task_time_limit_seconds(self) -> int:
+        """Hard time limit of every task without one of its own (the soft limit is 30 s less).
+
+        A message stays unacknowledged from its delivery to the end of its task (acks late),
+        a retry's through its countdown too, and the Redis transport hands one held past the
+        visibility timeout to another worker: so countdown + run + slack must fit in it."""
+        return (self.visibility_timeout_seconds - RETRY_COUNTDOWN_MAX_SECONDS
+                - TIME_LIMIT_SLACK_SECONDS)
 
     @property
     def metrics_host_port(self) -> tuple[str, int]:
@@ -139,3 +204,69 @@ def _redact_url(url: str) -> str:
             netloc += f":{parts.port}"
         return urlunsplit(parts._replace(netloc=netloc))
     return url
+
+
+# --------------------------------------------------------------------------- Redis credentials
+
+# `rasad run` (worker/service.py) keeps its embedded Redis's port and generated password in
+# RASAD_DATA_DIR/redis/ (0700; the password file 0600), where every client on the host finds
+# them: DESIGN.md "Redis credentials".
+EMBEDDED_REDIS_DIR = "redis"
+EMBEDDED_PORT_FILE = "port"
+EMBEDDED_PASSWORD_FILE = "password"
+
+
+def embedded_redis_dir(settings: Settings) -> pathlib.Path:
+    return pathlib.Path(settings.data_dir).expanduser() / EMBEDDED_REDIS_DIR
+
+
+def effective_redis_url(settings: Settings, *, required: bool = True) -> str | None:
+    """The one Redis URL every client uses: the broker, the workers' client, the CLI.
+
+    ``RASAD_REDIS_URL`` (or ``_FILE``) when set, with ``RASAD_REDIS_PASSWORD`` (or ``_FILE``)
+    applied; else the embedded server of ``rasad run``, with the password from its file under
+    ``RASAD_DATA_DIR``.  Nothing configured and no embedded server: ConfigError saying what
+    to do, or None when not ``required``.
+    """
+    if settings.redis_url:
+        return _with_password(settings.redis_url, settings.redis_password)
+    folder = embedded_redis_dir(settings)
+    port_file, password_file = folder / EMBEDDED_PORT_FILE, folder / EMBEDDED_PASSWORD_FILE
+    if not port_file.exists():
+        if not required:
+            return None
+        raise ConfigError(f"no Redis: set RASAD_REDIS_URL, or start `rasad run` (it starts the "
+                          f"embedded Redis and writes {port_file})")
+    try:
+        port = int(port_file.read_text(encoding="utf-8").strip())
+        password = password_file.read_text(encoding="utf-8").strip()
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{password_file} is missing: restart `rasad run` (it creates the "
+                          f"embedded Redis's password) or set RASAD_REDIS_URL") from exc
+    except PermissionError as exc:
+        raise ConfigError(f"{password_file}: cannot read ({exc.strerror}); run as the user "
+                          f"that runs `rasad run`, or set RASAD_REDIS_URL") from exc
+    except ValueError as exc:
+        raise ConfigError(f"{port_file}: not a port number; restart `rasad run`") from exc
+    return _with_password(f"redis://127.0.0.1:{port}/0", password)
+
+
+def _with_password(url: str, password: str | None) -> str:
+    if not password:
+        return url
+    parts = urlsplit(url)
+    netloc = f"{quote(parts.username or '', safe='')}:{quote(password, safe='')}@" + \
+        parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def redacted_url(url: str) -> str:
+    """``url`` with its password hidden, for logs and messages."""
+    return _redact_url(url)
+
+
+def binds_all_interfaces(addr: str) -> bool:
+    """Whether a HOST:PORT listen address (RASAD_METRICS_ADDR) is reachable from other
+    hosts: ":PORT", "0.0.0.0:PORT", "[::]:PORT"."""
+    host = addr.rpartition(":")[0].strip("[]")
+    return host in ("", "0.0.0.0", "::", "*")

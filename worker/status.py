@@ -1,7 +1,8 @@
 """``rasad status``: per-feed progress read from Redis, as a terminal table or JSON.
 
 Feed state lives in the Redis hashes ``rasad:feed:<id>`` that the poll task writes; queue
-depth is the length of Celery's Redis lists.  The same readers feed the metrics collector
+depth is the length of Celery's Redis lists; work in flight is kombu's set of delivered,
+unacknowledged messages.  The same readers feed the metrics collector
 (:mod:`worker.metrics`), so the table and the dashboards never disagree.
 
 Arabic feed names are padded by display width, not by code points, and wrapped in Unicode
@@ -16,11 +17,17 @@ import unicodedata
 from typing import Iterable, Mapping, Sequence
 
 FEED_KEY = "rasad:feed:{}"
-QUEUES = ("poll", "nlp", "alerts")
+QUEUES = ("poll", "nlp", "alerts", "webhooks")  # worker.celery_app.QUEUES
 # Celery's Redis transport keeps one list per priority step: the queue name for step 0 and
 # "<queue>\x06\x16<step>" for the others (kombu/transport/redis.py, PRIORITY_STEPS, sep).
 PRIORITY_STEPS = (0, 3, 6, 9)
 PRIORITY_SEP = "\x06\x16"
+# Messages a worker has taken but not acknowledged (running, reserved, or stranded by a crash)
+# are in neither list: kombu's Redis transport keeps each in the hash "unacked" (delivery
+# tag -> message) and the sorted set "unacked_index" (delivery tag -> time delivered), and
+# puts one back on its queue once it is older than the visibility timeout
+# (kombu/transport/redis.py, Channel.unacked_key / unacked_index_key, QoS.restore_visible).
+UNACKED_INDEX_KEY = "unacked_index"
 
 FSI, PDI = "\u2068", "\u2069"
 ELLIPSIS = "…"
@@ -76,13 +83,26 @@ def queue_depths(redis, queues: Iterable[str] = QUEUES) -> dict[str, int]:
     return {queue: sum(lengths[i * n:(i + 1) * n]) for i, queue in enumerate(queues)}
 
 
+def unacked_messages(redis, *, now: float | None = None) -> dict:
+    """Broker messages taken by a worker and not yet acknowledged: how many, and how long ago
+    the oldest was delivered (None when there are none).  Two O(1)/O(log n) reads, whatever
+    the messages weigh: their bodies (whole nlp batches) are never fetched."""
+    now = time.time() if now is None else now
+    pipe = redis.pipeline(transaction=False)
+    pipe.zcard(UNACKED_INDEX_KEY)
+    pipe.zrange(UNACKED_INDEX_KEY, 0, 0, withscores=True)
+    count, oldest = pipe.execute()
+    age = max(0.0, now - float(oldest[0][1])) if oldest else None
+    return {"messages": int(count), "oldest_age_seconds": age}
+
+
 def collect_status(redis, feeds: Sequence[Mapping], *, now: float | None = None) -> dict:
     """Everything ``rasad status`` shows, as plain JSON-ready data."""
     now = time.time() if now is None else now
     states = read_feed_states(redis, [feed["id"] for feed in feeds])
     rows = [_feed_row(feed, states[feed["id"]]) for feed in feeds]
     return {"generated_at": now, "feeds": rows, "totals": _totals(rows),
-            "queues": queue_depths(redis)}
+            "queues": queue_depths(redis), "unacked": unacked_messages(redis, now=now)}
 
 
 def _feed_row(feed: Mapping, state: dict) -> dict:
@@ -206,7 +226,8 @@ def render_status(redis, feeds: Sequence[Mapping], *, now: float | None = None,
         parked_color = "31;1" if color and row["parked"] else None
         lines.append(_line(_cells(row, now),
                            [None, None, None, outcome_color, None, parked_color]))
-    lines += ["", _totals_line(data["totals"]), _queues_line(data["queues"])]
+    lines += ["", _totals_line(data["totals"]), _queues_line(data["queues"]),
+              _unacked_line(data["unacked"])]
     return "\n".join(lines) + "\n"
 
 
@@ -219,3 +240,13 @@ def _totals_line(totals: dict) -> str:
 
 def _queues_line(queues: dict) -> str:
     return "queues: " + "  ".join(f"{name} {depth}" for name, depth in queues.items())
+
+
+def _unacked_line(unacked: dict) -> str:
+    # Stranded work (a worker killed, Redis restarted) shows here and nowhere else: it has
+    # left its queue and comes back only after RASAD_VISIBILITY_TIMEOUT_SECONDS.
+    if not unacked["messages"]:
+        return "in flight (taken, not acknowledged): 0"
+    return (f"in flight (taken, not acknowledged): {unacked['messages']}, oldest taken "
+            f"{_span(unacked['oldest_age_seconds'])} ago (back on its queue once older than "
+            f"RASAD_VISIBILITY_TIMEOUT_SECONDS, if its worker is gone)")

@@ -5,6 +5,13 @@ subscriber reads only the stream: ``XREAD BLOCK`` from the last id it has shown,
 keeps per subscriber name in ``rasad:subscriber:<name>:last_id``.  A first run starts at
 "now" (the newest entry) unless ``from_start`` replays everything still in the stream.
 
+The blocking read holds the socket silent for up to ``block_ms``, so the client's socket
+timeout must be longer than that (:func:`read_timeout_seconds`): redis-py 8 times socket
+reads out after 5 s by default, which with a 5 s block made a healthy but quiet Redis look
+like an outage every few seconds (issue 11, item 6).  An empty read is the idle case; only
+a refused or timed-out command is an outage, reported once, retried with backoff, and its
+end reported.
+
 Also here: :func:`make_snippet` (the highlighted excerpt stored in each alert) and
 :func:`format_alert` (one alert as a readable block, or one JSON line).  Arabic values are
 wrapped in Unicode directional isolates (UAX #9, "Explicit Directional Isolates") so
@@ -14,10 +21,12 @@ terminals and logs that implement bidi do not scramble mixed Arabic/Latin lines.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import logging
 import re
 import threading
+import time
 from typing import Iterator
 
 import redis as redis_lib
@@ -30,6 +39,14 @@ log = logging.getLogger(__name__)
 
 SUBSCRIBER_KEY = "rasad:subscriber:{}:last_id"
 RECONNECT_MIN_SECONDS, RECONNECT_MAX_SECONDS = 0.5, 30.0
+BLOCK_MS = 5000  # how long one XREAD waits for new alerts before asking again
+# The reading client's socket timeout is the block plus this: room for a slow network or a
+# busy server before a read counts as an outage.  redis-py applies socket_timeout to every
+# read, blocking commands included (measured with redis-py 8.1.0: XREAD BLOCK 5000 on its
+# default 5 s timeout raised "Timeout reading from socket" on most quiet reads), while Redis
+# answers a BLOCK that saw nothing with a null reply only when the block ends (Redis docs,
+# XREAD "Blocking for data").
+READ_SLACK_SECONDS = 10.0
 MARK_OPEN, MARK_CLOSE, ELLIPSIS = "«", "»", "…"
 RLI, FSI, PDI = "\u2067", "\u2068", "\u2069"
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
@@ -40,18 +57,25 @@ _SPACES = re.compile(r"\s+")
 # --------------------------------------------------------------------------- following
 
 
+def read_timeout_seconds(block_ms: int = BLOCK_MS) -> float:
+    """The socket timeout for a client that follows alerts with ``block_ms`` blocking reads."""
+    return block_ms / 1000 + READ_SLACK_SECONDS
+
+
 def follow_alerts(
     redis, *, rule: str | None = None, from_start: bool = False, name: str = "default",
-    block_ms: int = 5000, stop: threading.Event | None = None, count: int = 100,
+    block_ms: int = BLOCK_MS, stop: threading.Event | None = None, count: int = 100,
 ) -> Iterator[Alert]:
     """Yield alerts: first those this subscriber missed, then new ones as they arrive.
 
     The position is saved once the consumer has taken an alert (it asks for the next one,
     or closes the generator), so an alert is shown at least once even if the subscriber
     dies mid-way.  ``rule`` filters by rule id; ``stop`` ends the loop within ``block_ms``.
-    The Redis client's socket timeout, if any, must exceed ``block_ms``.  Lost
+    The client's socket timeout must be longer than ``block_ms`` (build it with
+    ``socket_timeout=read_timeout_seconds(block_ms)``); ValueError otherwise.  Lost
     connections are retried with backoff (the position is in Redis, so nothing is lost).
     """
+    _check_socket_timeout(redis, block_ms)
     key = SUBSCRIBER_KEY.format(name)
     last_id = _start_id(redis, key, from_start)
     while not (stop and stop.is_set()):
@@ -69,19 +93,50 @@ def follow_alerts(
                 _save(redis, key, entry_id)
 
 
+def _check_socket_timeout(redis, block_ms: int) -> None:
+    timeout = _socket_timeout(redis)
+    if timeout is not None and timeout <= block_ms / 1000:
+        raise ValueError(f"the Redis client's socket timeout ({timeout} s) must be longer than "
+                         f"the {block_ms} ms blocking read, or every quiet read fails as a "
+                         f"timeout; build it with socket_timeout=read_timeout_seconds("
+                         f"{block_ms})")
+
+
+def _socket_timeout(redis) -> float | None:
+    """The timeout the client's connections get: the pool's setting, else redis-py's own
+    default (5 s in redis-py 8, read from the installed version)."""
+    kwargs = redis.connection_pool.connection_kwargs
+    if "socket_timeout" in kwargs:
+        return kwargs["socket_timeout"]
+    init = inspect.signature(redis_lib.connection.AbstractConnection.__init__)
+    return init.parameters["socket_timeout"].default
+
+
 def _read(redis, last_id: str, count: int, block_ms: int, stop: threading.Event | None):
-    """One XREAD BLOCK; while Redis is unreachable (a restart of `rasad run`), wait with
-    capped exponential backoff instead of dying, and return [] if stopped meanwhile."""
-    delay = RECONNECT_MIN_SECONDS
+    """One XREAD BLOCK.  Nothing new within ``block_ms`` is the idle case: [] at once, no
+    log, no backoff.  While Redis is unreachable (a restart of `rasad run`) say so once,
+    retry with capped exponential backoff, and say when it is back; [] if stopped
+    meanwhile."""
+    delay, down_since = RECONNECT_MIN_SECONDS, None
     while True:
         try:
-            return redis.xread({ALERTS_STREAM: last_id}, count=count, block=block_ms) or []
+            batch = redis.xread({ALERTS_STREAM: last_id}, count=count, block=block_ms) or []
         except (redis_lib.ConnectionError, redis_lib.TimeoutError) as exc:
-            log.warning("redis unavailable; will retry", extra={
-                "error": str(exc), "retry_delay_seconds": delay})
+            if down_since is None:
+                down_since = time.monotonic()
+                log.warning("redis unavailable; retrying until it is back", extra={
+                    "error": str(exc), "retry_max_delay_seconds": RECONNECT_MAX_SECONDS})
+            else:
+                log.debug("redis still unavailable", extra={
+                    "error": str(exc), "retry_delay_seconds": delay})
             if (stop or threading.Event()).wait(delay):
                 return []
             delay = min(delay * 2, RECONNECT_MAX_SECONDS)
+            continue
+        if down_since is not None:
+            log.info("redis reachable again; catching up", extra={
+                "outage_seconds": round(time.monotonic() - down_since, 1)})
+        return batch
 
 
 def _start_id(redis, key: str, from_start: bool) -> str:

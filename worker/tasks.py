@@ -2,6 +2,7 @@
 
     poll_due_feeds (beat) -> poll_feed -> [fetch_fulltext] -> process_articles -> raise_alerts
                                                                                 -> send_webhook
+    drain_webhook_retries (beat, due retries) -> send_webhook       (webhooks queue, own pool)
 
 Arguments are ids and plain JSON dicts.  Every side effect is idempotent: entry claims
 (SET NX), story assignment, alert claims per (rule, story), alert publication by alert id,
@@ -19,25 +20,30 @@ import time
 from typing import Any
 
 import redis
-from celery import signals
+from celery import Task, signals
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
 from worker import dedup, deliver, logs, metrics, schedule, webhooks
 from worker.alert import build_alert
 from worker.celery_app import app
 from worker.errors import FetchError, ParseError, RecordError, TransientFetchError
-from worker.extract import Article, StageTimer, get_extractor
+from worker.extract import Article, StageTimer, cap_text, get_extractor
 from worker.fetch import Validators, fetch
 from worker.fulltext import fetch_article_text
 from worker.parse import parse_feed
 from worker.records import Entry, Extraction
 from worker.runtime import get_runtime, reset_runtime
+from worker.settings import RETRY_COUNTDOWN_MAX_SECONDS, Settings
 
 log = logging.getLogger("rasad.tasks")
 POLL_LOCK = "rasad:poll:inflight:{}"
 ARTICLES_FAILED = "rasad:articles:failed"
 # Redis being briefly unreachable is transient for every task: retry with jittered backoff.
+# Countdowns stay under RETRY_COUNTDOWN_MAX_SECONDS: a countdown message is held
+# unacknowledged, and one held past the visibility timeout is delivered twice (settings.py).
 _REDIS_RETRY = dict(autoretry_for=(redis.ConnectionError, redis.TimeoutError),
-                    retry_backoff=True, retry_backoff_max=300, retry_jitter=True, max_retries=20)
+                    retry_backoff=True, retry_backoff_max=RETRY_COUNTDOWN_MAX_SECONDS,
+                    retry_jitter=True, max_retries=20)
 
 
 # -- process lifecycle -----------------------------------------------------------------
@@ -126,6 +132,8 @@ def _poll(rt, feed, task_id: str) -> int:
                                                              f"{type(exc).__name__}: {exc}"), now)
         return 0
     metrics.FETCH_DURATION.labels(feed=feed.id).observe(time.perf_counter() - started)
+    if parsed and parsed.invalid_sequences:  # decoded anyway; parse_feed logged the feed id
+        metrics.INVALID_INPUT.labels(kind="feed_encoding").inc()
     new = _claim_and_dispatch(rt, feed, parsed.entries if parsed else (), now, task_id)
     _save_state(rt, feed.id, schedule.after_success(
         state, now=now, interval=feed.interval, new_entries=len(new),
@@ -195,28 +203,61 @@ def _save_state(rt, feed_id: str, state: schedule.FeedState) -> None:
 def fetch_fulltext(self, items: list[dict[str, Any]]) -> None:
     """For ``fulltext: true`` feeds: replace the summary with the page's main text."""
     rt, out = get_runtime(), []
-    for item in items:
-        entry = Entry.from_dict(item["entry"])
-        feed = rt.feeds.get(entry.feed_id)
-        if entry.url and feed is not None and not entry.content:
-            try:
-                text = fetch_article_text(entry.url, client=rt.http, limits=rt.limits,
-                                          allow_private=feed.allow_private,
-                                          host_limiter=rt.host_limiter)
-                item = {**item, "entry": {**item["entry"], "content": text}}
-            except FetchError as exc:  # the summary still gets analysed: never lose the entry
-                metrics.FEED_ERRORS.labels(feed=entry.feed_id,
-                                           error=metrics.exception_label(exc)).inc()
-                log.warning("full text unavailable, using the summary",
-                            extra={"entry_id": entry.id, "error": str(exc)})
-        out.append(item)
+    try:
+        for item in items:
+            out.append(_with_fulltext(rt, item))
+    except SoftTimeLimitExceeded:
+        # Eight slow pages can outlast the task's soft limit (Settings.task_time_limit_seconds,
+        # kept under the visibility timeout): the rest go on with their summaries, as a
+        # failed fetch does, rather than the batch being lost.
+        log.warning("full text: task time limit reached, the rest use their summaries",
+                    extra={"entries": len(items) - len(out)})
+        out += items[len(out):]
     process_articles.delay(out)
+
+
+def _with_fulltext(rt, item: dict[str, Any]) -> dict[str, Any]:
+    entry = Entry.from_dict(item["entry"])
+    feed = rt.feeds.get(entry.feed_id)
+    if entry.url and feed is not None and not entry.content:
+        try:
+            text = fetch_article_text(entry.url, client=rt.http, limits=rt.limits,
+                                      allow_private=feed.allow_private,
+                                      host_limiter=rt.host_limiter)
+            item = {**item, "entry": {**item["entry"], "content": text}}
+        except FetchError as exc:  # the summary still gets analysed: never lose the entry
+            metrics.FEED_ERRORS.labels(feed=entry.feed_id,
+                                       error=metrics.exception_label(exc)).inc()
+            log.warning("full text unavailable, using the summary",
+                        extra={"entry_id": entry.id, "error": str(exc)})
+    return item
 
 
 # -- nlp -------------------------------------------------------------------------------
 
 
-@app.task(name="rasad.process_articles", bind=True, max_retries=5)
+# Read at import: Celery fixes a task's time limits when it builds the task class, so a
+# worker takes RASAD_NLP_SOFT_TIME_LIMIT_SECONDS / RASAD_NLP_TIME_LIMIT_SECONDS at start-up.
+_NLP_LIMITS = Settings.from_env()
+
+
+class _NlpTask(Task):
+    """Base of process_articles.  At the hard time limit the pool kills the child process,
+    acknowledges the message (``acks_on_failure_or_timeout``) and, since Celery 5.3, calls
+    ``on_failure`` in the worker's main process with the task's arguments
+    (celery/worker/request.py ``Request.on_timeout``): the batch is recorded here or never.
+    A soft limit that fires after extraction, while publishing, ends up here too."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        if isinstance(exc, (TimeLimitExceeded, SoftTimeLimitExceeded)):
+            items = args[0] if args else kwargs.get("items", [])
+            limit = "soft" if isinstance(exc, SoftTimeLimitExceeded) else "hard"
+            _nlp_out_of_time(get_runtime(), items, limit)
+
+
+@app.task(name="rasad.process_articles", bind=True, max_retries=5, base=_NlpTask,
+          soft_time_limit=_NLP_LIMITS.nlp_soft_time_limit_seconds,
+          time_limit=_NLP_LIMITS.nlp_time_limit_seconds)
 def process_articles(self, items: list[dict[str, Any]]) -> int:
     """Entities and events for a batch of articles (one NER pass), then hand to alerts."""
     rt = get_runtime()
@@ -226,10 +267,13 @@ def process_articles(self, items: list[dict[str, Any]]) -> int:
         metrics.INVALID_INPUT.labels(kind="record").inc()
         log.error("undecodable nlp payload dropped", extra={"error": str(exc)})
         return 0
-    extractor = get_extractor(rt.settings.ner_model, rt.settings.ner_threads)
+    extractor = get_extractor(rt.settings.ner_model, rt.settings.ner_threads,
+                              rt.settings.nlp_max_chars)
     timer, started = StageTimer(), time.perf_counter()
     try:
         results = extractor.extract_batch([Article(e.text, e.published) for e in entries], timer)
+    except SoftTimeLimitExceeded:  # before Exception, which it is: not a failure to retry
+        return _nlp_out_of_time(rt, items, "soft")
     except Exception as exc:  # noqa: BLE001 - any NLP failure: retry, then dead-letter
         return _nlp_failed(self, rt, items, entries, exc)
     total = time.perf_counter() - started
@@ -237,7 +281,7 @@ def process_articles(self, items: list[dict[str, Any]]) -> int:
         metrics.NLP_DURATION.labels(stage=stage).observe(seconds / max(len(entries), 1))
     metrics.NLP_DURATION.labels(stage="total").observe(total / max(len(entries), 1))
     for item, entry, extraction in zip(items, entries, results):
-        _record_extraction(entry, extraction)
+        _record_extraction(entry, extraction, rt.settings.nlp_max_chars)
         record = {"entry": entry.to_dict(), "story_id": item["story_id"],
                   "fetched_at": item["fetched_at"], "extraction": extraction.to_dict()}
         deliver.publish_article(rt.redis, record, maxlen=rt.settings.articles_stream_maxlen)
@@ -249,7 +293,8 @@ def _nlp_failed(task, rt, items, entries, exc: Exception) -> int:
     """Retry with backoff; when retries run out keep the batch in a dead-letter stream."""
     if task.request.retries < task.max_retries:
         log.warning("nlp failed, will retry", exc_info=True)
-        raise task.retry(countdown=min(30 * 2 ** task.request.retries, 900), exc=exc)
+        raise task.retry(countdown=min(30 * 2 ** task.request.retries,
+                                       RETRY_COUNTDOWN_MAX_SECONDS), exc=exc)
     for item, entry in zip(items, entries):
         metrics.ARTICLES_PROCESSED.labels(feed=entry.feed_id, outcome="error").inc()
         rt.redis.xadd(ARTICLES_FAILED, {"item": json.dumps(item, ensure_ascii=False),
@@ -258,8 +303,46 @@ def _nlp_failed(task, rt, items, entries, exc: Exception) -> int:
     return 0
 
 
-def _record_extraction(entry: Entry, extraction: Extraction) -> None:
+def _nlp_out_of_time(rt, items: list[dict[str, Any]], limit: str) -> int:
+    """A batch stopped by its soft or hard time limit.  Several articles: each goes again
+    alone, so one long article does not cost the others their analysis.  One article: kept
+    without entities and events (the note says why), so its alerts on terms still come;
+    also kept in rasad:articles:failed to reprocess, and counted as an error."""
+    metrics.NLP_TIME_LIMITS.labels(limit=limit).inc()
+    if len(items) > 1:
+        for item in items:
+            process_articles.delay([item])
+        log.warning("nlp batch over its time limit; each article tried alone",
+                    extra={"limit": limit, "articles": len(items)})
+        return 0
+    name = "nlp_soft_time_limit_seconds" if limit == "soft" else "nlp_time_limit_seconds"
+    seconds, variable = getattr(rt.settings, name), "RASAD_" + name.upper()
+    note = (f"nlp: {limit} time limit of {seconds:g} s exceeded ({variable}); entities and "
+            f"events not extracted, article kept in {ARTICLES_FAILED}")
+    for item in items:
+        _keep_unanalysed(rt, item, note)
+    return 0
+
+
+def _keep_unanalysed(rt, item: dict[str, Any], note: str) -> None:
+    entry = Entry.from_dict(item["entry"])
+    metrics.ARTICLES_PROCESSED.labels(feed=entry.feed_id, outcome="error").inc()
+    rt.redis.xadd(ARTICLES_FAILED, {"item": json.dumps(item, ensure_ascii=False),
+                                     "error": note}, maxlen=10_000)
+    record = {"entry": entry.to_dict(), "story_id": item["story_id"],
+              "fetched_at": item["fetched_at"], "extraction": Extraction(notes=(note,)).to_dict()}
+    deliver.publish_article(rt.redis, record, maxlen=rt.settings.articles_stream_maxlen)
+    raise_alerts.delay(record)
+    log.error("article over the nlp time limit kept without entities and events",
+              extra={"entry_id": entry.id, "feed_id": entry.feed_id, "error": note})
+
+
+def _record_extraction(entry: Entry, extraction: Extraction, max_chars: int) -> None:
     metrics.ARTICLES_PROCESSED.labels(feed=entry.feed_id, outcome="ok").inc()
+    if len(entry.text) > max_chars:
+        metrics.NLP_TRUNCATED.labels(feed=entry.feed_id).inc()
+        metrics.NLP_TRUNCATED_CHARACTERS.labels(feed=entry.feed_id).inc(
+            len(entry.text) - len(cap_text(entry.text, max_chars)))
     for ent in extraction.entities:
         metrics.ENTITIES.labels(type=ent.type).inc()
     for ev in extraction.events:
@@ -331,9 +414,12 @@ def _observe_freshness(alert, entry: Entry, fetched_at: float) -> None:
             max(now - published.timestamp(), 0.0))
 
 
-@app.task(name="rasad.send_webhook", bind=True, max_retries=webhooks.WEBHOOK_MAX_ATTEMPTS - 1)
-def send_webhook(self, hook_id: str, alert_dict: dict[str, Any]) -> int:
-    """POST one alert to one webhook; retried with backoff, dead-lettered when exhausted."""
+# Redis unreachable while recording a retry or a dead letter: the task is retried with the
+# short countdowns of _REDIS_RETRY; the webhook's own backoff waits in Redis instead.
+@app.task(name="rasad.send_webhook", **_REDIS_RETRY)
+def send_webhook(hook_id: str, alert_dict: dict[str, Any], attempt: int = 1) -> int:
+    """POST one alert to one webhook (``attempt`` 1 is the first try); a transient failure
+    schedules the next attempt in Redis, the last one or a permanent failure dead-letters."""
     from worker.records import Alert
 
     rt = get_runtime()
@@ -342,27 +428,39 @@ def send_webhook(self, hook_id: str, alert_dict: dict[str, Any]) -> int:
         return 0
     alert = Alert.from_dict(alert_dict)
     try:
-        status = webhooks.send_webhook(rt.http, hook, alert)
+        status = webhooks.send_webhook(
+            rt.http, hook, alert,
+            timeout=webhooks.request_timeout(rt.settings.webhook_timeout_seconds))
     except FetchError as exc:
-        return _webhook_failed(self, rt, hook, alert, exc)
+        return _webhook_failed(rt, hook, alert, exc, attempt)
     metrics.DELIVERIES.labels(channel="webhook", outcome="ok").inc()
     return status
 
 
-def _webhook_failed(task, rt, hook, alert, exc: FetchError) -> int:
+def _webhook_failed(rt, hook, alert, exc: FetchError, attempt: int) -> int:
     metrics.DELIVERIES.labels(channel="webhook", outcome="error").inc()
-    attempt = task.request.retries + 1
-    if exc.transient and attempt <= task.max_retries:
-        # Retry-After is honoured but capped (1 h), below the visibility timeout, or the
-        # Redis transport would redeliver the scheduled retry and send it twice.
+    if exc.transient and attempt < webhooks.WEBHOOK_MAX_ATTEMPTS:
         delay = webhooks.webhook_retry_delay_seconds(
             attempt, retry_after_seconds=exc.retry_after_seconds)
+        webhooks.schedule_retry(rt.redis, hook.id, alert.to_dict(), attempt + 1,
+                                time.time() + delay)
         log.warning("webhook failed, will retry", extra={
-            "webhook": hook.id, "alert_id": alert.id, "error": str(exc),
+            "webhook": hook.id, "alert_id": alert.id, "error": str(exc), "attempt": attempt,
             "retry_delay_seconds": round(delay, 1)})
-        raise task.retry(countdown=delay, exc=exc)
+        return 0
     webhooks.record_dead_letter(rt.redis, hook, alert, exc, attempts=attempt)
     metrics.DELIVERIES.labels(channel="webhook", outcome="dead_letter").inc()
     log.error("webhook delivery abandoned; recorded in rasad:webhooks:failed",
               extra={"webhook": hook.id, "alert_id": alert.id, "error": str(exc)})
     return 0
+
+
+@app.task(name="rasad.drain_webhook_retries")
+def drain_webhook_retries() -> int:
+    """Beat, every second: hand the webhook retries that are due to the webhooks queue."""
+    rt = get_runtime()
+    due = webhooks.claim_due_retries(rt.redis, time.time())
+    for retry in due:
+        send_webhook.delay(retry.hook_id, retry.alert, retry.attempt)
+        webhooks.retry_dispatched(rt.redis, retry)
+    return len(due)

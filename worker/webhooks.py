@@ -14,6 +14,13 @@ permanent, :func:`record_dead_letter` keeps the alert on the stream
 ``rasad:webhooks:failed``: a webhook is never dropped silently, and
 :func:`replay_dead_letters` sends them again once the receiver is fixed.
 
+A retry waits in the Redis sorted set ``rasad:webhooks:retry`` (score: when it is due;
+:func:`schedule_retry`), and beat's ``drain_webhook_retries`` hands what is due back to the
+webhooks queue (:func:`claim_due_retries`), not in a Celery countdown: the Redis transport
+redelivers a countdown message held longer than the visibility timeout (Celery docs,
+"Redis: visibility timeout"), which must stay short so that work a crash strands comes back
+within minutes, while the spec's backoff waits up to an hour.
+
 Destinations get the fetch stage's address guard: private, loopback and link-local
 addresses are refused unless the webhook sets ``allow_private: true``.
 """
@@ -26,6 +33,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import logging
 import os
 import pathlib
 import random
@@ -43,13 +51,19 @@ from worker.deliver import alert_json, append_once
 from worker.errors import ConfigError, FetchError, PermanentFetchError, TransientFetchError
 from worker.records import Alert
 
+log = logging.getLogger(__name__)
 DEAD_LETTER_STREAM = "rasad:webhooks:failed"
 DEAD_LETTER_MARK_PREFIX = "rasad:webhooks:failed:"  # + hook id + ":" + alert id
 SECRET_PREFIX = "whsec_"
 # The spec: "secrets ... should be between 24 bytes and 64 bytes"; we insist on the floor.
 MIN_SECRET_BYTES, MAX_SECRET_BYTES = 24, 64
-# Svix, the spec's reference implementation, waits 15 s for a response.
+# Svix, the spec's reference implementation, waits 15 s for a response
+# (RASAD_WEBHOOK_TIMEOUT_SECONDS; see request_timeout).
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+RETRY_QUEUE = "rasad:webhooks:retry"  # sorted set: JSON {webhook, alert, attempt} by due time
+# A claimed retry goes back to due after this long unless its task was enqueued (the drainer
+# died in between): at least once, and receivers deduplicate on webhook-id.
+RETRY_LEASE_SECONDS = 60.0
 # The spec's retry schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) capped at one hour,
 # so an endpoint that comes back is served within the hour; 8 attempts span about 4.6 h.
 RETRY_SCHEDULE_SECONDS = (5.0, 300.0, 1800.0, 3600.0)
@@ -266,8 +280,14 @@ def webhook_headers(hook: Webhook, msg_id: str, timestamp: int, body: bytes) -> 
     }
 
 
+def request_timeout(seconds: float) -> httpx.Timeout:
+    """Wait ``seconds`` for each read (a receiver that hangs is given up on then), connect
+    within 5 s at most."""
+    return httpx.Timeout(seconds, connect=min(5.0, seconds))
+
+
 def send_webhook(client: httpx.Client, hook: Webhook, alert: Alert, *,
-                 now: float | None = None) -> int:
+                 now: float | None = None, timeout: httpx.Timeout | None = None) -> int:
     """POST ``alert`` to ``hook``, signed; return the 2xx status or raise a FetchError.
 
     ``webhook-id`` is the alert id, the receiver's idempotency key, so retries and
@@ -282,7 +302,7 @@ def send_webhook(client: httpx.Client, hook: Webhook, alert: Alert, *,
     with _guarded(label, hook.allow_private):
         fetch.check_destination(httpx.URL(hook.url), hook.allow_private)
         with client.stream("POST", hook.url, content=body, headers=headers,
-                           timeout=TIMEOUT, follow_redirects=False) as response:
+                           timeout=timeout or TIMEOUT, follow_redirects=False) as response:
             status = response.status_code  # the body is never read: it is not needed
             retry_after = fetch.retry_after_seconds(response.headers.get("retry-after"))
     _raise_for_status(label, status, retry_after)
@@ -331,6 +351,71 @@ def webhook_retry_delay_seconds(attempt: int, *, retry_after_seconds: float | No
     if retry_after_seconds is not None:
         delay = max(delay, retry_after_seconds)
     return min(delay, MAX_RETRY_DELAY_SECONDS)
+
+
+# --------------------------------------------------------------------------- retries
+
+
+@dataclass(frozen=True)
+class DueRetry:
+    """One retry taken from ``rasad:webhooks:retry``: send ``alert`` to ``hook_id`` again as
+    attempt ``attempt`` (1 is the first try), then :func:`retry_dispatched`."""
+
+    hook_id: str
+    alert: dict[str, Any]
+    attempt: int
+    member: str = field(repr=False)
+
+
+def schedule_retry(redis, hook_id: str, alert: dict[str, Any], attempt: int,
+                   due_at: float) -> None:
+    """Keep attempt ``attempt`` of (hook, alert) until ``due_at`` (Unix seconds).  The member
+    is the canonical JSON, so a redelivered task that schedules the same attempt again
+    updates one entry instead of adding a second."""
+    member = json.dumps({"webhook": hook_id, "alert": alert, "attempt": attempt},
+                        ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    redis.zadd(RETRY_QUEUE, {member: due_at})
+
+
+# KEYS[1]: the retry set.  ARGV: now, lease end, limit.  Takes what is due and pushes its
+# score to the lease end in one step, so two drainers never take the same retry.
+_CLAIM_DUE_LUA = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, member in ipairs(due) do redis.call('ZADD', KEYS[1], 'XX', ARGV[2], member) end
+return due
+"""
+
+
+def claim_due_retries(redis, now: float, *, lease_seconds: float = RETRY_LEASE_SECONDS,
+                      limit: int = 500) -> list[DueRetry]:
+    """The retries due at ``now`` (at most ``limit``), leased for ``lease_seconds``: call
+    :func:`retry_dispatched` once each one's task is enqueued, or it comes back after the
+    lease.  An entry that does not decode is removed and logged, never retried forever."""
+    script = redis.register_script(_CLAIM_DUE_LUA)
+    members = script(keys=[RETRY_QUEUE], args=[repr(now), repr(now + lease_seconds), limit])
+    out = []
+    for member in members:
+        member = member.decode() if isinstance(member, bytes) else member
+        try:
+            data = json.loads(member)
+            out.append(DueRetry(str(data["webhook"]), dict(data["alert"]),
+                                int(data["attempt"]), member))
+        except (ValueError, KeyError, TypeError) as exc:
+            log.error("undecodable webhook retry dropped from %s: %s (%r)", RETRY_QUEUE, exc,
+                      member[:200])
+            redis.zrem(RETRY_QUEUE, member)
+    return out
+
+
+def retry_dispatched(redis, retry: DueRetry) -> None:
+    redis.zrem(RETRY_QUEUE, retry.member)
+
+
+def pending_retries(redis) -> int:
+    return int(redis.zcard(RETRY_QUEUE))
+
+
+# --------------------------------------------------------------------------- dead letters
 
 
 def record_dead_letter(redis, hook: Webhook, alert: Alert, error: BaseException | str, *,

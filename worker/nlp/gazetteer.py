@@ -30,6 +30,7 @@ from typing import Any, Iterable, Sequence
 import yaml
 
 from worker.errors import ConfigError
+from worker.nlp.tokenize import MAX_MARK_RUN
 from worker.records import Entity
 from worker.text.match import TermMatcher
 from worker.text.normalize import Normalized, fold_char, normalize
@@ -124,8 +125,9 @@ class PlaceIndex:
     longer it is, so scanning the list each time made linking quadratic in text length
     (issue 11: 0.5, 1.8, 7.3, 29.3 s at 25k to 200k characters).  Here the distinct points
     sit in 1-degree cells, a question looks only at the cells that can hold an answer and
-    stops at the first point that does, and answers are kept per point: the same answers
-    as the scan, in time linear in the number of questions.
+    stops at the first point that does, and each answer is computed once per (point,
+    radius): the same answers as the scan, at a cost per mention that no longer grows with
+    the article (bench/bench_linearity.py).
     """
 
     CELL_DEGREES = 1.0
@@ -356,6 +358,7 @@ class Gazetteer:
         raw.sort()
         entities = []
         for start, end, payloads in raw:
+            end = _bounded_end(text, start, end)
             record = self._best(payloads, norm.source[start:end], points)
             entities.append(Entity(text[start:end], record.type, start, end,
                                    self.canonical(record), "gazetteer"))
@@ -545,6 +548,16 @@ def _prefix(source: str, start: int) -> str:
     while i > 0 and (source[i - 1].isalnum() or not fold_char(source[i - 1])):
         i -= 1
     return norm_key(source[i:start])
+
+
+def _bounded_end(source: str, start: int, end: int) -> int:
+    """The end of a hit with at most MAX_MARK_RUN diacritics after its last letter, as in a
+    token (worker.nlp.tokenize).  Normalized.span extends a hit over every one of them, so a
+    name followed by 90,000 diacritics was a 90,005-character entity (issue 11)."""
+    last = end
+    while last > start and fold_char(source[last - 1]) == "":
+        last -= 1
+    return min(end, last + MAX_MARK_RUN)
 
 
 class _Overlaps:
