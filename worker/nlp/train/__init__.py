@@ -41,7 +41,7 @@ PRETRAIN_NAME = "ar_rasad_pretrain.pt"
 # Toy settings for --tiny: small enough to train on 30 sentences in seconds.
 TINY = {"dim": 16, "w2v_epochs": 3, "min_count": 1, "max_vocab": 2000, "max_steps": 40,
         "eval_interval": 10, "hidden_dim": 16, "char_hidden_dim": 16, "batch_size": 8,
-        "news": None, "extra_data": "", "augment": 0}
+        "news": None, "extra_data": "", "augment": 0, "vectors_extra_text": ""}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,13 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", choices=["block", "every"], default="block",
                    help="dev split: block = the last 10%% of ANERcorp, whole articles "
                         "(default, honest); every = every 10th sentence (the old split)")
-    p.add_argument("--extra-data", default="aqmar-nomisc,wojood",
-                   help="extra training corpora from --extra-dir, comma-separated: "
-                        "aqmar, aqmar-nomisc, wojood ('' for none)")
+    p.add_argument("--extra-data", default="",
+                   help="extra labelled training corpora from --extra-dir, comma-separated: "
+                        "aqmar, aqmar-nomisc, wojood (default none: neither helped on the "
+                        "dev block, MODEL_CARD.md)")
+    p.add_argument("--vectors-extra-text", default="aqmar,wojood",
+                   help="extra corpora whose text (not labels) the word vectors also read")
     p.add_argument("--extra-dir", type=Path, default=SHARED / "ner" / "extra")
-    p.add_argument("--augment", type=int, default=1,
+    p.add_argument("--augment", type=int, default=0,
                    help="entity-substitution copies of each training sentence with a name "
-                        "(0 for none)")
+                        "(default 0: it did not help on the dev block, MODEL_CARD.md)")
     p.add_argument("--dim", type=int, default=100, help="word vector dimensions")
     p.add_argument("--w2v-epochs", type=int, default=5)
     p.add_argument("--min-count", type=int, default=3)
@@ -152,7 +155,7 @@ def _stage_data(args, paths) -> None:
 def _stage_vectors(args, paths) -> None:
     # The vectors see the training text only (ANERcorp's train part and the extra corpora,
     # unlabelled): never the dev block.
-    names = [n.strip() for n in args.extra_data.split(",") if n.strip()]
+    names = [n.strip() for n in args.vectors_extra_text.split(",") if n.strip()]
     train = [[tok for tok, _ in s] for s in data.split_by(data.read_tsv(args.data),
                                                             args.split)[0]
              + augment.extra_corpora(names, args.extra_dir)]
