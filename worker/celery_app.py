@@ -72,6 +72,9 @@ def make_app(settings: Settings | None = None) -> Celery:
         task_serializer="json", accept_content=["json"], result_serializer="json",
         task_ignore_result=True, result_backend=None,
         task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
+        # A bulk arrival's batches are sent at low priority (tasks.BULK_PRIORITY); the tasks
+        # they start (alerts, webhooks, retries of a batch) keep it.
+        task_inherit_parent_priority=True,
         broker_transport_options=transport_options(settings),
         broker_connection_retry_on_startup=True,
         # On a lost broker connection, cancel late-ack tasks so they are redelivered rather

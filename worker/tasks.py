@@ -38,6 +38,14 @@ from worker.settings import RETRY_COUNTDOWN_MAX_SECONDS, Settings
 log = logging.getLogger("rasad.tasks")
 POLL_LOCK = "rasad:poll:inflight:{}"
 ARTICLES_FAILED = "rasad:articles:failed"
+# A poll's first URGENT_ENTRIES_PER_POLL new entries go on at the default priority; the rest,
+# a bulk arrival (a feed's first poll, or issue 11's 10,000 similar items), at BULK_PRIORITY,
+# which the Redis transport serves only when no other message waits (kombu keeps a list per
+# priority step and BRPOPs them highest first; Celery docs, "Redis Message Priorities").  Their
+# alerts inherit it (task_inherit_parent_priority).  Measured (tests/test_faults.py, scenario
+# 6): with one FIFO queue another feed's alert waited 84 s behind 10,000 items' 11,250 tasks.
+URGENT_ENTRIES_PER_POLL = 16
+BULK_PRIORITY = 9
 # Redis being briefly unreachable is transient for every task: retry with jittered backoff.
 # Countdowns stay under RETRY_COUNTDOWN_MAX_SECONDS: a countdown message is held
 # unacknowledged, and one held past the visibility timeout is delivered twice (settings.py).
@@ -165,8 +173,9 @@ def _claim_and_dispatch(rt, feed, entries, fetched_at: float, task_id: str) -> l
                       "fetched_at": fetched_at})
     size = rt.settings.nlp_batch_size
     for i in range(0, len(items), size):
-        batch = items[i:i + size]
-        (fetch_fulltext if feed.fulltext else process_articles).delay(batch)
+        priority = 0 if i < URGENT_ENTRIES_PER_POLL else BULK_PRIORITY
+        (fetch_fulltext if feed.fulltext else process_articles).apply_async(
+            (items[i:i + size],), priority=priority)
     return new
 
 
