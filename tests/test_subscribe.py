@@ -222,6 +222,7 @@ def _wait_for(got: list, n: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while len(got) < n and time.monotonic() < deadline:
         time.sleep(0.01)
+    assert len(got) >= n, f"{len(got)} of {n} alerts after {timeout} s"
 
 
 @pytest.mark.integration
@@ -286,6 +287,12 @@ def test_an_outage_is_reported_once_retried_and_its_end_reported(tmp_path, monke
     caplog.set_level(logging.DEBUG, logger="worker.subscribe")
     got, stop, thread = _follow_in_thread(client, name="outage", block_ms=500)
     try:
+        # The subscriber starts from the stream's end: publish only once it has stored its
+        # position, or "before" can land ahead of its first read on a loaded machine.
+        deadline = time.monotonic() + 10
+        while client.get("rasad:subscriber:outage:last_id") is None:
+            assert time.monotonic() < deadline, "the subscriber never started"
+            time.sleep(0.01)
         publish(client, "before")
         _wait_for(got, 1, timeout=5)
         server.terminate()
