@@ -214,6 +214,37 @@ def test_a_higher_toll_for_the_same_story_sends_an_update(tasks, http_server, re
     assert update["casualties"]["injured"] == 15 and update["previous"]["injured"] == 10
 
 
+def test_a_poll_out_of_time_after_claiming_retries_and_dispatches_its_entries(
+        tasks, monkeypatch, http_server, redis_client, seed_text):
+    """The soft time limit firing between claim and dispatch (issue 11): the retry keeps the
+    task id, wins its own claims back and dispatches them; nothing is left claimed and lost.
+    The limit is raised from story assignment, where a real one would interrupt the task."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    a, _ = seed_items(seed_text)
+    http_server.route("/good.xml", 200, {"Content-Type": "application/rss+xml"}, rss([a]))
+    real, calls = tasks.dedup.assign_story, []
+
+    def out_of_time_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise SoftTimeLimitExceeded()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.dedup, "assign_story", out_of_time_once)
+    from celery.exceptions import Retry
+
+    with pytest.raises(Retry):  # Celery sends the retry with the same task id
+        tasks.poll_feed.apply(args=["good"], task_id="slow-poll").get()
+    assert redis_client.xlen("rasad:articles") == 0
+    # Another poll of the feed meanwhile gets nothing: the entry is claimed ...
+    assert tasks.poll_feed.apply(args=["good"], task_id="other-poll").get() == 0
+    # ... and the retry (same id, as the broker delivers it) wins it back and dispatches it.
+    assert tasks.poll_feed.apply(args=["good"], task_id="slow-poll").get() == 1
+    assert redis_client.xlen("rasad:articles") == 1
+    assert redis_client.xlen("rasad:alerts") == 3
+
+
 def test_an_unexpected_error_backs_off_instead_of_hammering(tasks, monkeypatch, http_server,
                                                            redis_client):
     def boom(*_a, **_k):

@@ -116,6 +116,13 @@ def poll_feed(self, feed_id: str) -> int:
     with logs.bound(feed_id=feed_id, task_id=self.request.id):
         try:
             return _poll(rt, feed, self.request.id or "")
+        except SoftTimeLimitExceeded:
+            # Out of time between claiming entries and dispatching them (a slow fetch after
+            # a wait for a publisher slot): the claims are owned by this task id, and a
+            # retry keeps the id, so it wins them back instead of leaving them claimed and
+            # never processed (issue 11: no stranded work).
+            log.warning("poll ran out of time; retrying so its claimed entries are dispatched")
+            raise self.retry(countdown=1, max_retries=3)
         finally:
             rt.redis.delete(POLL_LOCK.format(feed_id))
 
