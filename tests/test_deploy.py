@@ -31,7 +31,8 @@ needs_promtool = pytest.mark.skipif(not PROMTOOL, reason="promtool not installed
 SCRAPE_TIME = {"rasad_queue_depth", "rasad_feed_parked", "rasad_feeds_parked",
                "rasad_feed_last_success_timestamp_seconds",
                "rasad_feed_last_poll_timestamp_seconds", "rasad_feed_consecutive_failures",
-               "rasad_redis_up", "up"}
+               "rasad_redis_up", "rasad_broker_unacked_messages",
+               "rasad_broker_unacked_oldest_age_seconds", "up"}
 COMPARISON = re.compile(r"^(?P<query>.+?)\s*(?P<op>==|!=|>=|<=|>|<)\s*(?P<number>-?[\d.]+)$",
                         re.S)
 JOIN = re.compile(r"\s+(?:and|or|unless)(?:\s+on\s*\([^)]*\))?\s+")
@@ -118,7 +119,7 @@ def test_alerting_rules_pass_their_unit_tests():
 def test_the_required_alerts_exist():
     assert {r["alert"] for r in alert_rules()} == {
         "RasadWorkerDown", "RasadNoNewArticles", "RasadFeedParked",
-        "RasadAlertDeliveryFailing", "RasadQueueBacklog"}
+        "RasadAlertDeliveryFailing", "RasadQueueBacklog", "RasadStrandedWork"}
 
 
 def test_every_alert_has_a_unit_test_that_fires_it():
