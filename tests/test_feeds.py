@@ -81,3 +81,10 @@ def test_valid_feed_urls_are_accepted(tmp_path, url):
     path = tmp_path / "feeds.yaml"
     path.write_text(f"feeds: [{{id: a, url: '{url}', name: x}}]", encoding="utf-8")
     assert load_feeds(path)[0].url == url
+
+
+def test_a_feeds_file_with_no_feeds_is_refused(tmp_path):
+    path = tmp_path / "feeds.yaml"
+    path.write_text("feeds: []\n")
+    with pytest.raises(ConfigError, match="no feeds, so nothing would ever be polled"):
+        load_feeds(path)

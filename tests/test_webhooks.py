@@ -316,6 +316,9 @@ webhooks:
     "body, problem",
     [
         pytest.param("webhooks: [{id: a, url: 'ftp://x/h', secret: S}]", "webhook a: 'url'", id="bad-scheme"),
+        pytest.param("webhooks: [{id: a, url: 'http://', secret: S}]", "has no host", id="no-host"),
+        pytest.param("webhooks: [{id: a, url: 'https://x/a hook', secret: S}]", "a space",
+                     id="space-in-url"),
         pytest.param("webhooks: [{id: a, url: 'https://x/h'}]", "webhook a: give exactly one", id="no-secret"),
         pytest.param("webhooks: [{id: a, url: 'https://x/h', secret: S, secret_env: E}]",
                      "webhook a: give exactly one", id="two-secrets"),

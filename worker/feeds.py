@@ -50,6 +50,9 @@ def load_feeds(path: str | pathlib.Path) -> list[FeedConfig]:
     """Read and validate a feeds file; raise ConfigError naming the file, feed and problem."""
     path = pathlib.Path(path)
     items = load_list(path, "feeds")
+    if not items:
+        raise ConfigError(f"{path}: no feeds, so nothing would ever be polled; add at least "
+                          f"one feed (id, name, url)")
     feeds, seen = [], set()
     for index, item in enumerate(items):
         feed = _feed(path, index, item)
@@ -73,7 +76,7 @@ def _feed(path: pathlib.Path, index: int, item: Any) -> FeedConfig:
             raise ConfigError(f"{where}: '{name}' is required and must be a string")
     if not _ID.match(item["id"]):
         raise ConfigError(f"{where}: id must match {_ID.pattern} (it labels metrics)")
-    _check_url(where, item["url"])
+    check_url(where, item["url"])
     interval = item.get("interval", 600)
     if not isinstance(interval, int) or isinstance(interval, bool) or interval < 1:
         raise ConfigError(f"{where}: interval must be a whole number of seconds >= 1")
@@ -85,8 +88,8 @@ def _feed(path: pathlib.Path, index: int, item: Any) -> FeedConfig:
     return FeedConfig.from_dict(item)
 
 
-def _check_url(where: str, url: str) -> None:
-    """A feed URL worker.fetch can request: ConfigError naming the problem otherwise."""
+def check_url(where: str, url: str) -> None:
+    """A URL worker.fetch can request (feeds, webhooks): ConfigError naming the problem."""
     # Cc/Cf: controls and invisible format marks (U+200F and kin come along when a URL is
     # copied out of Arabic text).
     bad = next((ch for ch in url if ch.isspace() or ch in _URL_FORBIDDEN

@@ -153,11 +153,16 @@ def _parse_hook(path: pathlib.Path, index: int, item: Any, env: Mapping[str, str
 
 
 def _check_url(url: Any, fail) -> None:
+    """The same checks as a feed URL (worker.feeds.check_url: scheme, host, no spaces or
+    invisible marks, valid percent escapes and port)."""
+    from worker.feeds import check_url
+
     if not isinstance(url, str) or not url:
         raise fail("'url' is required")
-    parsed = urllib.parse.urlsplit(url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise fail(f"'url' must be an http(s) URL with a host, not {url!r}")
+    try:
+        check_url("url", url)
+    except ConfigError as exc:
+        raise fail(f"'url': {str(exc).removeprefix('url: ')}") from exc
 
 
 def _read_secret(path: pathlib.Path, item: dict, env: Mapping[str, str], fail) -> str:
