@@ -198,10 +198,12 @@ def _read(sent: Sentence, i: int, kind: str, form: str, used: set[int]) -> Casua
 def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty | None:
     """"وفاة 90 شخصا" / "راح ضحيتها 13 شخصا": words that report deaths only with a count
     (وفاة والده is a natural death, not a toll)."""
-    cas = _read_act(sent, i, kind, set(used))
+    taken = set(used)  # committed only when there is a count
+    cas = _read_act(sent, i, kind, taken)
     if cas.count is None:
         return None
-    return _read_act(sent, i, kind, used)
+    used |= taken
+    return cas
 
 
 def _make(sent: Sentence, kind: str, count: int | None, approx: bool, first: int, last: int,

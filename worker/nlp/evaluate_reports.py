@@ -98,19 +98,14 @@ class KeywordBaseline:
 
 def entities_for(items: list[dict[str, Any]], ner: str) -> list[list[Any]]:
     """Entities per item as production builds them (NER + gazetteer), or gazetteer only."""
-    from worker.extract import get_extractor
+    from worker.extract import StageTimer, get_extractor
     from worker.nlp import entities as entity_stage
 
     extractor = get_extractor(ner)
     per_item = [sentences(item["text"]) for item in items]
-    spans = extractor._ner_spans(per_item, _NullTimer())
+    spans = extractor._ner_spans(per_item, StageTimer())
     return [entity_stage.merge_entities(item["text"], s, extractor.gazetteer)
             for item, s in zip(items, spans)]
-
-
-class _NullTimer:
-    def add(self, stage: str, started: float) -> None:
-        pass
 
 
 def from_events(events: list[Event]) -> Prediction:

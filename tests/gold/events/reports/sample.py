@@ -5,8 +5,11 @@ Run from the repo root (no dependencies beyond the project's tokeniser):
     python tests/gold/events/reports/sample.py
 
 Writes ``tests/gold/events/reports/batches/batch_NN.jsonl`` (the unannotated items, in the
-order the annotators saw them).  Everything is fixed by the seed and by a hash, so a rerun
-draws the same sentences.
+order the annotators saw them).  Everything is fixed by the seed and by a hash, and by the
+sentence splitter: the committed batches were drawn with ``worker/nlp/tokenize.py`` as of
+commit cffce2a, and a rerun with that file reproduces them byte for byte.  Issue 11 later
+bounded tokens (runs of marks, 64-character tokens end a sentence), which shifts sentence
+counts in a few articles and so the whole random draw: the committed batches are the record.
 
 * Articles: every ``middleEast`` and ``internationalNews`` article of the five sources
   (real 2018 newswire, `../shared/data/news/antcorpus`, Apache-2.0, Chouigui et al.).
@@ -109,35 +112,34 @@ def main() -> None:
         print(f"{kind}: {min(want, len(pools[kind]))} of {len(pools[kind])} candidates")
     rng.shuffle(items)
     OUT.mkdir(parents=True, exist_ok=True)
-    for n in range(0, len(items), PER_BATCH):
-        with open(OUT / f"batch_{n // PER_BATCH:02d}.jsonl", "w", encoding="utf-8") as fh:
-            for item in items[n:n + PER_BATCH]:
-                fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    first = _write_batches(items, 0, PER_BATCH)
     splits = {s: sum(1 for i in items if i["split"] == s) for s in ("train", "dev", "test")}
     print(f"{len(items)} items in {OUT} ({splits})")
     more = pools["casualty"][TARGET["casualty"]:TARGET["casualty"] + MORE_CASUALTY]
-    first = len(items) // PER_BATCH + (1 if len(items) % PER_BATCH else 0)
-    for n in range(0, len(more), MORE_PER_BATCH):
-        with open(OUT / f"batch_{first + n // MORE_PER_BATCH:02d}.jsonl", "w",
-                  encoding="utf-8") as fh:
-            for item in more[n:n + MORE_PER_BATCH]:
-                fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    first = _write_batches(more, first, MORE_PER_BATCH)
     print(f"{len(more)} more casualty items in {OUT}")
     extra = []
     for kind, want in MORE_TRAIN.items():
         used = TARGET[kind] + (MORE_CASUALTY if kind == "casualty" else 0)
         extra += [x for x in pools[kind][used:] if x["split"] == "train"][:want]
     rng.shuffle(extra)
-    first += len(more) // MORE_PER_BATCH
-    for n in range(0, len(extra), MORE_PER_BATCH):
-        with open(OUT / f"batch_{first + n // MORE_PER_BATCH:02d}.jsonl", "w",
-                  encoding="utf-8") as fh:
-            for item in extra[n:n + MORE_PER_BATCH]:
-                fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    _write_batches(extra, first, MORE_PER_BATCH)
     print(f"{len(extra)} more train-part items in {OUT}")
-    # The double-annotation sample: every 8th item, in batch order.
-    with open(OUT / "second_pass.jsonl", "w", encoding="utf-8") as fh:
-        for item in items[2::8]:
+    # The double-annotation sample: every 8th item of the first draw, in batch order.
+    _write_jsonl(OUT / "second_pass.jsonl", items[2::8])
+
+
+def _write_batches(items: list[dict], first: int, size: int) -> int:
+    """Write ``items`` as batch_NN.jsonl files of ``size`` from number ``first``; return the
+    next free number."""
+    for n in range(0, len(items), size):
+        _write_jsonl(OUT / f"batch_{first + n // size:02d}.jsonl", items[n:n + size])
+    return first + -(-len(items) // size)
+
+
+def _write_jsonl(path: Path, items: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        for item in items:
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")
 
 
