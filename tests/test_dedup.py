@@ -165,6 +165,37 @@ def test_identical_texts_have_identical_signatures():
     assert similarity(sig, sig) == 1.0
 
 
+def _minhash_with_python_integers(shingle_set):
+    """The signature as first written (and as stored in Redis): big-integer arithmetic."""
+    from worker.dedup import _PERMS, _PRIME, _hash64
+
+    hashes = [_hash64(s) for s in shingle_set]
+    return tuple(min((a * x + b) % _PRIME for x in hashes) for a, b in _PERMS)
+
+
+def test_vectorised_universal_hash_is_exact_on_extreme_and_random_values():
+    import numpy as np
+
+    from worker.dedup import _PERMS, _PRIME, _universal_hash
+
+    rng = random.Random(12)
+    xs = [0, 1, 2**64 - 1, 2**63, _PRIME - 1, _PRIME, _PRIME + 1, 2**61, 2**32 - 1, 2**32,
+          2**29, 2**29 - 1] + [rng.getrandbits(64) for _ in range(2000)]
+    got = _universal_hash(np.array(xs, dtype=np.uint64)[None, :])
+    want = [[(a * x + b) % _PRIME for x in xs] for a, b in _PERMS]
+    assert got.tolist() == want
+
+
+@pytest.mark.parametrize("seed", [pytest.param(s, id=f"seed-{s}") for s in range(3)])
+def test_signatures_are_those_of_the_python_integer_formula(seed, seed_text):
+    rng = random.Random(seed)
+    words = tokens(seed_text)
+    for size in (1, 2, 5, 50, 150):
+        start = rng.randrange(len(words))
+        shingle_set = shingles(words[start:start + size])
+        assert minhash(shingle_set) == _minhash_with_python_integers(shingle_set)
+
+
 # --- stories ----------------------------------------------------------------------------
 
 
