@@ -50,6 +50,13 @@ def counts(text: str) -> dict[str, int | None]:
                  id="crew-beside-passengers-adds-up"),
     pytest.param("وأصيب 3 من طاقم الإسعاف", {"injured": 3}, id="of-the-crew-is-a-part"),
     pytest.param("بدأت عملية إجلاء الجرحى من المدينة", {}, id="evacuated-wounded-are-no-toll"),
+    pytest.param("مما نتج عنه مقتل المجندين الثلاثة وإصابة تسعة آخرين",
+                 {"killed": 3, "injured": 9}, id="definite-number-after-its-noun"),
+    pytest.param("وقتل فلسطينيان وأصيب 14 آخرون", {"killed": 2, "injured": 14},
+                 id="nisba-dual-and-others-wounded"),
+    pytest.param("قتل مسعف (21 عاما) برصاص الاحتلال", {"killed": 1}, id="an-age-is-no-count"),
+    pytest.param("توفي فتى في الخامسة عشرة من عمره متأثرا بإصابته", {"killed": 1},
+                 id="age-in-words-is-no-count"),
 ])
 def test_counts(text, expected):
     assert counts(text) == expected
@@ -120,3 +127,38 @@ def test_anaphoric_definite_noun_is_flagged():
 ])
 def test_missing_and_abducted(text, kind, count):
     assert counts(text) == {kind: count}
+
+
+def named_counts(text: str, names: list[str]) -> dict[str, int | None]:
+    """Counts with the words of ``names`` marked as a person (as PER entities mark them)."""
+    tokens = tokenize(text)
+    persons = frozenset(k for k, t in enumerate(tokens)
+                        if any(t.text in name.split() for name in names))
+    # As in production (worker.nlp.events), entity words are no casualty words.
+    return {c.kind: c.count
+            for c in find_casualties(Sentence.of(text, tokens, persons), set(persons))}
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    pytest.param("يطالب بمحاسبة المسؤولين عن مقتل خاشقجي", ["خاشقجي"], {"killed": 1},
+                 id="named-victim-is-one"),
+    pytest.param("لتقديم العزاء بمقتل شقيقه طه الرزامي ونجله محمد", ["طه الرزامي"],
+                 {"killed": 2}, id="named-victim-and-kin-are-two"),
+    pytest.param("أعلن أن مسعفة فلسطينية قتلت برصاص الاحتلال", [], {"killed": 1},
+                 id="singular-subject-of-a-singular-verb"),
+    pytest.param("وذكر أن أحد رجال الشرطة قتل وأصيب خمسة آخرون", [],
+                 {"killed": 1, "injured": 5}, id="one-of-a-group"),
+    pytest.param("قتلت المسعفة رازان النجار برصاص الاحتلال", ["رازان النجار"], {"killed": 1},
+                 id="definite-singular-after-the-verb"),
+    pytest.param("ويمثل مقتله ضربة جديدة للميليشيا", [], {"killed": 1},
+                 id="pronoun-suffix-is-one"),
+    pytest.param("أسفر عن مقتل طياريها الاثنين ومقتلهما", [], {"killed": 2},
+                 id="dual-pronoun-suffix-is-two"),
+    pytest.param("توفي الشاب بعد إصابته برصاصة", [], {"killed": 1},
+                 id="wound-that-caused-a-death-is-no-injured"),
+    pytest.param("وقالت إن وفاة كاربيتيان ستحل عددا من القضايا", ["كاربيتيان"], {},
+                 id="a-named-death-is-no-toll"),
+])
+def test_named_and_singular_victims(text, names, expected):
+    found = named_counts(text, names)
+    assert {k: v for k, v in found.items() if k in ("killed", "injured")} == expected

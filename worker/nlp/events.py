@@ -131,13 +131,23 @@ def extract_events(text: str, sentences: list[list[Token]], entities: list[Entit
     for index, tokens in enumerate(sentences):
         if not tokens:
             continue
-        sent = Sentence.of(text, tokens)
         span = (tokens[0].start, tokens[-1].end)
+        here = entity_index.within(span)
+        sent = Sentence.of(text, tokens, _person_words(tokens, here))
         local = _Local(sent, index, trigger_hits.within(span), weapon_hits.within(span),
-                       attribution_hits.within(span), entity_index.within(span))
+                       attribution_hits.within(span), here)
         frames.extend(_sentence_frames(local, frames, context))
     # One event per incident: the headline, lead and later mentions merge (event_coref).
     return merge_coreferent(text, [f.event() for f in frames])
+
+
+def _person_words(tokens: list[Token], entities: list[Entity]) -> frozenset[int]:
+    """Indices of the sentence's words inside PER entities (casualties count named victims)."""
+    spans = [(e.start, e.end) for e in entities if e.type == "PER"]
+    if not spans:
+        return frozenset()
+    return frozenset(k for k, t in enumerate(tokens)
+                     if any(s <= t.start and t.end <= e for s, e in spans))
 
 
 class _ByStart:
@@ -755,7 +765,9 @@ def _set_count(frame: _Frame, cas: Casualty, sentence: int, toll: bool = False) 
     later sentence, restates or revises the figure: the larger one is kept."""
     new = cas.to_dict()
     old = frame.slots.get(cas.kind)
-    definite = cas.word >= 0 and bare_clitic(normalize_text(cas.text.split()[0])).startswith("ال")
+    # A definite ("المسلحين الثلاثة") or named victim ("مقتل خاشقجي") restates a group.
+    definite = cas.named or cas.word >= 0 and \
+        bare_clitic(normalize_text(cas.text.split()[0])).startswith("ال")
     if old is not None and old.get("sentence") == sentence and not toll and not old.get("toll") \
             and not definite \
             and old["count"] and new["count"] and not (new["negated"] or old["negated"]):
