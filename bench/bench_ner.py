@@ -9,8 +9,10 @@ worker does.  Two batch knobs are compared:
 
 * articles per ``NerTagger.tag`` call (1 = one call per article, as a naive task would do;
   N = all sentences of N articles in one pipeline call, as the worker batches);
-* stanza's internal ``ner_batch_size`` (sentences per forward pass), with all articles in
-  one call.
+* the engine's batch knob, with all articles in one call: stanza's ``ner_batch_size``
+  (sentences per forward pass) for ``--engine pipeline``; ``batch_tokens`` (padded tokens
+  per forward pass of length-sorted sentences) for ``--engine direct``, the default
+  (worker/nlp/ner_direct.py, issue 12).
 
 Torch runs one thread (the production setting for prefork workers, see worker/nlp/ner.py).
 Timings are wall-clock medians of ``--repeat`` runs; this is a benchmark, not a test.
@@ -64,7 +66,8 @@ def run(tagger, articles, per_call: int, repeat: int) -> dict:
                 tagger.tag([s for a in articles[i:i + per_call] for s in a])
         times.append(time.perf_counter() - t0)
     sec = statistics.median(times)
-    return {"articles_per_call": per_call, "ner_batch_size": tagger.batch_size,
+    knob = tagger.direct.batch_tokens if tagger.direct is not None else tagger.batch_size
+    return {"articles_per_call": per_call, "engine": tagger.engine, "batch": knob,
             "seconds": round(sec, 3), "tokens_per_second": round(tokens / sec),
             "articles_per_second": round(len(articles) / sec, 2)}
 
@@ -75,7 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--articles", type=int, default=200)
     p.add_argument("--per-call", default="0,1,8,32,200",
                    help="articles per tag() call (0: one call per sentence)")
-    p.add_argument("--batch-sizes", default="32,64,128,256", help="stanza ner_batch_size")
+    p.add_argument("--engine", default="direct", choices=ner.ENGINES)
+    p.add_argument("--batch-sizes", default="",
+                   help="ner_batch_size (pipeline; e.g. 32,64,128,256) or batch_tokens "
+                        "(direct; e.g. 1024,2048,4096,8192); default: the engine's default only")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--json", type=Path, help="also write the results here")
@@ -86,14 +92,17 @@ def main(argv: list[str] | None = None) -> int:
     tokens = sum(len(s) for a in articles for s in a)
     print(f"{len(articles)} articles, {sum(len(a) for a in articles)} sentences, {tokens} tokens")
     t0 = time.perf_counter()
-    tagger = ner.NerTagger.load(args.spec, threads=args.threads)
+    tagger = ner.NerTagger.load(args.spec, threads=args.threads, engine=args.engine)
     load_s = time.perf_counter() - t0
     rss_loaded = peak_rss_mb()
     tagger.tag(articles[0])  # warm-up
     rows = [run(tagger, articles, int(n), args.repeat) for n in args.per_call.split(",") if n]
     for bs in (int(b) for b in args.batch_sizes.split(",") if b):
-        tagger.batch_size = bs
-        tagger.pipeline.processors["ner"].configs[0]["batch_size"] = bs
+        if tagger.direct is not None:
+            tagger.direct.batch_tokens = bs
+        else:
+            tagger.batch_size = bs
+            tagger.pipeline.processors["ner"].configs[0]["batch_size"] = bs
         rows.append(run(tagger, articles, len(articles), args.repeat))
     result = {"model": f"{tagger.name}@{tagger.version}", "threads": args.threads,
               "torch_threads": __import__("torch").get_num_threads(), "cpus": os.cpu_count(),
@@ -102,10 +111,10 @@ def main(argv: list[str] | None = None) -> int:
               "peak_rss_mb": round(peak_rss_mb()), "runs": rows}
     print(f"model {result['model']}  load {load_s:.1f} s  peak RSS {result['peak_rss_mb']} MB "
           f"(after load {result['peak_rss_mb_after_load']} MB)")
-    print("| articles/call (0 = per sentence) | ner_batch_size | s | tokens/s | articles/s |")
-    print("|---:|---:|---:|---:|---:|")
+    print("| articles/call (0 = per sentence) | engine | batch | s | tokens/s | articles/s |")
+    print("|---:|---|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['articles_per_call']} | {r['ner_batch_size']} | {r['seconds']} | "
+        print(f"| {r['articles_per_call']} | {r['engine']} | {r['batch']} | {r['seconds']} | "
               f"{r['tokens_per_second']} | {r['articles_per_second']} |")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")

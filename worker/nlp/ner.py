@@ -45,6 +45,7 @@ TYPES = ("PER", "LOC", "ORG", "MISC")
 _TYPE_MAP = {"PER": "PER", "PERS": "PER", "PERSON": "PER", "LOC": "LOC", "GPE": "LOC",
              "ORG": "ORG", "MISC": "MISC"}
 DEFAULT_BATCH_SIZE = 64
+ENGINES = ("direct", "pipeline")
 TRAIN_HINT = "retrain it with `python -m worker.nlp.train` (or `rasad models train`)"
 
 
@@ -61,41 +62,67 @@ class ModelFiles:
 
 @dataclass
 class NerTagger:
-    """A loaded stanza NER pipeline.  Use :func:`get_tagger` for the per-process instance."""
+    """A loaded NER model.  Use :func:`get_tagger` for the per-process instance.
+
+    ``engine`` is ``direct`` (the trained network run on Rasad's own batches, see
+    :mod:`worker.nlp.ner_direct`; the default) or ``pipeline`` (a ``stanza.Pipeline``: the
+    official Stanza models, models the direct path does not cover, and RASAD_NER_ENGINE=
+    pipeline).  Both give the same tags (tests/test_ner_direct.py)."""
 
     pipeline: Any
     name: str
     version: str
     files: ModelFiles
     batch_size: int = DEFAULT_BATCH_SIZE
+    engine: str = "pipeline"
+    direct: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def load(cls, spec: str = "bundled", *, pretrain: str | None = None,
-             threads: int | None = None, batch_size: int | None = None) -> "NerTagger":
+             threads: int | None = None, batch_size: int | None = None,
+             engine: str | None = None) -> "NerTagger":
         """Load the model named by ``spec`` from local files; raise ModelError if unusable."""
         files = resolve(spec, pretrain)
+        engine = engine or os.environ.get("RASAD_NER_ENGINE") or "direct"
+        if engine not in ENGINES:
+            raise ModelError(f"RASAD_NER_ENGINE={engine!r}: use one of {', '.join(ENGINES)}.")
+        log.info("loading the NER model\u2026 spec=%s model=%s", spec, files.model)
         _set_threads(threads)
-        if spec != "stanza":
-            check_files(files)
         batch = batch_size or int(os.environ.get("RASAD_NER_BATCH_SIZE", DEFAULT_BATCH_SIZE))
-        pipeline = _build_pipeline(files, spec == "stanza", batch)
-        name, version = _identity(spec, files)
-        log.info("ner model loaded name=%s version=%s model=%s", name, version, files.model)
-        return cls(pipeline, name, version, files, batch)
+        direct, digest = None, None
+        if engine == "direct":
+            direct, digest = _load_direct(spec, files)
+            engine = "direct" if direct is not None else "pipeline"
+        pipeline = None
+        if direct is None:
+            if spec != "stanza":
+                check_files(files)
+            pipeline = _build_pipeline(files, spec == "stanza", batch)
+        name, version = _identity(spec, files, digest)
+        log.info("ner model loaded name=%s version=%s engine=%s model=%s", name, version, engine,
+                 files.model)
+        return cls(pipeline, name, version, files, batch, engine, direct)
 
     def tag(self, sentences: list[list[str]]) -> list[list[str]]:
         """BIO tags (types PER/LOC/ORG/MISC) for each token of each sentence, in one
-        batched pipeline call.  Empty sentences get empty tag lists."""
+        batched call.  Empty sentences get empty tag lists."""
         todo = [(i, [model_form(t) for t in s]) for i, s in enumerate(sentences) if s]
         result: list[list[str]] = [[] for _ in sentences]
         if not todo:
             return result
-        with self._lock:  # a stanza Pipeline is not documented as thread-safe
-            doc = self.pipeline([words for _, words in todo])
-        for (i, _), sent in zip(todo, doc.sentences, strict=True):
-            result[i] = to_bio([tok.ner for tok in sent.tokens])
+        with self._lock:  # neither a stanza Pipeline nor the word cache is thread-safe
+            tagged = self._tag_forms([words for _, words in todo])
+        for (i, _), tags in zip(todo, tagged, strict=True):
+            result[i] = to_bio(tags)
         return result
+
+    def _tag_forms(self, forms: list[list[str]]) -> list[list[str]]:
+        """stanza's BIOES tags for non-empty sentences of model forms."""
+        if self.direct is not None:
+            return self.direct.tag(forms)
+        doc = self.pipeline(forms)
+        return [[tok.ner for tok in sent.tokens] for sent in doc.sentences]
 
     def tag_tokens(self, sentences: list[list[Token]]) -> list[list[str]]:
         """:meth:`tag` for :class:`Token` sentences (from :func:`worker.nlp.tokenize.sentences`)."""
@@ -196,32 +223,50 @@ def _official_files() -> ModelFiles:
 
 def check_files(files: ModelFiles) -> None:
     """Raise ModelError unless the model and its pretrain (and charlms) fit together."""
-    if not files.model.is_file():
-        raise ModelError(f"NER model file {files.model} is missing; {TRAIN_HINT}, or set "
-                         f"RASAD_NER_MODEL to another model.")
-    config, vocab = _model_config(files.model)
+    checkpoint = _read_model(files.model)
+    config = checkpoint["config"]
+    pretrain = _read_pretrain(files) if _needs_pretrain(config) else None
+    check_loaded(files, checkpoint, pretrain)
+
+
+def check_loaded(files: ModelFiles, checkpoint: dict, pretrain: dict | None) -> None:
+    """The checks of :func:`check_files` on a checkpoint and pretrain already read, so a
+    model that is about to be used is read once (issue 12: the second read cost 3.4 s)."""
+    config, vocab = checkpoint["config"], checkpoint.get("vocab", {})
     if config.get("charlm"):
         for label, path in (("forward", files.forward_charlm), ("backward", files.backward_charlm)):
             if path is None or not path.is_file():
                 raise ModelError(f"NER model {files.model} was trained with a character "
                                  f"language model but its {label} charlm file is missing; put "
                                  f"*{label}_charlm.pt beside the model.")
-    if config.get("pretrain", True) and config.get("word_emb_dim", 0) > 0:
-        _check_pretrain(files, config, vocab)
+    if _needs_pretrain(config):
+        _check_pretrain(files, config, vocab, pretrain)
 
 
-def _model_config(model: Path) -> tuple[dict, dict]:
+def _needs_pretrain(config: dict) -> bool:
+    return bool(config.get("pretrain", True)) and config.get("word_emb_dim", 0) > 0
+
+
+def _read_model(model: Path, raw: bytes | None = None) -> dict:
+    """The checkpoint of a stanza NER model (``raw``: its bytes, when already read)."""
+    import io
+
     import torch
 
+    if not model.is_file():
+        raise ModelError(f"NER model file {model} is missing; {TRAIN_HINT}, or set "
+                         f"RASAD_NER_MODEL to another model.")
     try:
-        checkpoint = torch.load(model, map_location="cpu", weights_only=True)
-        return checkpoint["config"], checkpoint.get("vocab", {})
+        source = io.BytesIO(raw) if raw is not None else model
+        checkpoint = torch.load(source, map_location="cpu", weights_only=True)
+        checkpoint["config"], checkpoint["model"]  # noqa: B018 - both must be there
+        return checkpoint
     except Exception as err:  # noqa: BLE001 - any unreadable file is the same user error
         raise ModelError(f"NER model file {model} is not a readable stanza NER model "
                          f"({type(err).__name__}: {err}); {TRAIN_HINT}.") from err
 
 
-def _check_pretrain(files: ModelFiles, config: dict, vocab: dict) -> None:
+def _read_pretrain(files: ModelFiles) -> dict:
     import torch
 
     if files.pretrain is None or not files.pretrain.is_file():
@@ -231,10 +276,17 @@ def _check_pretrain(files: ModelFiles, config: dict, vocab: dict) -> None:
                          f"the pretrain file shipped with the model, or {TRAIN_HINT}.")
     try:
         data = torch.load(files.pretrain, map_location="cpu", weights_only=True)
-        emb, words = data["emb"], data["vocab"]["_id2unit"]
+        data["emb"].shape, data["vocab"]["_id2unit"]  # noqa: B018 - both must be there
+        return data
     except Exception as err:  # noqa: BLE001
         raise ModelError(f"pretrain file {files.pretrain} is not a readable stanza pretrain "
                          f"({type(err).__name__}: {err}).") from err
+
+
+def _check_pretrain(files: ModelFiles, config: dict, vocab: dict, data: dict | None) -> None:
+    if data is None:
+        data = _read_pretrain(files)
+    emb, words = data["emb"], data["vocab"]["_id2unit"]
     dim, size = int(emb.shape[1]), int(emb.shape[0])
     expected = _expected_pretrain(vocab)
     problems = []
@@ -259,6 +311,32 @@ def _expected_pretrain(vocab: dict) -> dict:
 
 # ---------------------------------------------------------------------------------------
 # Building the pipeline
+
+def _load_direct(spec: str, files: ModelFiles):
+    """(DirectNER, model digest) from one read of each file, or (None, None) when the
+    model needs the Pipeline (the official models; a model with character language models
+    or a transformer), which the log says."""
+    if spec == "stanza":
+        log.info("ner: the official Stanza models run through the stanza Pipeline "
+                 "(their pretrain and character language models are resolved by stanza)")
+        return None, None
+    from worker.nlp import ner_direct
+
+    raw = files.model.read_bytes() if files.model.is_file() else None
+    checkpoint = _read_model(files.model, raw)
+    reason = ner_direct.unsupported_reason(checkpoint["config"], checkpoint["model"].keys())
+    if reason:
+        log.info("ner: model %s runs through the stanza Pipeline: %s", files.model, reason)
+        return None, None
+    pretrain = _read_pretrain(files) if _needs_pretrain(checkpoint["config"]) else None
+    check_loaded(files, checkpoint, pretrain)
+    try:
+        direct = ner_direct.DirectNER(checkpoint, pretrain["emb"] if pretrain else None)
+    except (ValueError, AssertionError, KeyError, RuntimeError) as err:
+        raise ModelError(f"stanza could not load NER model {files.model}: "
+                         f"{type(err).__name__}: {err}") from err
+    return direct, hashlib.sha256(raw).hexdigest()[:12]
+
 
 def _set_threads(threads: int | None) -> None:
     import torch
@@ -292,8 +370,8 @@ def _build_pipeline(files: ModelFiles, official: bool, batch_size: int):
                          f"{type(err).__name__}: {err}") from err
 
 
-def _identity(spec: str, files: ModelFiles) -> tuple[str, str]:
-    digest = hashlib.sha256(files.model.read_bytes()).hexdigest()[:12]
+def _identity(spec: str, files: ModelFiles, digest: str | None = None) -> tuple[str, str]:
+    digest = digest or hashlib.sha256(files.model.read_bytes()).hexdigest()[:12]
     if spec in ("", "bundled"):
         return "rasad-ar-anercorp", digest
     if spec == "stanza":

@@ -1,0 +1,105 @@
+"""The direct NER engine (worker.nlp.ner_direct) against the stanza Pipeline (issue 12).
+
+The shipped model run directly must give exactly the Pipeline's tags on real news: 30 ANT
+"middleEast" articles (about 15,000 tokens) in worker-sized batches of 8 articles.  The
+batched Viterbi must agree with stanza's numpy ``viterbi_decode``, ties included.
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+import torch
+from stanza.models.common.crf import viterbi_decode
+
+from worker import errors
+from worker.nlp import ner, ner_direct
+from worker.nlp.tokenize import sentences
+from worker.nlp.train.vectors import article_text
+
+NEWS = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data" / "news" / "antcorpus"
+N_ARTICLES = 30
+BATCH_ARTICLES = 8  # Settings.nlp_batch_size
+
+
+@pytest.fixture(scope="module")
+def engines():
+    return (ner.NerTagger.load("bundled", engine="pipeline"),
+            ner.NerTagger.load("bundled", engine="direct"))
+
+
+def ant_articles(n: int) -> list[list[list[str]]]:
+    paths = sorted(NEWS.glob("*/middleEast/*.txt"))[:n]
+    if len(paths) < n:
+        pytest.skip(f"{NEWS} not present: the comparison runs on real ANT articles")
+    return [[[t.text for t in s] for s in sentences(article_text(p.read_text("utf-8")))]
+            for p in paths]
+
+
+def test_bundled_model_loads_on_the_direct_engine_by_default(monkeypatch):
+    monkeypatch.delenv("RASAD_NER_ENGINE", raising=False)
+    tagger = ner.NerTagger.load("bundled")
+    assert tagger.engine == "direct" and tagger.pipeline is None
+
+
+def test_direct_tags_equal_pipeline_tags_on_real_articles(engines):
+    pipeline, direct = engines
+    articles = ant_articles(N_ARTICLES)
+    batches = [[s for a in articles[i:i + BATCH_ARTICLES] for s in a]
+               for i in range(0, len(articles), BATCH_ARTICLES)]
+    tokens = sum(len(s) for b in batches for s in b)
+    assert tokens > 10_000
+    for batch in batches:
+        assert direct.tag(batch) == pipeline.tag(batch)
+
+
+def test_direct_tags_do_not_depend_on_batch_composition(engines):
+    _, direct = engines
+    sents = [s for a in ant_articles(4) for s in a]
+    alone = [direct.tag([s])[0] for s in sents[:40]]
+    assert direct.tag(sents)[:40] == alone
+
+
+def test_empty_sentences_and_batches(engines):
+    _, direct = engines
+    assert direct.tag([]) == []
+    assert direct.tag([[], ["العراق"], []])[0::2] == [[], []]
+
+
+def test_unknown_engine_is_a_model_error():
+    with pytest.raises(errors.ModelError, match="RASAD_NER_ENGINE"):
+        ner.NerTagger.load("bundled", engine="fast")
+
+
+@pytest.mark.parametrize("config, reason", [
+    pytest.param({"charlm": True}, "character language models", id="charlm"),
+    pytest.param({"bert_model": "aubmindlab/bert-base-arabertv2"}, "transformer", id="bert"),
+    pytest.param({"connect_output_layers": True}, "several tag columns", id="columns"),
+])
+def test_models_the_direct_path_does_not_cover_are_named(config, reason):
+    assert reason in ner_direct.unsupported_reason(config, [])
+
+
+def test_official_models_go_through_the_pipeline():
+    assert ner._load_direct("stanza", ner.ModelFiles(pathlib.Path("x.pt"))) == (None, None)
+
+
+def _lengths_and_logits(seed: int, ties: bool):
+    gen = torch.Generator().manual_seed(seed)
+    lens = sorted(torch.randint(1, 30, (12,), generator=gen).tolist(), reverse=True)
+    logits = torch.randn(12, lens[0], 7, generator=gen)
+    trans = torch.randn(7, 7, generator=gen)
+    if ties:  # few distinct values: many equal sums, so tie-breaking must match numpy's
+        logits, trans = logits.round(), trans.round()
+    return logits, trans, lens
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("ties", [False, True], ids=["random", "ties"])
+def test_batched_viterbi_matches_stanza(seed, ties):
+    logits, trans, lens = _lengths_and_logits(seed, ties)
+    paths = ner_direct.viterbi_batch(logits, trans, torch.tensor(lens))
+    expected = [[int(x) for x in viterbi_decode(logits[i, :n].numpy(), trans.numpy())[0]]
+                for i, n in enumerate(lens)]
+    assert paths == expected
