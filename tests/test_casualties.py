@@ -162,3 +162,29 @@ def named_counts(text: str, names: list[str]) -> dict[str, int | None]:
 def test_named_and_singular_victims(text, names, expected):
     found = named_counts(text, names)
     assert {k: v for k, v in found.items() if k in ("killed", "injured")} == expected
+
+
+def entity_counts(text: str, entities: list[str]) -> dict[str, int | None]:
+    """Counts with the words of ``entities`` marked as a (non-person) entity."""
+    tokens = tokenize(text)
+    named = frozenset(k for k, t in enumerate(tokens)
+                      if any(t.text in name.split() for name in entities))
+    return {c.kind: c.count
+            for c in find_casualties(Sentence.of(text, tokens, named=named), set(named))}
+
+
+@pytest.mark.parametrize("text, entities, expected", [
+    pytest.param("قتل الحرس الثوري الإيراني تسعة أشخاص", ["الحرس الثوري الإيراني"],
+                 {"killed": 9}, id="count-after-the-killer's-name"),
+    pytest.param("قالت إن أكثر من 100 مسلح حوثي، بينهم قيادات ميدانية، لقوا مصرعهم", [],
+                 {"killed": 100}, id="subject-before-a-subgroup-clause"),
+    pytest.param("قال إن 14 مقاتلا على الأقل، بينهم إيرانيون، قتلوا في ضربة", [],
+                 {"killed": 14}, id="plural-verb-after-a-subgroup-clause"),
+    pytest.param("هاجم مسلحو داعش بيت أحد قادة طالبان وقتلوا 15 شخصا", [],
+                 {"killed": 15}, id="active-plural-verb-counts-after"),
+    pytest.param("المدنيين الذين قتلوا في الغوطة الشرقية منذ 18 فبراير/ شباط",
+                 ["الغوطة الشرقية"], {"killed": None}, id="a-date-past-a-place-is-no-count"),
+])
+def test_counts_around_entities_and_clauses(text, entities, expected):
+    found = entity_counts(text, entities)
+    assert {k: v for k, v in found.items() if k in ("killed", "injured")} == expected

@@ -93,11 +93,15 @@ class Sentence:
     words: list[str]
     # Word indices inside person names (PER entities): "مقتل خاشقجي" names one victim.
     persons: frozenset[int] = frozenset()
+    # Word indices inside any entity: a count may lie beyond one ("قتلت القوات الإسرائيلية
+    # 17 فلسطينيا"), which words consumed by another casualty never allow.
+    named: frozenset[int] = frozenset()
 
     @classmethod
-    def of(cls, text: str, tokens: list[Token],
-           persons: frozenset[int] = frozenset()) -> "Sentence":
-        return cls(text, tokens, [normalize_text(t.text) for t in tokens], persons)
+    def of(cls, text: str, tokens: list[Token], persons: frozenset[int] = frozenset(),
+           named: frozenset[int] = frozenset()) -> "Sentence":
+        return cls(text, tokens, [normalize_text(t.text) for t in tokens], persons,
+                   named | persons)
 
     def index_at(self, offset: int) -> int:
         """The word containing article offset ``offset`` (-1 between words)."""
@@ -338,9 +342,11 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
             and not words[i - 1].startswith("ال") \
             and (i < 2 or parse_number(words, i - 2) is None):  # not "53 شخصاً وإصابة"
         return _make(sent, kind, 1, False, i - 1, i + 1, used)
-    if bare_clitic(words[i]) in _PLURAL_VERBS:
+    if bare_clitic(words[i]) in _PLURAL_VERBS and not (
+            i + 1 < len(words) and _number(words, i + 1) is not None):
         # "أكثر من 25 مدنياً قتلوا وأصيب نحو خمسين آخرين" / "شخصين قتلا": a plural or
-        # dual verb agrees with a subject before it, so that is the count (issue 8).
+        # dual verb agrees with a subject before it, so that is the count (issue 8); an
+        # active one with its count right after ("وقتلوا 15 شخصا") counts that.
         subject = _subject_before(sent, i, used)
         if subject is not None:
             count, approx, first = subject
@@ -460,10 +466,23 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
     """(count, approx, first word) of the counted subject just before a plural verb: a
     number with its people noun ("25 مدنياً"، "أكثر من 25 مدنياً") or a dual ("شخصين")."""
     words = sent.words
-    for k in range(i - 1, max(i - 4, -1), -1):
-        if words[k] in _PUNCT or k in used:
+    k, looked = i - 1, 0
+    while k >= 0 and looked < 8:
+        if words[k] in {",", "،"}:
+            # "أكثر من 100 مسلح حوثي، بينهم قيادات ميدانية، لقوا مصرعهم": skip the
+            # sub-group clause between commas to its head.
+            opening = _group_clause_start(words, k)
+            if opening is None:
+                return None
+            k = opening - 1
+            continue
+        if words[k] in _PUNCT or (k in used and k not in sent.named):
             return None
-        if _people_count(words[k]) == 2:
+        looked += 1
+        if k in sent.named:
+            k -= 1
+            continue
+        if _people_count(words[k]) == 2 and looked <= 3:
             return 2, False, k
         num = _number_ending_at(words, k, used)
         if num is not None and num.count:
@@ -473,15 +492,36 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
             num = _number_ending_at(words, k - 1, used)
             if num is not None and num.count:
                 return num.count, num.approx, num.first
+        k -= 1
+    return None
+
+
+def _group_clause_start(words: list[str], k: int) -> int | None:
+    """The opening comma of a sub-group clause that the comma at ``k`` closes ("، بينهم
+    قيادات ميدانية،"), or None when ``k`` closes no such clause."""
+    for c in range(k - 1, max(k - 8, -1), -1):
+        if words[c] in {",", "،"}:
+            head = words[c + 1:c + 3]
+            marker = vocab().group_markers
+            if head and (head[0] in marker or bare_clitic(head[0]) in marker
+                         or (head[0] == "من" and len(head) > 1 and head[1] in marker)):
+                return c
+            return None
     return None
 
 
 def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bool, int] | None:
     """(count, approx, end word) of the victims just after a casualty verb, if any."""
     words = sent.words
-    for j in range(i + 1, min(i + 2 + _GAP_AFTER, len(words))):
+    skipped = 0
+    for j in range(i + 1, len(words)):
+        if j - skipped >= i + 2 + _GAP_AFTER:
+            break
         if words[j] in _QUOTES and j == i + 1:
             continue  # مقتل "52 تكفيريا"
+        if j in sent.named and j in used and j not in sent.persons and skipped < 4:
+            skipped += 1  # "قتل الحرس الثوري الإيراني تسعة أشخاص": the killer, then the count
+            continue
         if words[j] in _PUNCT or j in used:
             return None
         if words[j].startswith("و") and _is_casualty_word(sent.tokens[j].text):
@@ -520,7 +560,9 @@ _MONTH_WORDS = frozenset({"يناير", "فبراير", "مارس", "ابريل"
 
 
 def _is_date(words: list[str], num: Number) -> bool:
-    return num.last < len(words) and bare_clitic(words[num.last]) in _MONTH_WORDS
+    """"8 تموز"، "18 فبراير/ شباط"، "منذ 18": a date or a time span, not a count."""
+    return (num.last < len(words) and bare_clitic(words[num.last].rstrip("/")) in _MONTH_WORDS) \
+        or (num.first > 0 and words[num.first - 1] in {"منذ", "خلال"})
 
 
 def _is_age(words: list[str], num: Number) -> bool:
@@ -542,6 +584,8 @@ def _counted_further(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool,
     cause phrase, a number up to eight words on still counts, if a people noun follows."""
     words = sent.words
     for j in range(i + 1, min(i + 9, len(words))):
+        if j in sent.named and j not in sent.persons:
+            continue
         if words[j] in _PUNCT or j in used or _is_casualty_word(sent.tokens[j].text):
             return None
         num = _number(words, j)
@@ -581,6 +625,10 @@ def _read_singular(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualt
     return _make(sent, kind, count, False, i, i + 1, used)
 
 
+# (لقوا is not ل + قوا: the verb is looked up whole first, then without its clitic.)
+_FATE_VERBS = frozenset({"لقي", "لقيت", "لقوا", "لقيا"})
+
+
 def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     """لقي 5 أشخاص حتفهم: the subject between لقي and حتف counts; حتفه alone is one.
     "مصرع أكثر من 250 عنصراً" (the noun as a verbal noun) counts after it; "لقي 10 من
@@ -606,11 +654,18 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     for j in range(i - 1, max(i - 12, -1), -1):
         if words[j] in _PUNCT:
             break
-        if bare_clitic(words[j]) in {"لقي", "لقيت", "لقوا", "لقيا"}:
+        verb = words[j] if words[j] in _FATE_VERBS else bare_clitic(words[j])
+        if verb in _FATE_VERBS:
             num = _number(words, j + 1) if j + 1 < i else None
             if num is not None and num.count and not any(k in used for k in
                                                          range(num.first, num.last)):
                 return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
+            if verb in {"لقوا", "لقيا"}:
+                # "أكثر من 100 مسلح حوثي، بينهم قيادات، لقوا مصرعهم": the subject before
+                subject = _subject_before(sent, j, used)
+                if subject is not None:
+                    count, approx, first = subject
+                    return _make(sent, kind, count, approx, first, i + 1, used)
             break
     for j in range(i - 1, max(i - 4, -1), -1):
         people = _people_count(sent.words[j])

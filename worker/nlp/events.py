@@ -133,7 +133,8 @@ def extract_events(text: str, sentences: list[list[Token]], entities: list[Entit
             continue
         span = (tokens[0].start, tokens[-1].end)
         here = entity_index.within(span)
-        sent = Sentence.of(text, tokens, _person_words(tokens, here))
+        sent = Sentence.of(text, tokens, _entity_words(tokens, here, "PER"),
+                           _entity_words(tokens, here))
         local = _Local(sent, index, trigger_hits.within(span), weapon_hits.within(span),
                        attribution_hits.within(span), here)
         frames.extend(_sentence_frames(local, frames, context))
@@ -141,9 +142,11 @@ def extract_events(text: str, sentences: list[list[Token]], entities: list[Entit
     return merge_coreferent(text, [f.event() for f in frames])
 
 
-def _person_words(tokens: list[Token], entities: list[Entity]) -> frozenset[int]:
-    """Indices of the sentence's words inside PER entities (casualties count named victims)."""
-    spans = [(e.start, e.end) for e in entities if e.type == "PER"]
+def _entity_words(tokens: list[Token], entities: list[Entity],
+                  type_: str | None = None) -> frozenset[int]:
+    """Indices of the sentence's words inside entities (of ``type_``): casualties count a
+    named victim (PER) and look past the killer's name for the count."""
+    spans = [(e.start, e.end) for e in entities if type_ is None or e.type == type_]
     if not spans:
         return frozenset()
     return frozenset(k for k, t in enumerate(tokens)
