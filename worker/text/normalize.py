@@ -5,11 +5,24 @@ hits back with :meth:`Normalized.span`, so alerts can highlight the span the rea
 The folds are the standard ones for Arabic IR (Larkey, Ballesteros & Connell 2002, "light
 stemming"; CAMeL Tools `normalize_*`): they are many-to-one and never insert characters, so
 every normalised character has exactly one source character.
+
+Speed (issue 12): the normaliser runs on every article several times and on every token, so
+it is no per-character Python loop.  ``str.translate`` folds characters one to one through
+a table filled on demand from :func:`fold_char` (the definition of the folds), and one
+regular expression finds the few places where characters are deleted (marks, tatweel,
+invisible characters) or whitespace collapses; offsets are built from ranges between them.
+The last few results are kept, so the stages of one article (gazetteer, event word lists)
+share one normalisation.  The output is identical to the per-character definition
+(tests/test_normalize.py checks every code point and the ANT corpus).
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
+import re
 from dataclasses import dataclass
+from typing import Sequence
 
 # Tashkeel (harakat, tanwin, shadda, sukun), Quranic marks and superscript alef: U+0610–U+061A,
 # U+064B–U+065F, U+0670, U+06D6–U+06ED.  Dropped entirely.
@@ -40,6 +53,14 @@ _FOLD.update({chr(0x06F0 + i): str(i) for i in range(10)})
 
 def fold_char(ch: str) -> str:
     """Return the normalised form of one character: '' (dropped) or exactly one character."""
+    if len(ch) != 1:
+        return _fold_one(ch)
+    folded = FOLD_TABLE[ord(ch)]
+    return folded if folded is not None else ""
+
+
+def _fold_one(ch: str) -> str:
+    """The definition of the folds, for one character ('' when it is dropped)."""
     if ch in _DROP:
         return ""
     if ch in _FOLD:
@@ -54,13 +75,47 @@ def fold_char(ch: str) -> str:
     return low
 
 
+class _Table(dict):
+    """A ``str.translate`` table filled on demand from :func:`_fold_one`: the folded
+    character, or ``None`` (deleted) for a dropped one."""
+
+    def __missing__(self, code: int) -> str | None:
+        folded = _fold_one(chr(code)) or None
+        self[code] = folded
+        return folded
+
+
+class _KeepTable(dict):
+    """Like :class:`_Table`, but a dropped character stays itself, so the result has the
+    length of the input (offsets unchanged) and :data:`_DELETIONS` finds it afterwards."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = _fold_one(ch) or ch
+        self[code] = folded
+        return folded
+
+
+FOLD_TABLE = _Table()
+_KEEP_TABLE = _KeepTable()
+# The dropped characters: _DROP and the Latin combining accents (no other character folds
+# to one of them, and no kept character folds into this class: tests check every code
+# point).  A run of two or more of them and spaces keeps only its first space (if any);
+# a lone dropped character goes.
+_DROPPED = "".join(sorted(_DROP)) + "\u0300-\u036f"
+_DELETIONS = re.compile(f"[{_DROPPED} ]{{2,}}|[{_DROPPED}]")
+_SPACES = re.compile(" {2,}")
+_IS_DROPPED = re.compile(f"[{_DROPPED}]")
+RECENT = 4  # normalisations kept: one article's stages share one
+
+
 @dataclass(frozen=True)
 class Normalized:
     """Normalised text plus, for each of its characters, the index of its source character."""
 
     text: str
     source: str
-    offsets: tuple[int, ...]
+    offsets: Sequence[int]  # a range when nothing was deleted, else a tuple
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span in the normalised text to the half-open span in the source."""
@@ -72,28 +127,43 @@ class Normalized:
         # at most 16 (a real word has at most 5 in a row in the ANT corpus; a hostile run of
         # 90,000 marks must not become a 90,000-character alert span, issue 11).
         limit = min(len(self.source), stop + 16)
-        while stop < limit and fold_char(self.source[stop]) == "":
+        while stop < limit and _IS_DROPPED.match(self.source, stop):
             stop += 1
         return self.offsets[start], stop
 
 
 def normalize(text: str) -> Normalized:
     """Normalise Arabic (and Latin) text for matching, keeping offsets into ``text``."""
-    out: list[str] = []
-    offsets: list[int] = []
+    return _normalize(text)
+
+
+@functools.lru_cache(maxsize=RECENT)
+def _normalize(text: str) -> Normalized:
     # No NFC/NFKC pass: it would move offsets.  Combining hamza/madda (U+0653–U+0655) are
     # dropped above, which gives the same result as composing then folding the alef.
     # Runs of whitespace collapse to one space (still deletion-only) so multi-word terms match
     # across line breaks and double spaces.
-    for i, ch in enumerate(text):
-        folded = fold_char(ch)
-        if not folded or (folded == " " and out and out[-1] == " "):
-            continue
-        out.append(folded)
-        offsets.append(i)
-    return Normalized("".join(out), text, tuple(offsets))
+    folded = text.translate(_KEEP_TABLE)
+    pieces: list[str] = []
+    ranges: list[range] = []
+    done = 0
+    for match in _DELETIONS.finditer(folded):
+        start, end = match.span()
+        pieces.append(folded[done:start])
+        ranges.append(range(done, start))
+        space = folded.find(" ", start, end)
+        if space >= 0:
+            pieces.append(" ")
+            ranges.append(range(space, space + 1))
+        done = end
+    if not done:
+        return Normalized(folded, text, range(len(text)))
+    pieces.append(folded[done:])
+    ranges.append(range(done, len(folded)))
+    return Normalized("".join(pieces), text, tuple(itertools.chain.from_iterable(ranges)))
 
 
 def normalize_text(text: str) -> str:
     """Just the normalised string (for terms, keys and lookups)."""
-    return normalize(text).text
+    folded = text.translate(FOLD_TABLE)
+    return _SPACES.sub(" ", folded) if "  " in folded else folded
