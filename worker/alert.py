@@ -15,6 +15,16 @@ from worker.rules import RuleMatch
 from worker.subscribe import make_snippet as snippet_of
 
 
+def claim_figures(match: RuleMatch, extraction: Extraction) -> dict[str, Any]:
+    """The figures an alert claim compares (worker.deliver.claim_alert).  Only rules about
+    casualties re-alert when the toll rises; a phosphorus or place rule alerts once per story
+    (its subscribers follow the casualties rule for tolls).  Shared by the live path
+    (worker/tasks.py) and ``rasad backtest`` (worker/archive/backtest.py)."""
+    if not match.rule.conditions.about_tolls:
+        return {}
+    return {"killed": extraction.killed, "injured": extraction.injured}
+
+
 def build_alert(match: RuleMatch, *, entry: Entry, story_id: str, extraction: Extraction,
                 alert_id: str, update_of: str | None = None,
                 previous: dict[str, Any] | None = None, now: dt.datetime | None = None) -> Alert:

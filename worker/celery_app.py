@@ -55,6 +55,8 @@ for _name in ("celery.beat", "celery.worker.strategy", "celery.app.trace"):
 # Scanning on each firing brings stranded work back at most 10 s after the timeout, for one
 # ZRANGE on a small sorted set per worker every 10 s.
 RESTORE_SWEEP_SECONDS = 10
+ARCHIVE_DRAIN_SECONDS = 30
+ARCHIVE_PURGE_SECONDS = 3600
 
 
 def transport_options(settings: Settings) -> dict:
@@ -86,11 +88,20 @@ def make_app(settings: Settings | None = None) -> Celery:
             "rasad.fetch_fulltext": {"queue": "poll"},
             "rasad.process_articles": {"queue": "nlp"},
             "rasad.raise_alerts": {"queue": "alerts"},
+            "rasad.archive_drain": {"queue": "poll"}, "rasad.archive_purge": {"queue": "poll"},
             "rasad.send_webhook": {"queue": WEBHOOK_QUEUE},
             DRAIN_TASK: {"queue": WEBHOOK_QUEUE},
         },
         beat_schedule={"poll-due-feeds": {"task": "rasad.poll_due_feeds",
                                           "schedule": settings.poll_tick_seconds},
+                       # The archive (issue 10): writes kept while its database was away,
+                       # and retention.  expires: a tick that waited is dropped, not stacked.
+                       "archive-drain": {"task": "rasad.archive_drain",
+                                         "schedule": ARCHIVE_DRAIN_SECONDS,
+                                         "options": {"expires": ARCHIVE_DRAIN_SECONDS}},
+                       "archive-purge": {"task": "rasad.archive_purge",
+                                         "schedule": ARCHIVE_PURGE_SECONDS,
+                                         "options": {"expires": ARCHIVE_PURGE_SECONDS}},
                        # expires: ticks that wait while the webhooks worker is down are
                        # dropped instead of piling up; the next tick finds every due retry.
                        "webhook-retries": {"task": DRAIN_TASK,

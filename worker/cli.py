@@ -107,6 +107,25 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--webhook", help="only this webhook id")
     c.set_defaults(func=cmd_replay_webhooks)
 
+    for name, what in (("events", "archived events (type, place, figures)"),
+                       ("articles", "archived articles")):
+        c = sub.add_parser(name, help=f"{what}: filter, print or export (the archive)")
+        _archive_filters(c, geojson=name == "events")
+        c.set_defaults(func=cmd_events if name == "events" else cmd_articles)
+
+    c = sub.add_parser("backtest", help="the alerts a rules file would have raised over the "
+                                        "archive, compared with those raised live")
+    c.add_argument("rules_file", metavar="RULES.yaml")
+    c.add_argument("--since", help="from this date (YYYY-MM-DD, ISO date-time, or 30d)")
+    c.add_argument("--json", action="store_true", help="one JSON object per alert")
+    c.set_defaults(func=cmd_backtest)
+
+    c = sub.add_parser("reprocess", help="extract archived articles again (new model or "
+                                         "lexicons) and update their stored events")
+    c.add_argument("--since", required=True,
+                   help="from this date (YYYY-MM-DD, ISO date-time, or 30d)")
+    c.set_defaults(func=cmd_reprocess)
+
     c = sub.add_parser("check", help="validate settings, feeds, rules and webhooks, then exit")
     c.set_defaults(func=cmd_check)
 
@@ -218,6 +237,121 @@ def _redis(settings: Settings, **options):
     return redis.Redis.from_url(_redis_url(settings), decode_responses=True, **options)
 
 
+# -- archive ---------------------------------------------------------------------------
+
+
+def _archive_filters(c: argparse.ArgumentParser, *, geojson: bool) -> None:
+    c.add_argument("--since", help="from this date (YYYY-MM-DD, ISO date-time, or 30d, 12h)")
+    c.add_argument("--until", help="before this date")
+    c.add_argument("--feed", action="append", default=[], help="feed id (repeatable)")
+    c.add_argument("--type", action="append", default=[], help="event type (repeatable)")
+    c.add_argument("--rule", action="append", default=[],
+                   help="articles that raised an alert of this rule (repeatable)")
+    c.add_argument("--near", metavar="PLACE",
+                   help="gazetteer id or place name; with --km N, within N km of it")
+    c.add_argument("--km", type=float, default=0.0, help="radius for --near, in km")
+    c.add_argument("--min-killed", type=int)
+    c.add_argument("--min-injured", type=int)
+    c.add_argument("--text", help="words in the title or text")
+    c.add_argument("--limit", type=int, help="at most this many rows")
+    formats = ["table", "json", "csv"] + (["geojson"] if geojson else [])
+    c.add_argument("--format", choices=formats, default="table",
+                   help="table (default), json (one object per line), csv"
+                        + (", geojson (events with coordinates)" if geojson else ""))
+
+
+def _filters(args):
+    from worker.archive.query import Filters, parse_when, resolve_place
+
+    if args.km and not args.near:
+        raise ConfigError("--km needs --near PLACE")
+    return Filters(since=parse_when(args.since) if args.since else None,
+                   until=parse_when(args.until) if args.until else None,
+                   feeds=tuple(args.feed), types=tuple(args.type), rules=tuple(args.rule),
+                   near=resolve_place(args.near) if args.near else None, km=args.km,
+                   min_killed=args.min_killed, min_injured=args.min_injured,
+                   text=args.text, limit=args.limit)
+
+
+def _archive_engine(settings: Settings):
+    from worker import archive
+
+    try:
+        return archive.get_engine(settings)
+    except Exception as exc:  # sqlalchemy/alembic errors: one line, what to check
+        raise ConfigError(f"cannot open the archive at {archive.describe(settings)}: "
+                          f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}") from exc
+
+
+def cmd_events(args, settings: Settings) -> int:
+    from worker.archive.query import query_events, write_rows
+
+    rows = query_events(_archive_engine(settings), _filters(args))
+    n = write_rows(rows, sys.stdout, args.format, kind="events")
+    if args.format == "table":
+        print(f"{n} events", file=sys.stderr)
+    return 0
+
+
+def cmd_articles(args, settings: Settings) -> int:
+    from worker.archive.query import query_articles, write_rows
+
+    rows = query_articles(_archive_engine(settings), _filters(args))
+    n = write_rows(rows, sys.stdout, args.format, kind="articles")
+    if args.format == "table":
+        print(f"{n} articles", file=sys.stderr)
+    return 0
+
+
+def cmd_backtest(args, settings: Settings) -> int:
+    import dataclasses
+
+    from worker.archive.backtest import backtest
+    from worker.archive.query import parse_when
+    from worker.runtime import load_ruleset
+
+    rules = load_ruleset(dataclasses.replace(settings, rules=args.rules_file))
+    report = backtest(_archive_engine(settings), rules,
+                      since=parse_when(args.since) if args.since else None)
+    for alert in report.alerts + report.dropped:
+        if args.json:
+            print(json.dumps(alert, ensure_ascii=False))
+        else:
+            print(f"{alert['status']:8} {alert['rule']:16} {alert['kind']:7} "
+                  f"killed={alert['killed']} injured={alert['injured']}  {alert['title']}")
+    summary = report.summary()
+    print(f"backtest of {args.rules_file} over {summary['articles']} archived articles: "
+          f"{summary['would_raise']} alerts ({summary['same_as_live']} as raised live, "
+          f"{summary['new']} new); {summary['live_not_raised']} live alerts it would not "
+          f"raise; {summary['skipped_without_text']} articles skipped (text not archived)",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_reprocess(args, settings: Settings) -> int:
+    from worker.archive.query import parse_when
+    from worker.archive.reprocess import reprocess
+    from worker.extract import get_extractor
+
+    engine = _archive_engine(settings)
+    _check_ner_model(settings, thorough=False)
+    extractor = get_extractor(settings.ner_model, settings.ner_threads,
+                              settings.nlp_max_chars).load()
+    outcome = reprocess(engine, extractor, since=parse_when(args.since),
+                        batch_size=settings.nlp_batch_size,
+                        progress=lambda o: print(f"  {o.reprocessed} articles re-extracted",
+                                                 file=sys.stderr) if o.reprocessed % 200 < 8
+                        else None)
+    for skipped in outcome.skipped:
+        print(f"not reprocessed: {skipped['entry_id']} ({skipped['url']}): {skipped['reason']}",
+              file=sys.stderr)
+    s = outcome.summary()
+    print(f"reprocessed {s['reprocessed']} articles with {extractor.model_name}: events "
+          f"{s['events_before']} -> {s['events_after']}; {s['skipped']} could not be redone; "
+          f"no alert was sent (see `rasad backtest`)")
+    return 1 if outcome.skipped else 0
+
+
 # -- tools -----------------------------------------------------------------------------
 
 
@@ -267,11 +401,37 @@ def cmd_status(args, settings: Settings) -> int:
 
     feeds = [f.to_dict() for f in load_feeds(settings.feeds)]
     client = _redis(settings)
+    archive = _archive_status(settings)
     if args.json:
-        print(json.dumps(status_json(client, feeds), ensure_ascii=False))
+        print(json.dumps(status_json(client, feeds) | {"archive": archive}, ensure_ascii=False))
     else:
-        print(render_status(client, feeds, color=sys.stdout.isatty()))
+        print(render_status(client, feeds, color=sys.stdout.isatty()) + archive_line(archive))
     return 0
+
+
+def _archive_status(settings: Settings) -> dict:
+    """The archive's size and newest rows, or why they cannot be read."""
+    if not settings.archive_enabled:
+        return {"enabled": False}
+    from worker import archive
+
+    try:
+        return {"enabled": True} | archive.summary(archive.get_engine(settings))
+    except Exception as exc:  # noqa: BLE001 - status must show the rest anyway
+        return {"enabled": True, "database": archive.describe(settings),
+                "error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"}
+
+
+def archive_line(info: dict) -> str:
+    if not info.get("enabled"):
+        return "archive: off (RASAD_ARCHIVE_ENABLED=false)\n"
+    if info.get("error"):
+        return f"archive: {info['database']}: unreadable ({info['error']})\n"
+    rows = info["rows"]
+    return (f"archive: {info['database']}  {info['size_bytes'] / 1e6:.1f} MB  "
+            f"articles {rows['articles']}  events {rows['events']}  alerts {rows['alerts']}  "
+            f"newest article {info['newest_article_at'] or 'none'}  newest alert "
+            f"{info['newest_alert_at'] or 'none'}\n")
 
 
 def cmd_unpark(args, settings: Settings) -> int:

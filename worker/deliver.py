@@ -123,6 +123,51 @@ def claim_alert(
     return AlertClaim(UPDATE, alert_id, update_of or None, previous)
 
 
+@dataclass(frozen=True)
+class ClaimState:
+    """What the claim remembers per (rule, story): the Lua script's state hash as values."""
+
+    seq: int
+    killed: int | None
+    injured: int | None
+    entry: str = ""
+    prev_killed: int | None = None
+    prev_injured: int | None = None
+
+
+def decide_claim(state: ClaimState | None, rule_id: str, story_id: str,
+                 casualties: dict[str, Any] | None, *,
+                 entry_id: str = "") -> tuple[AlertClaim, ClaimState | None]:
+    """The decision :data:`_CLAIM_LUA` takes, as a pure function of the remembered state:
+    returns the claim and the state to remember.  The live path keeps the Lua script (the
+    decision and the write must be one atomic step in Redis); ``rasad backtest`` replays
+    claims with this, and tests/test_archive.py checks both agree step by step."""
+    casualties = casualties or {}
+    killed = _parse_figure(_figure(casualties.get("killed")))
+    injured = _parse_figure(_figure(casualties.get("injured")))
+    base = f"a:{rule_id}:{story_id}:"
+    if state is None:
+        return AlertClaim(NEW, base + "0"), ClaimState(0, killed, injured, entry_id)
+    if _raised(killed, state.killed) or _raised(injured, state.injured):
+        k = state.killed if state.killed is not None and (killed is None or state.killed > killed) \
+            else killed
+        j = state.injured if state.injured is not None and \
+            (injured is None or state.injured > injured) else injured
+        previous = {"killed": state.killed, "injured": state.injured}
+        return (AlertClaim(UPDATE, f"{base}{state.seq + 1}", f"{base}{state.seq}", previous),
+                ClaimState(state.seq + 1, k, j, entry_id, state.killed, state.injured))
+    if entry_id and entry_id == state.entry:
+        if state.seq == 0:
+            return AlertClaim(NEW, base + "0"), state
+        previous = {"killed": state.prev_killed, "injured": state.prev_injured}
+        return AlertClaim(UPDATE, f"{base}{state.seq}", f"{base}{state.seq - 1}", previous), state
+    return AlertClaim(DUPLICATE), state
+
+
+def _raised(new: int | None, old: int | None) -> bool:
+    return new is not None and new > (old or 0)
+
+
 # KEYS[1]: marker, KEYS[2]: stream.  ARGV: maxlen ('' = untrimmed), ttl, channel ('' =
 # none), then the stream fields as name/value pairs: id, <id>, payload name, <payload>, ...
 # (ARGV[7], the payload, is what gets published).

@@ -16,6 +16,7 @@ gauges altogether.  The exposition passes ``promtool check metrics``.
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import logging
 import os
@@ -53,6 +54,8 @@ DELIVERY_OUTCOMES = ("ok", "duplicate", "error", "dead_letter")
 # feed_encoding: a feed polled with bytes that are not valid UTF-8 (decoded anyway,
 # worker/parse.py; the log names the feed).
 INVALID_INPUT_KINDS = ("feed_config", "rule", "record", "article", "feed_encoding")
+# The archive's tables (worker/archive/schema.py), for rows written and write errors.
+ARCHIVE_TABLES = ("articles", "entities", "events", "alerts")
 OTHER = "other"
 
 # Exception class names kept as label values; anything else is counted as "other" so a
@@ -69,6 +72,9 @@ KNOWN_EXCEPTIONS = frozenset({
     "ConnectionError", "TimeoutError", "ResponseError", "BusyLoadingError",
     "SoftTimeLimitExceeded", "TimeLimitExceeded", "WorkerLostError",
     "MaxRetriesExceededError",
+    # SQLAlchemy (the archive)
+    "OperationalError", "IntegrityError", "DatabaseError", "InterfaceError",
+    "ProgrammingError", "DataError",
     # builtins that signal real bugs or bad data
     "OSError", "ValueError", "KeyError", "TypeError", "AttributeError", "IndexError",
     "UnicodeDecodeError", "UnicodeEncodeError", "RuntimeError", "MemoryError",
@@ -178,6 +184,17 @@ TASK_FAILURES = _ExceptionLabelledCounter(
 INVALID_INPUT = Counter(
     "rasad_invalid_input_total", "Inputs rejected as invalid "
     "(feed_config, rule, record, article) or repaired (feed_encoding).", ["kind"])
+ARCHIVE_ROWS = Counter(
+    "rasad_archive_rows_written_total", "Rows written to the archive by table (articles, "
+    "entities, events, alerts); a redelivered task adds none.", ["table"])
+ARCHIVE_WRITE_ERRORS = _ExceptionLabelledCounter(
+    "rasad_archive_write_errors_total", "Archive writes that failed, by table (articles: a "
+    "batch with its entities and events; alerts) and exception class; the records wait in "
+    "rasad:archive:pending.", ["table", "error"])
+ARCHIVE_WRITE_DURATION = Histogram(
+    "rasad_archive_write_duration_seconds", "Wall time of one archive write (an NLP batch "
+    "with its entities and events, or one alert), in seconds.", ["table"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 30.0))
 # "max" keeps the series after the process that set it exits, and merges processes that
 # set the same labels into one series (prometheus-client multiprocess gauge modes).
 BUILD_INFO = Gauge(
@@ -219,6 +236,10 @@ def init_series(feed_ids: Iterable[str], rule_ids: Iterable[str],
             DELIVERIES.labels(channel=channel, outcome=outcome)
     for kind in INVALID_INPUT_KINDS:
         INVALID_INPUT.labels(kind=kind)
+    for table in ARCHIVE_TABLES:
+        ARCHIVE_ROWS.labels(table=table)
+    for table in ("articles", "alerts"):
+        ARCHIVE_WRITE_DURATION.labels(table=table)
 
 
 def _init_feed(feed: str) -> None:
@@ -362,6 +383,52 @@ def _feed_families(states: dict[str, dict]) -> Iterable[GaugeMetricFamily]:
 
 
 # --- The HTTP endpoint -------------------------------------------------------------------
+class ArchiveStateCollector:
+    """Gauges read from the archive at scrape time: its size in bytes, its newest article,
+    and whether it could be read (worker/archive; SQLite under RASAD_DATA_DIR or
+    RASAD_DATABASE_URL).  Also how many writes wait in Redis for it (rasad:archive:pending)."""
+
+    def __init__(self, redis_client_factory: Callable[[], object] | None = None):
+        self._redis_factory = redis_client_factory
+        self._engine = None
+
+    def collect(self):
+        up = GaugeMetricFamily("rasad_archive_up", "1 if the metrics server could read the "
+                               "archive database.")
+        try:
+            families = list(self._families())
+        except Exception as exc:  # a scrape must not fail because the database is away
+            log.warning("metrics: cannot read the archive: %s", exc)
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        yield up
+        yield from families
+
+    def _families(self):
+        from worker import archive
+        from worker.settings import Settings
+
+        if self._engine is None:
+            self._engine = archive.get_engine(Settings.from_env())
+        yield GaugeMetricFamily("rasad_archive_size_bytes", "Bytes the archive database "
+                                "takes (SQLite file and WAL, or the PostgreSQL database).",
+                                value=archive.size_bytes(self._engine))
+        newest = archive.newest(self._engine)["article"]
+        yield GaugeMetricFamily(
+            "rasad_archive_newest_article_timestamp_seconds", "Unix time the newest archived "
+            "article was stored (0: none).",
+            value=newest.replace(tzinfo=dt.timezone.utc).timestamp()
+            if newest else 0.0)
+        if self._redis_factory is not None:
+            from worker.archive import pending
+
+            yield GaugeMetricFamily("rasad_archive_pending_records", "Archive writes waiting "
+                                    "in Redis (rasad:archive:pending) for the database.",
+                                    value=pending.size(self._redis_factory()))
+
+
 class _TreeCollector(multiprocess.MultiProcessCollector):
     """MultiProcessCollector over ``path/*.db`` and ``path/*/*.db``.
 
@@ -428,7 +495,28 @@ def build_registry(*, redis_client_factory: Callable[[], object] | None,
     registry.register(_ProcessMetricsCollector(multiproc_dir()))
     if redis_client_factory is not None:
         registry.register(RedisStateCollector(redis_client_factory, feed_ids))
+        if _archive_enabled():
+            registry.register(ArchiveStateCollector(_cached(redis_client_factory)))
     return registry
+
+
+def _archive_enabled() -> bool:
+    from worker.settings import Settings
+
+    try:
+        return Settings.from_env().archive_enabled
+    except Exception:  # noqa: BLE001 - bad settings are reported by whoever starts the service
+        return False
+
+
+def _cached(factory: Callable[[], object]) -> Callable[[], object]:
+    client: list = []
+
+    def get():
+        if not client:
+            client.append(factory())
+        return client[0]
+    return get
 
 
 def start_metrics_server(addr: str = "127.0.0.1:9464", *,

@@ -80,10 +80,18 @@ class Settings:
     webhook_timeout_seconds: float = 15.0  # Svix, the spec's reference, waits 15 s
     alerts_stream_maxlen: int = 100_000
     articles_stream_maxlen: int = 10_000
+    # The archive (issue 10, worker/archive/): SQLite at RASAD_DATA_DIR/archive.sqlite3 unless
+    # RASAD_DATABASE_URL names a PostgreSQL database (postgresql://user:pass@host/db).
+    archive_enabled: bool = True
+    database_url: str | None = None
+    # Keep each article's analysed text (title and body): `rasad reprocess` and `rasad
+    # backtest` need it; without it they say which articles they cannot redo.
+    archive_fulltext: bool = True
+    archive_retention_days: int = 0  # 0: keep everything; else purged hourly (beat)
     log_level: str = "INFO"
     log_json: bool = False
 
-    SECRETS = ("redis_url", "redis_password")
+    SECRETS = ("redis_url", "redis_password", "database_url")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -120,9 +128,19 @@ class Settings:
         self._validate_nlp_bounds()
         if self.webhook_timeout_seconds <= 0:
             raise ConfigError("RASAD_WEBHOOK_TIMEOUT_SECONDS must be above 0")
+        self._validate_archive()
         if self.redis_password and self.redis_url and urlsplit(self.redis_url).password:
             raise ConfigError("RASAD_REDIS_PASSWORD is set and RASAD_REDIS_URL carries a "
                               "password too; keep one of them")
+
+    def _validate_archive(self) -> None:
+        scheme = urlsplit(self.database_url).scheme if self.database_url else ""
+        if self.database_url and scheme.split("+")[0] not in {"postgresql", "postgres", "sqlite"}:
+            raise ConfigError(f"RASAD_DATABASE_URL must be postgresql://... or sqlite:///PATH, "
+                              f"got {self.redacted()['database_url']!r}")
+        if self.archive_retention_days < 0:
+            raise ConfigError("RASAD_ARCHIVE_RETENTION_DAYS must be 0 (keep everything) or "
+                              "a number of days")
 
     def _validate_nlp_bounds(self) -> None:
         if self.nlp_max_chars < 1000:
@@ -150,6 +168,8 @@ class Settings:
             data["redis_url"] = _redact_url(data["redis_url"])
         if data["redis_password"]:
             data["redis_password"] = "***"
+        if data["database_url"]:
+            data["database_url"] = _redact_url(data["database_url"])
         return data
 
     @property

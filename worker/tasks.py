@@ -24,7 +24,10 @@ from celery import Task, signals
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
 from worker import dedup, deliver, logs, metrics, schedule, webhooks
-from worker.alert import build_alert
+from worker.archive import database as archive_db
+from worker.archive import pending as archive_pending
+from worker.archive import writer as archive_writer
+from worker.alert import build_alert, claim_figures
 from worker.celery_app import app
 from worker.errors import FetchError, ParseError, RecordError, TransientFetchError
 from worker.extract import Article, StageTimer, cap_text, get_extractor
@@ -67,7 +70,22 @@ def _preload(sender=None, **_: Any) -> None:
     if "nlp" in queues.split(","):
         extractor = get_extractor(rt.settings.ner_model, rt.settings.ner_threads).load()
         log.info("nlp resources loaded", extra={"ner_model": extractor.model_name})
+        _open_archive(rt.settings)
     reset_runtime()  # sockets must not cross the fork
+    archive_db.reset_engines()  # each child opens its own (worker/archive/database.py)
+
+
+def _open_archive(settings) -> None:
+    """Create or upgrade the archive's schema once, before the pool forks; a database that
+    is away is logged, not fatal: writes wait in rasad:archive:pending meanwhile."""
+    if not settings.archive_enabled:
+        return
+    try:
+        archive_db.get_engine(settings)
+        log.info("archive ready", extra={"database": archive_db.describe(settings)})
+    except Exception as exc:  # noqa: BLE001 - the pipeline runs without its archive
+        log.error("archive unavailable; writes wait in %s", archive_pending.PENDING_STREAM,
+                  extra={"database": archive_db.describe(settings), "error": str(exc)})
 
 
 @signals.worker_process_init.connect
@@ -296,10 +314,14 @@ def process_articles(self, items: list[dict[str, Any]]) -> int:
     for stage, seconds in timer.seconds.items():
         metrics.NLP_DURATION.labels(stage=stage).observe(seconds / max(len(entries), 1))
     metrics.NLP_DURATION.labels(stage="total").observe(total / max(len(entries), 1))
+    records = []
     for item, entry, extraction in zip(items, entries, results):
         _record_extraction(entry, extraction, rt.settings.nlp_max_chars)
-        record = {"entry": entry.to_dict(), "story_id": item["story_id"],
-                  "fetched_at": item["fetched_at"], "extraction": extraction.to_dict()}
+        records.append({"entry": entry.to_dict(), "story_id": item["story_id"],
+                        "fetched_at": item["fetched_at"], "extraction": extraction.to_dict()})
+    # Archived before the alerts are queued: `rasad backtest` replays in archive order.
+    _archive(rt, archive_pending.ARTICLES, records)
+    for record in records:
         deliver.publish_article(rt.redis, record, maxlen=rt.settings.articles_stream_maxlen)
         raise_alerts.delay(record)
     return len(entries)
@@ -347,6 +369,7 @@ def _keep_unanalysed(rt, item: dict[str, Any], note: str) -> None:
                                      "error": note}, maxlen=10_000)
     record = {"entry": entry.to_dict(), "story_id": item["story_id"],
               "fetched_at": item["fetched_at"], "extraction": Extraction(notes=(note,)).to_dict()}
+    _archive(rt, archive_pending.ARTICLES, [record])
     deliver.publish_article(rt.redis, record, maxlen=rt.settings.articles_stream_maxlen)
     raise_alerts.delay(record)
     log.error("article over the nlp time limit kept without entities and events",
@@ -363,6 +386,75 @@ def _record_extraction(entry: Entry, extraction: Extraction, max_chars: int) -> 
         metrics.ENTITIES.labels(type=ent.type).inc()
     for ev in extraction.events:
         metrics.EVENTS.labels(type=ev.type).inc()
+
+
+# -- archive ---------------------------------------------------------------------------
+
+
+def _archive(rt, kind: str, payload) -> None:
+    """Store articles or an alert in the archive.  A failure never costs the pipeline the
+    record: it is counted, logged and kept in rasad:archive:pending for archive_drain, and
+    the task goes on (a retry would redo the NLP and hold the alerts back while the database
+    is away; worker/archive/pending.py)."""
+    if not rt.settings.archive_enabled:
+        return
+    try:
+        _write_archive(rt.settings, kind, payload)
+    except Exception as exc:  # noqa: BLE001 - any database failure: keep the record
+        table = "alerts" if kind == archive_pending.ALERT else "articles"
+        metrics.ARCHIVE_WRITE_ERRORS.labels(table=table, error=exc).inc()
+        archive_pending.push(rt.redis, kind, payload)
+        log.error("archive write failed; kept in %s", archive_pending.PENDING_STREAM,
+                  extra={"table": table, "error": f"{type(exc).__name__}: {exc}"[:500]})
+
+
+def _write_archive(settings, kind: str, payload) -> None:
+    engine, started = archive_db.get_engine(settings), time.perf_counter()
+    if kind == archive_pending.ALERT:
+        from worker.records import Alert
+
+        written = archive_writer.write_alert(engine, Alert.from_dict(payload["alert"]),
+                                             payload["kind"])
+        table = "alerts"
+    else:
+        written = archive_writer.write_articles(engine, payload,
+                                                fulltext=settings.archive_fulltext)
+        table = "articles"
+    metrics.ARCHIVE_WRITE_DURATION.labels(table=table).observe(time.perf_counter() - started)
+    for name, rows in written.items():
+        if rows:
+            metrics.ARCHIVE_ROWS.labels(table=name).inc(rows)
+
+
+@app.task(name="rasad.archive_drain", **_REDIS_RETRY)
+def archive_drain() -> int:
+    """Beat: write what waits in rasad:archive:pending (the database was away)."""
+    rt = get_runtime()
+    if not rt.settings.archive_enabled or not archive_pending.size(rt.redis):
+        return 0
+    try:
+        done = archive_pending.drain(rt.redis, lambda kind, payload: _write_archive(
+            rt.settings, kind, payload))
+    except Exception as exc:  # noqa: BLE001 - still away: the next tick tries again
+        log.warning("archive still unavailable; pending writes kept",
+                    extra={"error": f"{type(exc).__name__}: {exc}"[:500],
+                           "pending": archive_pending.size(rt.redis)})
+        return 0
+    log.info("pending archive writes stored", extra={"records": done})
+    return done
+
+
+@app.task(name="rasad.archive_purge")
+def archive_purge() -> int:
+    """Beat, hourly: delete what is older than RASAD_ARCHIVE_RETENTION_DAYS (0: keep all)."""
+    settings = get_runtime().settings
+    if not settings.archive_enabled or settings.archive_retention_days <= 0:
+        return 0
+    gone = archive_writer.purge(archive_db.get_engine(settings),
+                                settings.archive_retention_days)
+    log.info("archive retention applied", extra={"articles_deleted": gone,
+                                                 "retention_days": settings.archive_retention_days})
+    return gone
 
 
 # -- alerts ----------------------------------------------------------------------------
@@ -386,10 +478,7 @@ def raise_alerts(self, record: dict[str, Any]) -> int:
 
 
 def _alert_once(rt, match, entry: Entry, extraction: Extraction, record: dict) -> int:
-    # Only rules about casualties re-alert when the toll rises; a phosphorus or place rule
-    # alerts once per story (its subscribers follow the casualties rule for tolls).
-    figures = {"killed": extraction.killed, "injured": extraction.injured} \
-        if match.rule.conditions.about_tolls else {}
+    figures = claim_figures(match, extraction)  # tolls for casualty rules, else none
     # entry_id lets a redelivered task for the winning entry get its claim back (same
     # deterministic alert id), so a crash between claim and publish loses nothing.
     claim = deliver.claim_alert(rt.redis, match.rule.id, record["story_id"], figures,
@@ -400,6 +489,8 @@ def _alert_once(rt, match, entry: Entry, extraction: Extraction, record: dict) -
                         alert_id=claim.alert_id, update_of=claim.update_of,
                         previous=claim.previous)
     published = deliver.publish_alert(rt.redis, alert, maxlen=rt.settings.alerts_stream_maxlen)
+    # Archived even when the stream already had it: a crash between publish and archive.
+    _archive(rt, archive_pending.ALERT, {"alert": alert.to_dict(), "kind": claim.kind})
     outcome = "ok" if published else "duplicate"
     metrics.DELIVERIES.labels(channel="stream", outcome=outcome).inc()
     metrics.DELIVERIES.labels(channel="pubsub", outcome=outcome).inc()

@@ -1,0 +1,218 @@
+"""Writes to the archive: the one write path (every row the pipeline stores goes through
+here), idempotent, one transaction per batch.
+
+* :func:`write_articles`: processed articles (the ``rasad:articles`` record shape: entry,
+  story id, fetch time, extraction) with their entities and events.  An article whose entry
+  id is already stored is skipped whole (``ON CONFLICT DO NOTHING``), so a redelivered
+  batch writes nothing twice; a batch commits or rolls back as one, so a process killed
+  mid-write leaves nothing half-written.
+* :func:`write_alert`: one delivered alert, keyed by its deterministic id.
+* :func:`replace_extraction`: ``rasad reprocess`` swaps an article's entities and events.
+* :func:`purge`: retention (RASAD_ARCHIVE_RETENTION_DAYS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from worker.archive.schema import alerts, articles, entities, events
+from worker.records import Alert, Entity, Entry, Event, Extraction
+
+
+@dataclass(frozen=True)
+class Written:
+    """Rows written by one call, per table (what rasad_archive_rows_written_total counts)."""
+
+    articles: int = 0
+    entities: int = 0
+    events: int = 0
+    alerts: int = 0
+
+    def items(self) -> Iterable[tuple[str, int]]:
+        return (("articles", self.articles), ("entities", self.entities),
+                ("events", self.events), ("alerts", self.alerts))
+
+
+def utc(value: str | float | dt.datetime | None) -> dt.datetime | None:
+    """A naive UTC datetime from ISO 8601 text, a Unix time or a datetime; None if unreadable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)):
+        return dt.datetime.fromtimestamp(value, dt.timezone.utc).replace(tzinfo=None)
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _insert_ignore(conn: Connection, table, key: list[str]):
+    """INSERT ... ON CONFLICT (key) DO NOTHING for this connection's dialect."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table).on_conflict_do_nothing(index_elements=key)
+
+
+def article_row(record: Mapping[str, Any], *, fulltext: bool,
+                now: dt.datetime | None = None) -> dict[str, Any]:
+    entry = Entry.from_dict(record["entry"])
+    extraction = Extraction.from_dict(record["extraction"])
+    now, text = now or now_utc(), entry.text
+    return {
+        "entry_id": entry.id, "feed_id": entry.feed_id, "url": entry.url,
+        "title": entry.title, "lang": entry.lang, "published_at": utc(entry.published),
+        "fetched_at": utc(record.get("fetched_at")) or now, "processed_at": now,
+        "story_id": record["story_id"],
+        "text_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "text_chars": len(text), "text": text if fulltext else None,
+        "killed": extraction.killed, "injured": extraction.injured,
+        "notes": list(extraction.notes), "extracted_at": now,
+    }
+
+
+def _texts(mentions: list[dict[str, Any]] | None) -> str | None:
+    names = [m.get("text", "") for m in mentions or [] if m]
+    return "; ".join(n for n in names if n) or None
+
+
+def _count(slot: Mapping[str, Any] | None) -> int | None:
+    return slot.get("count") if slot else None
+
+
+# Where a sentence ends (as worker/extract.py cuts text): . ! ? ؟ ۔ or a line break.
+_SENTENCE_END = re.compile(r"[.!?\u061f\u06d4\n]")
+SENTENCE_MAX_CHARS = 600  # either side of the trigger
+
+
+def sentence_around(text: str, offset: int) -> str | None:
+    """The sentence of ``text`` holding ``offset``: from the last sentence end before it to
+    the next one after it, at most SENTENCE_MAX_CHARS characters each way."""
+    if not text or not 0 <= offset < len(text):
+        return None
+    lo = max(0, offset - SENTENCE_MAX_CHARS)
+    start = lo
+    for start_match in _SENTENCE_END.finditer(text, lo, offset):
+        start = start_match.end()
+    end_match = _SENTENCE_END.search(text, offset, offset + SENTENCE_MAX_CHARS)
+    end = end_match.end() if end_match else min(len(text), offset + SENTENCE_MAX_CHARS)
+    return text[start:end].strip() or None
+
+
+def event_row(article_id: int, idx: int, event: Event, text: str = "") -> dict[str, Any]:
+    location = event.location or {}
+    canonical = location.get("canonical") or {}
+    when = event.time or {}
+    return {
+        "article_id": article_id, "idx": idx, "type": event.type,
+        "trigger": (event.trigger or {}).get("text", ""),
+        "actors": _texts(event.actors), "target": _texts(event.target),
+        "location": location.get("text"), "location_id": canonical.get("id"),
+        "lat": canonical.get("lat"), "lon": canonical.get("lon"),
+        "weapon": (event.weapon or {}).get("text"),
+        "time": when.get("resolved") or when.get("text"),
+        "killed": _count(event.killed), "injured": _count(event.injured),
+        "sentence": event.sentence,
+        "sentence_text": sentence_around(text, (event.trigger or {}).get("start", -1)),
+        "frame": event.to_dict(),
+    }
+
+
+def entity_row(article_id: int, idx: int, entity: Entity) -> dict[str, Any]:
+    return {"article_id": article_id, "idx": idx, "text": entity.text, "type": entity.type,
+            "start": entity.start, "end": entity.end,
+            "canonical_id": (entity.canonical or {}).get("id"), "canonical": entity.canonical,
+            "source": entity.source}
+
+
+def _children(conn: Connection, article_id: int, extraction: Extraction,
+              text: str) -> tuple[int, int]:
+    ents = [entity_row(article_id, i, e) for i, e in enumerate(extraction.entities)]
+    evs = [event_row(article_id, i, e, text) for i, e in enumerate(extraction.events)]
+    if ents:
+        conn.execute(insert(entities), ents)
+    if evs:
+        conn.execute(insert(events), evs)
+    return len(ents), len(evs)
+
+
+def write_articles(engine: Engine, records: Iterable[Mapping[str, Any]], *,
+                   fulltext: bool = True) -> Written:
+    """Store processed articles with their entities and events, once per entry id."""
+    n_art = n_ent = n_ev = 0
+    with engine.begin() as conn:
+        for record in records:
+            row = article_row(record, fulltext=fulltext)
+            stmt = _insert_ignore(conn, articles, ["entry_id"]).values(row)
+            article_id = conn.execute(stmt.returning(articles.c.id)).scalar()
+            if article_id is None:  # already archived: a redelivered task
+                continue
+            extraction = Extraction.from_dict(record["extraction"])
+            text = Entry.from_dict(record["entry"]).text
+            ents, evs = _children(conn, article_id, extraction, text)
+            n_art, n_ent, n_ev = n_art + 1, n_ent + ents, n_ev + evs
+    return Written(articles=n_art, entities=n_ent, events=n_ev)
+
+
+def alert_row(alert: Alert, kind: str) -> dict[str, Any]:
+    return {"id": alert.id, "rule": alert.rule, "kind": kind, "severity": alert.severity,
+            "story_id": alert.story_id, "entry_id": alert.entry_id, "feed_id": alert.feed_id,
+            "killed": (alert.casualties or {}).get("killed"),
+            "injured": (alert.casualties or {}).get("injured"), "update_of": alert.update_of,
+            "created_at": utc(alert.created_at) or now_utc(), "alert": alert.to_dict()}
+
+
+def write_alert(engine: Engine, alert: Alert, kind: str) -> Written:
+    """Store one delivered alert (``kind`` new or update), once per alert id."""
+    with engine.begin() as conn:
+        stmt = _insert_ignore(conn, alerts, ["id"]).values(alert_row(alert, kind))
+        written = conn.execute(stmt.returning(alerts.c.id)).scalar()
+    return Written(alerts=1 if written else 0)
+
+
+def replace_extraction(conn: Connection, article_id: int, extraction: Extraction,
+                       text: str) -> Written:
+    """Swap an article's entities, events and figures for a new extraction (reprocess)."""
+    conn.execute(delete(entities).where(entities.c.article_id == article_id))
+    conn.execute(delete(events).where(events.c.article_id == article_id))
+    conn.execute(update(articles).where(articles.c.id == article_id).values(
+        killed=extraction.killed, injured=extraction.injured, notes=list(extraction.notes),
+        extracted_at=now_utc()))
+    ents, evs = _children(conn, article_id, extraction, text)
+    return Written(entities=ents, events=evs)
+
+
+def purge(engine: Engine, days: int, *, now: dt.datetime | None = None) -> int:
+    """Delete articles processed more than ``days`` days ago (their entities and events with
+    them) and alerts created before then; returns the articles deleted.  ``days`` 0: none."""
+    if days <= 0:
+        return 0
+    cutoff = (now or now_utc()) - dt.timedelta(days=days)
+    with engine.begin() as conn:
+        old = select(articles.c.id).where(articles.c.processed_at < cutoff)
+        # Children first: SQLite enforces ON DELETE CASCADE only with foreign_keys=ON on
+        # every connection, which a tool opening the file by hand may not set.
+        conn.execute(delete(entities).where(entities.c.article_id.in_(old)))
+        conn.execute(delete(events).where(events.c.article_id.in_(old)))
+        gone = conn.execute(delete(articles).where(articles.c.processed_at < cutoff)).rowcount
+        conn.execute(delete(alerts).where(alerts.c.created_at < cutoff))
+    return gone or 0
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    return {table.name: conn.execute(select(func.count()).select_from(table)).scalar() or 0
+            for table in (articles, entities, events, alerts)}
