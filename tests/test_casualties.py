@@ -57,6 +57,14 @@ def counts(text: str) -> dict[str, int | None]:
     pytest.param("قتل مسعف (21 عاما) برصاص الاحتلال", {"killed": 1}, id="an-age-is-no-count"),
     pytest.param("توفي فتى في الخامسة عشرة من عمره متأثرا بإصابته", {"killed": 1},
                  id="age-in-words-is-no-count"),
+    pytest.param("إن شخصين لقيا حتفهما وأصيب 14 جراء اعتداءات", {"killed": 2, "injured": 14},
+                 id="own-count-is-not-shared-with-the-wounded"),
+    pytest.param("عمليات قتل ميداني طالت مواطنين في منطقة عفرين", {"killed": None},
+                 id="sound-plural-in-ين-is-no-dual"),
+    pytest.param("أسفرت عن أسر 4 حوثيين وقتل وجرح عناصر أخرى", {"killed": None, "injured": None},
+                 id="number-of-the-previous-clause"),
+    pytest.param("أعلنت مقتل أكثر من 50 قياديا وعنصرا في حركة طالبان", {"killed": 50},
+                 id="second-accusative-noun-is-no-extra-person"),
 ])
 def test_counts(text, expected):
     assert counts(text) == expected

@@ -146,10 +146,11 @@ def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]
     count (GUIDELINE.md, casualty figures)."""
     out = list(found)
     for a, b in zip(found, found[1:]):
-        shared = a.last == a.word + 1 and (a.first == a.word
-                                           or (a.form == b.form == "singular"
-                                               and b.count == 1)
-                                           or (b.count == a.count and b.approx))
+        # ("لقيا حتفهما وأصيب 14": the first has its own count, nothing is shared)
+        shared = a.last == a.word + 1 and (
+            (a.first == a.word and (a.count is None or a.count == b.count))
+            or (a.form == b.form == "singular" and b.count == 1)
+            or (b.count == a.count and b.approx))
         if {a.kind, b.kind} == {"killed", "injured"} and not a.negated and not b.negated \
                 and shared and b.word == a.word + 1 and sent.words[b.word].startswith("و"):
             for cas in (a, b):
@@ -286,7 +287,8 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
             parts.append({"count": num.count, "approx": num.approx,
                           "who": sent.tokens[num.last + 1].text})
             last = num.last + 2
-        elif single == 1 and not word.startswith("ال") and (
+        elif single == 1 and not word.startswith("ال") and not (
+                word.endswith("ا") and first_who.endswith(("ا", "اً"))) and (
                 (last + 1 < len(words) and words[last + 1] in {"واحد", "واحده"})
                 or last + 1 >= len(words) or words[last + 1] in _PUNCT
                 or words[last + 1] in {"في", "من", "خلال", "جراء", "اثر", "بعد"}):
@@ -355,7 +357,10 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
     if after is not None:
         count, approx, last = after
         return _make(sent, kind, count, approx, i, last, used)
-    before = _number_before(sent, i, used)
+    # "أسر 4 حوثيين وقتل وجرح عناصر أخرى" / "تدمير ثلاث مركبات ومقتل من كانوا على متنها":
+    # before a و-joined verb or verbal noun, the number counts the previous clause.
+    before = None if words[i].startswith("و") and not words[i].startswith("وفا") \
+        else _number_before(sent, i, used)
     if before is not None:
         return _make(sent, kind, before.count, before.approx, before.first, i + 1, used)
     if named and kind in ("killed", "injured"):
@@ -769,11 +774,17 @@ _ADVERBS = frozenset({"حاليا", "سنويا", "يوميا", "شهريا", "�
                       "عسكريا", "سياسيا", "جويا", "بريا", "ثانيا", "اضافيا"})
 
 
+# Nouns whose plural is the sound -ين: "مواطنين" / "مسلحين" in the oblique case is far more
+# often the plural than the dual in news (train gold), so only -ان reads as a dual.
+_SOUND_PLURAL = frozenset({"مواطن", "مسلح", "مقاتل", "قيادي", "صحفي", "مصاب", "مفقود"})
+
+
 def _people_count(word: str) -> int | None:
     """A people noun right after a casualty verb: dual = 2, singular = 1, plural = None."""
     w = bare_clitic(word)
     for stem in (w[:-2], word[:-2]):
-        if w.endswith(("ان", "ين")) and stem in vocab().dual_nouns:
+        if (w.endswith("ان") or (w.endswith("ين") and stem not in _SOUND_PLURAL)) \
+                and stem in vocab().dual_nouns:
             return 2
     if len(w) > 6 and w.endswith("يان") and not w.startswith("ال"):
         return 2  # a nisba dual in the nominative: "قتل فلسطينيان" (the plural is -يون)

@@ -150,7 +150,7 @@ def _entity_words(tokens: list[Token], entities: list[Entity],
     if not spans:
         return frozenset()
     return frozenset(k for k, t in enumerate(tokens)
-                     if any(s <= t.start and t.end <= e for s, e in spans))
+                     if any(t.start < e and s < t.end for s, e in spans))  # "لتنظيم داعش"
 
 
 class _ByStart:
