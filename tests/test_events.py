@@ -253,3 +253,15 @@ def test_rfc2822_publication_date_resolves_too():
     text = "قصف الطيران البلدة أمس"
     (time,) = find_times(text, 0, len(text), "Sat, 02 Mar 2019 10:00:00 GMT")
     assert time["resolved"] == "2019-03-01"
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("أفرجت الولايات المتحدة عن مساعدة عسكرية لمصر بقيمة 195 مليون دولار",
+                 id="released-aid-is-no-release-of-people"),
+    pytest.param("فرضت السلطات إجراءات أمنية مشددة، تحسبا لوقوع اشتباكات",
+                 id="precaution-against-clashes-is-no-clash"),
+    pytest.param("ويقول مسؤولو الصحة إن أكثر من 820 ألف شخص أصيبوا بالمرض في البلاد",
+                 id="people-who-fell-ill-are-no-casualties"),
+])
+def test_no_event_in_report_gold_mentions(text):
+    assert run(text) == []
