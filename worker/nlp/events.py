@@ -297,13 +297,29 @@ def _frame(local: _Local, hit: Hit, context: _Context) -> _Frame | None:
     if "stop" in kinds or word < 0 or _irrealis(local, word):
         return None
     if types:
-        return _Frame(min(types, key=_PRIORITY.index), hit, word, local.index)
+        type_ = min(types, key=_PRIORITY.index)
+        if type_ == "release" and _releases_goods(local.sent.words, word):
+            return None
+        return _Frame(type_, hit, word, local.index)
     if "weak" in kinds:
         cue = _weak_cue(local, context)
         return _Frame(cue, hit, word, local.index) if cue else None
     if "launch" in kinds and _missile_near(local, word):
         return _Frame("missile_attack", hit, word, local.index)
     return None
+
+
+# What a government "releases" that is no person (report gold dev: US military aid).
+_GOODS = frozenset({"مساعده", "مساعدات", "اموال", "الاموال", "اموالا", "ارصده", "الارصده",
+                    "شحنه", "شحنات", "دفعه", "مبلغ", "مبالغ", "تمويل", "اصول", "الاصول"})
+
+
+def _releases_goods(words: list[str], word: int) -> bool:
+    """"أفرجت الولايات المتحدة عن مساعدة عسكرية": عن + aid or money within six words."""
+    for k in range(word + 1, min(word + 7, len(words) - 1)):
+        if words[k] == "عن":
+            return words[k + 1] in _GOODS
+    return False
 
 
 def _missile_near(local: _Local, word: int) -> bool:
