@@ -307,7 +307,8 @@ class Rasad:
             return False
 
     def children(self) -> dict[str, int]:
-        """The pids of `rasad run`'s direct children by role: redis, worker, webhooks, beat."""
+        """The pids of `rasad run`'s direct children by role: redis, worker (the nlp
+        worker), poll (the poll and alerts worker), webhooks, beat."""
         table, roles = process_table(), {}
         for pid in descendants(self.proc.pid, table):
             parent, argv = table[pid]
@@ -315,7 +316,8 @@ class Rasad:
                 continue
             line = " ".join(argv)
             role = ("redis" if "redis-server" in argv[0] else
-                    "worker" if "poll,nlp,alerts" in line else
+                    "worker" if "-Q nlp " in line else
+                    "poll" if "-Q poll,alerts " in line else
                     "webhooks" if "-Q webhooks" in line else
                     "beat" if " beat " in line else None)
             if role:
@@ -624,7 +626,7 @@ def test_kill_9_of_the_whole_tree_then_a_restart_recovers_everything_once(tmp_pa
     canary = start_with_canary(rasad, site, cleanup)
     site.set("/a.xml", items)
     state = in_flight_kill_point(rasad, urls, rasad.kill_tree)
-    assert {"redis", "worker", "webhooks", "beat"} <= set(state["roles"])
+    assert {"redis", "worker", "poll", "webhooks", "beat"} <= set(state["roles"])
 
     restored, recovered, checked, worst = restart_and_finish(rasad, canary, urls)
     report("2 kill -9 of the whole tree",

@@ -76,3 +76,38 @@ def test_metrics_on_all_interfaces_logs_a_warning_naming_the_setting(caplog, add
     if warned:
         assert "RASAD_METRICS_ADDR=0.0.0.0:0 listens on all interfaces" in messages[0]
         assert "Set RASAD_METRICS_ADDR=127.0.0.1:" in messages[0]
+
+
+def test_rasad_run_polls_on_a_pool_apart_from_nlp(tmp_path, monkeypatch):
+    """Issue 12: poll and alerts on their own worker (no NER model), NLP on another at a
+    lower CPU priority, so a feed's fetch never waits behind NLP batches."""
+    import types
+
+    from worker import service
+    from worker.settings import Settings
+
+    spawned, lowered = {}, {}
+    monkeypatch.setattr("worker.runtime.check_config", lambda settings: ([], None, []))
+    monkeypatch.setattr(service.Service, "_start_metrics", lambda self, url: None)
+    monkeypatch.setattr(service, "_lower_priority", lambda pid, inc: lowered.update({pid: inc}))
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+
+    def spawn(self, name, argv, env):
+        spawned[name] = (argv, env)
+        self.children.append((name, types.SimpleNamespace(pid=len(spawned))))
+    monkeypatch.setattr(service.Service, "_spawn", spawn)
+    settings = Settings(redis_url="redis://127.0.0.1:1/0", data_dir=str(tmp_path),
+                        worker_concurrency=3)
+    service.Service(settings).start()
+
+    def queues(name):
+        argv, env = spawned[name]
+        assert argv[argv.index("-Q") + 1] == env["RASAD_WORKER_QUEUES"]
+        return env["RASAD_WORKER_QUEUES"]
+    assert {name: queues(name) for name in ("worker", "poll", "webhooks")} == {
+        "worker": "nlp", "poll": "poll,alerts", "webhooks": "webhooks"}
+    worker_argv = spawned["worker"][0]
+    assert worker_argv[worker_argv.index("-c") + 1] == "3"
+    poll_argv = spawned["poll"][0]
+    assert "-P" not in poll_argv  # prefork: poll_feed relies on its soft time limit
+    assert lowered == {1: service.NLP_NICENESS}  # the nlp worker, spawned first
