@@ -210,8 +210,8 @@ class RasadRun:
                         RASAD_RULES=str(ROOT / "config" / "rules.yaml"),
                         RASAD_WEBHOOKS=str(hooks), RASAD_EMBEDDED_REDIS_PORT=str(free_port()),
                         RASAD_METRICS_ADDR=f"127.0.0.1:{free_port()}", RASAD_LOG_LEVEL="WARNING",
-                        PYTHONPATH=str(ROOT), **{f"RASAD_{k.upper()}": str(v)
-                                                 for k, v in env.items()})
+                        PYTHONPATH=str(ROOT))
+        self.env.update({f"RASAD_{k.upper()}": str(v) for k, v in env.items()})
         for name in ("RASAD_REDIS_URL", "RASAD_REDIS_URL_FILE", "PROMETHEUS_MULTIPROC_DIR"):
             self.env.pop(name, None)
         self.log = tmp / "rasad.log"

@@ -44,3 +44,13 @@ def test_the_hooks_are_connected_and_run_before_the_model_is_loaded():
     for signal, hook in ((signals.worker_before_create_process, "_freeze_before_fork"),
                          (signals.worker_ready, "_collect_again")):
         assert hook in [getattr(r[1](), "__name__", "") for r in signal.receivers]
+
+
+def test_pool_children_take_the_niceness_rasad_run_gives_their_worker(monkeypatch):
+    calls = []
+    monkeypatch.setattr(celery_app.os, "nice", calls.append)
+    monkeypatch.setenv(celery_app.POOL_NICENESS_ENV, "5")
+    celery_app._pool_niceness()
+    monkeypatch.delenv(celery_app.POOL_NICENESS_ENV)
+    celery_app._pool_niceness()
+    assert calls == [5]

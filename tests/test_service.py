@@ -79,17 +79,17 @@ def test_metrics_on_all_interfaces_logs_a_warning_naming_the_setting(caplog, add
 
 
 def test_rasad_run_polls_on_a_pool_apart_from_nlp(tmp_path, monkeypatch):
-    """Issue 12: poll and alerts on their own worker (no NER model), NLP on another at a
-    lower CPU priority, so a feed's fetch never waits behind NLP batches."""
+    """Issue 12: poll and alerts on their own worker (no NER model), NLP on another whose
+    children run at a lower CPU priority, so a feed's fetch never waits behind NLP."""
     import types
 
     from worker import service
     from worker.settings import Settings
 
-    spawned, lowered = {}, {}
+    spawned = {}
     monkeypatch.setattr("worker.runtime.check_config", lambda settings: ([], None, []))
     monkeypatch.setattr(service.Service, "_start_metrics", lambda self, url: None)
-    monkeypatch.setattr(service, "_lower_priority", lambda pid, inc: lowered.update({pid: inc}))
+    monkeypatch.setattr(service, "_first_poll", lambda settings: None)
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
 
     def spawn(self, name, argv, env):
@@ -110,4 +110,19 @@ def test_rasad_run_polls_on_a_pool_apart_from_nlp(tmp_path, monkeypatch):
     assert worker_argv[worker_argv.index("-c") + 1] == "3"
     poll_argv = spawned["poll"][0]
     assert "-P" not in poll_argv  # prefork: poll_feed relies on its soft time limit
-    assert lowered == {1: service.NLP_NICENESS}  # the nlp worker, spawned first
+    niceness = {name: env.get("RASAD_POOL_NICENESS") for name, (_, env) in spawned.items()}
+    assert niceness == {"worker": str(service.NLP_NICENESS), "poll": None, "webhooks": None,
+                        "beat": None}
+
+
+def test_rasad_run_polls_once_at_start_without_waiting_for_beats_first_tick(redis_url,
+                                                                             redis_client):
+    import json
+
+    from worker.service import _first_poll
+    from worker.settings import Settings
+
+    _first_poll(Settings(redis_url=redis_url))
+    message = json.loads(redis_client.lpop("poll"))
+    assert message["headers"]["task"] == "rasad.poll_due_feeds"
+    assert message["headers"]["expires"]  # a kick nobody took for a minute is dropped

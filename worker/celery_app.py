@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 
 from celery import Celery, signals
 from kombu import Queue
@@ -144,6 +145,19 @@ def _freeze_before_fork(**_) -> None:
 @signals.worker_ready.connect
 def _collect_again(**_) -> None:
     gc.enable()  # pools that never fork (threads, solo) get no worker_before_create_process
+
+
+# Set by `rasad run` on its nlp worker (worker/service.py, NLP_NICENESS): its pool children
+# run NLP batches at a lower CPU priority than polling, while the parent loads the model at
+# full priority (a cold start is not slowed).
+POOL_NICENESS_ENV = "RASAD_POOL_NICENESS"
+
+
+@signals.worker_process_init.connect
+def _pool_niceness(**_) -> None:
+    increment = int(os.environ.get(POOL_NICENESS_ENV) or 0)
+    if increment > 0:
+        os.nice(increment)
 
 
 app = make_app()

@@ -266,19 +266,11 @@ def restore_unacked(redis_url: str, settings: Settings) -> int:
 # "fresh": 200 feeds first fetched within the issue 12 bound).  Scale-out runs
 # `rasad worker --queues poll` with its own -c (docs/scaling.md).
 POLL_WORKER_CONCURRENCY = 2
-# Niceness added to the nlp worker (and so its pool) under `rasad run`: when the CPUs are
-# busy with NLP batches, the poll and alerts pool still gets most of a core when it needs
-# one (the kernel's CFS weights: nice 5 is about a third of nice 0's share), so feeds are
-# fetched on time; idle CPUs still go to NLP in full.
+# Niceness of the nlp pool's children under `rasad run`: when the CPUs are busy with NLP
+# batches, the poll and alerts pool still gets most of a core when it needs one (the kernel's
+# CFS weights: nice 5 is about a third of nice 0's share), so feeds are fetched on time;
+# idle CPUs still go to NLP in full.
 NLP_NICENESS = 5
-
-
-def _lower_priority(pid: int, increment: int) -> None:
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, pid) + increment)
-    except OSError as exc:  # a container without the right may refuse; run at full priority
-        log.warning("could not lower the nlp worker's priority",
-                    extra={"pid": pid, "error": str(exc)})
 
 
 @dataclass
@@ -291,7 +283,7 @@ class Service:
     config: tuple = ()
 
     def start(self) -> None:
-        from worker.celery_app import WEBHOOK_QUEUE
+        from worker.celery_app import POOL_NICENESS_ENV, WEBHOOK_QUEUE
         from worker.runtime import check_config
 
         # Bad feeds/rules/webhooks stop start-up before anything is started.
@@ -315,12 +307,13 @@ class Service:
             log.info("unacknowledged messages put back on their queues",
                      extra={"messages": restored})
         env = self._child_env(data)
+        # The nlp pool's children run at a lower CPU priority (NLP_NICENESS; the parent
+        # loads the model at full priority): NLP batches are the bulk work on a box running
+        # everything, polling the latency-sensitive part.
         self._spawn("worker", self._celery_worker("nlp", "rasad-nlp",
                                                   self.settings.worker_concurrency),
-                    dict(env, RASAD_WORKER_QUEUES="nlp"))
-        # CPU for the poll pool first: on a box running everything, NLP batches are the
-        # bulk work and polling the latency-sensitive part (see NLP_NICENESS).
-        _lower_priority(self.children[-1][1].pid, NLP_NICENESS)
+                    dict(env, RASAD_WORKER_QUEUES="nlp",
+                         **{POOL_NICENESS_ENV: str(NLP_NICENESS)}))
         # Poll and alerts on a pool of their own (issue 12: with 200 feeds on one pool the
         # last feed's first fetch came 25.6 s after the first, polls waiting behind NLP
         # batches).  Prefork, not threads: poll_feed relies on its soft time limit, which
@@ -344,6 +337,7 @@ class Service:
                              "--schedule", str(data / "celerybeat-schedule"),
                              "--loglevel", "WARNING"], env)
         self._start_metrics(redis_url)
+        _first_poll(self.settings)
 
     def _celery_worker(self, queues: str, name: str, concurrency: int) -> list[str]:
         return [sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker", "-Q",
@@ -413,6 +407,20 @@ class Service:
         if self.embedded:
             self.embedded.stop()
         log.info("stopped")
+
+
+def _first_poll(settings: Settings) -> None:
+    """Queue one poll_due_feeds now: beat sends its first only a tick
+    (RASAD_POLL_TICK_SECONDS) after it starts, 3 to 5 s of a cold start that the poll worker
+    spends ready and idle (issue 12).  Harmless when it overlaps a tick: the per-feed
+    in-flight lock and next_check_at make a second call a no-op."""
+    from worker.celery_app import make_app
+
+    app = make_app(settings)  # this process's Redis: the module's app may predate it
+    try:
+        app.send_task("rasad.poll_due_feeds", queue="poll", expires=60)
+    finally:
+        app.close()
 
 
 def run(settings: Settings) -> int:
