@@ -65,6 +65,12 @@ def counts(text: str) -> dict[str, int | None]:
                  id="number-of-the-previous-clause"),
     pytest.param("أعلنت مقتل أكثر من 50 قياديا وعنصرا في حركة طالبان", {"killed": 50},
                  id="second-accusative-noun-is-no-extra-person"),
+    pytest.param("أسفرت المعارك عن تكبيد الميليشيا خسائر كبيرة في الأرواح والعتاد",
+                 {"killed": None}, id="losses-of-life-are-killed-without-a-count"),
+    pytest.param("لم تسفر عن خسائر في الأرواح", {}, id="no-losses-of-life"),
+    pytest.param("وذكرت الشرطة أن الشاب توفي إثر إصابات في رأسه", {"killed": 1},
+                 id="died-of-injuries-is-one-killed"),
+    pytest.param("وقالت الأسرة إن والدها توفي في منزله", {}, id="a-natural-death-is-no-casualty"),
 ])
 def test_counts(text, expected):
     assert counts(text) == expected

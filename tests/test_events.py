@@ -265,3 +265,8 @@ def test_rfc2822_publication_date_resolves_too():
 ])
 def test_no_event_in_report_gold_mentions(text):
     assert run(text) == []
+
+
+def test_one_more_died_of_wounds_adds_to_the_killed():
+    text = "وقالت القوات المسلحة الإيرانية إن ثلاثة من منفذي الهجوم قتلوا، وتوفي الرابع في وقت لاحق متأثرا بجروحه."
+    assert article_casualties(run(text))["killed"] == 4

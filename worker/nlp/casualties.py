@@ -137,6 +137,7 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
                 cas = dataclasses.replace(cas, form=form, word=i)
                 found.extend(_expand(sent, cas, found))
                 break
+    found += _losses(sent, used, found)
     return _killed_and_wounded(sent, _died_of_wounds(sent, found))
 
 
@@ -204,6 +205,10 @@ def _read(sent: Sentence, i: int, kind: str, form: str, used: set[int]) -> Casua
         # "توفي بعد إصابته" / "توفي متأثراً بإصابته": one death from wounds, no one more
         # hurt (GUIDELINE.md: died of wounds counts as killed).
         return dataclasses.replace(_make(sent, "killed", 1, False, i, i + 1, used), named=True)
+    if kind == "injured" and form != "act" and i > 0 \
+            and (sent.words[i - 1] in {"اثر", "جراء", "بعد"} or sent.words[i - 1].startswith("متاثر")) \
+            and any(bare_clitic(w) in _DEATH_VERBS for w in sent.words[max(i - 6, 0):i - 1]):
+        return None  # "توفي إثر إصابات في رأسه": the wounds he died of
     reader = {"act": _read_act, "plural": _read_plural, "singular": _read_singular,
               "fate": _read_fate, "counted": _read_counted}[form]
     return reader(sent, i, kind, used)
@@ -214,10 +219,31 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
     (وفاة والده is a natural death, not a toll)."""
     taken = set(used)  # committed only when there is a count
     cas = _read_act(sent, i, kind, taken, named=False)  # "وفاة كاربيتيان": no toll
+    if cas.count is None and _violent_cause(sent, i):
+        # "عتيق بايغ توفي إثر إصابات في رأسه" / "الفلسطينية توفيت لاحقاً ... برصاص": one
+        # death from violence, told with a singular verb.
+        if bare_clitic(sent.words[i]) in {"توفي", "توفيت"}:
+            # (one more, not a restatement: "ثلاثة قتلوا، وتوفي الرابع متأثراً" is four)
+            return _make(sent, kind, 1, False, i, i + 1, used)
     if cas.count is None:
         return None
     used |= taken
     return cas
+
+
+# What makes a death a casualty of violence, a few words after توفي (train gold).
+_CAUSES = frozenset({"متاثرا", "متاثره", "برصاص", "برصاصه", "جراء", "اثر", "بعد", "بجروح",
+                     "بجراح"})
+
+
+def _violent_cause(sent: Sentence, i: int) -> bool:
+    window = sent.words[i + 1:i + 6]
+    for k, w in enumerate(window):
+        if w in _CAUSES and (w not in {"اثر", "بعد", "جراء"} or any(
+                x.startswith(("اصاب", "جروح", "جراح", "رصاص", "بجروح", "قصف", "انفجار", "تعذيب"))
+                for x in window[k + 1:k + 3])):
+            return True
+    return False
 
 
 def _make(sent: Sentence, kind: str, count: int | None, approx: bool, first: int, last: int,
@@ -870,6 +896,23 @@ def _who_end(words: list[str], first: int) -> int:
             break
         k += 1
     return k
+
+
+# "خسائر كبيرة في الأرواح" / "خسائر بشرية" / "خسائر فادحة في صفوف الميليشيات": losses of
+# life reported without a number (GUIDELINE.md: killed "?"; train gold, Yemen front news).
+_LIVES = frozenset({"الارواح", "بالارواح", "والارواح", "بشريه", "وبشريه", "البشريه", "صفوف"})
+
+
+def _losses(sent: Sentence, used: set[int], found: list[Casualty]) -> list[Casualty]:
+    if any(c.kind == "killed" for c in found):
+        return []
+    words = sent.words
+    for i, w in enumerate(words):
+        if bare_clitic(w).removeprefix("ال") == "خسائر" and i not in used \
+                and not _negated(sent, i) and any(x in _LIVES for x in words[i + 1:i + 6]):
+            cas = _make(sent, "killed", None, False, i, i + 1, used)
+            return [dataclasses.replace(cas, form="plural", word=i, anaphoric=False)]
+    return []
 
 
 def find_people(sent: Sentence, used: set[int]) -> Casualty | None:
