@@ -638,6 +638,13 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
         if k >= 0 and (words[k] in _PUNCT or not _is_people(words[k])):
             break
+    # "ومن بين القتلى 99 طفلا" / "من بين القتلى أكثر من 50 طفلا": the count that follows.
+    if i > 0 and bare_clitic(words[i - 1]) == "بين" and words[i].startswith("ال"):
+        for j in range(i + 1, min(i + 3, len(words))):
+            num = _number(words, j)
+            if num is not None and num.count and j not in used:
+                return _make(sent, kind, num.count, num.approx, i - 1,
+                             _after_noun(words, num.last), used)
     # "ارتفع عدد قتلى التفجير الذي استهدف مسجداً في مدينة كويتا إلى 12": after عدد/حصيلة
     # the cause phrase may run on, so the إلى/بلغ figure is looked for further.
     toll = _toll_after(sent, i, used, 12 if back != i else 4)
