@@ -103,3 +103,21 @@ def test_batched_viterbi_matches_stanza(seed, ties):
     expected = [[int(x) for x in viterbi_decode(logits[i, :n].numpy(), trans.numpy())[0]]
                 for i, n in enumerate(lens)]
     assert paths == expected
+
+
+@pytest.mark.parametrize("zipped", [False, True], ids=["legacy", "zip"])
+def test_model_files_may_hold_only_weights_only_globals(tmp_path, zipped):
+    """The fast loader keeps torch's weights_only rule: an arbitrary class in the pickle
+    (here pathlib's; a hostile file would name os.system) is refused, not called."""
+    bad = tmp_path / "bad.pt"
+    torch.save({"config": {}, "model": {}, "x": pathlib.PurePosixPath("/")}, bad,
+               _use_new_zipfile_serialization=zipped)
+    with pytest.raises(errors.ModelError, match="not a readable stanza NER model.*not allowed"):
+        ner.NerTagger.load(str(bad))
+
+
+def test_fast_loader_reads_what_torch_weights_only_reads():
+    files = ner.resolve("bundled")
+    fast, slow = ner.torch_load(files.model), torch.load(files.model, weights_only=True)
+    assert fast["config"] == slow["config"] and fast["vocab"] == slow["vocab"]
+    assert all(torch.equal(fast["model"][k], slow["model"][k]) for k in slow["model"])

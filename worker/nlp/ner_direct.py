@@ -29,6 +29,7 @@ run through the Pipeline by :mod:`worker.nlp.ner`, which says so in its log.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -256,6 +257,20 @@ def viterbi_batch(logits: torch.Tensor, trans: torch.Tensor, lens: torch.Tensor)
     return [row[:n] for row, n in zip(paths.tolist(), lens.tolist())]
 
 
+@contextlib.contextmanager
+def _embeddings_left_uninitialised():
+    """Skip ``nn.Embedding``'s random initialisation while the model is built: it filled 13
+    million weights that the checkpoint and the pretrain overwrite, 0.25 s of every start
+    (issue 12).  Every weight is then loaded, which :func:`_build` checks.  (Building on
+    torch's meta device instead imports torch._dynamo: 2 s.)"""
+    saved = torch.nn.Embedding.reset_parameters
+    torch.nn.Embedding.reset_parameters = lambda self: None
+    try:
+        yield
+    finally:
+        torch.nn.Embedding.reset_parameters = saved
+
+
 def _build(checkpoint: dict, emb: Any | None):
     """NERTagger and MultiVocab from a loaded checkpoint, as stanza's Trainer.load builds
     them, minus the optimizer; raises ValueError when the weights do not fit."""
@@ -274,9 +289,14 @@ def _build(checkpoint: dict, emb: Any | None):
         state["crits.0._transitions"] = state.pop("crit._transitions")
         state["tag_clfs.0.weight"] = state.pop("tag_clf.weight")
         state["tag_clfs.0.bias"] = state.pop("tag_clf.bias")
-    model = NERTagger(args, vocab, emb_matrix=emb)
+    with _embeddings_left_uninitialised():
+        model = NERTagger(args, vocab, emb_matrix=None)
     missing, unexpected = model.load_state_dict(state, strict=False)
-    missing = [k for k in missing if k.split(".")[0] not in model.unsaved_modules]
+    if "word_emb.weight" in missing:
+        if emb is None:
+            raise ValueError("the model needs its pretrain embedding")
+        model.init_emb(emb)
+        missing.remove("word_emb.weight")
     if missing or unexpected:
         raise ValueError(f"weights do not fit the model: missing {missing[:5]}, "
                          f"unexpected {unexpected[:5]}")
