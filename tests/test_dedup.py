@@ -173,6 +173,30 @@ def _minhash_with_python_integers(shingle_set):
     return tuple(min((a * x + b) % _PRIME for x in hashes) for a, b in _PERMS)
 
 
+def _tokens_one_prefix_at_a_time(text):
+    """tokens() as first written: a startswith per prefix and token."""
+    from worker.dedup import _PREFIXES
+    from worker.text.normalize import normalize_text
+
+    out = []
+    for token in re.findall(r"[^\W_]+", normalize_text(text)):
+        for prefix in _PREFIXES:
+            if token.startswith(prefix) and len(token) - len(prefix) >= 3:
+                token = token[len(prefix):]
+                break
+        out.append(token)
+    return out
+
+
+def test_tokens_are_those_of_the_prefix_by_prefix_loop(seed_text):
+    rng = random.Random(5)
+    alphabet = "والبكفدة_ 1aé.ىٌ"
+    texts = [seed_text, *seed_text.split()] + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for text in texts:
+        assert tokens(text) == _tokens_one_prefix_at_a_time(text), text
+
+
 def test_vectorised_universal_hash_is_exact_on_extreme_and_random_values():
     import numpy as np
 

@@ -63,7 +63,9 @@ LEAD_WORDS = 100
 # Titles are short (ANT corpus, 31,525 titles: at most 21 words); the cap only stops a
 # hostile multi-megabyte title from costing NUM_PERM hashes per word.
 TITLE_WORDS = 50
-_PREFIX_CHARS = 2048  # first prefix leading_tokens reads (100 Arabic words: about 600)
+# leading_tokens first reads this many characters per token wanted (100 Arabic words take
+# about 600; a first read of 2,048 for every title and lead tokenised 3 times what it kept).
+_PREFIX_CHARS_PER_TOKEN = 8
 _MAX_TOKEN_CHARS = 64  # ... and at most this many characters per token kept
 _PRIME = (1 << 61) - 1  # Mersenne prime: universal hashing a*x + b mod p (Carter & Wegman)
 _HEX = 16  # hex digits per signature value (values < 2**61)
@@ -79,7 +81,12 @@ _B = np.array([b for _, b in _PERMS], dtype=np.uint64)[:, None]
 # الباغوز shingle alike.  Stripping is only a hashing feature here: it may over-strip a
 # word that merely starts with و, but it does so identically in both texts.
 _PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "ولل", "لل", "ال", "و", "ف")
-_TOKEN = re.compile(r"[^\W_]+")
+# Tokens are runs of letters and digits ([^\W_]+), each less its first proclitic chain;
+# in one regular expression (issue 12: a startswith per prefix and token was most of
+# a new entry's fingerprint): alternatives are tried in _PREFIXES' order, each only when 3
+# token characters follow it, and the token's rest is captured.
+_TOKEN_LESS_PREFIX = re.compile(
+    "(?:" + "|".join(f"{p}(?=[^\\W_]{{3}})" for p in _PREFIXES) + ")?([^\\W_]+)")
 
 
 # --- claims -----------------------------------------------------------------------------
@@ -156,15 +163,9 @@ class StoryMatch:
 
 
 def tokens(text: str) -> list[str]:
-    """Normalised, punctuation-free, proclitic-light tokens of ``text``."""
-    out = []
-    for token in _TOKEN.findall(normalize_text(text)):
-        for prefix in _PREFIXES:
-            if token.startswith(prefix) and len(token) - len(prefix) >= 3:
-                token = token[len(prefix):]
-                break
-        out.append(token)
-    return out
+    """Normalised, punctuation-free, proclitic-light tokens of ``text``: each token less the
+    first of _PREFIXES it starts with that leaves at least 3 characters."""
+    return _TOKEN_LESS_PREFIX.findall(normalize_text(text))
 
 
 def shingles(words: Sequence[str], size: int = SHINGLE_WORDS) -> set[str]:
@@ -234,14 +235,14 @@ def leading_tokens(text: str, limit: int) -> list[str]:
     """The first ``limit`` tokens of ``text``, reading at most ``limit * 64`` characters.
 
     A feed item may carry megabytes of text, and normalising all of it to keep 100 words
-    cost seconds per entry (issue 11).  The prefix read doubles from 2,048 characters until
-    it holds ``limit`` whole tokens; the normaliser maps each character on its own, so every
+    cost seconds per entry (issue 11).  The prefix read doubles from ``limit * 8`` characters
+    until it holds ``limit`` whole tokens; the normaliser maps each character on its own, so every
     token of a prefix but its last (which may be cut, and is never kept) is a token of the
     whole text, and the result is exactly ``tokens(text)[:limit]`` for any text whose
     tokens average under 64 characters (Arabic news: about 6).
     """
     budget = min(len(text), limit * _MAX_TOKEN_CHARS)
-    size = min(_PREFIX_CHARS, budget)
+    size = min(limit * _PREFIX_CHARS_PER_TOKEN, budget)
     while True:
         found = tokens(text[:size])
         if size >= len(text) or len(found) > limit:
