@@ -1,8 +1,7 @@
-"""Arabic named-entity tagging with stanza, from local files only.
+"""Arabic named-entity tagging with stanza models, from local files only.
 
-``NerTagger.load(spec)`` builds a ``stanza.Pipeline`` with ``download_method=None`` and
-``tokenize_pretokenized=True``, so a running worker never touches the network (DESIGN.md,
-"Entities").  ``spec`` comes from ``RASAD_NER_MODEL``:
+``NerTagger.load(spec)`` reads the model named by ``spec`` (``RASAD_NER_MODEL``) and never
+touches the network (DESIGN.md, "Entities"):
 
 * ``bundled`` (default): the model Rasad trains and ships in ``worker/nlp/resources/ner``
   (see its MODEL_CARD.md and ``python -m worker.nlp.train``);
@@ -10,14 +9,22 @@
   ``~/stanza_resources``), installed with ``rasad models download`` (:func:`download_official`);
 * a path: a model ``.pt`` file, or a directory holding one, with its pretrain file beside it.
 
+Two engines run a model (``RASAD_NER_ENGINE``): ``direct`` (default) runs the trained
+network on Rasad's own batches (:mod:`worker.nlp.ner_direct`: a third of the Pipeline's CPU
+time, load in 0.5 s instead of 2.6 s, issue 12); ``pipeline`` builds a ``stanza.Pipeline``
+with ``download_method=None`` and ``tokenize_pretokenized=True``.  Both give the same tags
+(tests/test_ner_direct.py).  The official models, and any model with character language
+models or a transformer, always use the Pipeline; the log says so.
+
 Everything that would make stanza silently produce garbage is a :class:`ModelError` at load
 time: a missing model, a missing pretrain for a model trained with word vectors (stanza
 then runs with random vectors), or a pretrain whose vocabulary or dimension is not the one
-the model was trained with.
+the model was trained with.  The direct engine checks the files it has read, so each is
+read once.
 
 Measured here (DESIGN.md): forked Celery children hang in inference unless torch runs one
 thread, so :func:`load` calls ``torch.set_num_threads`` before building the model; and one
-batched pipeline call over many sentences is about 3x faster than a call per sentence, so
+batched call over many sentences is about 3x faster than a call per sentence, so
 :meth:`NerTagger.tag` takes all sentences of many articles at once.
 """
 
