@@ -121,3 +121,21 @@ def test_fast_loader_reads_what_torch_weights_only_reads():
     fast, slow = ner.torch_load(files.model), torch.load(files.model, weights_only=True)
     assert fast["config"] == slow["config"] and fast["vocab"] == slow["vocab"]
     assert all(torch.equal(fast["model"][k], slow["model"][k]) for k in slow["model"])
+
+
+def test_loading_is_announced_before_the_model_is_read(caplog):
+    with caplog.at_level("INFO", logger="worker.nlp.ner"):
+        ner.NerTagger.load("bundled")
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages[0].startswith("loading the NER model\u2026")
+    assert "engine=direct" in messages[-1]
+
+
+def test_a_model_the_direct_path_cannot_run_falls_back_to_the_pipeline(monkeypatch, caplog):
+    monkeypatch.setattr(ner_direct, "unsupported_reason", lambda *_: "it uses a transformer")
+    with caplog.at_level("INFO", logger="worker.nlp.ner"):
+        tagger = ner.NerTagger.load("bundled")
+    assert tagger.engine == "pipeline" and tagger.direct is None
+    assert any("runs through the stanza Pipeline: it uses a transformer" in r.getMessage()
+               for r in caplog.records)
+    assert tagger.tag([["العراق"]]) == [["B-LOC"]]
