@@ -32,7 +32,11 @@ SCRAPE_TIME = {"rasad_queue_depth", "rasad_feed_parked", "rasad_feeds_parked",
                "rasad_feed_last_success_timestamp_seconds",
                "rasad_feed_last_poll_timestamp_seconds", "rasad_feed_consecutive_failures",
                "rasad_redis_up", "rasad_broker_unacked_messages",
-               "rasad_broker_unacked_oldest_age_seconds", "up"}
+               "rasad_broker_unacked_oldest_age_seconds", "up",
+               # read from the archive at scrape time (metrics.ArchiveStateCollector)
+               "rasad_archive_up", "rasad_archive_size_bytes",
+               "rasad_archive_newest_article_timestamp_seconds",
+               "rasad_archive_pending_records"}
 COMPARISON = re.compile(r"^(?P<query>.+?)\s*(?P<op>==|!=|>=|<=|>|<)\s*(?P<number>-?[\d.]+)$",
                         re.S)
 JOIN = re.compile(r"\s+(?:and|or|unless)(?:\s+on\s*\([^)]*\))?\s+")

@@ -410,8 +410,9 @@ class ArchiveStateCollector:
         from worker import archive
         from worker.settings import Settings
 
-        if self._engine is None:
-            self._engine = archive.get_engine(Settings.from_env())
+        if self._engine is None:  # no schema upgrade here: the workers do that, and a
+            # scrape must never wait for the database's write lock
+            self._engine = archive.get_engine(Settings.from_env(), upgrade=False)
         yield GaugeMetricFamily("rasad_archive_size_bytes", "Bytes the archive database "
                                 "takes (SQLite file and WAL, or the PostgreSQL database).",
                                 value=archive.size_bytes(self._engine))

@@ -200,6 +200,31 @@ def queues_and_nlp(y: int) -> list[dict]:
     ]
 
 
+def archive(y: int) -> list[dict]:
+    """The archive (issue 10): rows written, failures and what waits for the database,
+    write latency, size."""
+    return [
+        panel("Archive rows written", "timeseries", [
+            target("sum by (table) (rate(rasad_archive_rows_written_total[$__rate_interval]))",
+                   "{{table}}"),
+        ], (0, y, 6, 8), unit="reqps"),
+        panel("Archive write errors and pending writes", "timeseries", [
+            target("sum by (table, error) (rate(rasad_archive_write_errors_total"
+                   "[$__rate_interval])) or on() vector(0)", "{{table}} {{error}}"),
+            target("max(rasad_archive_pending_records)", "pending in Redis", "B"),
+            target("min(rasad_archive_up)", "archive readable", "C"),
+        ], (6, y, 6, 8)),
+        panel("Archive write latency p90", "timeseries", [
+            target("histogram_quantile(0.9, sum by (table, le) "
+                   "(rate(rasad_archive_write_duration_seconds_bucket[$__rate_interval])))",
+                   "{{table}}"),
+        ], (12, y, 6, 8), unit="s"),
+        panel("Archive size", "timeseries", [
+            target("max(rasad_archive_size_bytes)", "database"),
+        ], (18, y, 6, 8), unit="bytes"),
+    ]
+
+
 def variable(name: str, metric: str) -> dict:
     query = f"label_values({metric}, {name})"
     return {"name": name, "label": name, "type": "query", "datasource": DS,
@@ -211,7 +236,8 @@ def variable(name: str, metric: str) -> dict:
 def dashboard() -> dict:
     sections = [("Overview", overview), ("Throughput", throughput),
                 ("Freshness", freshness), ("Per-feed health", feed_health),
-                ("Alerts", alerts), ("Errors", errors), ("Queues and NLP", queues_and_nlp)]
+                ("Alerts", alerts), ("Errors", errors), ("Queues and NLP", queues_and_nlp),
+                ("Archive", archive)]
     panels, y = [], 0
     for title, build in sections:
         panels.append(row(title, y))
