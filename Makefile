@@ -42,6 +42,7 @@ gate: $(STAMP)         ## the quality gates (NER F1, event precision/recall)
 	$(BIN)/python -m pytest -q -m gate
 
 bench: $(STAMP)        ## speed and memory benchmarks (figures go in the model card)
+	$(BIN)/python bench/bench_perf.py
 	$(BIN)/python bench/bench_ner.py
 	$(BIN)/python bench/bench_pipeline.py
 
