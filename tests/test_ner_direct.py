@@ -139,3 +139,9 @@ def test_a_model_the_direct_path_cannot_run_falls_back_to_the_pipeline(monkeypat
     assert any("runs through the stanza Pipeline: it uses a transformer" in r.getMessage()
                for r in caplog.records)
     assert tagger.tag([["العراق"]]) == [["B-LOC"]]
+
+
+def test_torch_forced_weights_only_load_is_honoured(monkeypatch):
+    monkeypatch.setenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "1")
+    checkpoint = ner.torch_load(ner.resolve("bundled").model)
+    assert checkpoint["config"]["word_emb_dim"] > 0

@@ -265,7 +265,9 @@ def torch_load(source) -> Any:
     import torch
 
     module = _restricted_pickle()
-    if module is None:  # a torch without the list: its own (slower) weights-only loader
+    forced = os.environ.get("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "0").lower() in ("1", "y", "yes",
+                                                                               "true")
+    if module is None or forced:  # torch's own (slower) weights-only loader
         return torch.load(source, map_location="cpu", weights_only=True)
     return torch.load(source, map_location="cpu", weights_only=False, pickle_module=module)
 
