@@ -63,3 +63,26 @@ def test_seed_events(seed_result):
     assert by_type["military_movement"]
     assert any((ev.people or {}).get("count") == 21 for ev in by_type["release"])
     assert (seed_result.killed, seed_result.injured) == (None, 10)
+
+
+def test_each_article_is_normalised_once_for_all_stages(monkeypatch, seed_text):
+    """Gazetteer and the three event word lists share one normalisation of the article
+    (issue 12: it was computed five times)."""
+    import functools
+
+    from worker.text import normalize as normalize_module
+
+    whole = []
+    compute = normalize_module._normalize.__wrapped__
+
+    def counting(text):
+        if len(text) > 1000:
+            whole.append(text)
+        return compute(text)
+
+    monkeypatch.setattr(normalize_module, "_normalize",
+                        functools.lru_cache(maxsize=normalize_module.RECENT)(counting))
+    extractor = Extractor("none")
+    texts = [seed_text, seed_text.replace("الباغوز", "هجين")]
+    extractor.extract_batch([Article(t) for t in texts])
+    assert whole == texts

@@ -7,6 +7,10 @@ sentence).  Resources (model, gazetteer, lexicons) load once per process and are
 Work per article is bounded (issue 11): only the first ``max_chars`` characters go through
 NLP (RASAD_NLP_MAX_CHARS), cut at a sentence or word end, and the record says so in its
 notes; every stage after the cut is linear in text length (bench/bench_linearity.py).
+
+Each article is normalised once for all its stages (issue 12): the gazetteer and the event
+word lists call :func:`worker.text.normalize.normalize` on the same text one after the
+other, and it returns the result it keeps for the last few texts.
 """
 
 from __future__ import annotations
