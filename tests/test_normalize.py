@@ -5,6 +5,7 @@ import random
 
 import pytest
 
+from worker.text import normalize as normalize_module
 from worker.text.normalize import _DROP, _FOLD, _fold_one, fold_char, normalize, normalize_text
 
 NEWS = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data" / "news" / "antcorpus"
@@ -118,3 +119,12 @@ def test_span_extends_over_at_most_sixteen_trailing_marks():
     raw = "فسفور" + "\u064e" * 40 + " x"
     norm = normalize(raw)
     assert norm.span(0, 5) == (0, 5 + 16)
+
+
+def test_long_texts_are_not_kept():
+    """A hostile 2.5-million-character item must not stay in memory after its match."""
+    text = "قصفٌ  بالفُسْفُورِ " * 20_000
+    assert len(text) > normalize_module.MEMO_MAX_CHARS
+    first = normalize(text)
+    assert normalize(text) is not first
+    assert first.offsets.itemsize == 4

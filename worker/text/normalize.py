@@ -11,8 +11,8 @@ it is no per-character Python loop.  ``str.translate`` folds characters one to o
 a table filled on demand from :func:`fold_char` (the definition of the folds), and one
 regular expression finds the few places where characters are deleted (marks, tatweel,
 invisible characters) or whitespace collapses; offsets are built from ranges between them.
-The last few results are kept, so the stages of one article (gazetteer, event word lists)
-share one normalisation.  The output is identical to the per-character definition
+The last few results (of texts up to 200,000 characters) are kept, so the stages of one
+article (gazetteer, event word lists) share one normalisation.  The output is identical to the per-character definition
 (tests/test_normalize.py checks every code point and the ANT corpus).
 """
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from array import array
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -107,6 +108,7 @@ _DELETIONS = re.compile(f"[{_DROPPED} ]{{2,}}|[{_DROPPED}]")
 _SPACES = re.compile(" {2,}")
 _IS_DROPPED = re.compile(f"[{_DROPPED}]")
 RECENT = 4  # normalisations kept: one article's stages share one
+MEMO_MAX_CHARS = 200_000  # longer texts (hostile items, issue 11) are not kept
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ class Normalized:
 
     text: str
     source: str
-    offsets: Sequence[int]  # a range when nothing was deleted, else a tuple
+    offsets: Sequence[int]  # a range when nothing was deleted, else an array of offsets
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span in the normalised text to the half-open span in the source."""
@@ -134,11 +136,17 @@ class Normalized:
 
 def normalize(text: str) -> Normalized:
     """Normalise Arabic (and Latin) text for matching, keeping offsets into ``text``."""
+    if len(text) > MEMO_MAX_CHARS:
+        return _compute(text)
     return _normalize(text)
 
 
 @functools.lru_cache(maxsize=RECENT)
 def _normalize(text: str) -> Normalized:
+    return _compute(text)
+
+
+def _compute(text: str) -> Normalized:
     # No NFC/NFKC pass: it would move offsets.  Combining hamza/madda (U+0653–U+0655) are
     # dropped above, which gives the same result as composing then folding the alef.
     # Runs of whitespace collapse to one space (still deletion-only) so multi-word terms match
@@ -160,7 +168,8 @@ def _normalize(text: str) -> Normalized:
         return Normalized(folded, text, range(len(text)))
     pieces.append(folded[done:])
     ranges.append(range(done, len(folded)))
-    return Normalized("".join(pieces), text, tuple(itertools.chain.from_iterable(ranges)))
+    # 4 bytes an offset: a tuple of ints took 36, 90 MB for a 2.5-million-character item.
+    return Normalized("".join(pieces), text, array("I", itertools.chain.from_iterable(ranges)))
 
 
 def normalize_text(text: str) -> str:
