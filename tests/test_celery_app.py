@@ -46,11 +46,13 @@ def test_the_hooks_are_connected_and_run_before_the_model_is_loaded():
         assert hook in [getattr(r[1](), "__name__", "") for r in signal.receivers]
 
 
-def test_pool_children_take_the_niceness_rasad_run_gives_their_worker(monkeypatch):
+def test_a_worker_takes_the_niceness_rasad_run_gives_it_before_loading(monkeypatch):
     calls = []
     monkeypatch.setattr(celery_app.os, "nice", calls.append)
-    monkeypatch.setenv(celery_app.POOL_NICENESS_ENV, "5")
-    celery_app._pool_niceness()
-    monkeypatch.delenv(celery_app.POOL_NICENESS_ENV)
-    celery_app._pool_niceness()
+    monkeypatch.setenv(celery_app.NICENESS_ENV, "5")
+    celery_app._niceness()
+    monkeypatch.delenv(celery_app.NICENESS_ENV)
+    celery_app._niceness()
     assert calls == [5]
+    names = [getattr(r[1](), "__name__", "") for r in signals.worker_init.receivers]
+    assert "_niceness" in names

@@ -79,8 +79,8 @@ def test_metrics_on_all_interfaces_logs_a_warning_naming_the_setting(caplog, add
 
 
 def test_rasad_run_polls_on_a_pool_apart_from_nlp(tmp_path, monkeypatch):
-    """Issue 12: poll and alerts on their own worker (no NER model), NLP on another whose
-    children run at a lower CPU priority, so a feed's fetch never waits behind NLP."""
+    """Issue 12: poll and alerts on their own worker (no NER model), NLP on another at a
+    lower CPU priority, so a feed's fetch never waits behind NLP."""
     import types
 
     from worker import service
@@ -110,7 +110,7 @@ def test_rasad_run_polls_on_a_pool_apart_from_nlp(tmp_path, monkeypatch):
     assert worker_argv[worker_argv.index("-c") + 1] == "3"
     poll_argv = spawned["poll"][0]
     assert "-P" not in poll_argv  # prefork: poll_feed relies on its soft time limit
-    niceness = {name: env.get("RASAD_POOL_NICENESS") for name, (_, env) in spawned.items()}
+    niceness = {name: env.get("RASAD_WORKER_NICENESS") for name, (_, env) in spawned.items()}
     assert niceness == {"worker": str(service.NLP_NICENESS), "poll": None, "webhooks": None,
                         "beat": None}
 

@@ -147,15 +147,17 @@ def _collect_again(**_) -> None:
     gc.enable()  # pools that never fork (threads, solo) get no worker_before_create_process
 
 
-# Set by `rasad run` on its nlp worker (worker/service.py, NLP_NICENESS): its pool children
-# run NLP batches at a lower CPU priority than polling, while the parent loads the model at
-# full priority (a cold start is not slowed).
-POOL_NICENESS_ENV = "RASAD_POOL_NICENESS"
+# Set by `rasad run` on its nlp worker (worker/service.py, NLP_NICENESS): the worker, and so
+# its pool children, runs at a lower CPU priority than polling.  Applied on worker_init,
+# before tasks._preload loads the model: the poll worker, ready first, polls every feed
+# while the model loads (bench/bench_perf.py, "fresh": a niced load shortened the first
+# round of 200 feeds by about 1 s on 2 busy cores; "cold" stays well under 10 s).
+NICENESS_ENV = "RASAD_WORKER_NICENESS"
 
 
-@signals.worker_process_init.connect
-def _pool_niceness(**_) -> None:
-    increment = int(os.environ.get(POOL_NICENESS_ENV) or 0)
+@signals.worker_init.connect
+def _niceness(**_) -> None:
+    increment = int(os.environ.get(NICENESS_ENV) or 0)
     if increment > 0:
         os.nice(increment)
 

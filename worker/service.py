@@ -266,7 +266,7 @@ def restore_unacked(redis_url: str, settings: Settings) -> int:
 # "fresh": 200 feeds first fetched within the issue 12 bound).  Scale-out runs
 # `rasad worker --queues poll` with its own -c (docs/scaling.md).
 POLL_WORKER_CONCURRENCY = 2
-# Niceness of the nlp pool's children under `rasad run`: when the CPUs are busy with NLP
+# Niceness of the nlp worker under `rasad run`: when the CPUs are busy with NLP
 # batches, the poll and alerts pool still gets most of a core when it needs one (the kernel's
 # CFS weights: nice 5 is about a third of nice 0's share), so feeds are fetched on time;
 # idle CPUs still go to NLP in full.
@@ -283,7 +283,7 @@ class Service:
     config: tuple = ()
 
     def start(self) -> None:
-        from worker.celery_app import POOL_NICENESS_ENV, WEBHOOK_QUEUE
+        from worker.celery_app import NICENESS_ENV, WEBHOOK_QUEUE
         from worker.runtime import check_config
 
         # Bad feeds/rules/webhooks stop start-up before anything is started.
@@ -307,13 +307,13 @@ class Service:
             log.info("unacknowledged messages put back on their queues",
                      extra={"messages": restored})
         env = self._child_env(data)
-        # The nlp pool's children run at a lower CPU priority (NLP_NICENESS; the parent
-        # loads the model at full priority): NLP batches are the bulk work on a box running
-        # everything, polling the latency-sensitive part.
+        # The nlp worker and its children run at a lower CPU priority (NLP_NICENESS): NLP
+        # batches (and the model's load) are the bulk work on a box running everything,
+        # polling the latency-sensitive part.
         self._spawn("worker", self._celery_worker("nlp", "rasad-nlp",
                                                   self.settings.worker_concurrency),
                     dict(env, RASAD_WORKER_QUEUES="nlp",
-                         **{POOL_NICENESS_ENV: str(NLP_NICENESS)}))
+                         **{NICENESS_ENV: str(NLP_NICENESS)}))
         # Poll and alerts on a pool of their own (issue 12: with 200 feeds on one pool the
         # last feed's first fetch came 25.6 s after the first, polls waiting behind NLP
         # batches).  Prefork, not threads: poll_feed relies on its soft time limit, which
