@@ -145,3 +145,27 @@ def test_torch_forced_weights_only_load_is_honoured(monkeypatch):
     monkeypatch.setenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "1")
     checkpoint = ner.torch_load(ner.resolve("bundled").model)
     assert checkpoint["config"]["word_emb_dim"] > 0
+
+
+def _tag_in_child(tagger, queue):
+    queue.put(tagger.tag([["قصفت", "طائرات", "التحالف", "الباغوز", "."]]))
+
+
+def test_forked_child_tags_with_the_parents_model(engines):
+    """Celery prefork: the model is loaded before fork and children tag with it
+    (DESIGN.md: torch at one thread, or forked children hang in inference)."""
+    import multiprocessing
+
+    _, direct = engines
+    expected = direct.tag([["قصفت", "طائرات", "التحالف", "الباغوز", "."]])
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_tag_in_child, args=(direct, queue))
+    child.start()
+    try:
+        assert queue.get(timeout=60) == expected
+    finally:
+        child.join(10)
+        if child.is_alive():
+            child.kill()
+    assert torch.get_num_threads() == 1
