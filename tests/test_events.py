@@ -270,3 +270,8 @@ def test_no_event_in_report_gold_mentions(text):
 def test_one_more_died_of_wounds_adds_to_the_killed():
     text = "وقالت القوات المسلحة الإيرانية إن ثلاثة من منفذي الهجوم قتلوا، وتوفي الرابع في وقت لاحق متأثرا بجروحه."
     assert article_casualties(run(text))["killed"] == 4
+
+
+def test_a_subgroup_after_its_toll_is_not_added():
+    text = "وقال مراسلنا إن الاحتلال أصاب أكثر من 100 شخص، الجمعة، من بينهم 40 مصابا بالرصاص الحي."
+    assert article_casualties(run(text))["injured"] == 100

@@ -51,6 +51,7 @@ class Casualty:
     anaphoric: bool = False  # "الإصابات ليست خطيرة": a definite noun with no number
     form: str = ""  # the lexicon form that found it: act, plural, singular, fate, counted
     named: bool = False  # one named or singular victim, no number ("مقتل خاشقجي")
+    subgroup: bool = False  # after بينهم/منهم: part of a toll already told, never added
     word: int = -1  # the casualty word itself (first..last also covers the number)
 
     def with_kind(self, kind: str) -> "Casualty":
@@ -134,11 +135,19 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
         for kind, form in dict.fromkeys(hit.payloads):
             cas = _read(sent, i, kind, form, used)
             if cas is not None:
-                cas = dataclasses.replace(cas, form=form, word=i)
+                cas = dataclasses.replace(cas, form=form, word=i,
+                                          subgroup=_after_group_marker(sent, cas.first))
                 found.extend(_expand(sent, cas, found))
                 break
     found += _losses(sent, used, found)
     return _killed_and_wounded(sent, _died_of_wounds(sent, found))
+
+
+def _after_group_marker(sent: Sentence, first: int) -> bool:
+    """"أصاب أكثر من 100 شخص، الجمعة، من بينهم 40 مصابا": the 40 are among the 100."""
+    marker = vocab().group_markers
+    return any(w in marker or bare_clitic(w) in marker
+               for w in sent.words[max(first - 2, 0):first])
 
 
 def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
@@ -843,7 +852,10 @@ def _negated(sent: Sentence, i: int) -> bool:
     """دون وقوع إصابات / لم تسفر عن إصابات / لا إصابات, but not لم يعرف عدد القتلى."""
     v = vocab()
     window = sent.words[max(i - _NEG_WINDOW, 0):i]
-    if not any(w in v.negation or bare_clitic(w) in v.negation for w in window):
+    # "ما لا يقل عن 462" (at least) is a number, no negation.
+    if not any((w in v.negation or bare_clitic(w) in v.negation)
+               and window[k + 1:k + 2] not in (["يقل"], ["تقل"])
+               for k, w in enumerate(window)):
         return False
     if any(w in _PUNCT for w in window[-2:]):
         return False
@@ -886,7 +898,7 @@ def _group_items(sent: Sentence, k: int, used: set[int]) -> tuple[list[dict[str,
         if num is None or num.count is None:
             break
         who_first = num.last + (1 if num.last < len(words) and words[num.last] == "من" else 0)
-        who_last = _who_end(words, who_first)
+        who_last = _who_end(sent, who_first)
         who = sent.text[sent.tokens[who_first].start:sent.tokens[who_last - 1].end] \
             if who_last > who_first else ""
         groups.append({"count": num.count, "approx": num.approx, "who": who})
@@ -895,11 +907,14 @@ def _group_items(sent: Sentence, k: int, used: set[int]) -> tuple[list[dict[str,
     return groups, k
 
 
-def _who_end(words: list[str], first: int) -> int:
-    """The people phrase of a group: up to three words, ending before ، or a new number."""
+def _who_end(sent: Sentence, first: int) -> int:
+    """The people phrase of a group: up to three words, ending before ، a new number or a
+    casualty word ("بينهم خمسة أطفال وأصيب 25": the wounded are no part of the group)."""
+    words = sent.words
     k = first
     while k < len(words) and k - first < 3 and words[k] not in _PUNCT:
-        if k > first and (parse_number(words, k) is not None or words[k] in {"في", "خلال"}):
+        if k > first and (parse_number(words, k) is not None or words[k] in {"في", "خلال"}
+                          or _is_casualty_word(sent.tokens[k].text)):
             break
         k += 1
     return k

@@ -785,7 +785,7 @@ def _set_count(frame: _Frame, cas: Casualty, sentence: int, toll: bool = False) 
     new = cas.to_dict()
     old = frame.slots.get(cas.kind)
     # A definite ("المسلحين الثلاثة") or named victim ("مقتل خاشقجي") restates a group.
-    definite = cas.named or cas.word >= 0 and \
+    definite = cas.named or cas.subgroup or cas.word >= 0 and \
         bare_clitic(normalize_text(cas.text.split()[0])).startswith("ال")
     if old is not None and old.get("sentence") == sentence and not toll and not old.get("toll") \
             and not definite \
