@@ -255,3 +255,38 @@ def test_an_unexpected_error_backs_off_instead_of_hammering(tasks, monkeypatch, 
     state = _state(redis_client, "good")
     assert state["consecutive_failures"] == "1" and "parser bug" in state["last_error"]
     assert float(state["next_check_at"]) > float(state["last_poll_at"])
+
+
+def test_fulltext_out_of_time_sends_the_rest_with_their_summaries(
+        tasks, monkeypatch, tmp_path, http_server, redis_client):
+    """The soft time limit firing while pages are fetched (issue 11 leftover): the pages
+    already read keep their text, the rest go to NLP with their summaries; none is lost."""
+    import json
+
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from worker import runtime
+
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f"feeds: [{{id: full, name: نص كامل, url: '{http_server.url('/f.xml')}', "
+                     f"interval: 60, fulltext: true, allow_private: true}}]", encoding="utf-8")
+    monkeypatch.setenv("RASAD_FEEDS", str(feeds))
+    runtime.reset_runtime()
+    items = [{"title": f"خبر {i}", "link": http_server.url(f"/story{i}.html"), "guid": f"s{i}",
+              "pubDate": "Sat, 02 Mar 2019 10:00:00 GMT",
+              "description": f"موجز الخبر رقم {i} عن قصف في دير الزور"} for i in range(3)]
+    http_server.route("/f.xml", 200, {"Content-Type": "application/rss+xml"}, rss(items))
+    calls = []
+
+    def slow_then_out_of_time(url, **_kwargs):
+        calls.append(url)
+        if len(calls) == 2:
+            raise SoftTimeLimitExceeded()
+        return "النص الكامل للخبر الأول عن قصف مدفعي استهدف بلدة في ريف دير الزور."
+
+    monkeypatch.setattr(tasks, "fetch_article_text", slow_then_out_of_time)
+    tasks.poll_feed.apply(args=["full"]).get()
+    records = [json.loads(f["article"]) for _, f in redis_client.xrange("rasad:articles")]
+    assert len(records) == 3 and len(calls) == 2
+    contents = sorted(bool(r["entry"].get("content")) for r in records)
+    assert contents == [False, False, True]
