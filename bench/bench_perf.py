@@ -416,10 +416,10 @@ def bench_freshness(quick: bool, n_feeds: int = 200, per_feed: int = 4) -> dict:
             site.shutdown()
     times = sorted(site.first_fetch.values())
     spread = times[-1] - times[0]
-    print(f"fresh: {n_feeds} feeds x {per_feed} articles: first fetch {times[0] - run.started:.1f}s "
-          f"after start; last feed's first fetch {spread:.1f}s after the first "
-          f"(median {times[len(times) // 2] - times[0]:.1f}s); nlp batches waiting or running "
-          f"then: {nlp_backlog}")
+    print(f"fresh: {n_feeds} feeds x {per_feed} articles: first fetch "
+          f"{times[0] - run.started:.1f}s after start; last feed's first fetch {spread:.1f}s "
+          f"after the first (median {times[len(times) // 2] - times[0]:.1f}s); nlp batches "
+          f"waiting or running then: {nlp_backlog}")
     return {"freshness_s": spread}
 
 

@@ -35,7 +35,9 @@ def test_a_pool_that_never_forks_collects_again_once_ready(collector):
 
 
 def test_the_hooks_are_connected_and_run_before_the_model_is_loaded():
-    import worker.tasks  # noqa: F401 - connects tasks._preload to worker_init
+    import worker.tasks
+
+    assert worker.tasks._preload  # importing it connected tasks._preload to worker_init
 
     receivers = [r[1]() for r in signals.worker_init.receivers]
     names = [getattr(r, "__name__", "") for r in receivers]
