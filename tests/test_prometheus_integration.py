@@ -36,17 +36,18 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 RASAD = [sys.executable, "-m", "worker.cli"]
 
 
-def seed_feed() -> bytes:
+def seed_feed(with_seed: bool = True) -> bytes:
     title, _, body = (FIXTURES / "seed_article.txt").read_text(encoding="utf-8").partition("\n")
     # Published two minutes ago, so publication-to-alert lands in a real bucket.
     published = format_datetime(datetime.now(timezone.utc) - timedelta(minutes=2), usegmt=True)
+    item = (f"<item><title>{escape(title)}</title><link>https://www.alaraby.co.uk/seed</link>"
+            '<guid isPermaLink="false">seed-1</guid>'
+            f"<pubDate>{published}</pubDate><description>{escape(body.strip())}</description>"
+            "</item>") if with_seed else ""
     return (
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
         "<title>local</title><link>http://127.0.0.1/</link><description>t</description>"
-        f"<item><title>{escape(title)}</title><link>https://www.alaraby.co.uk/seed</link>"
-        '<guid isPermaLink="false">seed-1</guid>'
-        f"<pubDate>{published}</pubDate><description>{escape(body.strip())}</description>"
-        "</item></channel></rss>").encode("utf-8")
+        f"{item}</channel></rss>").encode("utf-8")
 
 
 def get(url: str, timeout: float = 10) -> bytes:
@@ -89,8 +90,10 @@ class PromAPI:
 
 @pytest.fixture
 def rasad(tmp_path, http_server):
-    """`rasad run` with embedded Redis polling one loopback feed; yields the metrics URL."""
-    http_server.route("/feed.xml", 200, {"Content-Type": "application/rss+xml"}, seed_feed())
+    """`rasad run` with embedded Redis polling one loopback feed, empty until the prometheus
+    fixture serves the seed article; yields the metrics URL."""
+    http_server.route("/feed.xml", 200, {"Content-Type": "application/rss+xml"},
+                      seed_feed(with_seed=False))
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text(
         "feeds:\n"
@@ -121,8 +124,10 @@ def rasad(tmp_path, http_server):
 
 
 @pytest.fixture
-def prometheus(tmp_path, rasad):
-    """Debian's Prometheus on loopback scraping Rasad every second, with rules.yml loaded."""
+def prometheus(tmp_path, rasad, http_server):
+    """Debian's Prometheus on loopback scraping Rasad every second, with rules.yml loaded.
+    The seed article is served once Prometheus has scraped Rasad: rates need a sample taken
+    before the alert (Rasad's first poll comes seconds after its start, issue 12)."""
     target = urllib.parse.urlsplit(rasad).netloc
     shutil.copy(PROM / "rules.yml", tmp_path / "rules.yml")
     config = {"global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
@@ -139,6 +144,9 @@ def prometheus(tmp_path, rasad):
     api = PromAPI(f"http://127.0.0.1:{port}")
     try:
         wait_until(lambda: get(f"{api.base}/-/ready", timeout=2), 60, "prometheus ready", proc)
+        wait_until(lambda: api.query('up{job="rasad"} == 1'), 60, "a first scrape", proc)
+        http_server.route("/feed.xml", 200, {"Content-Type": "application/rss+xml"},
+                          seed_feed())
         yield api
     finally:
         proc.terminate()
