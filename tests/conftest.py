@@ -19,6 +19,14 @@ FIXTURES = pathlib.Path(__file__).parent / "fixtures"
 SHARED = pathlib.Path(__file__).resolve().parents[1].parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def _private_data_dir(monkeypatch, tmp_path_factory):
+    """Every test runs with RASAD_DATA_DIR in the session's temporary directory unless it
+    sets its own: tasks run eagerly write the archive (worker/archive, SQLite under
+    RASAD_DATA_DIR), and nothing a test does may land in the user's real data directory."""
+    monkeypatch.setenv("RASAD_DATA_DIR", str(tmp_path_factory.getbasetemp() / "rasad-data"))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

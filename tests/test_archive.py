@@ -17,7 +17,7 @@ import time
 import types
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from tests.conftest import FIXTURES
 from tests.postgres import postgres_server  # noqa: F401 - fixture

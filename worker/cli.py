@@ -328,6 +328,11 @@ def cmd_backtest(args, settings: Settings) -> int:
     return 0
 
 
+def _reprocess_progress(outcome) -> None:
+    if outcome.reprocessed % 200 < outcome.batch_size:  # about every 200 articles
+        print(f"  {outcome.reprocessed} articles re-extracted", file=sys.stderr)
+
+
 def cmd_reprocess(args, settings: Settings) -> int:
     from worker.archive.query import parse_when
     from worker.archive.reprocess import reprocess
@@ -338,10 +343,7 @@ def cmd_reprocess(args, settings: Settings) -> int:
     extractor = get_extractor(settings.ner_model, settings.ner_threads,
                               settings.nlp_max_chars).load()
     outcome = reprocess(engine, extractor, since=parse_when(args.since),
-                        batch_size=settings.nlp_batch_size,
-                        progress=lambda o: print(f"  {o.reprocessed} articles re-extracted",
-                                                 file=sys.stderr) if o.reprocessed % 200 < 8
-                        else None)
+                        batch_size=settings.nlp_batch_size, progress=_reprocess_progress)
     for skipped in outcome.skipped:
         print(f"not reprocessed: {skipped['entry_id']} ({skipped['url']}): {skipped['reason']}",
               file=sys.stderr)
@@ -477,7 +479,18 @@ def cmd_check(args, settings: Settings) -> int:
     print(f"ok: NER model {model_label(settings.ner_model)}; {len(feeds)} feeds ({settings.feeds}), {len(rules.rules)} rules "
           f"({settings.rules}, {rules.matcher.size} terms in one automaton), {len(hooks)} "
           f"webhooks")
+    if settings.archive_enabled:
+        from worker.archive import database
+
+        revision = database.current_revision(_archive_engine(settings))
+        print(f"ok: archive {database.describe(settings)} (schema {revision}; full text "
+              f"{'kept' if settings.archive_fulltext else 'not kept'}; "
+              f"{_retention(settings.archive_retention_days)})")
     return 0
+
+
+def _retention(days: int) -> str:
+    return f"rows older than {days} days deleted hourly" if days else "everything kept"
 
 
 def cmd_models_train(args, settings: Settings) -> int:

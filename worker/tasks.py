@@ -70,6 +70,7 @@ def _preload(sender=None, **_: Any) -> None:
     if "nlp" in queues.split(","):
         extractor = get_extractor(rt.settings.ner_model, rt.settings.ner_threads).load()
         log.info("nlp resources loaded", extra={"ner_model": extractor.model_name})
+    if {"nlp", "alerts", "poll"} & set(queues.split(",")):  # the queues that write it
         _open_archive(rt.settings)
     reset_runtime()  # sockets must not cross the fork
     archive_db.reset_engines()  # each child opens its own (worker/archive/database.py)
@@ -411,10 +412,7 @@ def _archive(rt, kind: str, payload) -> None:
 def _write_archive(settings, kind: str, payload) -> None:
     engine, started = archive_db.get_engine(settings), time.perf_counter()
     if kind == archive_pending.ALERT:
-        from worker.records import Alert
-
-        written = archive_writer.write_alert(engine, Alert.from_dict(payload["alert"]),
-                                             payload["kind"])
+        written = archive_writer.write_alert(engine, payload["alert"], payload["kind"])
         table = "alerts"
     else:
         written = archive_writer.write_articles(engine, payload,

@@ -35,6 +35,9 @@ PG_UPGRADE_LOCK = 0x72617361  # "rasa"
 MIGRATIONS = "worker.archive:migrations"
 
 _ENGINES: dict[tuple[int, str], Engine] = {}
+# URLs whose schema this process, or the parent it was forked from, brought up to date: a
+# Celery child skips the check its parent made before forking.
+_UPGRADED: set[str] = set()
 _LOCK = threading.Lock()
 
 
@@ -64,8 +67,9 @@ def get_engine(settings: Settings, *, upgrade: bool = True) -> Engine:
         engine = _ENGINES.get(key)
         if engine is None:
             engine = make_engine(url)
-            if upgrade:
+            if upgrade and url not in _UPGRADED:
                 upgrade_schema(engine)
+                _UPGRADED.add(url)
             _ENGINES[key] = engine
     return engine
 

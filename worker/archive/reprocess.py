@@ -31,6 +31,7 @@ class Outcome:
     events_before: int = 0
     events_after: int = 0
     skipped: list[dict[str, Any]] = field(default_factory=list)
+    batch_size: int = 8
 
     def summary(self) -> dict[str, Any]:
         return {"reprocessed": self.reprocessed, "events_before": self.events_before,
@@ -41,7 +42,7 @@ def reprocess(engine: Engine, extractor, *, since: dt.datetime | None = None,
               batch_size: int = 8, progress: Callable[[Outcome], None] | None = None) -> Outcome:
     """Re-extract every archived article from ``since`` with ``extractor``
     (:class:`worker.extract.Extractor`) and store the new entities and events."""
-    outcome, batch = Outcome(), []
+    outcome, batch = Outcome(batch_size=batch_size), []
     for art in archived(engine, since):
         if not art.has_text:
             outcome.skipped.append({"entry_id": art.entry.id, "url": art.entry.url,

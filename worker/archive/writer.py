@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from worker.archive.schema import alerts, articles, entities, events
-from worker.records import Alert, Entity, Entry, Event, Extraction
+from worker.records import Alert, Entry, Extraction
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,8 @@ def _insert_ignore(conn: Connection, table, key: list[str]):
 def article_row(record: Mapping[str, Any], *, fulltext: bool,
                 now: dt.datetime | None = None) -> dict[str, Any]:
     entry = Entry.from_dict(record["entry"])
-    extraction = Extraction.from_dict(record["extraction"])
+    extraction = record["extraction"]
+    casualties = extraction.get("casualties") or {}
     now, text = now or now_utc(), entry.text
     return {
         "entry_id": entry.id, "feed_id": entry.feed_id, "url": entry.url,
@@ -80,8 +81,8 @@ def article_row(record: Mapping[str, Any], *, fulltext: bool,
         "story_id": record["story_id"],
         "text_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "text_chars": len(text), "text": text if fulltext else None,
-        "killed": extraction.killed, "injured": extraction.injured,
-        "notes": list(extraction.notes), "extracted_at": now,
+        "killed": casualties.get("killed"), "injured": casualties.get("injured"),
+        "notes": list(extraction.get("notes", [])), "extracted_at": now,
     }
 
 
@@ -113,40 +114,52 @@ def sentence_around(text: str, offset: int) -> str | None:
     return text[start:end].strip() or None
 
 
-def event_row(article_id: int, idx: int, event: Event, text: str = "") -> dict[str, Any]:
-    location = event.location or {}
+def event_row(article_id: int, idx: int, event: Mapping[str, Any],
+              text: str = "") -> dict[str, Any]:
+    """One events row from an event frame (``Event.to_dict()``, as the record carries it)."""
+    location = event.get("location") or {}
     canonical = location.get("canonical") or {}
-    when = event.time or {}
+    when = event.get("time") or {}
+    trigger = event.get("trigger") or {}
     return {
-        "article_id": article_id, "idx": idx, "type": event.type,
-        "trigger": (event.trigger or {}).get("text", ""),
-        "actors": _texts(event.actors), "target": _texts(event.target),
+        "article_id": article_id, "idx": idx, "type": event["type"],
+        "trigger": trigger.get("text", ""),
+        "actors": _texts(event.get("actors")), "target": _texts(event.get("target")),
         "location": location.get("text"), "location_id": canonical.get("id"),
         "lat": canonical.get("lat"), "lon": canonical.get("lon"),
-        "weapon": (event.weapon or {}).get("text"),
+        "weapon": (event.get("weapon") or {}).get("text"),
         "time": when.get("resolved") or when.get("text"),
-        "killed": _count(event.killed), "injured": _count(event.injured),
-        "sentence": event.sentence,
-        "sentence_text": sentence_around(text, (event.trigger or {}).get("start", -1)),
-        "frame": event.to_dict(),
+        "killed": _count(event.get("killed")), "injured": _count(event.get("injured")),
+        "sentence": event.get("sentence", 0),
+        "sentence_text": sentence_around(text, trigger.get("start", -1)),
+        "frame": dict(event),
     }
 
 
-def entity_row(article_id: int, idx: int, entity: Entity) -> dict[str, Any]:
-    return {"article_id": article_id, "idx": idx, "text": entity.text, "type": entity.type,
-            "start": entity.start, "end": entity.end,
-            "canonical_id": (entity.canonical or {}).get("id"), "canonical": entity.canonical,
-            "source": entity.source}
+def entity_row(article_id: int, idx: int, entity: Mapping[str, Any]) -> dict[str, Any]:
+    canonical = entity.get("canonical")
+    return {"article_id": article_id, "idx": idx, "text": entity["text"],
+            "type": entity["type"], "start": entity["start"], "end": entity["end"],
+            "canonical_id": (canonical or {}).get("id"), "canonical": canonical,
+            "source": entity.get("source", "ner")}
 
 
-def _children(conn: Connection, article_id: int, extraction: Extraction,
+# Built once: SQLAlchemy caches the compiled form by the statement's key, which it would
+# otherwise recompute for a new statement object on every call.
+_INSERT_ENTITIES, _INSERT_EVENTS = insert(entities), insert(events)
+
+
+def _children(conn: Connection, article_id: int, extraction: Mapping[str, Any],
               text: str) -> tuple[int, int]:
-    ents = [entity_row(article_id, i, e) for i, e in enumerate(extraction.entities)]
-    evs = [event_row(article_id, i, e, text) for i, e in enumerate(extraction.events)]
+    """Insert an article's entities and events from its extraction dict
+    (``Extraction.to_dict()``): the record's own dicts, not rebuilt dataclasses (measured:
+    rebuilding them took about half the write time)."""
+    ents = [entity_row(article_id, i, e) for i, e in enumerate(extraction.get("entities", []))]
+    evs = [event_row(article_id, i, e, text) for i, e in enumerate(extraction.get("events", []))]
     if ents:
-        conn.execute(insert(entities), ents)
+        conn.execute(_INSERT_ENTITIES, ents)
     if evs:
-        conn.execute(insert(events), evs)
+        conn.execute(_INSERT_EVENTS, evs)
     return len(ents), len(evs)
 
 
@@ -161,22 +174,25 @@ def write_articles(engine: Engine, records: Iterable[Mapping[str, Any]], *,
             article_id = conn.execute(stmt.returning(articles.c.id)).scalar()
             if article_id is None:  # already archived: a redelivered task
                 continue
-            extraction = Extraction.from_dict(record["extraction"])
             text = Entry.from_dict(record["entry"]).text
-            ents, evs = _children(conn, article_id, extraction, text)
+            ents, evs = _children(conn, article_id, record["extraction"], text)
             n_art, n_ent, n_ev = n_art + 1, n_ent + ents, n_ev + evs
     return Written(articles=n_art, entities=n_ent, events=n_ev)
 
 
-def alert_row(alert: Alert, kind: str) -> dict[str, Any]:
-    return {"id": alert.id, "rule": alert.rule, "kind": kind, "severity": alert.severity,
-            "story_id": alert.story_id, "entry_id": alert.entry_id, "feed_id": alert.feed_id,
-            "killed": (alert.casualties or {}).get("killed"),
-            "injured": (alert.casualties or {}).get("injured"), "update_of": alert.update_of,
-            "created_at": utc(alert.created_at) or now_utc(), "alert": alert.to_dict()}
+def alert_row(alert: Alert | Mapping[str, Any], kind: str) -> dict[str, Any]:
+    """One alerts row from an Alert or its dict (``Alert.to_dict()``, as delivered)."""
+    data = alert.to_dict() if isinstance(alert, Alert) else dict(alert)
+    casualties = data.get("casualties") or {}
+    return {"id": data["id"], "rule": data["rule"], "kind": kind,
+            "severity": data["severity"], "story_id": data["story_id"],
+            "entry_id": data["entry_id"], "feed_id": data["feed_id"],
+            "killed": casualties.get("killed"), "injured": casualties.get("injured"),
+            "update_of": data.get("update_of"),
+            "created_at": utc(data.get("created_at")) or now_utc(), "alert": data}
 
 
-def write_alert(engine: Engine, alert: Alert, kind: str) -> Written:
+def write_alert(engine: Engine, alert: Alert | Mapping[str, Any], kind: str) -> Written:
     """Store one delivered alert (``kind`` new or update), once per alert id."""
     with engine.begin() as conn:
         stmt = _insert_ignore(conn, alerts, ["id"]).values(alert_row(alert, kind))
@@ -192,7 +208,7 @@ def replace_extraction(conn: Connection, article_id: int, extraction: Extraction
     conn.execute(update(articles).where(articles.c.id == article_id).values(
         killed=extraction.killed, injured=extraction.injured, notes=list(extraction.notes),
         extracted_at=now_utc()))
-    ents, evs = _children(conn, article_id, extraction, text)
+    ents, evs = _children(conn, article_id, extraction.to_dict(), text)
     return Written(entities=ents, events=evs)
 
 
