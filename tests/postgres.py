@@ -3,8 +3,10 @@
 data and socket in a temporary directory, stopped at the end.
 
 initdb and postgres refuse to run as root, and CI runs as root: there they run as the
-unprivileged ``postgres`` user (the Debian package creates it) through ``runuser``, with the
-temporary directory handed to that user.  Without the binaries, or as root without that
+unprivileged ``postgres`` user (the Debian package creates it), the child switching user
+before it executes them (``subprocess`` ``user=``/``group=``), with the temporary directory
+handed to that user.  No runuser in between: the server must be the process the test
+signals, or stopping it would leave it running.  Without the binaries, or as root without that
 user, the PostgreSQL tests are skipped with the reason.
 """
 
@@ -39,22 +41,24 @@ class PostgresServer:
         self.root = tempfile.mkdtemp(prefix="rasad-pg-")
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
-        self.prefix: list[str] = []
+        self.as_user: dict = {}
         if os.geteuid() == 0:
             user = pwd.getpwnam(PG_USER)
             os.chown(self.root, user.pw_uid, user.pw_gid)
-            self.prefix = ["runuser", "-u", PG_USER, "--"]
+            self.as_user = {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": [],
+                            "env": {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"}}
 
     def start(self) -> "PostgresServer":
         data = os.path.join(self.root, "data")
-        subprocess.run(self.prefix + [f"{self.bin}/initdb", "-D", data, "-U", DB_USER,
-                                      "--auth=trust", "-E", "UTF8", "--no-locale"],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        subprocess.run([f"{self.bin}/initdb", "-D", data, "-U", DB_USER, "--auth=trust",
+                        "-E", "UTF8", "--no-locale"], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, cwd=self.root, **self.as_user)
         self.proc = subprocess.Popen(
-            self.prefix + [f"{self.bin}/postgres", "-D", data, "-p", str(self.port),
+            [f"{self.bin}/postgres", "-D", data, "-p", str(self.port),
                            "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.root}",
                            "-c", "fsync=off", "-c", "full_page_writes=off"],
-            stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.root, "log"), "wb"))
+            stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.root, "log"), "wb"),
+            cwd=self.root, **self.as_user)
         self._wait()
         return self
 
@@ -111,8 +115,6 @@ def skip_reason() -> str | None:
         except KeyError:
             return (f"running as root and no '{PG_USER}' user to run initdb/postgres as "
                     "(initdb refuses root)")
-        if shutil.which("runuser") is None:
-            return "running as root without runuser to drop privileges for initdb"
     return None
 
 
