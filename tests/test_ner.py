@@ -238,3 +238,23 @@ def test_seen_and_unseen_names_are_scored_apart():
     result = score.seen_unseen(train, dev, pred)
     assert result["seen"]["recall"] == 100.0
     assert result["unseen"]["recall"] == 0.0
+
+
+def test_a_continuation_takes_the_new_optimiser_and_dropout_settings(tmp_path):
+    """stanza's --finetune rebuilds the model from the checkpoint's config: a continuation's
+    learning rate and dropout rates must be written there, or they are silently ignored."""
+    import argparse
+
+    import torch
+
+    from worker.nlp.train.tagger import _start_from
+
+    source, target = tmp_path / "base.pt", tmp_path / "cont.pt"
+    torch.save({"config": {"optim": "adamw", "lr": 0.002, "dropout": 0.5,
+                           "word_dropout": 0.05, "locked_dropout": 0.0}}, source)
+    args = argparse.Namespace(finetune_from=str(source), optim="adamw", lr=0.0005,
+                              dropout=0.4, word_dropout=0.3, locked_dropout=0.1)
+    _start_from(args, target)
+    config = torch.load(target, weights_only=True)["config"]
+    assert config == {"optim": "adamw", "lr": 0.0005, "dropout": 0.4, "word_dropout": 0.3,
+                      "locked_dropout": 0.1}

@@ -52,11 +52,15 @@ def train(args, paths) -> None:
 def _start_from(args, model) -> None:
     """Copy ``--finetune-from`` to the run's model path with our optimiser settings.
 
-    stanza's ``--finetune`` rebuilds the optimiser from the checkpoint's own config, so a
-    continuation at a lower learning rate has to be written into that config."""
+    stanza's ``--finetune`` rebuilds the model and optimiser from the checkpoint's own
+    config, so a continuation at a lower learning rate, or with other dropout rates, has to
+    be written into that config (without it ``--word-dropout`` was silently ignored)."""
     import torch
 
     checkpoint = torch.load(args.finetune_from, map_location="cpu", weights_only=True)
-    checkpoint["config"].update(optim=args.optim, lr=args.lr)
+    checkpoint["config"].update(optim=args.optim, lr=args.lr, dropout=args.dropout,
+                                word_dropout=args.word_dropout,
+                                locked_dropout=args.locked_dropout)
     torch.save(checkpoint, model, _use_new_zipfile_serialization=False)
-    log.info("tagger: continuing from %s with %s lr=%g", args.finetune_from, args.optim, args.lr)
+    log.info("tagger: continuing from %s with %s lr=%g, dropout %g, word dropout %g",
+             args.finetune_from, args.optim, args.lr, args.dropout, args.word_dropout)
