@@ -11,7 +11,8 @@ Prints, with the machine's load average at the start and the end:
   pairs, so that they match) in one rule and in 200 rules of 50;
 * **pss**: a real ``rasad run`` (embedded Redis, loopback feeds, the bundled NER model) at
   NLP concurrency 1 and 3, each child warmed by real batches: the NLP worker's PSS
-  (``/proc/PID/smaps_rollup``) and the PSS each added child costs;
+  (``/proc/PID/smaps_rollup``) once the batches are done, the PSS each added child costs,
+  and each child's peak RSS (during a batch; shared pages counted in full);
 * **cold**: in the same runs, seconds from starting ``rasad run`` to the seed article's
   first alert on the ``rasad:alerts`` stream (its feed is served from the start);
 * **fresh**: ``rasad run`` with 200 loopback feeds of 4 real articles each (so NLP batches
@@ -334,6 +335,12 @@ def private_mb(pid: int) -> float:
                                           re.M)) / 1024
 
 
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident set (VmHWM): shared pages counted in full."""
+    text = pathlib.Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", text, re.M).group(1)) / 1024
+
+
 def cpu_seconds(pid: int) -> float:
     fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -368,7 +375,8 @@ def bench_pss_and_cold(quick: bool, concurrencies=(1, 3)) -> dict:
               f"{out['cold'][concurrency]:.1f}s; nlp worker PSS {pss['tree']:.0f} MB "
               f"(parent {pss['parent']:.0f}, children "
               f"{', '.join(f'{c:.0f}' for c in pss['children'])}, of it private "
-              f"{', '.join(f'{c:.0f}' for c in pss['private'])}; "
+              f"{', '.join(f'{c:.0f}' for c in pss['private'])} between batches, peak RSS "
+              f"{', '.join(f'{c:.0f}' for c in pss['peak_rss'])}; "
               f"children's CPU {', '.join(f'{c:.1f}s' for c in pss['cpu'])}); "
               f"whole tree {pss['all']:.0f} MB")
     if len(concurrencies) == 2:
@@ -391,6 +399,7 @@ def _warm_pss(run: RasadRun, site: FeedSite, load, concurrency: int) -> dict:
     every = [run.proc.pid, *descendants(run.proc.pid, table)]
     return {"parent": pss_mb(worker), "children": [pss_mb(p) for p in children],
             "private": [private_mb(p) for p in children],
+            "peak_rss": [peak_rss_mb(p) for p in children],
             "cpu": [cpu_seconds(p) for p in children],
             "tree": pss_mb(worker) + sum(pss_mb(p) for p in children),
             "all": sum(pss_mb(p) for p in every)}

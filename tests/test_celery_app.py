@@ -58,3 +58,18 @@ def test_a_worker_takes_the_niceness_rasad_run_gives_it_before_loading(monkeypat
     assert calls == [5]
     names = [getattr(r[1](), "__name__", "") for r in signals.worker_init.receivers]
     assert "_niceness" in names
+
+
+def test_memory_is_given_back_after_an_nlp_batch_only(monkeypatch):
+    import types
+
+    calls = []
+    monkeypatch.setattr(celery_app, "_MALLOC_TRIM", calls.append)
+    celery_app._give_back_freed_memory(sender=types.SimpleNamespace(name="rasad.poll_feed"))
+    celery_app._give_back_freed_memory(sender=types.SimpleNamespace(name=celery_app.NLP_TASK))
+    assert calls == [0]
+
+
+def test_malloc_trim_is_found_on_this_glibc_system():
+    assert celery_app._MALLOC_TRIM is not None
+    assert celery_app._MALLOC_TRIM(0) in (0, 1)
