@@ -174,8 +174,8 @@ def test_term_inside_an_organisation_name_is_not_a_mention(default_rules):
     start = text.index("كتائب")
     rule = default_rules.rules[2]
     hits = [h for h in default_rules.matcher.find(text) if ("term", rule.id) in h.payloads]
-    assert _rule_spans(rule, hits, set(), lambda _o: 0, [], [(start, len(text))]) == []
-    assert _rule_spans(rule, hits, set(), lambda _o: 0, [], [])
+    assert _rule_spans(hits, set(), lambda _o: 0, [], [(start, len(text))]) == []
+    assert _rule_spans(hits, set(), lambda _o: 0, [], [])
 
 
 def test_rule_on_a_canonical_entity_catches_its_aliases():

@@ -244,7 +244,7 @@ class RuleSet:
         for index in self._candidates(found, linked):
             rule = self.rules[index]
             excluded = found.excluded.get(index, set())
-            spans = _rule_spans(rule, found.terms.get(index, []), excluded, sentences,
+            spans = _rule_spans(found.terms.get(index, []), excluded, sentences,
                                 linked.get(index, []), names)
             if not spans and not rule.conditions.about_tolls:
                 continue
@@ -297,10 +297,10 @@ class _RuleHits:
         return cls(terms, excluded)
 
 
-def _rule_spans(rule: Rule, hits: list[Hit], excluded: set[int], sentences, entities: list,
+def _rule_spans(hits: list[Hit], excluded: set[int], sentences, entities: list,
                 names: list[tuple[int, int]]) -> list[Span]:
-    """The spans of ``rule``'s own term hits and linked ``entities`` outside excluded
-    sentences and not inside a longer name, sorted by position."""
+    """The spans of a rule's own term ``hits`` and linked ``entities`` outside its
+    ``excluded`` sentences and not inside a longer name, sorted by position."""
     spans = {(h.start, h.end): Span(h.text, h.start, h.end) for h in hits
              if sentences(h.start) not in excluded and not _inside_name(h, names)}
     for entity in entities:
