@@ -55,7 +55,8 @@ class PostgresServer:
                        stderr=subprocess.PIPE, cwd=self.root, **self.as_user)
         self.proc = subprocess.Popen(
             [f"{self.bin}/postgres", "-D", data, "-p", str(self.port),
-                           "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.root}",
+                           "-c", "listen_addresses=127.0.0.1",
+                           "-c", f"unix_socket_directories={self.root}",
                            "-c", "fsync=off", "-c", "full_page_writes=off"],
             stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.root, "log"), "wb"),
             cwd=self.root, **self.as_user)

@@ -341,13 +341,22 @@ def test_a_backtest_reports_new_and_dropped_alerts(filled, settings, tmp_path):
 
 
 def test_rasad_backtest_prints_one_json_object_per_alert(filled, settings, monkeypatch,
-                                                         capsys):
+                                                         capsys, tmp_path):
     monkeypatch.setattr(Settings, "from_env", classmethod(lambda cls, env=None: settings))
     assert cli.main(["backtest", DEFAULT_RULES, "--json"]) == 0
     out, err = capsys.readouterr()
     lines = [json.loads(line) for line in out.splitlines()]
     assert lines and all(line["rule"] and line["status"] == "same" for line in lines)
     assert "0 new" in err
+    rules = tmp_path / "one-rule.yaml"
+    rules.write_text("rules:\n  - id: aleppo\n    severity: low\n    terms: {ar: [حلب]}\n",
+                     encoding="utf-8")
+    assert cli.main(["backtest", str(rules), "--json"]) == 0
+    assert [json.loads(line)["rule"] for line in capsys.readouterr().out.splitlines()] == \
+        ["aleppo"]  # what this file would raise, nothing else
+    assert cli.main(["backtest", str(rules), "--json", "--dropped"]) == 0
+    statuses = {json.loads(line)["status"] for line in capsys.readouterr().out.splitlines()}
+    assert statuses == {"new", "dropped"}
 
 
 def test_decide_claim_agrees_with_the_live_lua_claim(redis_client):

@@ -118,6 +118,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("rules_file", metavar="RULES.yaml")
     c.add_argument("--since", help="from this date (YYYY-MM-DD, ISO date-time, or 30d)")
     c.add_argument("--json", action="store_true", help="one JSON object per alert")
+    c.add_argument("--dropped", action="store_true",
+                   help="also print the live alerts this file would not raise "
+                        "(status \"dropped\")")
     c.set_defaults(func=cmd_backtest)
 
     c = sub.add_parser("reprocess", help="extract archived articles again (new model or "
@@ -313,7 +316,8 @@ def cmd_backtest(args, settings: Settings) -> int:
     rules = load_ruleset(dataclasses.replace(settings, rules=args.rules_file))
     report = backtest(_archive_engine(settings), rules,
                       since=parse_when(args.since) if args.since else None)
-    for alert in report.alerts + report.dropped:
+    # Each alert it would raise has status "same" (raised live) or "new".
+    for alert in report.alerts + (report.dropped if args.dropped else []):
         if args.json:
             print(json.dumps(alert, ensure_ascii=False))
         else:
@@ -323,7 +327,8 @@ def cmd_backtest(args, settings: Settings) -> int:
     print(f"backtest of {args.rules_file} over {summary['articles']} archived articles: "
           f"{summary['would_raise']} alerts ({summary['same_as_live']} as raised live, "
           f"{summary['new']} new); {summary['live_not_raised']} live alerts it would not "
-          f"raise; {summary['skipped_without_text']} articles skipped (text not archived)",
+          f"raise{'' if args.dropped else ' (--dropped lists them)'}; "
+          f"{summary['skipped_without_text']} articles skipped (text not archived)",
           file=sys.stderr)
     return 0
 
