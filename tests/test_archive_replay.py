@@ -13,11 +13,13 @@ from __future__ import annotations
 import collections
 import json
 import pathlib
+import subprocess
 
 import pytest
 from sqlalchemy import select
 
 from tests.postgres import postgres_server  # noqa: F401 - fixture
+from tests.test_acceptance import RASAD
 from tests.test_faults import (  # noqa: F401 - site, cleanup: fixtures
     ROOT, Rasad, _kill, alerts, cleanup, corpus, in_flight_kill_point, item,
     report, site, stop_cleanly, wait_for)
@@ -101,7 +103,12 @@ def replay_with_a_kill(tmp_path: pathlib.Path, site, cleanup, **env) -> dict:
              and not client.xlen("rasad:archive:pending"), 90, "the alerts", rasad)
     live_alerts = {a["id"] for a in alerts(client)}
     records = stream_records(client)
+    status = json.loads(subprocess.run(RASAD + ["status", "--json"], env=rasad.env, cwd=ROOT,
+                                       capture_output=True, text=True, timeout=60).stdout)
     stop_cleanly(rasad)
+    # `rasad status` shows the archive: its rows, size and newest rows.
+    assert status["archive"]["rows"]["articles"] == len(urls)
+    assert status["archive"]["size_bytes"] > 0 and status["archive"]["newest_alert_at"]
 
     settings = Settings(data_dir=str(rasad.data), database_url=env.get("database_url"),
                         rules=str(tmp_path / "rules.yaml"))
