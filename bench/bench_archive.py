@@ -27,6 +27,7 @@ import collections
 import http.server
 import json
 import pathlib
+import shutil
 import signal
 import statistics
 import sys
@@ -132,6 +133,7 @@ def run_once(database: str, args, pg, *, kill: bool = False) -> dict:
     finally:
         rasad.stop()
         feeds.close()
+        shutil.rmtree(tmp, ignore_errors=True)  # its Redis, SQLite file and logs
 
 
 def nlp_pool(rasad) -> list[int]:
