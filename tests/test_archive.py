@@ -423,3 +423,35 @@ def test_archive_metrics_report_size_and_newest_article(filled, settings, monkey
     assert families["rasad_archive_up"].samples[0].value == 1
     assert families["rasad_archive_size_bytes"].samples[0].value > 0
     assert families["rasad_archive_newest_article_timestamp_seconds"].samples[0].value > 0
+
+
+# --- the beat tasks ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def beat_runtime(monkeypatch, tmp_path, redis_url, redis_client):
+    """worker.tasks with its runtime from the environment (SQLite under tmp_path)."""
+    from worker import runtime
+
+    monkeypatch.setenv("RASAD_REDIS_URL", redis_url)
+    monkeypatch.setenv("RASAD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("RASAD_NER_MODEL", "none")
+    monkeypatch.setenv("RASAD_ARCHIVE_RETENTION_DAYS", "30")
+    runtime.reset_runtime()
+    yield runtime.get_runtime()
+    runtime.reset_runtime()
+    database.reset_engines()
+
+
+def test_the_beat_tasks_drain_pending_writes_and_apply_retention(beat_runtime, reports,
+                                                                  redis_client):
+    pending.push(redis_client, pending.ARTICLES, reports)
+    assert tasks.archive_drain() == 1 and pending.size(redis_client) == 0
+    engine = database.get_engine(beat_runtime.settings)
+    assert count(engine, articles) == len(reports)
+    with engine.begin() as conn:
+        conn.execute(articles.update().where(articles.c.entry_id == "r1")
+                     .values(processed_at=dt.datetime(2020, 1, 1)))
+    assert tasks.archive_purge() == 1
+    assert count(engine, articles) == len(reports) - 1
+    assert tasks.archive_drain() == 0  # nothing waiting: nothing done
