@@ -17,6 +17,7 @@ import time
 import types
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from tests.conftest import FIXTURES
@@ -98,12 +99,14 @@ def count(engine, table) -> int:
 
 # --- schema and writes --------------------------------------------------------------------
 
+HEAD = "0002"  # the newest revision in worker/archive/migrations/versions
+
 
 def test_the_schema_is_created_on_open_and_a_second_open_changes_nothing(settings):
     engine = database.get_engine(settings)
-    assert database.current_revision(engine) == "0001"
+    assert database.current_revision(engine) == HEAD
     database.upgrade_schema(engine)  # another process starting: nothing to do
-    assert database.current_revision(engine) == "0001"
+    assert database.current_revision(engine) == HEAD
     assert summary(engine)["rows"] == {"articles": 0, "entities": 0, "events": 0, "alerts": 0}
 
 
@@ -247,6 +250,10 @@ def _when(value):
     pytest.param({"min_injured": 10}, {"seed", "r4"}, id="min-injured"),
     pytest.param({"types": ("clash",)}, {"seed", "r2"}, id="type"),
     pytest.param({"text": "حلب"}, {"r2"}, id="text"),
+    # Normalised as every Arabic match is: tashkeel and alef/ya forms do not matter.
+    pytest.param({"text": "حَلَب"}, {"r2"}, id="text-with-tashkeel"),
+    pytest.param({"text": "الفسفور الابيض"}, {"seed"}, id="text-without-hamza"),
+    pytest.param({"text": "100%"}, set(), id="like-wildcards-taken-literally"),
     pytest.param({"rules": ("phosphorus",)}, {"seed"}, id="rule"),
     pytest.param({"near": "الباغوز", "km": 25}, {"seed"}, id="near-baghouz-25km"),
     pytest.param({"near": "wof:1343849925"}, {"seed"}, id="at-a-gazetteer-id"),
@@ -455,3 +462,33 @@ def test_the_beat_tasks_drain_pending_writes_and_apply_retention(beat_runtime, r
     assert tasks.archive_purge() == 1
     assert count(engine, articles) == len(reports) - 1
     assert tasks.archive_drain() == 0  # nothing waiting: nothing done
+
+
+def test_an_archive_of_the_first_schema_is_upgraded_and_its_rows_made_searchable(settings):
+    """Revision 0002 adds the normalised search form and fills it for rows already stored
+    under 0001 (what a deployed archive has when a new Rasad starts on it)."""
+    from worker.archive import writer
+
+    engine = database.get_engine(settings)  # opened: at the newest revision
+    with engine.begin() as conn:  # back to the first schema, as an older Rasad left it
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", database.MIGRATIONS)
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    row = {k: v for k, v in writer.article_row(seed_record(), fulltext=True).items()
+           if k != "search_text"}
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO articles (entry_id, feed_id, url, title, lang, "
+                             "published_at, fetched_at, processed_at, story_id, text_hash, "
+                             "text_chars, text, killed, injured, notes, extracted_at) VALUES "
+                             "(:entry_id, :feed_id, :url, :title, :lang, :published_at, "
+                             ":fetched_at, :processed_at, :story_id, :text_hash, :text_chars, "
+                             ":text, :killed, :injured, :notes, :extracted_at)"),
+                     {**row, "notes": "[]"})
+    database.upgrade_schema(engine)
+    assert database.current_revision(engine) == HEAD
+    found = query_articles(engine, Filters(text="الفسفور الابيض"))
+    assert [a["entry_id"] for a in found] == ["seed"]

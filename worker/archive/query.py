@@ -18,10 +18,11 @@ import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
-from sqlalchemy import Engine, and_, exists, func, or_, select
+from sqlalchemy import Engine, and_, exists, func, select
 
 from worker.archive.schema import alerts, articles, events
 from worker.errors import ConfigError
+from worker.text.normalize import normalize_text
 
 FORMATS = ("table", "json", "csv", "geojson")
 EVENT_FIELDS = ("entry_id", "idx", "published", "feed", "type", "trigger", "actors", "target",
@@ -113,8 +114,11 @@ def _article_conditions(f: Filters) -> list:
         cond.append(exists().where(and_(alerts.c.entry_id == articles.c.entry_id,
                                         alerts.c.rule.in_(f.rules))))
     if f.text:
-        pattern = f"%{f.text}%"
-        cond.append(or_(articles.c.title.like(pattern), articles.c.text.like(pattern)))
+        # The query is normalised as the stored search form is (writer.search_form), and
+        # LIKE's own wildcards in it are taken literally.
+        needle = normalize_text(f.text).lower()
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        cond.append(articles.c.search_text.like(f"%{escaped}%", escape="\\"))
     return cond
 
 

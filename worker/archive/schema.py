@@ -42,6 +42,10 @@ articles = Table(
     Column("text_hash", String(64), nullable=False),  # sha256 of the analysed text
     Column("text_chars", Integer, nullable=False),
     Column("text", Text),  # the analysed text (title line, body); None: RASAD_ARCHIVE_FULLTEXT off
+    # What --text searches: title and text (the title alone with RASAD_ARCHIVE_FULLTEXT off)
+    # through worker.text.normalize and lower-cased, so "الباغوز" finds "الباغوز" and
+    # "إطلاق" finds "اطلاق" (revision 0002).
+    Column("search_text", Text),
     Column("killed", Integer),  # the article's best figure (Extraction.killed)
     Column("injured", Integer),
     Column("notes", JSON, nullable=False),

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from worker.archive.schema import alerts, articles, entities, events
 from worker.records import Alert, Entry, Extraction
+from worker.text.normalize import normalize_text
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,17 @@ def article_row(record: Mapping[str, Any], *, fulltext: bool,
         "story_id": record["story_id"],
         "text_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "text_chars": len(text), "text": text if fulltext else None,
+        "search_text": search_form(entry.title, text if fulltext else None),
         "killed": casualties.get("killed"), "injured": casualties.get("injured"),
         "notes": list(extraction.get("notes", [])), "extracted_at": now,
     }
+
+
+def search_form(title: str, text: str | None) -> str:
+    """The searchable form of an article: its title and text normalised as every Arabic
+    match in Rasad is (worker.text.normalize: tashkeel, tatweel, alef/ya/taa marbuta
+    folds, Arabic-Indic digits) and lower-cased for Latin script."""
+    return normalize_text(f"{title}\n{text}" if text else title).lower()
 
 
 def _texts(mentions: list[dict[str, Any]] | None) -> str | None:
