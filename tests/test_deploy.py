@@ -123,7 +123,8 @@ def test_alerting_rules_pass_their_unit_tests():
 def test_the_required_alerts_exist():
     assert {r["alert"] for r in alert_rules()} == {
         "RasadWorkerDown", "RasadNoNewArticles", "RasadFeedParked",
-        "RasadAlertDeliveryFailing", "RasadQueueBacklog", "RasadStrandedWork"}
+        "RasadAlertDeliveryFailing", "RasadQueueBacklog", "RasadStrandedWork",
+        "RasadArchiveBehind"}
 
 
 def test_every_alert_has_a_unit_test_that_fires_it():
