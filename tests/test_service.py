@@ -97,7 +97,7 @@ def test_rasad_run_polls_on_a_pool_apart_from_nlp(tmp_path, monkeypatch):
         self.children.append((name, types.SimpleNamespace(pid=len(spawned))))
     monkeypatch.setattr(service.Service, "_spawn", spawn)
     settings = Settings(redis_url="redis://127.0.0.1:1/0", data_dir=str(tmp_path),
-                        worker_concurrency=3)
+                        worker_concurrency=3, poll_concurrency=5)
     service.Service(settings).start()
 
     def queues(name):
@@ -110,6 +110,7 @@ def test_rasad_run_polls_on_a_pool_apart_from_nlp(tmp_path, monkeypatch):
     assert worker_argv[worker_argv.index("-c") + 1] == "3"
     poll_argv = spawned["poll"][0]
     assert "-P" not in poll_argv  # prefork: poll_feed relies on its soft time limit
+    assert poll_argv[poll_argv.index("-c") + 1] == "5"  # RASAD_POLL_CONCURRENCY
     niceness = {name: env.get("RASAD_WORKER_NICENESS") for name, (_, env) in spawned.items()}
     assert niceness == {"worker": str(service.NLP_NICENESS), "poll": None, "webhooks": None,
                         "beat": None}

@@ -29,6 +29,8 @@ def test_secret_from_file_and_redacted(tmp_path):
     pytest.param({"RASAD_REDIS_URL": "http://x"}, "redis://", id="bad-scheme"),
     pytest.param({"RASAD_LOG_JSON": "maybe"}, "bool", id="bad-bool"),
     pytest.param({"RASAD_REDIS_URL_FILE": "/nonexistent/x"}, "cannot read", id="missing-file"),
+    pytest.param({"RASAD_POLL_CONCURRENCY": "0"}, "RASAD_POLL_CONCURRENCY must be at least 1",
+                 id="no-poll-children"),
 ])
 def test_bad_settings_name_the_variable(env, message):
     with pytest.raises(ConfigError, match=message):

@@ -261,11 +261,11 @@ def restore_unacked(redis_url: str, settings: Settings) -> int:
     return len(tags)
 
 
-# The poll and alerts pool of `rasad run`: a poll of a loopback feed costs about 18 ms of
-# CPU, so two children fetch 200 such feeds in about 4 s on 2 cores while NLP batches run
-# (bench/bench_perf.py, "fresh").  Remote feeds wait on the network: for hundreds of them
-# run `rasad worker --queues poll` with a larger -c beside it (docs/scaling.md).
-POLL_WORKER_CONCURRENCY = 2
+# The poll and alerts pool of `rasad run` has RASAD_POLL_CONCURRENCY children (default 2): a
+# poll of a loopback feed costs about 18 ms of CPU, so two children fetch 200 such feeds in
+# about 4 s on 2 cores while NLP batches run (bench/bench_perf.py, "fresh").  Remote feeds
+# wait on the network: for hundreds of them raise it, or run `rasad worker --queues poll`
+# beside it (docs/scaling.md).
 # Niceness of the nlp worker under `rasad run`: when the CPUs are busy with NLP
 # batches, the poll and alerts pool still gets most of a core when it needs one (the kernel's
 # CFS weights: nice 5 is about a third of nice 0's share), so feeds are fetched on time;
@@ -320,7 +320,7 @@ class Service:
         # Celery's thread pool does not enforce.  No NER model is loaded here (tasks._preload
         # loads it only for the nlp queue), so its children are small.
         self._spawn("poll", self._celery_worker("poll,alerts", "rasad-poll",
-                                                POLL_WORKER_CONCURRENCY),
+                                                self.settings.poll_concurrency),
                     dict(env, RASAD_WORKER_QUEUES="poll,alerts"))
         # Webhooks on their own queue and thread pool: a receiver that hangs holds one thread
         # here for at most RASAD_WEBHOOK_TIMEOUT_SECONDS, never a poll or NLP process.

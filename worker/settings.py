@@ -46,6 +46,9 @@ class Settings:
     ner_model: str = "bundled"  # bundled | stanza | /path/to/model
     ner_threads: int = 1  # torch threads per process: forked children hang otherwise (DESIGN.md)
     worker_concurrency: int = 2
+    # Children of `rasad run`'s poll and alerts worker (worker/service.py): raise it for
+    # hundreds of remote feeds, whose polls mostly wait on the network.
+    poll_concurrency: int = 2
     http_timeout_seconds: float = 30.0
     http_connect_timeout_seconds: float = 10.0
     http_max_body_bytes: int = 5_000_000
@@ -114,8 +117,9 @@ class Settings:
         if not colon or not port.isdigit():  # ":9464" (all interfaces) is allowed
             raise ConfigError(f"RASAD_METRICS_ADDR must be HOST:PORT or :PORT, got "
                               f"{self.metrics_addr!r}")
-        for name in ("worker_concurrency", "http_max_redirects", "park_after_failures",
-                     "nlp_batch_size", "ner_threads", "webhook_concurrency"):
+        for name in ("worker_concurrency", "poll_concurrency", "http_max_redirects",
+                     "park_after_failures", "nlp_batch_size", "ner_threads",
+                     "webhook_concurrency"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"RASAD_{name.upper()} must be at least 1")
         if not 0 < self.story_similarity <= 1:
