@@ -45,6 +45,9 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# The process-tree helpers of the fault suite, which watches the same `rasad run` tree.
+from tests.test_faults import descendants, process_table  # noqa: E402
+
 NEWS = ROOT.parent / "shared" / "data" / "news" / "antcorpus"
 SEED = ROOT / "tests" / "fixtures" / "seed_article.txt"
 TARGETS = {"added_child_mb": 120, "cold_start_s": 10.0, "many_rules_ratio": 0.5,
@@ -293,34 +296,6 @@ class RasadRun:
             if "-Q" in argv and "nlp" in argv[argv.index("-Q") + 1].split(","):
                 return pid
         raise RuntimeError("no nlp worker under rasad run")
-
-
-def process_table() -> dict[int, tuple[int, list[str]]]:
-    """pid -> (parent pid, argv), from /proc."""
-    out = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            stat = pathlib.Path(f"/proc/{name}/stat").read_text()
-            argv = pathlib.Path(f"/proc/{name}/cmdline").read_bytes().decode(errors="replace")
-        except OSError:
-            continue
-        out[int(name)] = (int(stat.rsplit(")", 1)[1].split()[1]), argv.split("\0")[:-1])
-    return out
-
-
-def descendants(pid: int, table=None) -> list[int]:
-    table = table or process_table()
-    children = collections.defaultdict(list)
-    for child, (parent, _) in table.items():
-        children[parent].append(child)
-    out, todo = [], [pid]
-    while todo:
-        for child in children[todo.pop()]:
-            out.append(child)
-            todo.append(child)
-    return out
 
 
 def pss_mb(pid: int) -> float:

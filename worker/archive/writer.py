@@ -82,17 +82,18 @@ def article_row(record: Mapping[str, Any], *, fulltext: bool,
         "story_id": record["story_id"],
         "text_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "text_chars": len(text), "text": text if fulltext else None,
-        "search_text": search_form(entry.title, text if fulltext else None),
+        "search_text": search_form(text if fulltext else entry.title),
         "killed": casualties.get("killed"), "injured": casualties.get("injured"),
         "notes": list(extraction.get("notes", [])), "extracted_at": now,
     }
 
 
-def search_form(title: str, text: str | None) -> str:
-    """The searchable form of an article: its title and text normalised as every Arabic
-    match in Rasad is (worker.text.normalize: tashkeel, tatweel, alef/ya/taa marbuta
-    folds, Arabic-Indic digits) and lower-cased for Latin script."""
-    return normalize_text(f"{title}\n{text}" if text else title).lower()
+def search_form(text: str) -> str:
+    """The searchable form of an article's text (``Entry.text``: the title line, then the
+    body; the title alone when the text is not kept), normalised as every Arabic match in
+    Rasad is (worker.text.normalize: tashkeel, tatweel, alef/ya/taa marbuta folds,
+    Arabic-Indic digits) and lower-cased for Latin script (one str.translate pass)."""
+    return normalize_text(text).lower()
 
 
 def _texts(mentions: list[dict[str, Any]] | None) -> str | None:

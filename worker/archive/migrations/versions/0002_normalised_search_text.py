@@ -41,7 +41,7 @@ def upgrade() -> None:
         connection.execute(
             table.update().where(table.c.id == sa.bindparam('row_id'))
             .values(search_text=sa.bindparam('form')),
-            [{'row_id': r.id, 'form': search_form(r.title, r.text)} for r in rows])
+            [{'row_id': r.id, 'form': search_form(r.text or r.title)} for r in rows])
         last = rows[-1].id
 
 
