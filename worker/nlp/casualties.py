@@ -140,7 +140,7 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
                 found.extend(_expand(sent, cas, found))
                 break
     found += _losses(sent, used, found)
-    return _killed_and_wounded(sent, _died_of_wounds(sent, found))
+    return _killed_and_wounded(sent, _died_of_wounds(sent, _other_figures(sent, found)))
 
 
 def _after_group_marker(sent: Sentence, first: int) -> bool:
@@ -148,6 +148,30 @@ def _after_group_marker(sent: Sentence, first: int) -> bool:
     marker = vocab().group_markers
     return any(w in marker or bare_clitic(w) in marker
                for w in sent.words[max(first - 2, 0):first])
+
+
+# "نفياً لأنباء سابقة تحدثت عن ستة قتلى" / "حصيلة سابقة" / "وأفادت تقارير أخرى بمقتل 20":
+# an earlier or another source's figure beside the one the sentence reports.
+_EARLIER = frozenset({"سابقه", "السابقه", "نفيا", "سابق", "السابق"})
+_SOURCES = frozenset({"تقارير", "مصادر", "انباء", "روايات", "تقديرات", "حصيله", "ارقام"})
+
+
+def _other_figures(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
+    """GUIDELINE.md: the sentence's figure is the one it reports, the newest when a toll is
+    revised; an earlier toll, a denied one or another source's is dropped when a figure of
+    the same kind remains (train gold)."""
+    def other(cas: Casualty) -> bool:
+        window = [bare_clitic(w) for w in sent.words[max(cas.first - 6, 0):cas.first]]
+        return any(w in _EARLIER for w in window) or any(
+            w in {"اخري", "اخر"} and k > 0 and window[k - 1] in _SOURCES
+            for k, w in enumerate(window))
+    out = list(found)
+    for kind in ("killed", "injured"):
+        counted = [c for c in found if c.kind == kind and c.count]
+        dropped = [c for c in counted if other(c)]
+        if dropped and len(dropped) < len(counted):
+            out = [c for c in out if c not in dropped]
+    return out
 
 
 def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
@@ -322,11 +346,11 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
             parts.append({"count": num.count, "approx": num.approx,
                           "who": sent.tokens[num.last + 1].text})
             last = num.last + 2
-        elif single == 1 and not word.startswith("ال") and not (
-                word.endswith("ا") and first_who.endswith(("ا", "اً"))) and (
+        elif single == 1 and not word.startswith("ال") and word not in {"احد", "احده"} \
+                and not (word.endswith("ا") and first_who.endswith(("ا", "اً"))) and (
                 (last + 1 < len(words) and words[last + 1] in {"واحد", "واحده"})
                 or last + 1 >= len(words) or words[last + 1] in _PUNCT
-                or words[last + 1] in {"في", "من", "خلال", "جراء", "اثر", "بعد"}):
+                or words[last + 1] in _AFTER_VICTIMS):
             # "قتل 4 مسلحين وشرطي واحد": a singular people noun is one more.
             parts.append({"count": 1, "approx": False, "who": sent.tokens[last].text[1:]})
             last += 1
@@ -339,6 +363,11 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
     used.update(range(last))
     groups = ({"count": count, "approx": False, "who": first_who}, *parts)
     return count + sum(p["count"] for p in parts), groups, last
+
+
+# Words that may follow the last victim of a list: "قتل 9 طلبة ومعلماً داخل فصل".
+_AFTER_VICTIMS = frozenset({"في", "من", "خلال", "جراء", "اثر", "بعد", "داخل", "علي", "عند",
+                            "عندما", "برصاص", "بنيران", "قرب", "امام", "بين", "الي", "حين"})
 
 
 # "وقتل 26 من الركاب، وأفراد طاقمها المكون من ستة" / "ركابها وعددهم 60 إلى جانب الطاقم
@@ -376,7 +405,9 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
     شخصا قُتل (subject first) / مقتل وجرح العشرات (one number for both)."""
     words = sent.words
     if i > 0 and i - 1 not in used and _people_count(words[i - 1]) == 1 \
-            and not words[i - 1].startswith("ال") \
+            and bare_clitic(words[i]) not in _PLURAL_VERBS \
+            and not words[i - 1].startswith("ال") and words[i - 1] not in _NOT_COUNTED \
+            and not (words[i - 1] == "طيار" and i > 1 and bare_clitic(words[i - 2]) == "دون") \
             and (i < 2 or parse_number(words, i - 2) is None):  # not "53 شخصاً وإصابة"
         return _make(sent, kind, 1, False, i - 1, i + 1, used)
     if bare_clitic(words[i]) in _PLURAL_VERBS and not (
@@ -388,10 +419,13 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
         if subject is not None:
             count, approx, first = subject
             return _make(sent, kind, count, approx, first, i + 1, used)
+        first = _dual_subject(sent, i, used)
+        if first is not None:
+            return _make(sent, kind, 2, False, first, i + 1, used)
     after = _count_after(sent, i, used)
     if after is not None:
         count, approx, last = after
-        return _make(sent, kind, count, approx, i, last, used)
+        return _make(sent, kind, _with_companion(sent, i, count, last), approx, i, last, used)
     # "أسر 4 حوثيين وقتل وجرح عناصر أخرى" / "تدمير ثلاث مركبات ومقتل من كانوا على متنها":
     # before a و-joined verb or verbal noun, the number counts the previous clause.
     before = None if words[i].startswith("و") and not words[i].startswith("وفا") \
@@ -412,7 +446,7 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
 _SUFFIX_STEMS = ("مقتل", "استشهاد", "اغتيال", "قتل", "اصابت", "جرح", "تصفيت")
 # (توفي is left out: "توفيت ويني مانديلا" is most often a natural death.)
 _SINGULAR_VERBS = frozenset({"قتل", "قتلت", "استشهد", "استشهدت", "اغتيل", "اغتيلت", "اصيب",
-                             "اصيبت", "جرح", "جرحت"})
+                             "اصيبت", "جرح", "جرحت", "لفظ", "لفظت"})
 # Kin nouns joined to a named victim: "مقتل شقيقه طه ... ونجله محمد" is two.
 _KIN = frozenset({"نجله", "ابنه", "ابنته", "زوجته", "زوجها", "شقيقه", "شقيقته", "والده",
                   "والدته", "ابنها", "ابنتها", "شقيقها", "والدها", "والدتها", "ابنيه", "نجلها"})
@@ -461,6 +495,44 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
     return None
 
 
+_DUAL_VERBS = frozenset({"قتلا", "قتلتا", "اصيبا", "اصيبتا", "جرحا", "استشهدا", "اغتيلا",
+                         "توفيا", "لفظا"})
+
+
+def _dual_subject(sent: Sentence, i: int, used: set[int]) -> int | None:
+    """"جندياً أميركياً وشخصاً آخر قُتلا" / "تلميذاً ومدرساً لفظا أنفاسهما": a dual verb
+    after people nouns with no number is two (train gold).  The first word of the subject,
+    or None."""
+    if bare_clitic(sent.words[i]) not in _DUAL_VERBS:
+        return None
+    for k in range(i - 1, max(i - 7, -1), -1):
+        w = sent.words[k]
+        if w in _PUNCT or (k in used and k not in sent.named):
+            return None
+        if _people_count(w) == 1 and w not in _NOT_COUNTED or k in sent.persons:
+            first = k
+            while first - 1 >= 0 and first - 1 not in used and sent.words[first - 1] \
+                    not in _PUNCT and (sent.words[first - 1] in _SINGULAR_PEOPLE
+                                       or _people_count(sent.words[first - 1]) == 1
+                                       or first - 1 in sent.persons):
+                first -= 1
+            return first
+    return None
+
+
+def _with_companion(sent: Sentence, i: int, count: int | None, last: int) -> int | None:
+    """"توفي إلى جانب شخصين آخرين" / "قتل مع ستة آخرين": the one the singular verb tells
+    of, and the others with him (train gold)."""
+    words = sent.words
+    if not count or bare_clitic(words[i]) not in _SINGULAR_VERBS | {"توفي", "توفيت"}:
+        return count
+    between = words[i + 1:last]
+    if ("جانب" in between or "مع" in between) and any(
+            bare_clitic(w) in {"اخرين", "اخرون"} for w in words[last - 1:last + 1]):
+        return count + 1
+    return count
+
+
 def _suffix(word: str) -> str:
     """The pronoun suffix of a killing or wounding word: مقتله → ه, إصابتهما → هما."""
     word = bare_clitic(word)
@@ -499,7 +571,7 @@ def _cause_of_death(sent: Sentence, i: int) -> bool:
 # and so the count, comes before them in news prose.
 _PLURAL_VERBS = frozenset({"قتلوا", "قتلا", "قتلتا", "اصيبوا", "اصيبا", "اصيبتا", "جرحوا",
                            "جرحا", "استشهدوا", "استشهدا", "اغتيلوا", "اغتيلا", "لقوا",
-                           "توفوا", "توفيا"})
+                           "توفوا", "توفيا", "لفظوا", "لفظا"})
 
 
 def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, int] | None:
@@ -526,6 +598,11 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
             return 2, False, k
         num = _number_ending_at(words, k, used)
         if num is not None and num.count:
+            if num.first > 0 and _is_group_marker(words[num.first - 1]):
+                # "51 شخصا بينهم 40 طفلا قتلوا": the verb agrees with the head (51), the
+                # sub-group is part of it (train gold).
+                k, looked = num.first - 2, looked - 1
+                continue
             return num.count, num.approx, num.first
         if words[k] == "من" and k > 0:
             # "ثلاثة من منفذي الهجوم قتلوا": the number before a partitive من.
@@ -534,6 +611,11 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
                 return num.count, num.approx, num.first
         k -= 1
     return None
+
+
+def _is_group_marker(word: str) -> bool:
+    markers = vocab().group_markers
+    return word in markers or bare_clitic(word) in markers
 
 
 def _group_clause_start(words: list[str], k: int) -> int | None:
@@ -553,14 +635,20 @@ def _group_clause_start(words: list[str], k: int) -> int | None:
 def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bool, int] | None:
     """(count, approx, end word) of the victims just after a casualty verb, if any."""
     words = sent.words
-    skipped = 0
+    skipped, resume = 0, 0
     for j in range(i + 1, len(words)):
+        if j < resume:
+            continue
         if j - skipped >= i + 2 + _GAP_AFTER:
             break
         if words[j] in _QUOTES and j == i + 1:
             continue  # مقتل "52 تكفيريا"
         if j in sent.named and j in used and j not in sent.persons and skipped < 4:
             skipped += 1  # "قتل الحرس الثوري الإيراني تسعة أشخاص": the killer, then the count
+            continue
+        if words[j] in {",", "،"} and words[j + 1:j + 2] and words[j + 1] in _DAY_WORDS \
+                and words[j + 2:j + 3] in ([","], ["،"]) and j == i + 1:
+            skipped, resume = skipped + 3, j + 3  # "قتل، الأربعاء، 16 عنصراً"
             continue
         if words[j] in _PUNCT or j in used:
             return None
@@ -578,6 +666,10 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
         if num is not None:
             return num.count, num.approx, _after_noun(words, num.last)
         people = _people_count(words[j])
+        if people == 1 and j == i + 1:
+            obj = _object_after(sent, j, used)
+            if obj is not None:
+                return obj
         if people is not None:
             return people, False, j + 1
         if words[j].startswith("ال") and j + 1 < len(words) and words[j + 1].startswith("ال"):
@@ -590,7 +682,24 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
     return _counted_further(sent, i, used)
 
 
+def _object_after(sent: Sentence, j: int, used: set[int]) -> tuple[int, bool, int] | None:
+    """"قتل رجل موال للتنظيم ثلاثة أشخاص": a singular subject after an active verb, then
+    its counted object a few words on: the object is the toll (train gold)."""
+    words = sent.words
+    for k in range(j + 1, min(j + 5, len(words))):
+        if words[k] in _PUNCT or k in used or words[k].startswith("و") \
+                or _is_casualty_word(sent.tokens[k].text):
+            return None
+        num = _number(words, k)
+        if num is not None and num.count and num.last < len(words) \
+                and _is_people(words[num.last]) and not _is_date(words, num):
+            return num.count, num.approx, num.last + 1
+    return None
+
+
 _QUOTES = frozenset({'"', "«", "»", "“", "”"})
+_DAY_WORDS = frozenset({"الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت",
+                        "الاحد", "امس", "اليوم"})
 # Quantities with no number: "أصيب عدد آخر"، "بعض"، "عدة".
 _SOME = frozenset({"عدد", "عده", "بعض", "العديد", "كثيرون", "كثير"})
 # Month names (normalised, as worker.nlp.timex): "توفيت في 8 تموز" is a date, not a count.
@@ -632,6 +741,11 @@ def _counted_further(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool,
         if num is not None and num.count and num.last < len(words) \
                 and _is_people(words[num.last]):
             return num.count, num.approx, num.last + 1
+        if num is not None and num.count and num.last + 1 < len(words) \
+                and words[num.last] == "من" and words[num.last + 1] not in _PUNCT \
+                and not _is_casualty_word(sent.tokens[num.last + 1].text):
+            # "قتلت قوات الجيش الوطني الصومالي خمسة من مسلحي حركة الشباب"
+            return num.count, num.approx, num.last + 2
     return None
 
 
@@ -647,6 +761,12 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
         if k >= 0 and (words[k] in _PUNCT or not _is_people(words[k])):
             break
+    # "من بين القتلى الستة، طفلين": a definite number after the definite noun counts it.
+    if words[i].startswith("ال") and i + 1 < len(words) and words[i + 1].startswith("ال") \
+            and words[i + 1] != "الاثنين" and i + 1 not in used:
+        num = parse_number([words[i + 1][2:]], 0)
+        if num is not None and num.count and num.last == 1:
+            return _make(sent, kind, num.count, False, i, i + 2, used)
     # "ومن بين القتلى 99 طفلا" / "من بين القتلى أكثر من 50 طفلا": the count that follows.
     if i > 0 and bare_clitic(words[i - 1]) == "بين" and words[i].startswith("ال"):
         for j in range(i + 1, min(i + 3, len(words))):
@@ -662,11 +782,13 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     return _make(sent, kind, None, False, i, i + 1, used)
 
 
-def _read_singular(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
+def _read_singular(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty | None:
     """30 قتيلاً (the number counts it) / قتيلان (dual) / سقوط قتيل (one)."""
     num = _number_ending_at(sent.words, i - 1, used)
     if num is not None:
         return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
+    if i > 0 and i - 1 in used and _number_ending_at(sent.words, i - 1, set()) is not None:
+        return None  # "راح ضحيته 12 قتيلا": the noun of a count already read
     word = bare_clitic(sent.words[i])
     count = 2 if word.endswith(("ان", "ين")) and len(word) > 5 else 1
     return _make(sent, kind, count, False, i, i + 1, used)
@@ -789,16 +911,22 @@ def _toll_after(sent: Sentence, i: int, used: set[int], reach: int = 4) -> Numbe
     for j in range(i + 1, min(i + 1 + reach, len(words))):
         if words[j] in _PUNCT:
             return None
-        if j not in used and words[j - 1] in _TOLL_VERBS:
+        if j not in used and (words[j - 1] in _TOLL_VERBS or words[j].startswith("ل")):
             num = _number(words, j)
-            if num is not None and num.count is not None:
+            if num is not None and num.count is not None and (
+                    words[j - 1] in _TOLL_VERBS or num.approx):  # "القتلى لأكثر من 1560"
                 return num
     return None
 
 
 def bare_clitic(word: str) -> str:
     """A word without a leading و/ف/ب/ل (one clitic letter), for closed-class lookups."""
+    if word in _L_VERBS:
+        return word  # لقوا، لفظا: the ل is the verb's own
     return word[1:] if len(word) > 3 and word[0] in "وفبل" else word
+
+
+_L_VERBS = frozenset({"لقي", "لقيت", "لقوا", "لقيا", "لفظ", "لفظت", "لفظوا", "لفظا"})
 
 
 def _is_people(word: str) -> bool:
@@ -807,6 +935,8 @@ def _is_people(word: str) -> bool:
     w = bare_clitic(word)
     if word in people or w in people or word.removeprefix("ال") in people:
         return True
+    if w.endswith("ا") and w[:-1] in _SINGULAR_PEOPLE and w[:-1] not in _NOT_COUNTED:
+        return True  # the accusative singular after 11-99: "و53 شاباً"، "14 طالبا"
     return len(w) > 4 and w.endswith(("يا", "يين", "يون")) and w not in _ADVERBS
 
 
@@ -816,9 +946,29 @@ _ADVERBS = frozenset({"حاليا", "سنويا", "يوميا", "شهريا", "�
                       "عسكريا", "سياسيا", "جويا", "بريا", "ثانيا", "اضافيا"})
 
 
+# Singular people words that are no counted noun after a number ("أحد"، "آخر").
+_NOT_COUNTED = frozenset({"احد", "احدي", "اخر", "اخري", "احدهما", "احدهم", "احداهن",
+                          "احداهما"})
+
+
 # Nouns whose plural is the sound -ين: "مواطنين" / "مسلحين" in the oblique case is far more
 # often the plural than the dual in news (train gold), so only -ان reads as a dual.
 _SOUND_PLURAL = frozenset({"مواطن", "مسلح", "مقاتل", "قيادي", "صحفي", "مصاب", "مفقود"})
+
+
+# Singular people nouns: one victim ("مقتل جندي"), or counted by 11-99 ("14 طالباً").
+_SINGULAR_PEOPLE = frozenset({"شخص", "طفل", "جندي", "عنصر", "شرطي", "رجل", "امراه", "ضابط", "مدني",
+    "مواطن", "فتي", "فتاه", "شاب", "صحفي", "مسلح", "مقاتل", "طالب", "فلسطيني",
+    "قيادي", "حارس", "سائق", "عامل", "ناشط", "احد", "احدي", "سيده", "مسن",
+    "متطوع", "راكب", "مسؤول", "قائد", "زعيم", "امير", "مدرس", "طبيب", "ممرض",
+    "مراسل", "مصور", "مزارع", "راع", "مستوطن", "اسير", "معتقل", "نائب", "ضابطا",
+    "اخر", "اخري", "احدهما", "احدهم", "احداهن", "احداهما", "فلسطينيا", "شخصا",
+    "مواطنا", "جنديا", "طفلا", "شابا",
+    # more singular victims read off the report gold's train part (issue 8)
+    "مسعف", "صبي", "طيار", "مهاجم", "منفذ", "مقيم", "ممثل", "مغني", "لاعب",
+    "رضيع", "زوج", "سجين", "تلميذ", "قاض", "محام", "مراهق", "مستشار", "موظف",
+    "حاخام", "امام", "شيخ", "رقيب", "عريف", "مجند", "مهندس", "معلم", "جاسوس"})
+_SINGULAR_STEMS = frozenset(f.removesuffix("ه") for f in _SINGULAR_PEOPLE)
 
 
 def _people_count(word: str) -> int | None:
@@ -830,20 +980,9 @@ def _people_count(word: str) -> int | None:
             return 2
     if len(w) > 6 and w.endswith("يان") and not w.startswith("ال"):
         return 2  # a nisba dual in the nominative: "قتل فلسطينيان" (the plural is -يون)
-    singular = {"شخص", "طفل", "جندي", "عنصر", "شرطي", "رجل", "امراه", "ضابط", "مدني",
-                "مواطن", "فتي", "فتاه", "شاب", "صحفي", "مسلح", "مقاتل", "طالب", "فلسطيني",
-                "قيادي", "حارس", "سائق", "عامل", "ناشط", "احد", "احدي", "سيده", "مسن",
-                "متطوع", "راكب", "مسؤول", "قائد", "زعيم", "امير", "مدرس", "طبيب", "ممرض",
-                "مراسل", "مصور", "مزارع", "راع", "مستوطن", "اسير", "معتقل", "نائب", "ضابطا",
-                "اخر", "اخري", "احدهما", "احدهم", "احداهن", "احداهما", "فلسطينيا", "شخصا",
-                "مواطنا", "جنديا", "طفلا", "شابا",
-                # more singular victims read off the report gold's train part (issue 8)
-                "مسعف", "صبي", "طيار", "مهاجم", "منفذ", "مقيم", "ممثل", "مغني", "لاعب",
-                "رضيع", "زوج", "سجين", "تلميذ", "قاض", "محام", "مراهق", "مستشار", "موظف",
-                "حاخام", "امام", "شيخ", "رقيب", "عريف", "مجند", "مهندس", "معلم", "جاسوس"}
     forms = {w, word, word.removeprefix("ال"), w.removesuffix("ه"), w.removeprefix("ال"),
              w.removesuffix("ا")}  # accusative: "مستوطنا قتل"
-    if forms & singular or forms & {f.removesuffix("ه") for f in singular}:
+    if forms & _SINGULAR_PEOPLE or forms & _SINGULAR_STEMS:
         return 1
     return None
 
@@ -853,8 +992,9 @@ def _negated(sent: Sentence, i: int) -> bool:
     v = vocab()
     window = sent.words[max(i - _NEG_WINDOW, 0):i]
     # "ما لا يقل عن 462" (at least) is a number, no negation.
+    # "طائرة بدون طيار قتلت أربعة": a drone, no negation (train gold).
     if not any((w in v.negation or bare_clitic(w) in v.negation)
-               and window[k + 1:k + 2] not in (["يقل"], ["تقل"])
+               and window[k + 1:k + 2] not in (["يقل"], ["تقل"], ["طيار"])
                for k, w in enumerate(window)):
         return False
     if any(w in _PUNCT for w in window[-2:]):
