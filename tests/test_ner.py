@@ -258,3 +258,42 @@ def test_a_continuation_takes_the_new_optimiser_and_dropout_settings(tmp_path):
     config = torch.load(target, weights_only=True)["config"]
     assert config == {"optim": "adamw", "lr": 0.0005, "dropout": 0.4, "word_dropout": 0.3,
                       "locked_dropout": 0.1}
+
+
+def test_charlm_stage_trains_both_directions_and_the_tagger_uses_them(tmp_path):
+    """The charlm stage (tiny text and model, seconds) writes a forward and a backward
+    character language model that the tagger stage takes with --charlm; the trained tagger
+    loads beside them (through the stanza Pipeline) and tags."""
+    from stanza.models.common.char_model import CharacterLanguageModel
+
+    from worker.nlp.train import charlm
+
+    work, out = tmp_path / "work", tmp_path / "out"
+    common = ["--tiny", "--data", str(TINY_TSV), "--work", str(work), "--out", str(out),
+              "--threads", "1"]
+    assert main([*common, "--stages", "data,vectors,charlm"]) == 0
+    forward, backward = (charlm.model_path(work, d) for d in charlm.DIRECTIONS)
+    assert CharacterLanguageModel.load(str(forward)).is_forward_lm
+    assert not CharacterLanguageModel.load(str(backward)).is_forward_lm
+    # the text is what the tagger feeds the charlm: model forms, one sentence per line
+    line = (work / "charlm" / "train.txt").read_text(encoding="utf-8").splitlines()[0]
+    assert line.split() == [model_form(t) for t in line.split()]
+
+    assert main([*common, "--stages", "tagger,eval,ship", "--charlm", "--max-steps", "20"]) == 0
+    names = {p.name for p in out.iterdir()}
+    assert {MODEL_NAME, PRETRAIN_NAME, forward.name, backward.name} <= names
+    assert torch.load(out / MODEL_NAME, weights_only=True)["config"]["charlm"]
+    tagger = ner.NerTagger.load(str(out))
+    assert tagger.engine == "pipeline"  # the direct engine has no charlm
+    sents = [[t.text for t in s] for s in sentences("قال محمد إن الجيش دخل دمشق.")]
+    assert [len(t) for t in tagger.tag(sents)] == [len(s) for s in sents]
+    # without its charlms beside it the model is refused, not run without them
+    (out / forward.name).unlink()
+    with pytest.raises(errors.ModelError, match="charlm"):
+        ner.NerTagger.load(str(out))
+
+
+def test_tagger_charlm_needs_the_charlm_stage(tmp_path):
+    with pytest.raises(RuntimeError, match="charlm stage"):
+        main(["--tiny", "--data", str(TINY_TSV), "--work", str(tmp_path), "--stages",
+              "data,tagger", "--charlm", "--threads", "1"])

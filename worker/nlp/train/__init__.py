@@ -8,12 +8,16 @@ Stages, each logged as it runs (stanza's own log, tqdm bars, ``stage:`` lines):
    NER JSON (:mod:`worker.nlp.train.data`);
 2. vectors: word2vec on the unlabelled news plus the training text, tokenised like the
    tagger's input, capped and converted to a stanza Pretrain (:mod:`.vectors`);
+   charlm (optional, not in the default stages): forward and backward character language
+   models (stanza's charlm) on the same news text, trained in parallel under a time budget
+   (:mod:`.charlm`); the tagger uses them with ``--charlm``;
 3. tagger: stanza's own trainer, ``stanza.models.ner_tagger`` (BiLSTM-CRF), which keeps
    the checkpoint with the best dev F1 (:mod:`.tagger`);
 4. eval: the saved model loaded through :class:`worker.nlp.ner.NerTagger` (the run-time
    path) and scored on dev, entity-level exact match per type, and recall on names seen and
    unseen in training (:mod:`.score`);
-5. ship: model, pretrain, resources.json and scores.json copied to ``--out``.
+5. ship: model, pretrain, resources.json and scores.json (and the charlms of a ``--charlm``
+   model) copied to ``--out``.
 
 ``--tiny`` trains a toy model on a small fixture in seconds through the same code path.
 """
@@ -41,7 +45,10 @@ PRETRAIN_NAME = "ar_rasad_pretrain.pt"
 # Toy settings for --tiny: small enough to train on 30 sentences in seconds.
 TINY = {"dim": 16, "w2v_epochs": 3, "min_count": 1, "max_vocab": 2000, "max_steps": 40,
         "eval_interval": 10, "hidden_dim": 16, "char_hidden_dim": 16, "batch_size": 8,
-        "news": None, "extra_data": "", "augment": 0, "vectors_extra_text": ""}
+        "news": None, "extra_data": "", "augment": 0, "vectors_extra_text": "",
+        "charlm_hidden_dim": 16, "charlm_emb_dim": 8, "charlm_batch_size": 4,
+        "charlm_bptt": 20, "charlm_epochs": 1, "charlm_eval_steps": 10, "charlm_cutoff": 0,
+        "charlm_chars": 20_000, "charlm_eval_chars": 1_000}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="scratch directory (split, corpus, checkpoints)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the shipped files go")
     p.add_argument("--stages", default="data,vectors,tagger,eval,ship",
-                   help="comma-separated subset of data,vectors,tagger,eval,ship")
+                   help="comma-separated subset of data,vectors,charlm,tagger,eval,ship")
     p.add_argument("--tiny", action="store_true", help="toy run for tests (fixture-sized)")
     p.add_argument("--split", choices=["block", "every"], default="block",
                    help="dev split: block = the last 10%% of ANERcorp, whole articles "
@@ -97,6 +104,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--finetune-from", type=Path, default=None,
                    help="continue training this model (with --optim/--lr) instead of "
                         "starting from scratch")
+    p.add_argument("--charlm", action="store_true",
+                   help="tagger: use the character language models of the charlm stage "
+                        "(under --work/charlm); they are copied beside the model")
+    g = p.add_argument_group("charlm stage (stanza.models.charlm, both directions in "
+                             "parallel, one torch thread each)")
+    g.add_argument("--charlm-chars", type=int, default=60_000_000,
+                   help="cap on the training text, characters (articles in a seeded "
+                        "shuffled order)")
+    g.add_argument("--charlm-eval-chars", type=int, default=200_000,
+                   help="held-out eval text, characters (articles not in the training text)")
+    g.add_argument("--charlm-minutes", type=float, default=38.0,
+                   help="wall-clock budget: each direction stops after its first evaluation "
+                        "past it, keeping the best model evaluated")
+    g.add_argument("--charlm-grace", type=float, default=10.0,
+                   help="minutes after the budget at which a direction still running is "
+                        "killed (its best saved model is kept)")
+    g.add_argument("--charlm-hidden-dim", type=int, default=256)
+    g.add_argument("--charlm-emb-dim", type=int, default=100)
+    g.add_argument("--charlm-batch-size", type=int, default=100)
+    g.add_argument("--charlm-bptt", type=int, default=250)
+    g.add_argument("--charlm-epochs", type=int, default=50,
+                   help="passes over the text (the budget normally ends training first)")
+    g.add_argument("--charlm-eval-steps", type=int, default=200,
+                   help="evaluate (and save the best model) every this many steps")
+    g.add_argument("--charlm-cutoff", type=int, default=1000,
+                   help="characters rarer than this in the text map to <UNK>")
     p.add_argument("--threads", type=int, default=2, help="torch threads for training")
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--extra", default="", help="extra stanza ner_tagger arguments, quoted")
@@ -168,6 +201,12 @@ def _stage_vectors(args, paths) -> None:
     vectors.write_pretrain(model, paths["pretrain"], args.max_vocab)
 
 
+def _stage_charlm(args, paths) -> None:
+    from worker.nlp.train import charlm
+
+    charlm.train(args, paths)
+
+
 def _stage_tagger(args, paths) -> None:
     tagger.train(args, paths)
 
@@ -206,13 +245,16 @@ def _stage_ship(args, paths) -> None:
     shutil.copy2(paths["model"], args.out / MODEL_NAME)
     shutil.copy2(paths["pretrain"], args.out / PRETRAIN_NAME)
     (args.out / "resources.json").write_text('{"ar": {"lang_name": "Arabic"}}\n')
+    for charlm in sorted(paths["model"].parent.glob("*_charlm.pt")):
+        shutil.copy2(charlm, args.out / charlm.name)
     if (paths["model"].parent / "scores.json").exists():
         shutil.copy2(paths["model"].parent / "scores.json", args.out / "scores.json")
     size = sum(p.stat().st_size for p in args.out.iterdir() if p.is_file())
     log.info("ship: %s (%.1f MB in all)", args.out, size / 1e6)
 
 
-STAGES = {"data": _stage_data, "vectors": _stage_vectors, "tagger": _stage_tagger,
+STAGES = {"data": _stage_data, "vectors": _stage_vectors, "charlm": _stage_charlm,
+          "tagger": _stage_tagger,
           "eval": _stage_eval, "ship": _stage_ship}
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import shlex
+import shutil
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +30,32 @@ def stanza_args(args, paths) -> list[str]:
           if args.second_optim else []),
         "--log_step", str(max(1, min(50, args.eval_interval // 2))),
         "--pretrain_max_vocab", str(args.max_vocab), "--seed", str(args.seed), "--cpu",
+        *(charlm_args(args) if getattr(args, "charlm", False) else []),
         *shlex.split(args.extra),
     ]
+
+
+def charlm_args(args) -> list[str]:
+    """``--charlm``: the forward and backward models of the charlm stage (:mod:`.charlm`);
+    stanza then replaces the tagger's own character BiLSTM with their states."""
+    from worker.nlp.train import charlm
+
+    return ["--charlm", "--charlm_shorthand", charlm.SHORTHAND,
+            "--charlm_forward_file", str(charlm.model_path(args.work, "forward")),
+            "--charlm_backward_file", str(charlm.model_path(args.work, "backward"))]
+
+
+def copy_charlms(args, model) -> None:
+    """Put the charlm files beside the model, where :class:`worker.nlp.ner.NerTagger` (and
+    the ship stage) look for them: stanza does not store them in the model file."""
+    from worker.nlp.train import charlm
+
+    for direction in charlm.DIRECTIONS:
+        src = charlm.model_path(args.work, direction)
+        if not src.is_file():
+            raise RuntimeError(f"--charlm: {src} is missing; run the charlm stage first "
+                               f"(--stages charlm) with the same --work")
+        shutil.copy2(src, model.parent / src.name)
 
 
 def train(args, paths) -> None:
@@ -40,6 +65,8 @@ def train(args, paths) -> None:
     torch.set_num_threads(max(1, args.threads))
     paths["model"].parent.mkdir(parents=True, exist_ok=True)
     argv = stanza_args(args, paths)
+    if getattr(args, "charlm", False):
+        copy_charlms(args, paths["model"])
     if args.finetune_from:
         _start_from(args, paths["model"])
         argv.append("--finetune")
