@@ -116,6 +116,18 @@ def counts(text: str) -> dict[str, int | None]:
                  id="another-sources-figure-dropped"),
     pytest.param("وقال إن كاربيتيان توفي إلى جانب شخصين آخرين", {"killed": 3},
                  id="one-and-the-others-with-him"),
+    pytest.param("قتل شخصان وأصيب آخرون الأحد حينما سقط صاروخ", {"killed": 2, "injured": None},
+                 id="others-with-no-number-and-sunday-is-no-one"),
+    pytest.param("ويشار إلى أن اثنان من المصابين الأربعة حالتهم خطرة", {"injured": 4},
+                 id="definite-total-over-a-part-before-it"),
+    pytest.param("تعرض طياران في طائرة سي-130 لإصابات طفيفة", {"injured": None},
+                 id="an-aircraft-model-is-no-count"),
+    pytest.param("وأسفر عن إصابة اثنتين من مشجعي منتخب المكسيك، بالإضافة إلى ستة مشاة آخرين",
+                 {"injured": 8}, id="in-addition-group-adds-up"),
+    pytest.param("إن الصبي ياسر أبو النجا (14 عاما) ومحمد الحمايدة (24 عاما) أصيبا بالذخيرة",
+                 {"injured": 2}, id="dual-verb-past-ages-in-brackets"),
+    pytest.param("موضحة أن زوجها أصيب بجروح طفيفة", {"injured": 1}, id="kin-with-suffix-is-one"),
+    pytest.param("إلا أنه لم يصب بأذى", {"injured": 0}, id="no-harm-is-zero"),
 ])
 def test_counts(text, expected):
     assert counts(text) == expected

@@ -215,6 +215,13 @@ def test_negated_casualties_attach_as_zero():
     assert event.killed["count"] == 0 and event.injured["count"] == 0
 
 
+def test_in_addition_to_another_killing_adds_up():
+    # "إضافة إلى" before a second killing is one more group, not a revised toll (train gold).
+    (event,) = run("قال المركز إن أكثر من 30 عنصراً من الحوثيين لقوا مصرعهم في الجبهة، إضافة إلى "
+                   "مقتل 17 عنصراً حاولوا التسلل.", [])
+    assert event.killed["count"] == 47 and event.killed["approx"]
+
+
 def test_location_without_entities_falls_back_to_place_words():
     (event,) = run("قتل شخصان في قصف مدفعي على بلدة كفرنبل.", [])
     assert event.location["text"] == "بلدة كفرنبل" and event.location["canonical"] is None

@@ -315,6 +315,12 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
     # The first group was counted with a partitive ("13 من الحوثيين"): so may the next.
     count_partitive = last >= 2 and words[last - 2] == "من"
     while last < len(words) and last not in used:
+        plus = _in_addition(sent, last, used)
+        if plus is not None:
+            # "إصابة اثنتين من مشجعي المنتخب، بالإضافة إلى ستة مشاة آخرين" (train gold)
+            parts.append(plus[0])
+            last = plus[1]
+            continue
         if words[last] == "و" and last + 1 < len(words):
             last += 1  # "و 9 من عناصر": the conjunction written apart
             joined = True
@@ -363,6 +369,33 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
     used.update(range(last))
     groups = ({"count": count, "approx": False, "who": first_who}, *parts)
     return count + sum(p["count"] for p in parts), groups, last
+
+
+def _in_addition(sent: Sentence, k: int, used: set[int]) -> tuple[dict[str, Any], int] | None:
+    """A counted group after "بالإضافة إلى" / "إضافة إلى" (a comma may come first) and the
+    word after it; None when none follows."""
+    words = sent.words
+    for j in range(k, min(k + 5, len(words))):  # past "منتخب المكسيك"
+        if words[j] in {"بالاضافه", "اضافه"}:
+            break
+        if (words[j] in _PUNCT and words[j:j + 2] not in ([",", "بالاضافه"], ["،", "بالاضافه"],
+                                                          [",", "اضافه"], ["،", "اضافه"])) \
+                or (j in used and j not in sent.named) or _number(words, j) is not None \
+                or _is_casualty_word(sent.tokens[j].text):
+            return None
+    else:
+        return None
+    k = j
+    if words[k:k + 2] not in (["بالاضافه", "الي"], ["اضافه", "الي"]):
+        return None
+    num = _number(words, k + 2) if k + 2 < len(words) else None
+    if num is None or not num.count or num.last >= len(words) or not _is_people(
+            words[num.last]) or any(j in used for j in range(num.first, num.last + 1)):
+        return None
+    end = num.last + 1
+    if end < len(words) and bare_clitic(words[end]) in {"اخرين", "اخرون"}:
+        end += 1
+    return {"count": num.count, "approx": num.approx, "who": sent.tokens[num.last].text}, end
 
 
 # Words that may follow the last victim of a list: "قتل 9 طلبة ومعلماً داخل فصل".
@@ -505,8 +538,13 @@ def _dual_subject(sent: Sentence, i: int, used: set[int]) -> int | None:
     or None."""
     if bare_clitic(sent.words[i]) not in _DUAL_VERBS:
         return None
-    for k in range(i - 1, max(i - 7, -1), -1):
+    k, looked = i - 1, 0
+    while k >= 0 and looked < 6:
         w = sent.words[k]
+        if w == ")" and "(" in sent.words[max(k - 4, 0):k]:
+            k = max(c for c in range(max(k - 4, 0), k) if sent.words[c] == "(") - 1
+            continue  # "الصبي ياسر أبو النجا (14 عاما) ومحمد الحمايدة (24 عاما) أصيبا"
+        looked += 1
         if w in _PUNCT or (k in used and k not in sent.named):
             return None
         if _people_count(w) == 1 and w not in _NOT_COUNTED or k in sent.persons:
@@ -517,6 +555,7 @@ def _dual_subject(sent: Sentence, i: int, used: set[int]) -> int | None:
                                        or first - 1 in sent.persons):
                 first -= 1
             return first
+        k -= 1
     return None
 
 
@@ -658,8 +697,9 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
                     bare_clitic(words[shared.last]) in {"اخرون", "اخرين"}:
                 return None  # "قتل أحدهم وأصيب خمسة آخرون": the five are the wounded only
             return (shared.count, shared.approx, i + 1) if shared and shared.count else None
-        if bare_clitic(words[j]) in _SOME:
-            return None, False, j + 1  # "وأصيب عدد آخر": some, not one
+        if bare_clitic(words[j]) in _SOME or (j == i + 1 and bare_clitic(words[j]) in {
+                "اخرون", "اخرين"}):
+            return None, False, j + 1  # "وأصيب عدد آخر" / "وأصيب آخرون": some, not one
         num = _number(words, j)
         if num is not None and _is_date(words, num):
             return None
@@ -752,6 +792,13 @@ def _counted_further(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool,
 def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     """5 قتلى / عشرات الجرحى / العشرات من القتلى / عدد القتلى إلى 30 / قتلى وجرحى."""
     words = sent.words
+    # "من بين القتلى الستة، طفلين" / "اثنان من المصابين الأربعة": a definite number after
+    # the definite noun counts all of them (a number before is a part).
+    if words[i].startswith("ال") and i + 1 < len(words) and words[i + 1].startswith("ال") \
+            and words[i + 1] != "الاثنين" and i + 1 not in used:
+        num = parse_number([words[i + 1][2:]], 0)
+        if num is not None and num.count and num.last == 1:
+            return _make(sent, kind, num.count, False, i, i + 2, used)
     back = i - 1 if i > 0 and bare_clitic(words[i - 1]) in {"عدد", "حصيله"} else i
     for k in (back - 1, back - 2):
         if k >= 0 and words[k] == "من" and k - 1 >= 0:
@@ -761,12 +808,6 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
         if k >= 0 and (words[k] in _PUNCT or not _is_people(words[k])):
             break
-    # "من بين القتلى الستة، طفلين": a definite number after the definite noun counts it.
-    if words[i].startswith("ال") and i + 1 < len(words) and words[i + 1].startswith("ال") \
-            and words[i + 1] != "الاثنين" and i + 1 not in used:
-        num = parse_number([words[i + 1][2:]], 0)
-        if num is not None and num.count and num.last == 1:
-            return _make(sent, kind, num.count, False, i, i + 2, used)
     # "ومن بين القتلى 99 طفلا" / "من بين القتلى أكثر من 50 طفلا": the count that follows.
     if i > 0 and bare_clitic(words[i - 1]) == "بين" and words[i].startswith("ال"):
         for j in range(i + 1, min(i + 3, len(words))):
@@ -849,6 +890,8 @@ def _is_casualty_word(token: str) -> bool:
 
 
 def _number(words: list[str], j: int) -> Number | None:
+    if j > 1 and words[j - 1] == "-" and parse_number(words, j - 2) is None:
+        return None  # "طائرة سي-130": a model, not a count (train gold)
     num = parse_number(words, j)
     if num is None or (num.count is not None and (_looks_like_year(words, num)
                                                   or _is_age(words, num))):
@@ -973,6 +1016,8 @@ _SINGULAR_STEMS = frozenset(f.removesuffix("ه") for f in _SINGULAR_PEOPLE)
 
 def _people_count(word: str) -> int | None:
     """A people noun right after a casualty verb: dual = 2, singular = 1, plural = None."""
+    if word in _DAY_WORDS:
+        return None  # "وأصيب آخرون الأحد": Sunday, not one more
     w = bare_clitic(word)
     for stem in (w[:-2], word[:-2]):
         if (w.endswith("ان") or (w.endswith("ين") and stem not in _SOUND_PLURAL)) \
@@ -981,7 +1026,7 @@ def _people_count(word: str) -> int | None:
     if len(w) > 6 and w.endswith("يان") and not w.startswith("ال"):
         return 2  # a nisba dual in the nominative: "قتل فلسطينيان" (the plural is -يون)
     forms = {w, word, word.removeprefix("ال"), w.removesuffix("ه"), w.removeprefix("ال"),
-             w.removesuffix("ا")}  # accusative: "مستوطنا قتل"
+             w.removesuffix("ا"), w.removesuffix("ها")}  # "مستوطنا قتل"، "زوجها أصيب"
     if forms & _SINGULAR_PEOPLE or forms & _SINGULAR_STEMS:
         return 1
     return None

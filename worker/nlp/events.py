@@ -806,6 +806,8 @@ def _set_count(frame: _Frame, cas: Casualty, sentence: int, toll: bool = False) 
 def _is_toll(local: _Local, cas: Casualty) -> bool:
     """"ارتفع عدد القتلى إلى 30" / "حصيلة الضحايا": a running total, not one more group."""
     before = local.sent.words[max(cas.first - 2, 0):cas.first]
+    if before and bare_clitic(before[0]) == "اضافه":
+        return False  # "إضافة إلى مقتل 17": one more group, not a total (train gold)
     text = normalize_text(cas.text)
     return any(bare_clitic(w) in _TOLL_WORDS for w in before) or \
         any(w in _TOLL_WORDS for w in text.split())
