@@ -128,6 +128,10 @@ def counts(text: str) -> dict[str, int | None]:
                  {"injured": 2}, id="dual-verb-past-ages-in-brackets"),
     pytest.param("موضحة أن زوجها أصيب بجروح طفيفة", {"injured": 1}, id="kin-with-suffix-is-one"),
     pytest.param("إلا أنه لم يصب بأذى", {"injured": 0}, id="no-harm-is-zero"),
+    pytest.param("قتلت القوات خمسة من مسلحي الحركة وأصابت آخرين في اشتباكات",
+                 {"killed": 5, "injured": None}, id="active-wounding-of-others-no-number"),
+    pytest.param("أفادت بمقتل أفراد الطاقم الخمسة، لكنه رفض تأكيد مقتل العسكريين التسعة",
+                 {"killed": 5}, id="unconfirmed-figure-dropped"),
 ])
 def test_counts(text, expected):
     assert counts(text) == expected
@@ -211,6 +215,8 @@ def named_counts(text: str, names: list[str]) -> dict[str, int | None]:
 
 
 @pytest.mark.parametrize("text, names, expected", [
+    pytest.param("انفجار أدى لمقتل كل من الجندي جوناثان دونبار بالإضافة إلى الرقيب مات تونرو",
+                 ["جوناثان دونبار", "مات تونرو"], {"killed": 2}, id="kull-min-lists-the-victims"),
     pytest.param("يطالب بمحاسبة المسؤولين عن مقتل خاشقجي", ["خاشقجي"], {"killed": 1},
                  id="named-victim-is-one"),
     pytest.param("لتقديم العزاء بمقتل شقيقه طه الرزامي ونجله محمد", ["طه الرزامي"],

@@ -47,3 +47,13 @@ def test_thousands_of_terms_stay_one_automaton():
     hits = matcher.find("خبر عن الباغوز " * 2000 + "ومصطلح4999")
     assert len(hits) == 2001 and hits[-1].payloads == ("rule49",)
     assert matcher.size >= 5000  # every term in one automaton; speed: bench/bench_pipeline.py
+
+
+def test_a_term_and_another_terms_taa_marbuta_form_keep_their_own_conditions():
+    # "أصابت" (a verb) and "إصابة" before a suffix ("إصابتهم") are the same automaton key;
+    # the verb matches bare, the noun only with its suffix (a bug found on the issue 8 gold:
+    # "وأصابت آخرين" was never matched).
+    matcher = TermMatcher([("أصابت", "verb"), ("إصابة", "noun")])
+    assert [h.payloads for h in matcher.find("وأصابت آخرين")] == [("verb",)]
+    assert [set(h.payloads) for h in matcher.find("إصابتهم")] == [{"verb", "noun"}]
+    assert [h.payloads for h in matcher.find("إصابة")] == [("noun",)]

@@ -163,7 +163,9 @@ def _other_figures(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
     def other(cas: Casualty) -> bool:
         window = [bare_clitic(w) for w in sent.words[max(cas.first - 6, 0):cas.first]]
         return any(w in _EARLIER for w in window) or any(
-            w in {"اخري", "اخر"} and k > 0 and window[k - 1] in _SOURCES
+            (w in {"اخري", "اخر"} and k > 0 and window[k - 1] in _SOURCES)
+            # "رفض تأكيد مقتل العسكريين التسعة": a figure not confirmed (dev gold)
+            or (w == "تاكيد" and k > 0 and window[k - 1] in {"رفض", "دون", "عدم", "لم"})
             for k, w in enumerate(window))
     out = list(found)
     for kind in ("killed", "injured"):
@@ -258,8 +260,9 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         if bare_clitic(sent.words[i]) in {"توفي", "توفيت"}:
             # (one more, not a restatement: "ثلاثة قتلوا، وتوفي الرابع متأثراً" is four)
             return _make(sent, kind, 1, False, i, i + 1, used)
-    if cas.count is None:
-        return None
+    if cas.count is None and not (i + 1 < len(sent.words) and bare_clitic(
+            sent.words[i + 1]) in {"اخرين", "اخرون"} and sent.words[i] not in {"جثه", "جثث"}):
+        return None  # ("وأصابت آخرين": others hurt, no number; train gold)
     used |= taken
     return cas
 
@@ -455,6 +458,10 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
         first = _dual_subject(sent, i, used)
         if first is not None:
             return _make(sent, kind, 2, False, first, i + 1, used)
+    listed = _enumeration(sent, i, used)
+    if listed is not None:
+        count, last = listed
+        return dataclasses.replace(_make(sent, kind, count, False, i, last, used), named=True)
     after = _count_after(sent, i, used)
     if after is not None:
         count, approx, last = after
@@ -557,6 +564,44 @@ def _dual_subject(sent: Sentence, i: int, used: set[int]) -> int | None:
             return first
         k -= 1
     return None
+
+
+def _enumeration(sent: Sentence, i: int, used: set[int]) -> tuple[int, int] | None:
+    """"لمقتل كل من الجندي جوناثان دونبار بالإضافة إلى الرقيب مات تونرو": "كل من" lists
+    the victims one by one, each a name or a singular people noun with its name, joined by
+    و، "بالإضافة إلى" or a comma (dev gold).  (count, end word), or None under two."""
+    words = sent.words
+    if words[i + 1:i + 3] != ["كل", "من"]:
+        return None
+    k, count = i + 3, 0
+
+    def member(k: int, joined: bool) -> int | None:
+        """The word after the member starting at ``k``, or None."""
+        w = words[k][1:] if joined and words[k].startswith("و") else words[k]
+        if not (k in sent.persons or _people_count(w) == 1):
+            return None
+        k += 1
+        while k < len(words) and (k in sent.persons or (
+                k not in used and _people_count(words[k]) == 1
+                and not words[k].startswith("و"))):
+            k += 1
+        return k
+
+    joined = False
+    while k < len(words):
+        end = member(k, joined)
+        if end is None:
+            break
+        count, k = count + 1, end
+        if k < len(words) and words[k] in {",", "،"}:
+            k += 1
+        if words[k:k + 2] in (["بالاضافه", "الي"], ["بالاضافه", "علي"], ["اضافه", "الي"]):
+            k, joined = k + 2, False
+        elif k < len(words) and words[k].startswith("و"):
+            joined = True
+        else:
+            break
+    return (count, k) if count >= 2 else None
 
 
 def _with_companion(sent: Sentence, i: int, count: int | None, last: int) -> int | None:

@@ -79,15 +79,18 @@ class TermMatcher:
     """All terms of all rules (or entities) in one automaton; payloads say whose term it is."""
 
     def __init__(self, terms: Iterable[tuple[str, Hashable]]):
-        table: dict[str, tuple[str, bool, list[Hashable]]] = {}
+        # Per key, each payload with whether it needs a suffix there: one term's own form
+        # and another's taa-marbuta form may be the same key (أصابت, and إصابة before a
+        # suffix), and each keeps its own condition.
+        table: dict[str, dict[Hashable, bool]] = {}
         for term, payload in terms:
             for key, needs_suffix in _term_keys(term):
-                entry = table.setdefault(key, (key, needs_suffix, []))
-                if payload not in entry[2]:
-                    entry[2].append(payload)
+                entry = table.setdefault(key, {})
+                entry[payload] = entry.get(payload, True) and needs_suffix
         self._automaton = ahocorasick.Automaton()
-        for key, (k, needs_suffix, payloads) in table.items():
-            self._automaton.add_word(key, (k, needs_suffix, tuple(payloads)))
+        for key, entry in table.items():
+            always = tuple(p for p, needs in entry.items() if not needs)
+            self._automaton.add_word(key, (key, always, tuple(entry)))
         self.size = len(table)
         if table:
             self._automaton.make_automaton()
@@ -98,15 +101,18 @@ class TermMatcher:
         if not self.size:
             return []
         hits = []
-        for end_index, (key, needs_suffix, payloads) in self._automaton.iter(norm.text):
+        for end_index, (key, always, with_suffix) in self._automaton.iter(norm.text):
             start, end = end_index - len(key) + 1, end_index + 1
-            if self._valid_boundaries(norm.text, start, end, key, needs_suffix):
+            suffix = self._valid_suffix(norm.text, start, end, key)
+            payloads = with_suffix if suffix else always
+            if suffix is not None and payloads:
                 s, e = norm.span(start, end)
                 hits.append(Hit(s, e, norm.source[s:e], key, payloads))
         return _drop_overlapped(hits) if longest else sorted(hits, key=lambda h: h.start)
 
     @staticmethod
-    def _valid_boundaries(text: str, start: int, end: int, key: str, needs_suffix: bool) -> bool:
+    def _valid_suffix(text: str, start: int, end: int, key: str) -> str | None:
+        """The suffix after a hit at valid word boundaries ("" for none), or None."""
         # Look at most one character past the longest affix: a longer one is invalid anyway,
         # and walking a whole word per hit was quadratic on one long word of repeated terms
         # (measured for issue 11: 20,000 characters of سوريا took 10.7 s in the gazetteer).
@@ -117,11 +123,11 @@ class TermMatcher:
         while word_end < last and _is_word_char(text[word_end]):
             word_end += 1
         prefix, suffix = text[word_start:start], text[end:word_end]
-        if needs_suffix and not suffix:
-            return False
         if _is_arabic(key[:1]) or _is_arabic(key[-1:]):
-            return prefix in ARABIC_PREFIXES and suffix in ARABIC_SUFFIXES
-        return prefix == "" and suffix in LATIN_SUFFIXES
+            ok = prefix in ARABIC_PREFIXES and suffix in ARABIC_SUFFIXES
+        else:
+            ok = prefix == "" and suffix in LATIN_SUFFIXES
+        return suffix if ok else None
 
 
 def _drop_overlapped(hits: list[Hit]) -> list[Hit]:
