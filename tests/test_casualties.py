@@ -132,6 +132,14 @@ def counts(text: str) -> dict[str, int | None]:
                  {"killed": 5, "injured": None}, id="active-wounding-of-others-no-number"),
     pytest.param("أفادت بمقتل أفراد الطاقم الخمسة، لكنه رفض تأكيد مقتل العسكريين التسعة",
                  {"killed": 5}, id="unconfirmed-figure-dropped"),
+    pytest.param("تراوحت تقديرات عدد القتلى بين 22 إلى 33 قتيلا والجرحى بين 40 إلى 50 جريحا",
+                 {"killed": 22, "injured": 40}, id="a-range-counts-its-lowest"),
+    pytest.param("اعتقد ان هناك 15 أو 20 فلسطينيا قتلوا", {"killed": 15},
+                 id="either-or-counts-the-lower"),
+    pytest.param("انفجرت العبوة في المدنيين الثلاثة مما أدى إلى مقتلهم على الفور", {"killed": 3},
+                 id="plural-pronoun-counts-its-antecedent"),
+    pytest.param("إن القيادي البارز أحد مسؤولي الحماية للحوثي قتل برصاص القوات",
+                 {"killed": 1}, id="one-of-before-a-singular-verb"),
 ])
 def test_counts(text, expected):
     assert counts(text) == expected

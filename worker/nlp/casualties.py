@@ -506,7 +506,7 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
     if suffix == "هما":
         return 2, i, i + 1
     if suffix in ("هم", "هن"):
-        return None
+        return _antecedent_count(sent, i, used)
     j = i + 1
     if j < len(words) and words[j] in _QUOTES:
         j += 1
@@ -521,14 +521,16 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
         return None
     # The subject before a singular verb: a name ("خاشقجي، قتل") or a singular people noun
     # with up to two modifiers ("مسعفة فلسطينية قتلت"، "أحد رجال الشرطة قتل").
-    for k in range(i - 1, max(i - 4, -1), -1):
+    for k in range(i - 1, max(i - 7, -1), -1):
         if words[k] in _PUNCT and k != i - 1:
             break
         if k in sent.persons:
             return 1, k, i + 1
         if words[k] in _PUNCT:
             continue
-        if k not in used and _people_count(words[k]) == 1 and _number(words, k) is None:
+        one_of = words[k] in {"احد", "احدي"}  # "القيادي ... أحد مسؤولي الحماية قتل"
+        if k not in used and _people_count(words[k]) == 1 and (
+                one_of or _number(words, k) is None):
             return 1, k, i + 1
         if _number(words, k) is not None or _is_casualty_word(sent.tokens[k].text):
             break
@@ -615,6 +617,21 @@ def _with_companion(sent: Sentence, i: int, count: int | None, last: int) -> int
             bare_clitic(w) in {"اخرين", "اخرون"} for w in words[last - 1:last + 1]):
         return count + 1
     return count
+
+
+def _antecedent_count(sent: Sentence, i: int, used: set[int]) -> tuple[int, int, int] | None:
+    """"انفجرت في المدنيين الثلاثة مما أدى إلى مقتلهم": a plural pronoun counts its
+    antecedent, a definite noun with a definite number a few words before (train gold)."""
+    words = sent.words
+    for k in range(i - 1, max(i - 10, 0), -1):
+        if words[k] in {".", "؟", "!"}:
+            return None
+        if words[k].startswith("ال") and words[k - 1].startswith(("ال", "بال", "في", "لل")):
+            num = parse_number([words[k][2:]], 0)
+            if num is not None and num.count and num.count > 1 and num.last == 1 \
+                    and words[k] != "الاثنين" and _is_people(bare_clitic(words[k - 1])):
+                return num.count, i, i + 1
+    return None
 
 
 def _suffix(word: str) -> str:
@@ -970,8 +987,22 @@ def _number_ending_at(words: list[str], k: int, used: set[int]) -> Number | None
         if num is None or any(w in used for w in range(num.first, num.last)):
             continue
         if num.last == k + 1 or (num.last == k and _is_people(words[k])):
-            return num
+            return _range_low(words, num, used)
     return None
+
+
+def _range_low(words: list[str], num: Number, used: set[int]) -> Number:
+    """"بين 22 إلى 33 قتيلا" / "15 أو 20 فلسطينيا": a range counts its lowest number,
+    approximately (GUIDELINE.md, as ACLED)."""
+    j = num.first - 1
+    if j < 1 or words[j] not in {"الي", "او", "و", "-"} or num.count is None:
+        return num
+    for start in range(max(j - 4, 0), j):
+        low = _number(words, start)
+        if low is not None and low.last == j and low.count is not None \
+                and low.count < num.count and not any(w in used for w in range(start, j)):
+            return Number(low.count, True, low.first, num.last)
+    return num
 
 
 def _after_noun(words: list[str], last: int) -> int:
@@ -1003,7 +1034,7 @@ def _toll_after(sent: Sentence, i: int, used: set[int], reach: int = 4) -> Numbe
             num = _number(words, j)
             if num is not None and num.count is not None and (
                     words[j - 1] in _TOLL_VERBS or num.approx):  # "القتلى لأكثر من 1560"
-                return num
+                return _range_low(words, num, used)  # "بين 22 إلى 33"
     return None
 
 
