@@ -1,5 +1,5 @@
-"""Fault injection against a real `rasad run` (issue 11): workers and the whole tree killed
-mid-batch, Redis killed with work in flight, a webhook receiver that never answers, a
+"""Fault injection against a real `rasad run` (issue 11): workers, the whole tree and the main
+process alone killed mid-batch, Redis killed with work in flight, a webhook receiver that never answers, a
 2.5-million-character item, a 10,000-item feed of similar items.
 
 Each test starts `rasad run` as a subprocess (its own RASAD_DATA_DIR under tmp_path, its own
@@ -45,9 +45,14 @@ scenario              figures
                       articles/s, RASAD_NER_MODEL=none); canary at most 2.9 s (84 s before
                       bulk batches went at low priority, worker/tasks.py); the feed still
                       polled; `rasad subscribe` got every alert once, one stderr line.
+7 kill -9 of `rasad   the parent alone killed with 2 messages unacknowledged; its 9
+  run` alone          descendants (Redis, 4 workers with their pools, beat) gone 0.2 s later
+                      (parent-death signal, worker/service.py); the restart restored 4
+                      messages; last article and alert 9.9 s after it; each once; canary
+                      at most 6.9 s.  Without the signal the old tree was still up 60 s on.
 ====================  ======================================================================
 
-Bounds asserted: recovery after a restart (scenarios 2 and 3) under 5 minutes, after the
+Bounds asserted: recovery after a restart (scenarios 2, 3 and 7) under 5 minutes, after the
 pool's children are killed (1) under 60 s; every canary alert within 60 s of its item (in 2
 and 3, an item that was still waiting at the restart counts from the restart).  The last
 test checks the start-up restore (worker.service.restore_unacked) on its own, against
@@ -636,6 +641,45 @@ def test_kill_9_of_the_whole_tree_then_a_restart_recovers_everything_once(tmp_pa
            f"restart: {restored} messages restored at start-up, the last article or alert "
            f"{recovered:.1f}s after the restart; each once; canary: {checked} alerts, "
            f"slowest {worst:.1f}s (items served while down counted from the restart)")
+    assert restored >= 1
+    assert recovered < RECOVERY_BOUND_SECONDS
+
+
+# --- 7. kill -9 of `rasad run` alone (its children left to themselves) ----------------------
+
+
+@pytest.mark.timeout(RECOVERY_BOUND_SECONDS + 120)
+def test_kill_9_of_rasad_run_alone_takes_its_children_and_a_restart_recovers_everything(
+        tmp_path, site, cleanup):
+    # A supervisor that kills only the main process (systemd KillMode=process, a `kill -9`
+    # by hand) used to leave Redis, the workers and beat running: the restart found the
+    # embedded port taken and a second set of workers (issue 11 leftover).  The children now
+    # die with their parent (prctl PR_SET_PDEATHSIG, worker/service.py).
+    items, urls = long_feed()
+    site.set("/a.xml", [])
+    rasad = Rasad(tmp_path, {"feed-a": site.url("/a.xml"), "canary": site.url("/canary.xml")},
+                  ner_model="bundled")
+    canary = start_with_canary(rasad, site, cleanup)
+    site.set("/a.xml", items)
+    tree = [rasad.proc.pid] + descendants(rasad.proc.pid)
+
+    def kill_parent():
+        _kill(rasad.proc.pid)
+        rasad.proc.wait(30)
+        return [rasad.proc.pid]
+    state = in_flight_kill_point(rasad, urls, kill_parent)
+    assert {"redis", "worker", "poll", "webhooks", "beat"} <= set(state["roles"])
+    gone = wait_for(lambda: not [p for p in tree if _alive(p)], 60,
+                    "every process of the old tree to exit after its parent")
+    rasad._reset_client()
+
+    restored, recovered, checked, worst = restart_and_finish(rasad, canary, urls)
+    report("7 kill -9 of rasad run alone",
+           f"{state['published']}/{len(urls)} articles published and {state['unacked']} "
+           f"messages unacknowledged at the kill of the parent; its {len(tree) - 1} "
+           f"descendants gone {gone - state['at']:.1f}s later; restart: {restored} messages "
+           f"restored, the last article or alert {recovered:.1f}s after the restart; each "
+           f"once; canary: {checked} alerts, slowest {worst:.1f}s")
     assert restored >= 1
     assert recovered < RECOVERY_BOUND_SECONDS
 

@@ -52,6 +52,32 @@ def redis_server_binary() -> str:
     return str(path)
 
 
+# prctl(2) option: the signal a child gets when the thread that forked it exits.
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(sig: int):
+    """A ``preexec_fn`` that asks Linux to send ``sig`` to the child when `rasad run` dies,
+    however it dies: a supervisor's kill -9 of the parent alone used to leave Redis, the
+    workers and beat running, and the restart then found the embedded port "taken" and a
+    second set of workers on the same queues (issue 11 leftover).  It runs in the child
+    between fork and exec (single-threaded here: every child is spawned before the metrics
+    server's thread starts).  Elsewhere than Linux, a no-op."""
+    parent = os.getpid()
+
+    def set_signal() -> None:
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0)
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:  # the parent died before the signal was armed
+            os.kill(os.getpid(), sig)
+    return set_signal if sys.platform.startswith("linux") else None
+
+
 def _port_free(port: int) -> bool:
     with socket.socket() as sock:
         # SO_REUSEADDR as redis-server itself sets it: a port in TIME_WAIT after a restart
@@ -179,7 +205,10 @@ class EmbeddedRedis:
             # must outlive the workers' warm shutdown; stop() ends it last.  umask 077: the
             # AOF, RDB and log Redis creates are 0600 (it opens them 0666 & ~umask).
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
-            umask=0o077)
+            umask=0o077,
+            # If `rasad run` is killed, Redis shuts down cleanly (SIGTERM: the AOF is
+            # flushed) and the restart launches it again and restores unacked messages.
+            preexec_fn=die_with_parent(signal.SIGTERM))
         self._wait(password)
         _write_private(self.data_dir / EMBEDDED_PORT_FILE, str(self.port))
         log.info("embedded redis started", extra={"redis_port": self.port,
@@ -353,8 +382,12 @@ class Service:
         return env
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
-        # Own process group: Ctrl-C reaches us once, and we stop children in order.
-        proc = subprocess.Popen(argv, env=env, start_new_session=True)
+        # Own process group: Ctrl-C reaches us once, and we stop children in order.  If
+        # `rasad run` is killed without its stop(), the children are killed too (SIGKILL:
+        # a warm shutdown would wait on a Redis that is going away), as a power cut would;
+        # the restart recovers their work (acks late, restore_unacked; fault scenario 9).
+        proc = subprocess.Popen(argv, env=env, start_new_session=True,
+                                preexec_fn=die_with_parent(signal.SIGKILL))
         self.children.append((name, proc))
         log.info("started", extra={"child": name, "pid": proc.pid})
 
