@@ -1,6 +1,6 @@
 """Fault injection against a real `rasad run` (issue 11): workers, the whole tree and the main
-process alone killed mid-batch, Redis killed with work in flight, a webhook receiver that never answers, a
-2.5-million-character item, a 10,000-item feed of similar items.
+process alone killed mid-batch, Redis killed with work in flight, a webhook receiver that
+never answers, a 2.5-million-character item, a 10,000-item feed of similar items.
 
 Each test starts `rasad run` as a subprocess (its own RASAD_DATA_DIR under tmp_path, its own
 embedded Redis port, a rules file with one rule, ``watch``), serves its feeds from a real
