@@ -33,6 +33,7 @@ SCRAPE_TIME = {"rasad_queue_depth", "rasad_feed_parked", "rasad_feeds_parked",
                "rasad_feed_last_poll_timestamp_seconds", "rasad_feed_consecutive_failures",
                "rasad_redis_up", "rasad_broker_unacked_messages",
                "rasad_broker_unacked_oldest_age_seconds", "up",
+               "rasad_webhook_retries_pending", "rasad_webhook_retry_overdue_seconds",
                # read from the archive at scrape time (metrics.ArchiveStateCollector)
                "rasad_archive_up", "rasad_archive_size_bytes",
                "rasad_archive_newest_article_timestamp_seconds",
@@ -124,7 +125,7 @@ def test_the_required_alerts_exist():
     assert {r["alert"] for r in alert_rules()} == {
         "RasadWorkerDown", "RasadNoNewArticles", "RasadFeedParked",
         "RasadAlertDeliveryFailing", "RasadQueueBacklog", "RasadStrandedWork",
-        "RasadArchiveBehind"}
+        "RasadArchiveBehind", "RasadWebhookRetriesStuck"}
 
 
 def test_every_alert_has_a_unit_test_that_fires_it():

@@ -165,6 +165,19 @@ def test_work_in_flight_is_exported(server, redis_url, redis_client):
     assert 1 <= sample(body, "rasad_broker_unacked_oldest_age_seconds") < 60
 
 
+def test_webhook_retries_waiting_and_overdue_are_exported(server, redis_client):
+    from worker.webhooks import RETRY_QUEUE
+
+    body = scrape(server)
+    assert sample(body, "rasad_webhook_retries_pending") == 0
+    assert sample(body, "rasad_webhook_retry_overdue_seconds") == 0
+    now = time.time()
+    redis_client.zadd(RETRY_QUEUE, {"due-later": now + 300, "overdue": now - 120})
+    body = scrape(server)
+    assert sample(body, "rasad_webhook_retries_pending") == 2
+    assert 120 <= sample(body, "rasad_webhook_retry_overdue_seconds") < 180
+
+
 def test_feed_never_polled_exports_zero_timestamps(server, redis_client):
     body = scrape(server)
     assert sample(body, 'rasad_feed_last_success_timestamp_seconds{feed="bbc-arabic"}') == 0

@@ -184,6 +184,21 @@ def test_nothing_in_flight_reads_zero(redis_client):
     assert "in flight (taken, not acknowledged): 0" in text
 
 
+def test_webhook_retries_waiting_show_when_due_and_when_overdue(redis_client):
+    assert "webhook retries waiting: 0" in status.render_status(redis_client, FEEDS, now=NOW)
+    # Members as worker.webhooks.schedule_retry writes them, scored by when they are due.
+    redis_client.zadd(status.WEBHOOK_RETRY_KEY, {'{"webhook": "ops", "attempt": 2}': NOW + 300,
+                                                 '{"webhook": "ops", "attempt": 3}': NOW + 900})
+    data = status.status_json(redis_client, FEEDS, now=NOW)["webhook_retries"]
+    assert data == {"pending": 2, "next_due_in_seconds": 300.0, "overdue_seconds": 0.0}
+    assert "webhook retries waiting: 2, next due in 5 min" in \
+        status.render_status(redis_client, FEEDS, now=NOW)
+    # Beat stopped: the retries stay past their due time, and the line says what to check.
+    later = NOW + 300 + 600
+    text = status.render_status(redis_client, FEEDS, now=later)
+    assert "webhook retries waiting: 2, the oldest due 10 min ago: is beat running?" in text
+
+
 def test_a_task_stranded_by_a_killed_worker_shows_as_in_flight(redis_url, redis_client):
     strand_a_celery_message(redis_url)
     later = time.time() + 125

@@ -317,7 +317,8 @@ class RedisStateCollector:
             return self._client
 
     def collect(self):
-        from worker.status import queue_depths, read_feed_states, unacked_messages
+        from worker.status import queue_depths, read_feed_states, unacked_messages, \
+            webhook_retries
 
         up = GaugeMetricFamily("rasad_redis_up",
                                "1 if the metrics server could read state from Redis.")
@@ -325,6 +326,7 @@ class RedisStateCollector:
             client = self._redis()
             depths = queue_depths(client)
             unacked = unacked_messages(client)
+            retries = webhook_retries(client)
             states = read_feed_states(client, self._feed_ids)
         except Exception as exc:  # a scrape must not fail because Redis is away
             log.warning("metrics: cannot read state from Redis: %s", exc)
@@ -335,6 +337,7 @@ class RedisStateCollector:
         yield up
         yield _queue_family(depths)
         yield from _unacked_families(unacked)
+        yield from _retry_families(retries)
         yield from _feed_families(states)
 
 
@@ -358,6 +361,18 @@ def _unacked_families(unacked: dict) -> Iterable[GaugeMetricFamily]:
         "rasad_broker_unacked_oldest_age_seconds", "Seconds since the oldest unacknowledged "
         "message was delivered (0: none); above the visibility timeout, no live worker is "
         "putting stranded work back.", value=unacked["oldest_age_seconds"] or 0.0)
+
+
+def _retry_families(retries: dict) -> Iterable[GaugeMetricFamily]:
+    yield GaugeMetricFamily(
+        "rasad_webhook_retries_pending", "Webhook deliveries waiting in rasad:webhooks:retry "
+        "for their next attempt (a receiver down for hours keeps some here).",
+        value=retries["pending"])
+    yield GaugeMetricFamily(
+        "rasad_webhook_retry_overdue_seconds", "Seconds the most overdue webhook retry has "
+        "been due and not handed back to the webhooks queue (0: none); beat's drainer takes "
+        "due retries every few seconds, so minutes here mean it is not running.",
+        value=retries["overdue_seconds"])
 
 
 def _feed_families(states: dict[str, dict]) -> Iterable[GaugeMetricFamily]:

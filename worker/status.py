@@ -28,6 +28,10 @@ PRIORITY_SEP = "\x06\x16"
 # puts one back on its queue once it is older than the visibility timeout
 # (kombu/transport/redis.py, Channel.unacked_key / unacked_index_key, QoS.restore_visible).
 UNACKED_INDEX_KEY = "unacked_index"
+# Webhook deliveries waiting to be retried: a sorted set scored by when each is due (worker/
+# webhooks.py RETRY_QUEUE; a claimed one is pushed to its lease end).  Kept here as a
+# literal so that `rasad status` stays light to import.
+WEBHOOK_RETRY_KEY = "rasad:webhooks:retry"
 
 FSI, PDI = "\u2068", "\u2069"
 ELLIPSIS = "…"
@@ -96,13 +100,30 @@ def unacked_messages(redis, *, now: float | None = None) -> dict:
     return {"messages": int(count), "oldest_age_seconds": age}
 
 
+def webhook_retries(redis, *, now: float | None = None) -> dict:
+    """Webhook deliveries waiting for a retry: how many, when the next is due (seconds from
+    now, None when none wait), and how long the most overdue one has been due (0 when none
+    is): beat's drainer hands a due retry to the webhooks queue within seconds, so a retry
+    overdue for minutes means beat or the drainer is not running."""
+    now = time.time() if now is None else now
+    pipe = redis.pipeline(transaction=False)
+    pipe.zcard(WEBHOOK_RETRY_KEY)
+    pipe.zrange(WEBHOOK_RETRY_KEY, 0, 0, withscores=True)
+    count, first = pipe.execute()
+    due = float(first[0][1]) if first else None
+    return {"pending": int(count),
+            "next_due_in_seconds": None if due is None else due - now,
+            "overdue_seconds": 0.0 if due is None else max(0.0, now - due)}
+
+
 def collect_status(redis, feeds: Sequence[Mapping], *, now: float | None = None) -> dict:
     """Everything ``rasad status`` shows, as plain JSON-ready data."""
     now = time.time() if now is None else now
     states = read_feed_states(redis, [feed["id"] for feed in feeds])
     rows = [_feed_row(feed, states[feed["id"]]) for feed in feeds]
     return {"generated_at": now, "feeds": rows, "totals": _totals(rows),
-            "queues": queue_depths(redis), "unacked": unacked_messages(redis, now=now)}
+            "queues": queue_depths(redis), "unacked": unacked_messages(redis, now=now),
+            "webhook_retries": webhook_retries(redis, now=now)}
 
 
 def _feed_row(feed: Mapping, state: dict) -> dict:
@@ -227,7 +248,7 @@ def render_status(redis, feeds: Sequence[Mapping], *, now: float | None = None,
         lines.append(_line(_cells(row, now),
                            [None, None, None, outcome_color, None, parked_color]))
     lines += ["", _totals_line(data["totals"]), _queues_line(data["queues"]),
-              _unacked_line(data["unacked"])]
+              _unacked_line(data["unacked"]), _retries_line(data["webhook_retries"])]
     return "\n".join(lines) + "\n"
 
 
@@ -240,6 +261,16 @@ def _totals_line(totals: dict) -> str:
 
 def _queues_line(queues: dict) -> str:
     return "queues: " + "  ".join(f"{name} {depth}" for name, depth in queues.items())
+
+
+def _retries_line(retries: dict) -> str:
+    if not retries["pending"]:
+        return "webhook retries waiting: 0"
+    line = f"webhook retries waiting: {retries['pending']}, "
+    if retries["overdue_seconds"] > 60:
+        return line + (f"the oldest due {_span(retries['overdue_seconds'])} ago: is beat "
+                       f"running? (it hands due retries back to the webhooks queue)")
+    return line + f"next due in {_span(max(retries['next_due_in_seconds'], 0.0))}"
 
 
 def _unacked_line(unacked: dict) -> str:
