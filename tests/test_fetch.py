@@ -536,6 +536,21 @@ def test_redis_host_limiter_lease_of_a_killed_worker_expires(redis_client):
         assert redis_client.zcard("rasad:hostslots:example.org") == 1
 
 
+@pytest.mark.integration
+def test_redis_host_limiter_renews_the_lease_of_a_long_fetch(redis_client):
+    # A fetch longer than the lease keeps its slot (the holder renews it every ttl/3), so the
+    # lease can be short and a killed worker's slot comes back within seconds.
+    limiter = RedisHostLimiter(redis_client, limit=1, ttl_seconds=0.3,
+                               acquire_timeout_seconds=0.05)
+    with limiter.acquire("example.org"):
+        time.sleep(1.0)  # more than three leases
+        with pytest.raises(TransientFetchError):
+            with limiter.acquire("example.org"):
+                pass
+    with limiter.acquire("example.org"):  # released at the end
+        pass
+
+
 # --------------------------------------------------------------------------- TLS
 
 @pytest.fixture

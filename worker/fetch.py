@@ -17,6 +17,7 @@ import contextvars
 import email.utils
 import http.cookiejar
 import ipaddress
+import logging
 import socket
 import time
 import zlib
@@ -31,6 +32,8 @@ import httpx
 
 from worker import __version__
 from worker.errors import FetchError, PermanentFetchError, TransientFetchError
+
+log = logging.getLogger("rasad.fetch")
 
 __all__ = [
     "FEED_ACCEPT", "HTML_ACCEPT", "FetchLimits", "FetchResult", "HostBusy", "HostLimiter",
@@ -268,7 +271,9 @@ class InMemoryHostLimiter:
 # A counting semaphore as a sorted set of leases scored by expiry (Redis server clock, so
 # worker clocks need not agree).  Expired leases are dropped before counting, so a worker
 # killed mid-fetch frees its slot after ttl (pattern: "Redis in Action" §6.3, fair
-# semaphores, simplified: no owner counter, leases expire instead).
+# semaphores, simplified: no owner counter, leases expire instead).  The holder renews its
+# lease every ttl/3 while the fetch runs, so ttl can be short: a killed worker's slot used to
+# stay taken for the longest fetch's 180 s, and a host capped at one fetch stalled that long.
 _ACQUIRE_LUA = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -280,18 +285,31 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
 end
 return 0
 """
+# Push a held lease's expiry to now + ttl; 0 when it is gone (expired, released).
+_RENEW_LUA = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if redis.call('ZSCORE', KEYS[1], ARGV[2]) then
+  redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  return 1
+end
+return 0
+"""
 
 
 class RedisHostLimiter:
-    """Per-host cap shared by every worker process on one Redis.  ``ttl_seconds`` must
-    exceed the longest fetch (FetchLimits.total_timeout_seconds)."""
+    """Per-host cap shared by every worker process on one Redis.  A held slot's lease is
+    renewed every ``ttl_seconds``/3 by a thread of the holder, so a slot outlives its
+    holder by at most ``ttl_seconds`` (a worker killed mid-fetch, fault scenario 1)."""
 
     def __init__(self, redis_client, limit: int = FetchLimits.per_host_concurrency,
-                 ttl_seconds: float = 180.0, acquire_timeout_seconds: float = 60.0,
+                 ttl_seconds: float = 15.0, acquire_timeout_seconds: float = 60.0,
                  key_prefix: str = "rasad:hostslots:"):
         self.redis, self.limit, self.ttl_seconds = redis_client, limit, ttl_seconds
         self.acquire_timeout_seconds, self.key_prefix = acquire_timeout_seconds, key_prefix
         self._script = redis_client.register_script(_ACQUIRE_LUA)
+        self._renew = redis_client.register_script(_RENEW_LUA)
 
     def try_acquire(self, host: str) -> str | None:
         """One attempt: a lease token, or None when the host is at its cap."""
@@ -303,6 +321,15 @@ class RedisHostLimiter:
     def release(self, host: str, token: str) -> None:
         self.redis.zrem(self.key_prefix + host.lower(), token)
 
+    def _keep_alive(self, host: str, token: str, done: threading.Event) -> None:
+        key, ttl_ms = self.key_prefix + host.lower(), int(self.ttl_seconds * 1000)
+        while not done.wait(self.ttl_seconds / 3):
+            try:
+                if not int(self._renew(keys=[key], args=[ttl_ms, token])):
+                    return  # lost (Redis restarted, or expired under a stall): nothing held
+            except Exception as exc:  # noqa: BLE001 - Redis away: the lease lapses by itself
+                log.warning("host slot for %s not renewed: %s", host, exc)
+
     @contextlib.contextmanager
     def acquire(self, host: str) -> Iterator[None]:
         token, delay = self.try_acquire(host), 0.02
@@ -313,9 +340,14 @@ class RedisHostLimiter:
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
             token = self.try_acquire(host)
+        done = threading.Event()
+        renewer = threading.Thread(target=self._keep_alive, args=(host, token, done),
+                                   name=f"host-slot-{host}", daemon=True)
+        renewer.start()
         try:
             yield
         finally:
+            done.set()
             self.release(host, token)
 
 
