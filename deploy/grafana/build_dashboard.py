@@ -153,6 +153,8 @@ def alerts(y: int) -> list[dict]:
                    'dead_letter"}[$__rate_interval])) / clamp_min(sum by (channel) '
                    '(rate(rasad_alert_deliveries_total[$__rate_interval])), 1e-9)',
                    "{{channel}} failure ratio"),
+            # A receiver that is down keeps retries waiting (rasad status shows them too).
+            target("max(rasad_webhook_retries_pending)", "webhook retries waiting", "C"),
         ], (16, y, 8, 8), unit="short"),
     ]
 
