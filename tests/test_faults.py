@@ -602,6 +602,18 @@ def test_kill_9_of_the_pool_children_mid_batch_loses_and_repeats_nothing(tmp_pat
 # --- 2. kill -9 of the whole tree, then a restart ----------------------------------------
 
 
+def running_with_a_long_feed(tmp_path, site, cleanup) -> tuple[Rasad, Canary, list[str]]:
+    """`rasad run` with the bundled NER model and its canary up, then the long feed served:
+    work starts to flow (the setup of the kill scenarios 2, 3 and 7)."""
+    items, urls = long_feed()
+    site.set("/a.xml", [])
+    rasad = Rasad(tmp_path, {"feed-a": site.url("/a.xml"), "canary": site.url("/canary.xml")},
+                  ner_model="bundled")
+    canary = start_with_canary(rasad, site, cleanup)
+    site.set("/a.xml", items)
+    return rasad, canary, urls
+
+
 def restored_messages(rasad: Rasad) -> int:
     """What the start-up restore reported in the current run's log."""
     pattern = re.compile(r"unacknowledged messages put back on their queues.*?messages=(\d+)")
@@ -625,12 +637,7 @@ def restart_and_finish(rasad: Rasad, canary: Canary, urls) -> tuple[int, float, 
 @pytest.mark.timeout(RECOVERY_BOUND_SECONDS + 120)
 def test_kill_9_of_the_whole_tree_then_a_restart_recovers_everything_once(tmp_path, site,
                                                                           cleanup):
-    items, urls = long_feed()
-    site.set("/a.xml", [])
-    rasad = Rasad(tmp_path, {"feed-a": site.url("/a.xml"), "canary": site.url("/canary.xml")},
-                  ner_model="bundled")
-    canary = start_with_canary(rasad, site, cleanup)
-    site.set("/a.xml", items)
+    rasad, canary, urls = running_with_a_long_feed(tmp_path, site, cleanup)
     state = in_flight_kill_point(rasad, urls, rasad.kill_tree)
     assert {"redis", "worker", "poll", "webhooks", "beat"} <= set(state["roles"])
 
@@ -655,12 +662,7 @@ def test_kill_9_of_rasad_run_alone_takes_its_children_and_a_restart_recovers_eve
     # by hand) used to leave Redis, the workers and beat running: the restart found the
     # embedded port taken and a second set of workers (issue 11 leftover).  The children now
     # die with their parent (prctl PR_SET_PDEATHSIG, worker/service.py).
-    items, urls = long_feed()
-    site.set("/a.xml", [])
-    rasad = Rasad(tmp_path, {"feed-a": site.url("/a.xml"), "canary": site.url("/canary.xml")},
-                  ner_model="bundled")
-    canary = start_with_canary(rasad, site, cleanup)
-    site.set("/a.xml", items)
+    rasad, canary, urls = running_with_a_long_feed(tmp_path, site, cleanup)
     tree = [rasad.proc.pid] + descendants(rasad.proc.pid)
 
     def kill_parent():
@@ -690,12 +692,7 @@ def test_kill_9_of_rasad_run_alone_takes_its_children_and_a_restart_recovers_eve
 @pytest.mark.timeout(RECOVERY_BOUND_SECONDS + 120)
 def test_kill_9_of_the_embedded_redis_stops_the_service_and_a_restart_recovers_everything(
         tmp_path, site, cleanup):
-    items, urls = long_feed()
-    site.set("/a.xml", [])
-    rasad = Rasad(tmp_path, {"feed-a": site.url("/a.xml"), "canary": site.url("/canary.xml")},
-                  ner_model="bundled")
-    canary = start_with_canary(rasad, site, cleanup)
-    site.set("/a.xml", items)
+    rasad, canary, urls = running_with_a_long_feed(tmp_path, site, cleanup)
     tree = [rasad.proc.pid] + descendants(rasad.proc.pid)
 
     def kill_redis():
