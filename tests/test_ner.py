@@ -297,3 +297,7 @@ def test_tagger_charlm_needs_the_charlm_stage(tmp_path):
     with pytest.raises(RuntimeError, match="charlm stage"):
         main(["--tiny", "--data", str(TINY_TSV), "--work", str(tmp_path), "--stages",
               "data,tagger", "--charlm", "--threads", "1"])
+    # a tagger run named like the charlm folder would overwrite and confuse its files
+    with pytest.raises(RuntimeError, match="another name"):
+        main(["--tiny", "--data", str(TINY_TSV), "--work", str(tmp_path), "--stages",
+              "tagger", "--charlm", "--run", "charlm", "--threads", "1"])

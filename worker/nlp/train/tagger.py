@@ -50,6 +50,9 @@ def copy_charlms(args, model) -> None:
     the ship stage) look for them: stanza does not store them in the model file."""
     from worker.nlp.train import charlm
 
+    if model.parent.resolve() == charlm.model_path(args.work, "forward").parent.resolve():
+        raise RuntimeError(f"--run {args.run!r}: the charlm stage's own folder; give the "
+                           f"tagger run another name")
     for direction in charlm.DIRECTIONS:
         src = charlm.model_path(args.work, direction)
         if not src.is_file():
