@@ -203,6 +203,19 @@ def test_anaphoric_definite_noun_is_flagged():
     assert casualties("وأوضح الناشط أن الإصابات ليست خطيرة")["injured"].anaphoric
 
 
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("The death toll rose to 40, officials said.", {"killed": (40, False)},
+                 id="english-toll-rose-to"),
+    pytest.param("The death toll stood at more than 300.", {"killed": (300, True)},
+                 id="english-toll-approximate"),
+    pytest.param("The toll of the war is heavy.", {}, id="english-toll-without-a-number"),
+    pytest.param("At least 9 people were killed and 20 injured.",
+                 {"killed": (9, True), "injured": (20, False)}, id="english-at-least"),
+])
+def test_english_figures(text, expected):
+    assert {k: (c.count, c.approx) for k, c in casualties(text).items()} == expected
+
+
 @pytest.mark.parametrize("text, kind, count", [
     pytest.param("فقدان 5 أشخاص في البحر", "missing", 5, id="missing-act"),
     pytest.param("وما زال 3 مفقودين تحت الأنقاض", "missing", 3, id="missing-plural"),

@@ -1244,7 +1244,13 @@ _EN_PATTERNS = [
 ] + [
     # "and 20 injured" after a killed figure: the participle follows the bare number.
     ("injured", re.compile(rf"(?i)\band\s+{_EN_NUMBER}\s+(?:others\s+)?{_EN_INJURED}\b")),
+    # A running toll: "the death toll rose to 40", "a death toll of 12", "toll climbed to 9".
+    ("killed", re.compile(rf"(?i)\b(?:death\s+)?toll\s+(?:has\s+|had\s+)?(?:rose|risen|rises|"
+                          rf"climbed|climbs|jumped|increased|reached|stood|stands|is|was|of)"
+                          rf"(?:\s+(?:to|at))?\s+{_EN_NUMBER}\b")),
 ]
+_EN_APPROX = re.compile(r"(?:at least|more than|over|about|around|nearly|almost|some|up to|"
+                        r"roughly|approximately)\s+$")
 _EN_NEGATED = re.compile(r"(?i)\b(?:no one|nobody|no casualties|no injuries|no deaths|"
                          r"without casualties)\b")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -1277,9 +1283,10 @@ def find_english_casualties(sent: Sentence) -> list[Casualty]:
             count = int(raw) if raw.isdigit() else _EN_WORDS.get(raw)
             if count is None or (1900 <= count <= 2100 and raw.isdigit()):
                 continue
-            approx = raw in {"hundreds", "dozens", "scores"} or m.group(0).lower().startswith(
-                ("at least", "more than", "over", "about", "around", "nearly", "almost",
-                 "some", "up to", "roughly", "approximately"))
+            # The approximator right before the number ("at least 9", "toll stood at more
+            # than 300").
+            before = m.group(0)[:m.start(1) - m.start()].lower()
+            approx = raw in {"hundreds", "dozens", "scores"} or bool(_EN_APPROX.search(before))
             first, last = sent.index_at(start), sent.index_at(end - 1) + 1
             found.append(Casualty(kind, count, approx, start, end, sent.text[start:end],
                                   max(first, 0), max(last, 1), form="act",
