@@ -140,6 +140,12 @@ def counts(text: str) -> dict[str, int | None]:
                  id="plural-pronoun-counts-its-antecedent"),
     pytest.param("إن القيادي البارز أحد مسؤولي الحماية للحوثي قتل برصاص القوات",
                  {"killed": 1}, id="one-of-before-a-singular-verb"),
+    pytest.param("قتلت المسعفة رازان برصاص الاحتلال، حيث أصيبت برصاصة في الصدر",
+                 {"killed": 1}, id="how-the-one-killed-was-hit-is-no-one-more-hurt"),
+    pytest.param("توفي فتى فلسطيني متأثرا بجراح أصيب بها قبل شهرين", {"killed": 1},
+                 id="the-wound-he-died-of"),
+    pytest.param("قتل شخص وأصيب آخرون في الهجوم", {"killed": 1, "injured": None},
+                 id="others-hurt-after-one-killed-still-count"),
 ])
 def test_counts(text, expected):
     assert counts(text) == expected

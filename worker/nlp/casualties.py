@@ -198,10 +198,23 @@ def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]
 def _died_of_wounds(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
     """"وفاة ثلاثة جرحى متأثرين بجروحهم" / "توفي صحفي فلسطيني، الأربعاء، متأثرا بجروحه":
     متأثراً after a counted death describes that death (it is not one more), unless a death
-    verb of its own comes between ("ثلاثة قتلوا، وتوفي الرابع لاحقاً متأثراً": one more)."""
+    verb of its own comes between ("ثلاثة قتلوا، وتوفي الرابع لاحقاً متأثراً": one more).
+    Likewise a bare أصيب/أصيبت after one death tells how that one died ("حيث أصيبت برصاصة",
+    "متأثراً بجراح أصيب بها"), no one more hurt (train gold)."""
     killed = [c for c in found if c.kind == "killed" and c.count and c.form != "singular"]
+    one_dead = any(c.kind == "killed" and c.count == 1 for c in found)
     out = []
     for cas in found:
+        if cas.kind == "injured" and cas.count is None and cas.form == "act" \
+                and bare_clitic(sent.words[cas.word]) in {"اصيب", "اصيبت"}:
+            after = sent.words[cas.word + 1:cas.word + 2]
+            before = [bare_clitic(w) for w in sent.words[max(cas.word - 3, 0):cas.word]]
+            if after in (["بها"], ["به"]) and any(w.startswith(("جراح", "جروح", "متاثر"))
+                                                  for w in before):
+                continue  # "توفي متأثراً بجراح أصيب بها": the wound he died of
+            if one_dead and cas.last == cas.word + 1 and any(
+                    c.kind == "killed" and c.count == 1 and c.last <= cas.first for c in found):
+                continue  # "قتلت المسعفة رازان ... حيث أصيبت برصاصة": how she was killed
         if cas.kind == "killed" and cas.form == "singular" \
                 and normalize_text(cas.text).lstrip("و").startswith("متاثر"):
             before = [k for k in killed if 0 < cas.first - k.last <= 8]
@@ -859,7 +872,11 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     if words[i].startswith("ال") and i + 1 < len(words) and words[i + 1].startswith("ال") \
             and words[i + 1] != "الاثنين" and i + 1 not in used:
         num = parse_number([words[i + 1][2:]], 0)
-        if num is not None and num.count and num.last == 1:
+        if num is None and words[i + 1] == "ال" and i + 2 < len(words):
+            num = parse_number([words[i + 2]], 0)  # "المصابين الـ 220"
+            if num is not None and num.count and num.last == 1:
+                return _make(sent, kind, num.count, False, i, i + 3, used)
+        elif num is not None and num.count and num.last == 1:
             return _make(sent, kind, num.count, False, i, i + 2, used)
     back = i - 1 if i > 0 and bare_clitic(words[i - 1]) in {"عدد", "حصيله"} else i
     for k in (back - 1, back - 2):
