@@ -300,6 +300,10 @@ def main(argv: list[str] | None = None) -> int:
                              "8, default); incidents: the incident gold of issue 4")
     parser.add_argument("--split", choices=("dev", "test"), default=None,
                         help="default: test for reports, dev for incidents")
+    parser.add_argument("--batches", metavar="N,N", default=None,
+                        help="reports only: score the items of these gold batches alone (a "
+                             "later train-part draw, e.g. 19,20,21, as measured before it "
+                             "joined the train part)")
     parser.add_argument("--ner", default=DEFAULT_NER, metavar="bundled|none|SPEC",
                         help="entities from the NER model merged with the gazetteer, as in "
                              "production (default bundled), or 'none': gazetteer only, fast")
@@ -319,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
             evaluate_reports.BASELINE.write_text(text + "\n", encoding="utf-8")
             print(text)
             return 0
+        if args.batches:
+            return evaluate_reports.main("train", args.ner, args.json, args.errors,
+                                         evaluate_reports.batch_ids(args.batches))
         return evaluate_reports.main(args.split or "test", args.ner, args.json, args.errors)
     args.split = args.split or "dev"
     if args.write_baseline:
