@@ -222,6 +222,24 @@ def test_in_addition_to_another_killing_adds_up():
     assert event.killed["count"] == 47 and event.killed["approx"]
 
 
+@pytest.mark.parametrize("text, killed", [
+    # The sentence's figure as the evaluation reads it (evaluate_reports.from_events): the
+    # groups of its events added, a running toll instead when larger (fourth gold draw).
+    pytest.param("لقي 25 شخصا مصرعهم في فيضانات، كما قضى 21 شخصا جراء الفيضانات", 46,
+                 id="qada-with-its-count-adds-a-group"),
+    pytest.param("وقتل ثلاثة من الضحايا على الفور، بينما توفي رابع في المستشفى", 4,
+                 id="an-ordinal-after-the-verb-is-one-more"),
+    pytest.param("فبعد خمسة أيام من مصرعه، أعلن عن مقتل الصماد", 1, id="days-are-no-count"),
+    pytest.param("وتسببت الغارات بمقتل ستة مدنيين على الأقل في بلدة صيدا، لترتفع بذلك حصيلة القتلى "
+                 "منذ بدء الهجوم على الجنوب إلى 149 مدنيا", 149,
+                 id="a-running-toll-includes-the-days-dead"),
+])
+def test_sentence_killed_figure(text, killed):
+    from worker.nlp.evaluate_reports import from_events
+
+    assert from_events(run(text, [])).killed == killed
+
+
 def test_location_without_entities_falls_back_to_place_words():
     (event,) = run("قتل شخصان في قصف مدفعي على بلدة كفرنبل.", [])
     assert event.location["text"] == "بلدة كفرنبل" and event.location["canonical"] is None

@@ -217,7 +217,7 @@ def _died_of_wounds(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
                 continue  # "قتلت المسعفة رازان ... حيث أصيبت برصاصة": how she was killed
         if cas.kind == "killed" and cas.form == "singular" \
                 and normalize_text(cas.text).lstrip("و").startswith("متاثر"):
-            before = [k for k in killed if 0 < cas.first - k.last <= 8]
+            before = [k for k in killed if 0 <= cas.first - k.last <= 8]
             if before and not any(bare_clitic(w) in _DEATH_VERBS
                                   for w in sent.words[before[-1].last:cas.first]):
                 continue
@@ -248,6 +248,9 @@ def _read(sent: Sentence, i: int, kind: str, form: str, used: set[int]) -> Casua
         return None
     if _negated(sent, i):
         return _make(sent, kind, 0, False, i, i + 1, used, negated=True)
+    if kind == "injured" and form == "act" and _suffix(sent.words[i]) in ("هما", "هم") \
+            and i > 0 and bare_clitic(sent.words[i - 1]) in {"جراء", "اثر", "بعد"}:
+        return None  # "مقتل فلسطينيين اثنين من جراء إصابتهما": the wounds they died of
     if kind == "injured" and form == "act" and _suffix(sent.words[i]) in ("ه", "ها") \
             and _cause_of_death(sent, i):
         # "توفي بعد إصابته" / "توفي متأثراً بإصابته": one death from wounds, no one more
@@ -267,6 +270,13 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
     (وفاة والده is a natural death, not a toll)."""
     taken = set(used)  # committed only when there is a count
     cas = _read_act(sent, i, kind, taken, named=False)  # "وفاة كاربيتيان": no toll
+    verb = bare_clitic(sent.words[i])
+    if verb.startswith("قض") and (verb not in {"قضي", "قضوا", "قضيا"} or (
+            verb == "قضي" and (i + 1 >= len(sent.words)
+                               or _number(sent.words, i + 1) is None))):
+        # "كما قضى 21 شخصا": the count right after; not "قضى القاضي بسجن 3", and not قضية
+        # ("case"), which the matcher reads as قضى with a suffix.
+        return None
     if cas.count is None and _violent_cause(sent, i):
         # "عتيق بايغ توفي إثر إصابات في رأسه" / "الفلسطينية توفيت لاحقاً ... برصاص": one
         # death from violence, told with a singular verb.
@@ -302,11 +312,51 @@ def _make(sent: Sentence, kind: str, count: int | None, approx: bool, first: int
     if count and not groups:
         count, groups, last = _plus_crew(sent, count, last, used)
     if count and not groups:
+        count, groups, last = _place_groups(sent, count, last, used)
+    if count and not groups:
         groups, last = _groups(sent, last, used)
     start, end, text = sent.span(first, last)
     anaphoric = count is None and bare_clitic(sent.words[first]).startswith("ال")
     return Casualty(kind, count, approx, start, end, text, first, last, groups, negated,
                     anaphoric)
+
+
+def _place_groups(sent: Sentence, count: int, last: int,
+                  used: set[int]) -> tuple[int, tuple[dict[str, Any], ...], int]:
+    """"مقتل 4 أشخاص على الأقل في فلوريدا و5 في فرجينيا و3 في نورث كارولاينا واثنين في
+    جورجيا": counts by place add up (14); the later ones may leave out the noun (fourth
+    draw).  A place phrase is في and up to three words before the next و-joined count."""
+    words = sent.words
+    k = last
+    if words[k:k + 2] == ["علي", "الاقل"]:
+        k += 2
+    parts: list[dict[str, Any]] = []
+    end = last
+    while k < len(words) and words[k] == "في":
+        nxt = next((j for j in range(k + 2, min(k + 5, len(words)))
+                    if words[j].startswith("و") or words[j] in _PUNCT), None)
+        if nxt is None or words[nxt] in _PUNCT or any(j in used for j in range(k, nxt)):
+            break
+        num = _number(words, nxt)
+        if num is None or not num.count or num.first != nxt:
+            break
+        noun = words[num.last] if num.last < len(words) else ""
+        if bare_clitic(noun).removeprefix("ال").rstrip("ا") in _CAPTIVES:
+            break  # "250 قتيلا في صفوف الحوثيين و87 أسيرا": prisoners are no more dead
+        after = num.last + (1 if noun and _is_people(noun) else 0)
+        if not (after >= len(words) or words[after] in _PUNCT or words[after] == "في"):
+            break
+        parts.append({"count": num.count, "approx": num.approx, "who": words[k + 1]})
+        end = k = after
+    if not parts:
+        return count, (), last
+    used.update(range(last, end))
+    groups = ({"count": count, "approx": False, "who": None}, *parts)
+    return count + sum(p["count"] for p in parts), groups, end
+
+
+_CAPTIVES = frozenset({"اسير", "اسري", "معتقل", "معتقلين", "مفقود", "مفقودين", "رهينه",
+                       "رهائن", "مختطف", "مختطفين", "موقوف", "موقوفين"})
 
 
 def _adjective_before_group(sent: Sentence, k: int) -> bool:
@@ -371,8 +421,9 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
         elif single == 1 and not word.startswith("ال") and word not in {"احد", "احده"} \
                 and not (word.endswith("ا") and first_who.endswith(("ا", "اً"))) and (
                 (last + 1 < len(words) and words[last + 1] in {"واحد", "واحده"})
-                or last + 1 >= len(words) or words[last + 1] in _PUNCT
-                or words[last + 1] in _AFTER_VICTIMS):
+                or _ends_list(words, last + 1)
+                # "إصابة أربعة عسكريين أميركيين وجندي صومالي بجروح": with its nisba
+                or (_is_nisba(words, last + 1) and _ends_list(words, last + 2))):
             # "قتل 4 مسلحين وشرطي واحد": a singular people noun is one more.
             parts.append({"count": 1, "approx": False, "who": sent.tokens[last].text[1:]})
             last += 1
@@ -412,6 +463,16 @@ def _in_addition(sent: Sentence, k: int, used: set[int]) -> tuple[dict[str, Any]
     if end < len(words) and bare_clitic(words[end]) in {"اخرين", "اخرون"}:
         end += 1
     return {"count": num.count, "approx": num.approx, "who": sent.tokens[num.last].text}, end
+
+
+def _ends_list(words: list[str], k: int) -> bool:
+    return k >= len(words) or words[k] in _PUNCT or words[k] in _AFTER_VICTIMS \
+        or words[k] in {"بجروح", "بجراح"}
+
+
+def _is_nisba(words: list[str], k: int) -> bool:
+    return k < len(words) and len(words[k]) > 3 and words[k].endswith(("ي", "يه")) \
+        and not words[k].startswith(("ال", "و"))
 
 
 # Words that may follow the last victim of a list: "قتل 9 طلبة ومعلماً داخل فصل".
@@ -685,7 +746,7 @@ def _cause_of_death(sent: Sentence, i: int) -> bool:
 # and so the count, comes before them in news prose.
 _PLURAL_VERBS = frozenset({"قتلوا", "قتلا", "قتلتا", "اصيبوا", "اصيبا", "اصيبتا", "جرحوا",
                            "جرحا", "استشهدوا", "استشهدا", "اغتيلوا", "اغتيلا", "لقوا",
-                           "توفوا", "توفيا", "لفظوا", "لفظا"})
+                           "توفوا", "توفيا", "لفظوا", "لفظا", "قضوا", "قضيا"})
 
 
 def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, int] | None:
@@ -717,7 +778,7 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
                 # sub-group is part of it (train gold).
                 k, looked = num.first - 2, looked - 1
                 continue
-            return num.count, num.approx, num.first
+            return _with_groups_before(words, num, used)
         if words[k] == "من" and k > 0:
             # "ثلاثة من منفذي الهجوم قتلوا": the number before a partitive من.
             num = _number_ending_at(words, k - 1, used)
@@ -725,6 +786,20 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
                 return num.count, num.approx, num.first
         k -= 1
     return None
+
+
+def _with_groups_before(words: list[str], num: Number, used: set[int]
+                        ) -> tuple[int, bool, int]:
+    """(count, approx, first word) of a plural verb's subject ending in ``num``, with the
+    و-joined counted groups before it added: "ما لا يقل عن 7 جنود و8 مسلحين قتلوا" is 15
+    (fourth draw)."""
+    count, approx, first = num.count, num.approx, num.first
+    while words[first].startswith("و") and first > 1:
+        prev = _number_ending_at(words, first - 1, used)
+        if prev is None or not prev.count or not _is_people(words[first - 1]):
+            break
+        count, approx, first = count + prev.count, approx or prev.approx, prev.first
+    return count, approx, first
 
 
 def _is_group_marker(word: str) -> bool:
@@ -780,6 +855,8 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             return None
         if num is not None:
             return num.count, num.approx, _after_noun(words, num.last)
+        if j == i + 1 and bare_clitic(words[j]) in _ORDINALS:
+            return 1, False, j + 1  # "مقتل جنديين وإصابة ثالث"، "بينما توفي رابع"
         people = _people_count(words[j])
         if people == 1 and j == i + 1:
             obj = _object_after(sent, j, used)
@@ -813,6 +890,8 @@ def _object_after(sent: Sentence, j: int, used: set[int]) -> tuple[int, bool, in
 
 
 _QUOTES = frozenset({'"', "«", "»", "“", "”"})
+_ORDINALS = frozenset({"ثالث", "ثالثا", "رابع", "رابعا", "خامس", "خامسا", "سادس", "سادسا",
+                       "ثالثه", "رابعه"})
 _DAY_WORDS = frozenset({"الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت",
                         "الاحد", "امس", "اليوم"})
 # Quantities with no number: "أصيب عدد آخر"، "بعض"، "عدة".
@@ -825,8 +904,19 @@ _MONTH_WORDS = frozenset({"يناير", "فبراير", "مارس", "ابريل"
 
 def _is_date(words: list[str], num: Number) -> bool:
     """"8 تموز"، "18 فبراير/ شباط"، "منذ 18": a date or a time span, not a count."""
-    return (num.last < len(words) and bare_clitic(words[num.last].rstrip("/")) in _MONTH_WORDS) \
+    month = words[num.last].rstrip("/") if num.last < len(words) else ""
+    return (month in _MONTH_WORDS or bare_clitic(month) in _MONTH_WORDS) \
         or (num.first > 0 and words[num.first - 1] in {"منذ", "خلال"})
+
+
+def _is_span(words: list[str], num: Number) -> bool:
+    """"بعد خمسة أيام من مصرعه": a span of time, not a count (fourth draw)."""
+    return num.last < len(words) and bare_clitic(words[num.last]) in _TIME_UNITS
+
+
+_TIME_UNITS = frozenset({"ايام", "يوما", "يوم", "ساعات", "ساعه", "ساعة", "اسابيع", "اسبوعا",
+                         "اسبوع", "اشهر", "شهرا", "شهور", "سنوات", "سنه", "دقائق", "دقيقه",
+                         "ليال", "ليله"})
 
 
 def _is_age(words: list[str], num: Number) -> bool:
@@ -850,6 +940,11 @@ def _counted_further(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool,
     for j in range(i + 1, min(i + 9, len(words))):
         if j in sent.named and j not in sent.persons:
             continue
+        if words[j] in {",", "،"} and j + 1 < len(words) and j > i + 1:
+            num = _number(words, j + 1)  # "وقتل خلال الأيام الماضية، 39 شخصا على الأقل"
+            if num is not None and num.count and num.last < len(words) \
+                    and _is_people(words[num.last]) and j + 1 not in used:
+                return num.count, num.approx, num.last + 1
         if words[j] in _PUNCT or j in used or _is_casualty_word(sent.tokens[j].text):
             return None
         num = _number(words, j)
@@ -896,9 +991,20 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
                              _after_noun(words, num.last), used)
     # "ارتفع عدد قتلى التفجير الذي استهدف مسجداً في مدينة كويتا إلى 12": after عدد/حصيلة
     # the cause phrase may run on, so the إلى/بلغ figure is looked for further.
-    toll = _toll_after(sent, i, used, 12 if back != i else 4)
+    toll = _toll_after(sent, i, used, 16 if back != i else 4)
     if toll is not None:
         return _make(sent, kind, toll.count, toll.approx, i, _after_noun(words, toll.last), used)
+    # "وجود تسعة من عناصر الشرطة وقوات الأمن بين القتلى" / "41 طفلا كانوا بين قتلى
+    # الحريق": the part named before بين (it is among the dead: the count of that part).
+    if i > 0 and bare_clitic(words[i - 1]) == "بين" and not (i > 1 and words[i - 2] == "من"):
+        for k in range(i - 2, max(i - 10, -1), -1):
+            if words[k] in _PUNCT and words[k] not in _QUOTES or k in used:
+                break
+            num = _number(words, k)
+            if num is not None and num.count and not _is_date(words, num) and (
+                    (num.last < len(words) and _is_people(words[num.last]))
+                    or words[num.last:num.last + 1] == ["من"]):
+                return _make(sent, kind, num.count, num.approx, k, i + 1, used)
     return _make(sent, kind, None, False, i, i + 1, used)
 
 
@@ -907,6 +1013,10 @@ def _read_singular(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualt
     num = _number_ending_at(sent.words, i - 1, used)
     if num is not None:
         return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
+    if i > 0 and i - 1 not in used and sent.words[i - 1].startswith("ال"):
+        num = parse_number([sent.words[i - 1][2:]], 0)  # "تجاوزت الحصيلة المئة قتيل"
+        if num is not None and num.count and num.count > 2 and num.last == 1:
+            return _make(sent, kind, num.count, False, i - 1, i + 1, used)
     if i > 0 and i - 1 in used and _number_ending_at(sent.words, i - 1, set()) is not None:
         return None  # "راح ضحيته 12 قتيلا": the noun of a count already read
     word = bare_clitic(sent.words[i])
@@ -973,7 +1083,8 @@ def _number(words: list[str], j: int) -> Number | None:
         return None  # "طائرة سي-130": a model, not a count (train gold)
     num = parse_number(words, j)
     if num is None or (num.count is not None and (_looks_like_year(words, num)
-                                                  or _is_age(words, num))):
+                                                  or _is_age(words, num)
+                                                  or _is_span(words, num))):
         return None
     return num
 
@@ -1037,7 +1148,8 @@ def _after_noun(words: list[str], last: int) -> int:
 _VICTIM_NOUNS = frozenset({"جرحي", "مصابين", "المصابين", "الجرحي", "مصابون"})
 
 
-_TOLL_VERBS = frozenset({"الي", "بلغ", "بلغت"})
+_TOLL_VERBS = frozenset({"الي", "بلغ", "بلغت", "البالغ", "البالغه", "البالغين", "عددهم",
+                         "عددهن"})  # "القتلى البالغ عددهم 25"، "عدد القتلى البالغ 18"
 
 
 def _toll_after(sent: Sentence, i: int, used: set[int], reach: int = 4) -> Number | None:

@@ -116,13 +116,20 @@ def from_events(events: list[Event]) -> Prediction:
 
 
 def _figure(events: list[Event], kind: str) -> int | str | None:
-    """The sentence's figure: the sum of its events' counts; "?" when they only say that
-    people were killed or hurt; None when no event reports it."""
+    """The sentence's figure: the sum of its events' counts, or a running toll of one of
+    them when that is larger (GUIDELINE.md: a cumulative toll is the newest figure, and it
+    includes the day's events: "بمقتل ستة مدنيين ... لترتفع حصيلة القتلى إلى 149" is 149);
+    "?" when they only say that people were killed or hurt; None when no event reports
+    it."""
     found = [getattr(e, kind) for e in events if getattr(e, kind)]
     if not found:
         return None
     counts = [f["count"] for f in found if f.get("count") is not None]
-    return sum(counts) if counts else "?"
+    if not counts:
+        return "?"
+    tolls = [f["count"] for f in found if f.get("toll") and f.get("count") is not None]
+    added = sum(f["count"] for f in found if not f.get("toll") and f.get("count") is not None)
+    return max(max(tolls), added) if tolls else sum(counts)
 
 
 def predict(items: list[dict[str, Any]], ner: str) -> dict[str, list[Prediction]]:
