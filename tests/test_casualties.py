@@ -67,7 +67,7 @@ def counts(text: str) -> dict[str, int | None]:
                  id="second-accusative-noun-is-no-extra-person"),
     pytest.param("أسفرت المعارك عن تكبيد الميليشيا خسائر كبيرة في الأرواح والعتاد",
                  {"killed": None}, id="losses-of-life-are-killed-without-a-count"),
-    pytest.param("لم تسفر عن خسائر في الأرواح", {}, id="no-losses-of-life"),
+    pytest.param("لم تسفر عن خسائر في الأرواح", {"killed": 0}, id="no-losses-of-life"),
     pytest.param("ومن بين القتلى 99 طفلا على الأقل", {"killed": 99},
                  id="count-among-the-dead"),
     pytest.param("وعثر حتى الآن على 1763 جثة", {"killed": 1763}, id="counted-bodies"),
@@ -179,6 +179,18 @@ def counts(text: str) -> dict[str, int | None]:
                  {"killed": 250}, id="prisoners-are-no-more-dead"),
     pytest.param("إن 14 شخصا أصيبوا بجروح من بينهم شابة توفيت متأثرة بجروحها",
                  {"killed": 1, "injured": 14}, id="one-of-the-wounded-died"),
+    # ... and off the fifth draw.
+    pytest.param("وقتلت إحدى الغارات الجوية 30 شخصا على الأقل في مدينة زملكا", {"killed": 30},
+                 id="one-of-the-raids-killed-thirty"),
+    pytest.param("كذلك قتل أحد المارة في سيارة", {"killed": 1}, id="one-of-the-passers-by"),
+    pytest.param("التي أسفرت عن مقتل وأسر عشرات الحوثيين", {"killed": None},
+                 id="killed-and-captured-share-a-count"),
+    pytest.param("لا خسائر في الأرواح، لكن 6 أشخاص أصيبوا بجروح", {"killed": 0, "injured": 6},
+                 id="no-loss-of-life"),
+    pytest.param('وكانت المصادر قد قالت إن "خمسة جنود" قد قتلوا', {"killed": 5},
+                 id="a-quoted-subject"),
+    pytest.param("إن أربعة جنود وثلاثة من ميليشيا القرى قد أصيبوا بجروح", {"injured": 7},
+                 id="joined-partitive-subject"),
 ])
 def test_counts(text, expected):
     assert counts(text) == expected

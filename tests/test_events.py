@@ -233,6 +233,8 @@ def test_in_addition_to_another_killing_adds_up():
     pytest.param("وتسببت الغارات بمقتل ستة مدنيين على الأقل في بلدة صيدا، لترتفع بذلك حصيلة القتلى "
                  "منذ بدء الهجوم على الجنوب إلى 149 مدنيا", 149,
                  id="a-running-toll-includes-the-days-dead"),
+    pytest.param("وأدى السقوط المدوي للجسر إلى مقتل 5 أشخاص على الفور، فيما أعلنت لاحقا وفاة سادس "
+                 "متأثرا بجراحه", 6, id="after-led-to-is-no-toll"),
 ])
 def test_sentence_killed_figure(text, killed):
     from worker.nlp.evaluate_reports import from_events

@@ -165,7 +165,9 @@ def _other_figures(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
         return any(w in _EARLIER for w in window) or any(
             (w in {"اخري", "اخر"} and k > 0 and window[k - 1] in _SOURCES)
             # "رفض تأكيد مقتل العسكريين التسعة": a figure not confirmed (dev gold)
-            or (w == "تاكيد" and k > 0 and window[k - 1] in {"رفض", "دون", "عدم", "لم"})
+            or (w in {"تاكيد", "يؤكد", "تؤكد"} and k > 0 and (
+                window[k - 1] in {"رفض", "دون", "عدم", "لم"}
+                or (window[k - 1] == "ان" and k > 1 and window[k - 2] in {"دون", "بدون"})))
             for k, w in enumerate(window))
     out = list(found)
     for kind in ("killed", "injured"):
@@ -755,6 +757,9 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
     words = sent.words
     k, looked = i - 1, 0
     while k >= 0 and looked < 8:
+        if words[k] in _QUOTES or words[k] == "قد":
+            k -= 1  # '"خمسة جنود" قد قتلوا'
+            continue
         if words[k] in {",", "،"}:
             # "أكثر من 100 مسلح حوثي، بينهم قيادات ميدانية، لقوا مصرعهم": skip the
             # sub-group clause between commas to its head.
@@ -783,7 +788,8 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
             # "ثلاثة من منفذي الهجوم قتلوا": the number before a partitive من.
             num = _number_ending_at(words, k - 1, used)
             if num is not None and num.count:
-                return num.count, num.approx, num.first
+                # "أربعة جنود وثلاثة من ميليشيا القرى قد أصيبوا": 7
+                return _with_groups_before(words, num, used)
         k -= 1
     return None
 
@@ -841,12 +847,21 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             continue
         if words[j] in _PUNCT or j in used:
             return None
+        if j == i + 1 and words[j] in {"واسر", "واعتقال", "واختطاف", "واسري"}:
+            return None, False, j + 1  # "مقتل وأسر عشرات الحوثيين": how many of each is not told
         if words[j].startswith("و") and _is_casualty_word(sent.tokens[j].text):
             shared = _number(words, j + 1) if j + 1 < len(words) else None
             if shared and shared.last < len(words) and \
                     bare_clitic(words[shared.last]) in {"اخرون", "اخرين"}:
                 return None  # "قتل أحدهم وأصيب خمسة آخرون": the five are the wounded only
             return (shared.count, shared.approx, i + 1) if shared and shared.count else None
+        if j == i + 1 and words[j] in {"احد", "احدي"} and j + 1 < len(words) \
+                and words[j + 1].startswith("ال") and not _is_people(words[j + 1]):
+            # "وقتلت إحدى الغارات الجوية 30 شخصا": one of the raids killed 30 (fifth draw);
+            # without a count after it, "قتل أحد المارة" is one.
+            obj = _object_after(sent, j, used)
+            if obj is not None:
+                return obj
         if bare_clitic(words[j]) in _SOME or (j == i + 1 and bare_clitic(words[j]) in {
                 "اخرون", "اخرين"}):
             return None, False, j + 1  # "وأصيب عدد آخر" / "وأصيب آخرون": some, not one
@@ -1321,8 +1336,11 @@ def _losses(sent: Sentence, used: set[int], found: list[Casualty]) -> list[Casua
     words = sent.words
     for i, w in enumerate(words):
         if bare_clitic(w).removeprefix("ال") == "خسائر" and i not in used \
-                and not _negated(sent, i) and any(x in _LIVES for x in words[i + 1:i + 6]):
-            cas = _make(sent, "killed", None, False, i, i + 1, used)
+                and any(x in _LIVES for x in words[i + 1:i + 6]):
+            if _negated(sent, i):  # "لا خسائر في الأرواح، لكن 6 أشخاص أصيبوا": none killed
+                cas = _make(sent, "killed", 0, False, i, i + 1, used, negated=True)
+            else:
+                cas = _make(sent, "killed", None, False, i, i + 1, used)
             return [dataclasses.replace(cas, form="plural", word=i, anaphoric=False)]
     return []
 

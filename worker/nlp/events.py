@@ -809,7 +809,13 @@ def _is_toll(local: _Local, cas: Casualty) -> bool:
     if before and bare_clitic(before[0]) == "اضافه":
         return False  # "إضافة إلى مقتل 17": one more group, not a total (train gold)
     text = normalize_text(cas.text)
-    return any(bare_clitic(w) in _TOLL_WORDS for w in before) or \
+    # "أدى إلى مقتل 5 أشخاص" / "ما أدى إلى إصابة": إلى after a result verb is no toll, only
+    # after a toll word ("ارتفع إلى"); otherwise the next group ("وفاة سادس") was not added
+    # (fifth gold draw).
+    cues = [bare_clitic(w) for w in before]
+    if cues and cues[-1] == "الي" and not (len(cues) > 1 and cues[0] in _TOLL_WORDS):
+        cues = cues[:-1]
+    return any(w in _TOLL_WORDS for w in cues) or \
         any(w in _TOLL_WORDS for w in text.split())
 
 

@@ -14,7 +14,11 @@ Same corpus, sections, split (``sample.split_of``), casualty stratum (``sample.F
 and sentence bounds (8 to 80 tokens) as ``sample.py``; at most two sentences per article;
 only articles with no sentence in any gold part, and no sentence whose text the gold
 already has (cross-posted copies).  Fixed seed; draws 300 items for ``batches/batch_19``
-to ``batch_21`` (100 each before the duplicates are dropped: 279 remain).
+to ``batch_21`` (100 each before the duplicates are dropped: 279 remain).  ``--fifth``
+draws 200 more the same way from articles neither the gold nor the fourth draw used
+(``batch_22``, ``batch_23``: 190 remain), to measure the rules again after they were
+developed on the fourth.  As with ``sample.py``, the committed batches are the record: once
+a draw has joined ``train.jsonl`` a rerun excludes its articles and draws other ones.
 """
 from __future__ import annotations
 
@@ -33,6 +37,9 @@ from sample import CORPUS, FIGURE, OUT, _write_jsonl, split_of  # noqa: E402
 from worker.nlp.tokenize import sentences  # noqa: E402
 
 SEED, WANT, PER_BATCH, FIRST_BATCH = 20261130, 300, 100, 19
+# A fifth draw, the same way from articles still unused, measured after the rules were
+# developed on the fourth: batch_22 and batch_23 (``--fifth``).
+FIFTH_SEED, FIFTH_WANT, FIFTH_BATCH = 20261131, 200, 22
 
 
 def _key(text: str) -> str:
@@ -40,10 +47,16 @@ def _key(text: str) -> str:
 
 
 def main() -> None:
+    fifth = "--fifth" in sys.argv[1:]
+    seed, want, first_batch = (FIFTH_SEED, FIFTH_WANT, FIFTH_BATCH) if fifth else \
+        (SEED, WANT, FIRST_BATCH)
     used = {json.loads(line)["id"].split("#")[0]
             for part in ("train", "dev", "test")
             for line in (HERE / f"{part}.jsonl").open(encoding="utf-8") if line.strip()}
-    rng = random.Random(SEED)
+    if fifth:  # the fourth draw's articles too (its batches, before it joined train)
+        used |= {json.loads(line)["id"].split("#")[0] for n in (19, 20, 21)
+                 for line in (OUT / f"batch_{n}.jsonl").open(encoding="utf-8")}
+    rng = random.Random(seed)
     files = []
     for section in ("middleEast", "internationalNews"):
         files += sorted(glob.glob(str(CORPUS / "*" / section / "*.txt")))
@@ -67,7 +80,7 @@ def main() -> None:
                              "published": f"{date[:4]}-{date[4:6]}-{date[6:]}",
                              "stratum": "casualty", "title": title, "text": sentence})
                 taken += 1
-        if len(pool) >= WANT * 3:
+        if len(pool) >= want * 3:
             break
     rng.shuffle(pool)
     # The corpus carries some stories twice (France24 under both sections, agency copies):
@@ -77,16 +90,16 @@ def main() -> None:
                  for part in ("train", "dev", "test")
                  for line in (HERE / f"{part}.jsonl").open(encoding="utf-8") if line.strip()}
     items, keys = [], set()
-    for item in pool[:WANT]:
+    for item in pool[:want]:
         key = _key(item["text"])
         if key not in gold_keys and key not in keys:
             items.append(item)
         keys.add(key)
-    for n in range(0, WANT, PER_BATCH):
-        _write_jsonl(OUT / f"batch_{FIRST_BATCH + n // PER_BATCH:02d}.jsonl",
+    for n in range(0, want, PER_BATCH):
+        _write_jsonl(OUT / f"batch_{first_batch + n // PER_BATCH:02d}.jsonl",
                      [i for i in items if i in pool[n:n + PER_BATCH]])
     print(f"{len(items)} train-part casualty items from {len({i['id'].split('#')[0] for i in items})} "
-          f"new articles in {OUT} (batch_{FIRST_BATCH:02d} on)")
+          f"new articles in {OUT} (batch_{first_batch:02d} on)")
 
 
 if __name__ == "__main__":
