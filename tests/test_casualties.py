@@ -191,6 +191,8 @@ def counts(text: str) -> dict[str, int | None]:
                  id="a-quoted-subject"),
     pytest.param("إن أربعة جنود وثلاثة من ميليشيا القرى قد أصيبوا بجروح", {"injured": 7},
                  id="joined-partitive-subject"),
+    pytest.param("حيث بلغ قتلى الميليشيا أكثر من ثمانين عنصرا", {"killed": 80},
+                 id="toll-verb-before-the-noun"),
 ])
 def test_counts(text, expected):
     assert counts(text) == expected

@@ -235,11 +235,28 @@ def test_in_addition_to_another_killing_adds_up():
                  id="a-running-toll-includes-the-days-dead"),
     pytest.param("وأدى السقوط المدوي للجسر إلى مقتل 5 أشخاص على الفور، فيما أعلنت لاحقا وفاة سادس "
                  "متأثرا بجراحه", 6, id="after-led-to-is-no-toll"),
+    pytest.param("لا خسائر في الأرواح، لكن 6 أشخاص أصيبوا بجروح", 0,
+                 id="no-loss-of-life-joins-the-wounded"),
+    pytest.param('وصرح اللفتنانت من شرطة المنطقة "هناك 6 قتلى هم المشتبه به و5 ضحايا"', 6,
+                 id="the-list-after-hum-is-inside-the-toll"),
 ])
 def test_sentence_killed_figure(text, killed):
     from worker.nlp.evaluate_reports import from_events
 
     assert from_events(run(text, [])).killed == killed
+
+
+def test_a_quote_and_a_place_before_the_victim():
+    # "قتل في محافظة ديالى «شرطي": the count past the place (an entity) and the quote.
+    figures = from_events_of('وفيما يتعلق بالحوادث، قتل في محافظة ديالى "شرطي وأصيب خمسة آخرون '
+                             'بجروح جراء سقوط قذائف هاون"')
+    assert (figures.killed, figures.injured) == (1, 5)
+
+
+def from_events_of(text: str):
+    from worker.nlp.evaluate_reports import from_events
+
+    return from_events(run(text))
 
 
 def test_location_without_entities_falls_back_to_place_words():

@@ -144,10 +144,19 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
 
 
 def _after_group_marker(sent: Sentence, first: int) -> bool:
-    """"أصاب أكثر من 100 شخص، الجمعة، من بينهم 40 مصابا": the 40 are among the 100."""
+    """"أصاب أكثر من 100 شخص، الجمعة، من بينهم 40 مصابا": the 40 are among the 100; "6
+    قتلى هم المشتبه به و5 ضحايا": so are the 5 after the list's first member (fifth draw)."""
     marker = vocab().group_markers
-    return any(w in marker or bare_clitic(w) in marker
-               for w in sent.words[max(first - 2, 0):first])
+    if any(w in marker or bare_clitic(w) in marker for w in sent.words[max(first - 2, 0):first]):
+        return True
+    if not sent.words[first].startswith("و"):
+        return False
+    for w in reversed(sent.words[max(first - 5, 0):first - 2]):
+        if w in _PUNCT:
+            return False
+        if w in marker:
+            return True
+    return False
 
 
 # "نفياً لأنباء سابقة تحدثت عن ستة قتلى" / "حصيلة سابقة" / "وأفادت تقارير أخرى بمقتل 20":
@@ -337,7 +346,8 @@ def _place_groups(sent: Sentence, count: int, last: int,
     while k < len(words) and words[k] == "في":
         nxt = next((j for j in range(k + 2, min(k + 5, len(words)))
                     if words[j].startswith("و") or words[j] in _PUNCT), None)
-        if nxt is None or words[nxt] in _PUNCT or any(j in used for j in range(k, nxt)):
+        if nxt is None or words[nxt] in _PUNCT or any(
+                j in used and j not in sent.named for j in range(k, nxt)):
             break
         num = _number(words, nxt)
         if num is None or not num.count or num.first != nxt:
@@ -836,8 +846,9 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             continue
         if j - skipped >= i + 2 + _GAP_AFTER:
             break
-        if words[j] in _QUOTES and j == i + 1:
-            continue  # مقتل "52 تكفيريا"
+        if words[j] in _QUOTES:
+            skipped += 1  # مقتل "52 تكفيريا"، قتل في محافظة ديالى "شرطي
+            continue
         if j in sent.named and j in used and j not in sent.persons and skipped < 4:
             skipped += 1  # "قتل الحرس الثوري الإيراني تسعة أشخاص": the killer, then the count
             continue
@@ -997,6 +1008,15 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
         if k >= 0 and (words[k] in _PUNCT or not _is_people(words[k])):
             break
+    # "حيث بلغ قتلى الميليشيا أكثر من ثمانين عنصراً": the toll verb before the noun.
+    if i > 0 and bare_clitic(words[i - 1]) in {"بلغ", "بلغت", "تجاوز", "تجاوزت"}:
+        for j in range(i + 1, min(i + 4, len(words))):
+            if words[j] in _PUNCT or j in used:
+                break
+            num = _number(words, j)
+            if num is not None and num.count:
+                return _make(sent, kind, num.count, num.approx, i - 1,
+                             _after_noun(words, num.last), used)
     # "ومن بين القتلى 99 طفلا" / "من بين القتلى أكثر من 50 طفلا": the count that follows.
     if i > 0 and bare_clitic(words[i - 1]) == "بين" and words[i].startswith("ال"):
         for j in range(i + 1, min(i + 3, len(words))):

@@ -715,10 +715,14 @@ def _attach_casualties(local: _Local, frames: list[_Frame], casualties: list[Cas
     the model, not this rule, then decides whether it is a report.  Returns the new orphan
     frames."""
     orphans: list[_Frame] = []
-    for cas in casualties:
+    # Negated mentions last: "لا خسائر في الأرواح، لكن 6 أشخاص أصيبوا" has no trigger, and
+    # its zero joins the event the wounded make (fifth draw).
+    for cas in sorted(casualties, key=lambda c: c.negated):
         frame = _owner(local, frames, cas)
         alone = _reportable(cas) or (relaxed and cas.form == "act"
                                      and cas.kind in ("killed", "injured"))
+        if frame is None and orphans and cas.negated:
+            frame = orphans[-1]
         if frame is None and (cas.anaphoric or cas.negated or not alone
                               or _irrealis(local, cas.first)):
             # "قد يسفر عن سقوط آلاف الضحايا" / "نفى سقوط قتلى": a feared or denied toll
