@@ -146,15 +146,14 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
 def _after_group_marker(sent: Sentence, first: int) -> bool:
     """"أصاب أكثر من 100 شخص، الجمعة، من بينهم 40 مصابا": the 40 are among the 100; "6
     قتلى هم المشتبه به و5 ضحايا": so are the 5 after the list's first member (fifth draw)."""
-    marker = vocab().group_markers
-    if any(w in marker or bare_clitic(w) in marker for w in sent.words[max(first - 2, 0):first]):
+    if any(_is_group_marker(w) for w in sent.words[max(first - 2, 0):first]):
         return True
     if not sent.words[first].startswith("و"):
         return False
     for w in reversed(sent.words[max(first - 5, 0):first - 2]):
         if w in _PUNCT:
             return False
-        if w in marker:
+        if _is_group_marker(w):
             return True
     return False
 
@@ -213,7 +212,6 @@ def _died_of_wounds(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
     Likewise a bare أصيب/أصيبت after one death tells how that one died ("حيث أصيبت برصاصة",
     "متأثراً بجراح أصيب بها"), no one more hurt (train gold)."""
     killed = [c for c in found if c.kind == "killed" and c.count and c.form != "singular"]
-    one_dead = any(c.kind == "killed" and c.count == 1 for c in found)
     out = []
     for cas in found:
         if cas.kind == "injured" and cas.count is None and cas.form == "act" \
@@ -223,7 +221,7 @@ def _died_of_wounds(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
             if after in (["بها"], ["به"]) and any(w.startswith(("جراح", "جروح", "متاثر"))
                                                   for w in before):
                 continue  # "توفي متأثراً بجراح أصيب بها": the wound he died of
-            if one_dead and cas.last == cas.word + 1 and any(
+            if cas.last == cas.word + 1 and any(
                     c.kind == "killed" and c.count == 1 and c.last <= cas.first for c in found):
                 continue  # "قتلت المسعفة رازان ... حيث أصيبت برصاصة": how she was killed
         if cas.kind == "killed" and cas.form == "singular" \
@@ -829,9 +827,8 @@ def _group_clause_start(words: list[str], k: int) -> int | None:
     for c in range(k - 1, max(k - 8, -1), -1):
         if words[c] in {",", "،"}:
             head = words[c + 1:c + 3]
-            marker = vocab().group_markers
-            if head and (head[0] in marker or bare_clitic(head[0]) in marker
-                         or (head[0] == "من" and len(head) > 1 and head[1] in marker)):
+            if head and (_is_group_marker(head[0])
+                         or (head[0] == "من" and len(head) > 1 and _is_group_marker(head[1]))):
                 return c
             return None
     return None
@@ -940,7 +937,7 @@ def _is_span(words: list[str], num: Number) -> bool:
     return num.last < len(words) and bare_clitic(words[num.last]) in _TIME_UNITS
 
 
-_TIME_UNITS = frozenset({"ايام", "يوما", "يوم", "ساعات", "ساعه", "ساعة", "اسابيع", "اسبوعا",
+_TIME_UNITS = frozenset({"ايام", "يوما", "يوم", "ساعات", "ساعه", "اسابيع", "اسبوعا",
                          "اسبوع", "اشهر", "شهرا", "شهور", "سنوات", "سنه", "دقائق", "دقيقه",
                          "ليال", "ليله"})
 
@@ -1309,8 +1306,7 @@ def _groups(sent: Sentence, j: int, used: set[int]) -> tuple[tuple[dict[str, Any
     k = j
     while k < len(words) and words[k] in {",", "،", "من", "(", "-"}:
         k += 1
-    if k >= len(words) or bare_clitic(words[k]) not in vocab().group_markers \
-            and words[k] not in vocab().group_markers:
+    if k >= len(words) or not _is_group_marker(words[k]):
         return (), j
     groups, k = _group_items(sent, k + 1, used)
     return (tuple(groups), k) if groups else ((), j)

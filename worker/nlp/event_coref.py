@@ -56,17 +56,21 @@ _PLACE_WORDS = frozenset(normalize_text(w) for w in
 def merge_coreferent(text: str, events: list[Event]) -> list[Event]:
     """One event per incident, in the order of each incident's first mention."""
     clusters: list[list[Event]] = []
+    by_type: dict[str, list[list[Event]]] = {}  # only clusters of the event's type can fit
     for event in sorted(events, key=_seed_order):
+        same = by_type.setdefault(event.type, [])
         if event.type == CASUALTIES_ONLY or _says_another(text, event):
             clusters.append([event])
+            same.append(clusters[-1])  # ("غارة أخرى" starts a cluster later ones may join)
             continue
-        fits = [c for c in clusters if c[0].type == event.type and _fits(text, event, c)]
+        fits = [c for c in same if _fits(text, event, c)]
         if len(fits) > 1:
             fits = [c for c in fits if _reports_alike(event, c)]
         if len(fits) == 1:
             fits[0].append(event)
         else:
             clusters.append([event])
+            same.append(clusters[-1])
     clusters = _absorb_casualty_reports(clusters)
     clusters.sort(key=lambda c: min(e.trigger["start"] for e in c))
     return [_merge(c) for c in clusters]
@@ -205,17 +209,41 @@ def _absorb_casualty_reports(clusters: list[list[Event]]) -> list[list[Event]]:
     ("إصابة سبعة أميركيين" and "إصابة عشرة عناصر، من بينهم سبعة من القوات الأميركية")
     is that event's headline, when exactly one event has the figure."""
     kept: list[list[Event]] = []
-    typed = [c for c in clusters if c[0].type != CASUALTIES_ONLY]
+    # Typed clusters by the figures they carry, so each report looks only at the clusters
+    # with its number (was every typed cluster: quadratic in a long article's events).
+    by_figure: dict[tuple[str, Any], list[list[Event]]] = {}
+    for c in clusters:
+        if c[0].type != CASUALTIES_ONLY:
+            for key in {k for e in c for k in _figure_keys(e)}:
+                by_figure.setdefault(key, []).append(c)
     for cluster in clusters:
         report = cluster[0]
-        hosts = [] if report.type != CASUALTIES_ONLY or len(cluster) > 1 else \
-            [c for c in typed if any(_has_figure(e, report) and
-                                     _places_agree(e.location, report.location) for e in c)]
+        candidates = [] if report.type != CASUALTIES_ONLY or len(cluster) > 1 else \
+            list({id(c): c for k in _report_keys(report) for c in by_figure.get(k, ())}.values())
+        hosts = [c for c in candidates if any(_has_figure(e, report) and
+                                               _places_agree(e.location, report.location)
+                                               for e in c)]
         if len(hosts) == 1:
             hosts[0].append(report)
         else:
             kept.append(cluster)
     return kept
+
+
+def _figure_keys(event: Event) -> set[tuple[str, Any]]:
+    """(kind, count) of every figure an event carries, its sub-groups' included."""
+    keys = set()
+    for kind in KINDS:
+        mine = getattr(event, kind)
+        if mine:
+            keys |= {(kind, mine.get("count"))} | {(kind, g.get("count"))
+                                                   for g in mine.get("groups") or ()}
+    return keys
+
+
+def _report_keys(report: Event) -> set[tuple[str, Any]]:
+    return {(kind, getattr(report, kind)["count"]) for kind in KINDS
+            if getattr(report, kind) and getattr(report, kind).get("count") is not None}
 
 
 def _has_figure(event: Event, report: Event) -> bool:

@@ -69,9 +69,8 @@ def write_text(news_root: Path | None, extra: Iterable[list[str]], out_dir: Path
             yield " ".join(model_form(t) for t in sent) + "\n"
 
     counts = {"eval": 0, "train": 0}
-    it = iter(lines())
     with open(dev, "w", encoding="utf-8") as fdev, open(train, "w", encoding="utf-8") as ftr:
-        for line in it:
+        for line in lines():
             if len(line) < 2:
                 continue
             if counts["eval"] < eval_chars:
