@@ -239,6 +239,25 @@ def test_in_addition_to_another_killing_adds_up():
                  id="no-loss-of-life-joins-the-wounded"),
     pytest.param('وصرح اللفتنانت من شرطة المنطقة "هناك 6 قتلى هم المشتبه به و5 ضحايا"', 6,
                  id="the-list-after-hum-is-inside-the-toll"),
+    # This stop: train errors and the sixth draw, after it was measured.
+    pytest.param('لقي أكثر من عشرين من عناصر تنظيم "داعش" الإرهابي مصرعهم في العراق', 20,
+                 id="quotes-inside-the-subject-of-laqiya"),
+    pytest.param("وقد قدرت الإحصاءات الرسمية عدد الضحايا في الزلزال والتسونامي بـ 1558 شخصا",
+                 1558, id="a-toll-after-detached-bi"),
+    pytest.param("إن جنديا أميركيا وشخصا آخر من التحالف الذي تقوده الولايات المتحدة لمحاربة "
+                 'تنظيم "داعش"، قتلا في انفجار عبوة ناسفة', 2, id="a-dual-verb-is-two-alone"),
+    pytest.param("وانتحر سجين يبلغ من العمر 50 عاما، في حين توفي آخر في 21 أبريل", 2,
+                 id="suicide-and-another-death"),
+    pytest.param("يحاول محققون معرفة دوافع الرجل الذي قتل شخصين السبت في مدينة مونستر قبل أن "
+                 "ينتحر بإطلاق النار على نفسه", 3, id="the-killer-who-killed-himself-adds-one"),
+    pytest.param("أسفر عن مقتل أربعة فلسطينيين وجندي إسرائيلي الجمعة", 5,
+                 id="a-singular-closing-a-list-before-a-weekday"),
+    pytest.param("أؤكد أننا حتى الآن فقدنا عشرة أرواح وأصيب عشرة آخرون", 10, id="lives-lost"),
+    pytest.param("وأكد مصدر مصرع العشرات من ميليشيات الحوثي في قصف جوي، إضافة إلى استهداف "
+                 "آليات قرب مديرية التحيتا ما أدى إلى مصرع من فيها", 10,
+                 id="death-of-those-inside-is-unnumbered"),
+    pytest.param("لقي خمسة أشخاص حتفهم في إيران نتيجة الإصابة بحمى الكونغو النزفية", None,
+                 id="deaths-from-a-disease-are-no-casualties"),
 ])
 def test_sentence_killed_figure(text, killed):
     from worker.nlp.evaluate_reports import from_events
@@ -319,3 +338,16 @@ def test_one_more_died_of_wounds_adds_to_the_killed():
 def test_a_subgroup_after_its_toll_is_not_added():
     text = "وقال مراسلنا إن الاحتلال أصاب أكثر من 100 شخص، الجمعة، من بينهم 40 مصابا بالرصاص الحي."
     assert article_casualties(run(text))["injured"] == 100
+
+
+@pytest.mark.parametrize("text, killed, injured", [
+    pytest.param("أن الحريق الذى استعر بفعل طقس حار بدرجة غير معتادة، أدى إلى إصابة 18 شخصا",
+                 None, 18, id="a-negation-in-another-clause-does-not-reach"),
+    pytest.param("إن رجلا واحدا على الأقل قتل وأصيب 6 مدنيين في سلسلة من الغارات", 1, 6,
+                 id="singular-subject-before-a-shared-looking-number"),
+])
+def test_sentence_killed_and_injured(text, killed, injured):
+    from worker.nlp.evaluate_reports import from_events
+
+    figures = from_events(run(text, []))
+    assert (figures.killed, figures.injured) == (killed, injured)
