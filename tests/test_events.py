@@ -345,6 +345,8 @@ def test_a_subgroup_after_its_toll_is_not_added():
                  None, 18, id="a-negation-in-another-clause-does-not-reach"),
     pytest.param("إن رجلا واحدا على الأقل قتل وأصيب 6 مدنيين في سلسلة من الغارات", 1, 6,
                  id="singular-subject-before-a-shared-looking-number"),
+    pytest.param("وقصفت الطائرات البلدة ولم يسفر القصف عن قتلى أو إصابات", 0, 0,
+                 id="a-casualty-noun-joined-to-a-negated-one-is-negated"),
 ])
 def test_sentence_killed_and_injured(text, killed, injured):
     from worker.nlp.evaluate_reports import from_events

@@ -1306,6 +1306,14 @@ def _people_count(word: str) -> int | None:
 def _negated(sent: Sentence, i: int) -> bool:
     """دون وقوع إصابات / لم تسفر عن إصابات / لا إصابات, but not لم يعرف عدد القتلى."""
     v = vocab()
+    words = sent.words
+    # A casualty noun joined by أو/و/ولا to a negated one is negated with it: "لم ترد أنباء
+    # عن وقوع قتلى أو إصابات خطيرة" (train gold: both 0).
+    if i >= 2 and words[i - 1] in {"او", "ولا"} and _is_casualty_word(sent.tokens[i - 2].text):
+        return _negated(sent, i - 2)
+    if i >= 1 and words[i].startswith("و") and _is_casualty_word(sent.tokens[i - 1].text) \
+            and _negated(sent, i - 1):
+        return True
     window = sent.words[max(i - _NEG_WINDOW, 0):i]
     # "ما لا يقل عن 462" (at least) is a number, no negation.
     # "طائرة بدون طيار قتلت أربعة": a drone, no negation (train gold).
