@@ -258,6 +258,13 @@ def test_in_addition_to_another_killing_adds_up():
                  id="death-of-those-inside-is-unnumbered"),
     pytest.param("لقي خمسة أشخاص حتفهم في إيران نتيجة الإصابة بحمى الكونغو النزفية", None,
                  id="deaths-from-a-disease-are-no-casualties"),
+    pytest.param("وقالت الشرطة إن ستة من القتلى ينتمون إلى أسرة واحدة، بينما سقط القتيلان "
+                 "الآخران في هجوم", 8, id="the-other-two-are-a-new-group"),
+    pytest.param("وتمكن رجال الأمن من القبض على شخصين من المتورطين، ومقتل شريكهم الثالث بعد "
+                 "تبادل إطلاق النار معه", 1, id="a-definite-ordinal-is-one"),
+    pytest.param('قال متحدث: "أعلنا للتو خبر" مقتل فتاة بعد انهيار جدار، من دون أن يؤكد خبراً '
+                 "أوردته وسائل إعلام محلية عن مقتل رجل", 1,
+                 id="an-unconfirmed-report-ten-words-back"),
 ])
 def test_sentence_killed_figure(text, killed):
     from worker.nlp.evaluate_reports import from_events
@@ -345,6 +352,8 @@ def test_a_subgroup_after_its_toll_is_not_added():
                  None, 18, id="a-negation-in-another-clause-does-not-reach"),
     pytest.param("إن رجلا واحدا على الأقل قتل وأصيب 6 مدنيين في سلسلة من الغارات", 1, 6,
                  id="singular-subject-before-a-shared-looking-number"),
+    pytest.param("نتج عن الاستهداف وفاة امرأة وإصابة عدد من النازحين، قدر عددهم بـ (12) جريحا",
+                 1, 12, id="a-count-in-brackets"),
     pytest.param("وقصفت الطائرات البلدة ولم يسفر القصف عن قتلى أو إصابات", 0, 0,
                  id="a-casualty-noun-joined-to-a-negated-one-is-negated"),
 ])

@@ -169,7 +169,8 @@ def _other_figures(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
     revised; an earlier toll, a denied one or another source's is dropped when a figure of
     the same kind remains (train gold)."""
     def other(cas: Casualty) -> bool:
-        window = [bare_clitic(w) for w in sent.words[max(cas.first - 6, 0):cas.first]]
+        # (ten words: "من دون أن يؤكد خبراً أوردته وسائل إعلام محلية عن مقتل رجل")
+        window = [bare_clitic(w) for w in sent.words[max(cas.first - 10, 0):cas.first]]
         return any(w in _EARLIER for w in window) or any(
             (w in {"اخري", "اخر"} and k > 0 and window[k - 1] in _SOURCES)
             # "رفض تأكيد مقتل العسكريين التسعة": a figure not confirmed (dev gold)
@@ -319,8 +320,14 @@ def _violent_cause(sent: Sentence, i: int) -> bool:
     return False
 
 
+_THE_OTHERS = frozenset({"الاخر", "الاخران", "الاخرين", "الاخرون", "الاخري", "الاخريات",
+                         "الاخرتان", "الاخرتين"})
+
+
 def _make(sent: Sentence, kind: str, count: int | None, approx: bool, first: int, last: int,
           used: set[int], negated: bool = False) -> Casualty:
+    if last < len(sent.words) and sent.words[last] in _THE_OTHERS and count:
+        last += 1  # "القتيلان الآخران": the word that makes a definite group a new one
     used.update(range(first, last))
     count, groups, last = _coordinated(sent, count, last, used)
     if count and not groups:
@@ -626,6 +633,9 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
         j += 1  # "مقتل شقيقه طه"
     if j < len(words) and j in sent.persons:
         return _named_count(sent, j), i, _name_end(sent, j)
+    if j + 1 < len(words) and j not in used and words[j + 1].startswith("ال") \
+            and words[j + 1][2:] in _ORDINALS and not _is_casualty_word(sent.tokens[j].text):
+        return 1, i, j + 2  # "ومقتل شريكهم الثالث": one more (sixth-stop train gold)
     if j < len(words) and j not in used and words[j].startswith("ال") \
             and _people_count(words[j].removesuffix("ه")) == 1:  # قتلت المسعفة رازان
         return 1, i, j + 1
@@ -1072,6 +1082,8 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
 def _read_singular(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty | None:
     """30 قتيلاً (the number counts it) / قتيلان (dual) / سقوط قتيل (one)."""
     num = _number_ending_at(sent.words, i - 1, used)
+    if num is None and i > 2 and sent.words[i - 1] == ")" and sent.words[i - 3] == "(":
+        num = _number_ending_at(sent.words, i - 2, used)  # "قدر عددهم بـ (12) جريحا"
     if num is not None:
         return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
     if i > 0 and i - 1 not in used and sent.words[i - 1].startswith("ال"):

@@ -789,8 +789,10 @@ def _set_count(frame: _Frame, cas: Casualty, sentence: int, toll: bool = False) 
     new = cas.to_dict()
     old = frame.slots.get(cas.kind)
     # A definite ("المسلحين الثلاثة") or named victim ("مقتل خاشقجي") restates a group.
+    # ... unless it is "the other ones": "ستة من القتلى ... بينما سقط القتيلان الآخران" is 8.
+    words = normalize_text(cas.text).split()
     definite = cas.named or cas.subgroup or cas.word >= 0 and \
-        bare_clitic(normalize_text(cas.text.split()[0])).startswith("ال")
+        bare_clitic(words[0]).startswith("ال") and not words[-1].startswith("الاخر")
     if old is not None and old.get("sentence") == sentence and not toll and not old.get("toll") \
             and not definite \
             and old["count"] and new["count"] and not (new["negated"] or old["negated"]):
