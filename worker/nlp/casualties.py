@@ -270,6 +270,13 @@ def _read(sent: Sentence, i: int, kind: str, form: str, used: set[int]) -> Casua
             and (sent.words[i - 1] in {"اثر", "جراء", "بعد"} or sent.words[i - 1].startswith("متاثر")) \
             and any(bare_clitic(w) in _DEATH_VERBS for w in sent.words[max(i - 6, 0):i - 1]):
         return None  # "توفي إثر إصابات في رأسه": the wounds he died of
+    if i >= 1 and (
+            (sent.words[i - 1] in {"احدهم", "احداهم", "احدهما", "احداهما", "احداهن"}
+             and _suffix(sent.words[i]) in ("ه", "ها"))
+            or (i >= 2 and sent.words[i - 1] in {"واحد", "واحده"} and i - 2 in used)):
+        # "وأصيب خمسة آخرون، أحدهم إصابته بالغة" / "مصاب واحد جرح بعصا": the same
+        # victims described again, no one more (train gold).
+        return None
     reader = {"act": _read_act, "plural": _read_plural, "singular": _read_singular,
               "fate": _read_fate, "counted": _read_counted}[form]
     return reader(sent, i, kind, used)
@@ -402,7 +409,23 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
     first_who = sent.text[sent.tokens[last - 1].start:sent.tokens[last - 1].end]
     # The first group was counted with a partitive ("13 من الحوثيين"): so may the next.
     count_partitive = last >= 2 and words[last - 2] == "من"
+    # A list by severity: "إصابة واحدة حرجة، و3 خطيرة، و90 متوسطة، و80 طفيفة" (174; train
+    # gold): each count with its severity word, the groups after commas.
+    severity = words[last] in _SEVERITY
     while last < len(words) and last not in used:
+        if severity and words[last] in _SEVERITY:
+            last += 1
+            continue
+        if severity and words[last] in {",", "،"} and last + 1 < len(words) \
+                and words[last + 1].startswith("و"):
+            num = _number(words, last + 1)
+            if num is not None and num.count and num.last < len(words) \
+                    and words[num.last] in _SEVERITY:
+                parts.append({"count": num.count, "approx": num.approx,
+                              "who": sent.tokens[num.last].text})
+                last = num.last + 1
+                continue
+            break
         plus = _in_addition(sent, last, used)
         if plus is not None:
             # "إصابة اثنتين من مشجعي المنتخب، بالإضافة إلى ستة مشاة آخرين" (train gold)
@@ -537,7 +560,10 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
     """مقتل 5 أشخاص / أصيب جنديان / مقتل جندي / 5 أشخاص قتلوا / قتلت مجموعة من /
     شخصا قُتل (subject first) / مقتل وجرح العشرات (one number for both)."""
     words = sent.words
+    # (not "قتل شرطي وأصيب خمسة آخرون": a و-verb with its own count starts a new clause)
     if i > 0 and i - 1 not in used and _people_count(words[i - 1]) == 1 \
+            and not (words[i].startswith("و") and i + 1 < len(words)
+                     and _number(words, i + 1) is not None) \
             and bare_clitic(words[i]) not in _PLURAL_VERBS \
             and not words[i - 1].startswith("ال") and words[i - 1] not in _NOT_COUNTED \
             and not (words[i - 1] == "طيار" and i > 1 and bare_clitic(words[i - 2]) == "دون") \
