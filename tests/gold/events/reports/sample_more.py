@@ -19,7 +19,8 @@ draws 200 more the same way from articles neither the gold nor the fourth draw u
 (``batch_22``, ``batch_23``: 190 remain), to measure the rules again after they were
 developed on the fourth.  ``--sixth`` draws 200 more again (``batch_24``, ``batch_25``) from
 articles no earlier draw used, to measure the rules after they were developed on the fifth
-(a later stop).  As with ``sample.py``, the committed batches are the record: once
+(a later stop); ``--seventh`` 200 more (``batch_26``, ``batch_27``) after the fixes read
+off the sixth.  As with ``sample.py``, the committed batches are the record: once
 a draw has joined ``train.jsonl`` a rerun excludes its articles and draws other ones.
 """
 from __future__ import annotations
@@ -44,6 +45,8 @@ SEED, WANT, PER_BATCH, FIRST_BATCH = 20261130, 300, 100, 19
 FIFTH_SEED, FIFTH_WANT, FIFTH_BATCH = 20261131, 200, 22
 # A sixth, after the rules were developed on the fifth: batch_24 and batch_25 (``--sixth``).
 SIXTH_SEED, SIXTH_WANT, SIXTH_BATCH = 20261132, 200, 24
+# A seventh, after the rules were developed on the sixth: batch_26 and batch_27.
+SEVENTH_SEED, SEVENTH_WANT, SEVENTH_BATCH = 20261133, 200, 26
 
 
 def _key(text: str) -> str:
@@ -52,13 +55,16 @@ def _key(text: str) -> str:
 
 def main() -> None:
     fifth, sixth = "--fifth" in sys.argv[1:], "--sixth" in sys.argv[1:]
-    seed, want, first_batch = (SIXTH_SEED, SIXTH_WANT, SIXTH_BATCH) if sixth else \
+    seventh = "--seventh" in sys.argv[1:]
+    seed, want, first_batch = (SEVENTH_SEED, SEVENTH_WANT, SEVENTH_BATCH) if seventh else \
+        (SIXTH_SEED, SIXTH_WANT, SIXTH_BATCH) if sixth else \
         (FIFTH_SEED, FIFTH_WANT, FIFTH_BATCH) if fifth else (SEED, WANT, FIRST_BATCH)
     used = {json.loads(line)["id"].split("#")[0]
             for part in ("train", "dev", "test")
             for line in (HERE / f"{part}.jsonl").open(encoding="utf-8") if line.strip()}
     # Earlier draws' articles too (their batches, in case a draw has not joined train yet).
-    earlier = (19, 20, 21, 22, 23) if sixth else (19, 20, 21) if fifth else ()
+    earlier = tuple(range(19, 26)) if seventh else (19, 20, 21, 22, 23) if sixth else \
+        (19, 20, 21) if fifth else ()
     used |= {json.loads(line)["id"].split("#")[0] for n in earlier
              for line in (OUT / f"batch_{n}.jsonl").open(encoding="utf-8")}
     rng = random.Random(seed)
