@@ -358,6 +358,17 @@ def test_a_subgroup_after_its_toll_is_not_added():
                  1, 5, id="one-of-them-described-again"),
     pytest.param("هناك مصاب واحد جرح بعصا كان يحملها واحد من المهاجمين", None, 1,
                  id="one-wounded-described-again"),
+    pytest.param("وذكرت الوزارة أن الشاب أحمد نبيل (25 عاما) أصيب برصاصة في رأسه شرقي جباليا، "
+                 "ونقل لاحقا إلى المستشفى حيث توفي هناك", 1, None,
+                 id="wounded-then-died-is-one-killed"),
+    pytest.param("قولها إن الفلسطينية توفيت لاحقا في مستشفى في نابلس، موضحة أن زوجها أصيب بجروح "
+                 "طفيفة", 1, 1, id="a-death-beside-a-wounding"),
+    pytest.param("وتوفي والده الأسبوع الماضي بعد صراع مع المرض", None, None,
+                 id="a-natural-death-is-no-figure"),
+    pytest.param("وقال مدير المرصد إن امرأة وزوجها وطفلهما قتلوا في القصف على اليرموك", 3, None,
+                 id="a-list-of-singular-people-before-a-plural-verb"),
+    pytest.param("وقالت المصادر إن شقيقه وشخصين من الجانب الآخر قتلوا في معركة مسلحة", 3, None,
+                 id="one-and-a-dual-before-a-plural-verb"),
     pytest.param("نتج عن الاستهداف وفاة امرأة وإصابة عدد من النازحين، قدر عددهم بـ (12) جريحا",
                  1, 12, id="a-count-in-brackets"),
     pytest.param("وقصفت الطائرات البلدة ولم يسفر القصف عن قتلى أو إصابات", 0, 0,

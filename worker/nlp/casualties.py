@@ -225,6 +225,10 @@ def _died_of_wounds(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
             if cas.last == cas.word + 1 and any(
                     c.kind == "killed" and c.count == 1 and c.last <= cas.first for c in found):
                 continue  # "قتلت المسعفة رازان ... حيث أصيبت برصاصة": how she was killed
+        if cas.kind == "injured" and cas.count == 1 and cas.form == "act" and any(
+                c.kind == "killed" and c.count == 1 and c.form == "counted"
+                and c.first > cas.last for c in found):
+            continue  # "أحمد أصيب برصاصة في رأسه ... حيث توفي هناك": he died of it
         if cas.kind == "killed" and cas.form == "singular" \
                 and normalize_text(cas.text).lstrip("و").startswith("متاثر"):
             before = [k for k in killed if 0 <= cas.first - k.last <= 8]
@@ -236,6 +240,7 @@ def _died_of_wounds(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
 
 
 _DEATH_VERBS = frozenset({"توفي", "توفيت", "وفاه", "توفوا", "قضي", "مات", "ماتت"})
+_WOUNDED_VERBS = frozenset({"اصيب", "اصيبت", "اصابته", "اصابتها", "جرح", "جرحت"})
 
 
 def _expand(sent: Sentence, cas: Casualty, found: list[Casualty]) -> list[Casualty]:
@@ -300,6 +305,11 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         if bare_clitic(sent.words[i]) in {"توفي", "توفيت"}:
             # (one more, not a restatement: "ثلاثة قتلوا، وتوفي الرابع متأثراً" is four)
             return _make(sent, kind, 1, False, i, i + 1, used)
+    if cas.count is None and bare_clitic(sent.words[i]) in {"توفي", "توفيت"} and any(
+            bare_clitic(w) in _WOUNDED_VERBS for w in sent.words if w != sent.words[i]):
+        # "أصيب برصاصة في رأسه ... ونقل إلى المستشفى حيث توفي هناك" / "توفيت لاحقا في
+        # مستشفى ... وزوجها أصيب": a death beside a wounding is one of violence (train gold).
+        return _make(sent, kind, 1, False, i, i + 1, used)
     if cas.count is None and bare_clitic(sent.words[i]) in {"توفي", "توفيت"} \
             and sent.words[i + 1:i + 2] in (["اخر"], ["اخري"]):
         # "انتحر سجين ... في حين توفي آخر": one more death beside another (fifth-stop
@@ -581,6 +591,11 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
         first = _dual_subject(sent, i, used)
         if first is not None:
             return _make(sent, kind, 2, False, first, i + 1, used)
+        listed = _singular_list_before(sent, i, used)
+        if listed is not None:
+            # "امرأة وزوجها وطفلهما قتلوا" (3) / "شقيقه وشخصين من الجانب الآخر قتلوا" (3)
+            count, first = listed
+            return _make(sent, kind, count, False, first, i + 1, used)
         if bare_clitic(words[i]) in _DUAL_VERBS and not (
                 bare_clitic(words[i]) == "قتلا" and words[i + 1:i + 2]
                 and words[i + 1].startswith("و")):
@@ -683,6 +698,48 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
         if _number(words, k) is not None or _is_casualty_word(sent.tokens[k].text):
             break
     return None
+
+
+# Kin and people nouns that, with a pronoun suffix, name one person: "وزوجها"، "وطفلهما".
+_KIN_STEMS = frozenset({"زوج", "زوجت", "ابن", "ابنت", "شقيق", "شقيقت", "والد", "والدت", "طفل",
+                        "نجل", "قريب", "اخ", "اخت", "صديق", "مرافق", "زميل", "حارس", "سائق"})
+
+
+def _one_person(word: str) -> bool:
+    w = word[1:] if word.startswith("و") and len(word) > 3 else word
+    if _people_count(w) == 1 and not w.startswith("ال"):
+        return True
+    for suffix in ("هما", "هم", "ها", "ه"):
+        if w.endswith(suffix) and w[:-len(suffix)] in _KIN_STEMS:
+            return True
+    return False
+
+
+def _singular_list_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, int] | None:
+    """(count, first word) of a و-joined list of people right before a plural verb, each a
+    singular noun ("امرأة وزوجها وطفلهما قتلوا": 3) or, one of them, a dual or counted
+    group with up to three words after it ("شقيقه وشخصين من الجانب الآخر قتلوا": 3);
+    None unless there are two items or more (train gold)."""
+    words = sent.words
+    k = i - 1
+    while k >= 0 and words[k] == "قد":
+        k -= 1
+    count, items, first = 0, 0, None
+    # one counted group may end the list, a few words before the verb
+    for j in range(k, max(k - 4, -1), -1):
+        if j in used or words[j] in _PUNCT:
+            break
+        if words[j].startswith("و") and _people_count(words[j][1:]) == 2:
+            count, items, first, k = 2, 1, j, j - 1
+            break
+    while k >= 0 and k not in used and words[k] not in _PUNCT and _one_person(words[k]):
+        count, items, first = count + 1, items + 1, k
+        if not words[k].startswith("و"):
+            break
+        k -= 1
+    if items < 2 or first is None or words[first].startswith("و"):
+        return None
+    return count, first
 
 
 _ONE_AT_LEAST = frozenset({"واحد", "واحدا", "واحده", "علي", "الاقل"})
