@@ -333,6 +333,8 @@ def entity_counts(text: str, entities: list[str]) -> dict[str, int | None]:
                  {"killed": 14}, id="plural-verb-after-a-subgroup-clause"),
     pytest.param("هاجم مسلحو داعش بيت أحد قادة طالبان وقتلوا 15 شخصا", [],
                  {"killed": 15}, id="active-plural-verb-counts-after"),
+    pytest.param("قتل الجيش الإسرائيلي، الأربعاء، 3 فلسطينيين على الحدود الشرقية لغزة",
+                 ["الجيش الإسرائيلي"], {"killed": 3}, id="killer-then-weekday-then-count"),
     pytest.param("المدنيين الذين قتلوا في الغوطة الشرقية منذ 18 فبراير/ شباط",
                  ["الغوطة الشرقية"], {"killed": None}, id="a-date-past-a-place-is-no-count"),
 ])

@@ -369,6 +369,25 @@ def test_a_subgroup_after_its_toll_is_not_added():
                  id="a-list-of-singular-people-before-a-plural-verb"),
     pytest.param("وقالت المصادر إن شقيقه وشخصين من الجانب الآخر قتلوا في معركة مسلحة", 3, None,
                  id="one-and-a-dual-before-a-plural-verb"),
+    pytest.param("وأفادت الوزارة أن المواطن جبر سالم (40 عاما) قتل بطلق ناري في الصدر، فيما "
+                 "أصيب 167 مواطنا بجراح مختلفة", 1, 167, id="a-bracketed-age-before-the-verb"),
+    pytest.param("كما قتل 79 عنصراً من قوات النظام والمسلحين الموالين لها مقابل 68 من مقاتلي "
+                 "التنظيم خلال الفترة ذاتها", 147, None, id="the-other-side-after-muqabil-adds"),
+    pytest.param("وأسفر القصف عن سقوط عشرة قتلى في صفوف الفصائل المسلحة، مقابل سبعة في صفوف قوات "
+                 "النظام", 17, None, id="muqabil-after-a-comma"),
+    pytest.param("بعد مقتل أكثر من ستين فلسطينيا وإصابة ألفين بجروح برصاص الجيش", 60, 2000,
+                 id="two-thousand-in-words-is-no-year"),
+    pytest.param("وشيع عدة آلاف القتيلين القاصرين الأحد، بعد أن أثار مقتلهما غضبا", 2, None,
+                 id="no-count-before-a-definite-noun"),
+    pytest.param('وقالت المعارضة التي تحدثت أولا عن سقوط 16 جريحا، إن "نحو ثلاثين جريحا" نقلوا '
+                 "إلى المركز الطبي", None, 30, id="the-figure-told-first-is-earlier"),
+    pytest.param("وقالت الشرطة إن رجلا يبلغ من العمر 63 عاما قتل، ونقل 3 آخرون إلى المستشفى", 1,
+                 3, id="others-taken-to-hospital-are-wounded"),
+    pytest.param("ونقل 5 أطنان من المساعدات إلى مستشفى المدينة", None, None,
+                 id="goods-taken-to-hospital-are-no-wounded"),
+    pytest.param('أن "الشاب أحمد رشاد (24 عاما) استشهد إثر اصابته برصاصة"، موضحا أن هناك "أكثر من '
+                 'خمسين جريحا" بينهم "اثنان إصابتهما خطيرة"', 1, 50,
+                 id="killed-by-his-wound-and-a-quoted-subgroup"),
     pytest.param("نتج عن الاستهداف وفاة امرأة وإصابة عدد من النازحين، قدر عددهم بـ (12) جريحا",
                  1, 12, id="a-count-in-brackets"),
     pytest.param("وقصفت الطائرات البلدة ولم يسفر القصف عن قتلى أو إصابات", 0, 0,

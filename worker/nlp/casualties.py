@@ -140,6 +140,7 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
                 found.extend(_expand(sent, cas, found))
                 break
     found += _losses(sent, used, found)
+    found += _taken_to_hospital(sent, used, found)
     return _killed_and_wounded(sent, _died_of_wounds(sent, _other_figures(sent, found)))
 
 
@@ -147,6 +148,10 @@ def _after_group_marker(sent: Sentence, first: int) -> bool:
     """"أصاب أكثر من 100 شخص، الجمعة، من بينهم 40 مصابا": the 40 are among the 100; "6
     قتلى هم المشتبه به و5 ضحايا": so are the 5 after the list's first member (fifth draw)."""
     if any(_is_group_marker(w) for w in sent.words[max(first - 2, 0):first]):
+        return True
+    # (quotes between: 'بينهم "اثنان إصابتهما خطيرة"', seventh draw)
+    unquoted = [w for w in sent.words[max(first - 4, 0):first] if w not in _QUOTES]
+    if any(_is_group_marker(w) for w in unquoted[-2:]):
         return True
     if not sent.words[first].startswith("و"):
         return False
@@ -160,7 +165,8 @@ def _after_group_marker(sent: Sentence, first: int) -> bool:
 
 # "نفياً لأنباء سابقة تحدثت عن ستة قتلى" / "حصيلة سابقة" / "وأفادت تقارير أخرى بمقتل 20":
 # an earlier or another source's figure beside the one the sentence reports.
-_EARLIER = frozenset({"سابقه", "السابقه", "نفيا", "سابق", "السابق"})
+_EARLIER = frozenset({"سابقه", "السابقه", "نفيا", "سابق", "السابق",
+                      "اولا"})  # "تحدثت أولا عن سقوط 16 جريحا، إن نحو ثلاثين جريحا"
 _SOURCES = frozenset({"تقارير", "مصادر", "انباء", "روايات", "تقديرات", "حصيله", "ارقام"})
 
 
@@ -169,9 +175,10 @@ def _other_figures(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
     revised; an earlier toll, a denied one or another source's is dropped when a figure of
     the same kind remains (train gold)."""
     def other(cas: Casualty) -> bool:
-        # (ten words: "من دون أن يؤكد خبراً أوردته وسائل إعلام محلية عن مقتل رجل")
+        # Six words for an earlier or other source's figure, ten for an unconfirmed one
+        # ("من دون أن يؤكد خبراً أوردته وسائل إعلام محلية عن مقتل رجل").
         window = [bare_clitic(w) for w in sent.words[max(cas.first - 10, 0):cas.first]]
-        return any(w in _EARLIER for w in window) or any(
+        return any(w in _EARLIER for w in window[-6:]) or any(
             (w in {"اخري", "اخر"} and k > 0 and window[k - 1] in _SOURCES)
             # "رفض تأكيد مقتل العسكريين التسعة": a figure not confirmed (dev gold)
             or (w in {"تاكيد", "يؤكد", "تؤكد"} and k > 0 and (
@@ -423,6 +430,11 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
     # gold): each count with its severity word, the groups after commas.
     severity = words[last] in _SEVERITY
     while last < len(words) and last not in used:
+        versus = _versus(sent, last, used)
+        if versus is not None:
+            parts.append(versus[0])
+            last = versus[1]
+            continue
         if severity and words[last] in _SEVERITY:
             last += 1
             continue
@@ -491,6 +503,34 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
     used.update(range(last))
     groups = ({"count": count, "approx": False, "who": first_who}, *parts)
     return count + sum(p["count"] for p in parts), groups, last
+
+
+def _versus(sent: Sentence, k: int, used: set[int]) -> tuple[dict[str, Any], int] | None:
+    """"قتل 79 عنصراً من قوات النظام ... مقابل 68 من مقاتلي التنظيم" / "سقوط عشرة قتلى في
+    صفوف الفصائل، مقابل سبعة في صفوف قوات النظام": the other side's dead add up (seventh
+    draw: 147, 17).  The group after مقابل and the word after it, or None."""
+    words = sent.words
+    for j in range(k, min(k + 9, len(words))):
+        if words[j] == "مقابل":
+            break
+        if (words[j] in _PUNCT and words[j + 1:j + 2] != ["مقابل"]) \
+                or (j in used and j not in sent.named) or _number(words, j) is not None \
+                or _is_casualty_word(sent.tokens[j].text):
+            return None
+    else:
+        return None
+    num = _number(words, j + 1) if j + 1 < len(words) else None
+    if num is None or not num.count or num.last >= len(words) \
+            or any(x in used for x in range(num.first, num.last)):
+        return None
+    nxt = words[num.last]
+    if _is_people(nxt):
+        end = num.last + 1
+    elif nxt in {"من", "في"}:
+        end = num.last + 1  # "68 من مقاتلي التنظيم" / "سبعة في صفوف قوات النظام"
+    else:
+        return None
+    return {"count": num.count, "approx": num.approx, "who": sent.tokens[end - 1].text}, end
 
 
 def _in_addition(sent: Sentence, k: int, used: set[int]) -> tuple[dict[str, Any], int] | None:
@@ -684,7 +724,14 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
         return None
     # The subject before a singular verb: a name ("خاشقجي، قتل") or a singular people noun
     # with up to two modifiers ("مسعفة فلسطينية قتلت"، "أحد رجال الشرطة قتل").
-    for k in range(i - 1, max(i - 7, -1), -1):
+    k, looked = i, 0
+    while k - 1 >= 0 and looked < 6:
+        k -= 1
+        looked += 1
+        if words[k] == ")" and "(" in words[max(k - 4, 0):k]:
+            # "المواطن جبر سالم أبو مصطفى (40 عاما) قتل" (seventh draw)
+            k = max(c for c in range(max(k - 4, 0), k) if words[c] == "(")
+            continue
         if words[k] in _PUNCT and k != i - 1:
             break
         if k in sent.persons:
@@ -871,7 +918,10 @@ def _cause_of_death(sent: Sentence, i: int) -> bool:
     cause, not one more wounded."""
     window = sent.words[max(i - 10, 0):i]
     return any(bare_clitic(w) in _DEATH_VERBS or w.startswith(("متاثر", "ومتاثر"))
-               for w in window) or "بعد" in sent.words[max(i - 2, 0):i]
+               for w in window) or "بعد" in sent.words[max(i - 2, 0):i] or (
+        # "استشهد إثر إصابته برصاصة" (seventh draw)
+        any(w in {"اثر", "جراء"} for w in sent.words[max(i - 2, 0):i])
+        and any(bare_clitic(w) in {"استشهد", "استشهدت", "قتل", "قتلت"} for w in window))
 
 
 # Plural and dual forms of the casualty verbs (normalised, clitic stripped): their subject,
@@ -972,8 +1022,9 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             skipped += 1  # "قتل الحرس الثوري الإيراني تسعة أشخاص": the killer, then the count
             continue
         if words[j] in {",", "،"} and words[j + 1:j + 2] and words[j + 1] in _DAY_WORDS \
-                and words[j + 2:j + 3] in ([","], ["،"]) and j == i + 1:
-            skipped, resume = skipped + 3, j + 3  # "قتل، الأربعاء، 16 عنصراً"
+                and words[j + 2:j + 3] in ([","], ["،"]) and j - skipped == i + 1:
+            # "قتل، الأربعاء، 16 عنصراً" / "قتل الجيش الإسرائيلي، الأربعاء، 3 فلسطينيين"
+            skipped, resume = skipped + 3, j + 3
             continue
         if words[j] in _PUNCT or j in used:
             return None
@@ -1164,8 +1215,11 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
 
 def _read_singular(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty | None:
     """30 قتيلاً (the number counts it) / قتيلان (dual) / سقوط قتيل (one)."""
-    num = _number_ending_at(sent.words, i - 1, used)
-    if num is None and i > 2 and sent.words[i - 1] == ")" and sent.words[i - 3] == "(":
+    # (not before a definite noun: "وشيع عدة آلاف القتيلين" counts the mourners)
+    definite = bare_clitic(sent.words[i]).startswith("ال")
+    num = None if definite else _number_ending_at(sent.words, i - 1, used)
+    if num is None and not definite and i > 2 and sent.words[i - 1] == ")" \
+            and sent.words[i - 3] == "(":
         num = _number_ending_at(sent.words, i - 2, used)  # "قدر عددهم بـ (12) جريحا"
     if num is not None:
         return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
@@ -1250,8 +1304,10 @@ def _number(words: list[str], j: int) -> Number | None:
 
 
 def _looks_like_year(words: list[str], num: Number) -> bool:
-    """عام 2014 / 2018 is a date, not a toll."""
-    return num.count is not None and 1900 <= num.count <= 2100 and not num.approx
+    """عام 2014 / 2018 is a date, not a toll; "ألفين" (two thousand, in words) is a count
+    ("وإصابة ألفين بجروح", seventh draw)."""
+    return num.count is not None and 1900 <= num.count <= 2100 and not num.approx \
+        and any(ch.isdigit() for w in words[num.first:num.last] for ch in w)
 
 
 def _number_before(sent: Sentence, i: int, used: set[int]) -> Number | None:
@@ -1504,6 +1560,43 @@ def _losses(sent: Sentence, used: set[int], found: list[Casualty]) -> list[Casua
             else:
                 cas = _make(sent, "killed", None, False, i, i + 1, used)
             return [dataclasses.replace(cas, form="plural", word=i, anaphoric=False)]
+    return []
+
+
+_TAKEN = frozenset({"نقل", "نقلوا", "نقلت", "ادخل", "ادخلوا"})
+_HOSPITAL = frozenset({"المستشفي", "مستشفي", "للمستشفي", "المستشفيات", "مستشفيات",
+                       "للمستشفيات", "بالمستشفي"})
+
+
+def _taken_to_hospital(sent: Sentence, used: set[int], found: list[Casualty]
+                       ) -> list[Casualty]:
+    """"ونقل 3 آخرون إلى المستشفى" / "8 أشخاص آخرين قد نقلوا للمستشفى": counted people
+    taken to hospital are wounded (GUIDELINE.md; train gold and the seventh draw), when
+    they are others or the sentence has no wounded count of its own."""
+    words = sent.words
+    for i, w in enumerate(words):
+        if bare_clitic(w) not in _TAKEN or i in used \
+                or not any(x in _HOSPITAL for x in words[i + 1:i + 8]):
+            continue
+        num = _number(words, i + 1) if i + 1 < len(words) else None
+        first, last = i, i + 1
+        if num is not None and num.count and not any(k in used for k in
+                                                     range(num.first, num.last)):
+            if num.last >= len(words) or not (_is_people(words[num.last]) or bare_clitic(
+                    words[num.last]) in {"اخرون", "اخرين"}):
+                continue  # "ونقل 5 أطنان من المساعدات إلى مستشفى": no people
+            last = _after_noun(words, num.last)
+        else:
+            subject = _subject_before(sent, i, used) if bare_clitic(w).endswith("وا") else None
+            if subject is None:
+                continue
+            count, approx, first = subject
+            num = Number(count, approx, first, i)
+        others = any(bare_clitic(x) in {"اخرون", "اخرين"} for x in words[num.first:last + 1])
+        if not others and any(c.kind == "injured" and c.count for c in found):
+            continue
+        cas = _make(sent, "injured", num.count, num.approx, first, last, used)
+        return [dataclasses.replace(cas, form="act", word=i)]
     return []
 
 
