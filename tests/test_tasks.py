@@ -290,3 +290,99 @@ def test_fulltext_out_of_time_sends_the_rest_with_their_summaries(
     assert len(records) == 3 and len(calls) == 2
     contents = sorted(bool(r["entry"].get("content")) for r in records)
     assert contents == [False, False, True]
+
+
+# --- a work message lost after its entries were claimed (fault scenario 3) -------------------
+
+
+def _queued(redis_client, queue: str) -> list[tuple[str, list]]:
+    """(task name, positional args) of each message on ``queue`` (kombu's JSON envelope)."""
+    import base64
+    import json
+
+    out = []
+    for raw in redis_client.lrange(queue, 0, -1):
+        message = json.loads(raw)
+        out.append((message["headers"]["task"],
+                    json.loads(base64.b64decode(message["body"]))[0]))
+    return out
+
+
+def test_an_nlp_message_lost_after_the_claim_is_reissued_at_start(
+        tasks, monkeypatch, http_server, redis_url, redis_client, seed_text):
+    """kombu's Redis transport pops a message (BRPOP) before recording it in ``unacked``; a
+    Redis killed in between kept the pop and lost the message, and the entries it carried
+    stayed claimed for 30 days: every later poll found them old (fault scenario 3, entries_new
+    =0, no alert).  The start-up sweep re-issues them, and once handled they leave the
+    in-flight record."""
+    from unittest import mock
+
+    from worker import dedup
+    from worker.service import requeue_stranded
+    from worker.settings import Settings
+
+    a, _ = seed_items(seed_text)
+    http_server.route("/good.xml", 200, {"Content-Type": "application/rss+xml"}, rss([a]))
+    with mock.patch.object(tasks.process_articles, "apply_async") as lost:
+        assert tasks.poll_feed.apply(args=["good"], task_id="poll-1").get() == 1
+    assert lost.call_count == 1  # the batch's message: popped, then Redis died
+    assert tasks.poll_feed.apply(args=["good"]).get() == 0  # claimed: never new again
+    assert redis_client.xlen("rasad:articles") == 0 and redis_client.hlen(dedup.IN_FLIGHT_KEY) == 1
+
+    settings = Settings(redis_url=redis_url)
+    assert requeue_stranded(redis_url, settings) == 1
+    [(name, args)] = _queued(redis_client, "nlp")
+    assert name == "rasad.process_articles" and [i["entry"]["url"] for i in args[0]] == [a["link"]]
+    redis_client.delete("nlp")
+    tasks.process_articles.apply(args=args).get()  # the worker runs it (eager: alerts too)
+    assert redis_client.xlen("rasad:articles") == 1
+    assert sorted(f["rule"] for _, f in redis_client.xrange("rasad:alerts")) == \
+        ["baghouz", "casualties", "phosphorus"]
+    assert redis_client.hlen(dedup.IN_FLIGHT_KEY) == 0
+    assert requeue_stranded(redis_url, settings) == 0
+
+
+def test_the_start_up_sweep_reissues_only_entries_no_message_carries(
+        tasks, redis_url, redis_client):
+    """Queued, held in ``unacked`` (restore_unacked runs first, but either way) or owned by a
+    queued poll (which wins its claims back): left alone.  Only the entry no message carries
+    is sent again, once; an entry whose claim expired leaves the record."""
+    import json
+
+    from worker import dedup
+    from worker.celery_app import make_app
+    from worker.records import Entry
+    from worker.service import requeue_stranded
+    from worker.settings import Settings
+
+    def entry(name: str) -> Entry:
+        return Entry(id=f"g:{name}", feed_id="good", title=f"عنوان {name}",
+                     url=f"https://example.org/{name}", summary="نص الخبر",
+                     published=None)
+
+    queued, held, polled, lost, expired = (entry(n) for n in
+                                           ("queued", "held", "polled", "lost", "expired"))
+    for e, owner in ((queued, "p1"), (held, "p1"), (polled, "p2"), (lost, "p1"),
+                     (expired, "p1")):
+        assert dedup.claim_entries(redis_client, [e], owner=owner) == [e]
+        dedup.track_in_flight(redis_client, [e], fetched_at=1.0, owner=owner)
+    redis_client.delete(dedup.claim_key(expired))
+
+    settings = Settings(redis_url=redis_url)
+    app = make_app(settings)
+    app.send_task("rasad.process_articles",
+                  args=([{"entry": queued.to_dict(), "story_id": "s:1", "fetched_at": 1.0}],))
+    app.send_task("rasad.raise_alerts", args=({"entry": held.to_dict(), "story_id": "s:2",
+                                               "fetched_at": 1.0, "extraction": {}},))
+    app.send_task("rasad.poll_feed", args=("good",), task_id="p2")
+    app.close()
+    raw = redis_client.rpop("alerts")  # taken and recorded, as kombu's QoS.append does
+    redis_client.hset("unacked", "tag-1", json.dumps([json.loads(raw), "alerts", "alerts"]))
+    redis_client.zadd("unacked_index", {"tag-1": 1.0})
+
+    assert requeue_stranded(redis_url, settings) == 1
+    sent = [args for name, args in _queued(redis_client, "nlp")]
+    assert sorted([i["entry"]["id"] for i in args[0]] for args in sent) == \
+        [[lost.id], [queued.id]]  # the queued one as it was, the lost one sent again
+    assert set(redis_client.hkeys(dedup.IN_FLIGHT_KEY)) == \
+        {dedup.claim_key(e) for e in (queued, held, polled, lost)}

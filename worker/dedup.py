@@ -17,6 +17,7 @@ Two questions, both answered in Redis so that every worker process and host agre
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import re
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from typing import Sequence
 
 import numpy as np
 
+from worker.errors import RecordError
 from worker.records import Entry
 from worker.text.normalize import normalize_text
 
@@ -148,6 +150,60 @@ def _first_of_each_id(entries: Sequence[Entry]) -> list[Entry]:
 def release_claim(redis, entry_id: str, feed_id: str | None = None) -> None:
     """Drop a claim, for a task that failed before its work was durable, so a retry wins it."""
     redis.delete(_claim_key(entry_id, feed_id))
+
+
+# --- claimed entries not yet finished ---------------------------------------------------
+# A claim is written for 30 days, and only the claiming poll hands the entry on: the work
+# message is the only other place the entry lives.  kombu's Redis transport takes a message
+# with BRPOP and only then records it in its ``unacked`` hash (QoS.append, a separate round
+# trip), so a Redis that dies between the two keeps the pop and loses the message: measured
+# in fault scenario 3 (tests/test_faults.py), a process_articles batch of 8 entries popped
+# from ``nlp`` right before the kill, never in ``unacked``, never run, its entries claimed
+# and every later poll finding them old (entries_new=0).  Each claimed entry is therefore
+# also kept in this hash (field: its claim key) until raise_alerts has handled it, and
+# `rasad run` re-issues, at start-up, every entry kept here that no queued message carries
+# (worker/service.py, requeue_stranded).
+IN_FLIGHT_KEY = "rasad:entries:inflight"
+
+
+def claim_key(entry: Entry) -> str:
+    """The claim key of ``entry``, also its field in IN_FLIGHT_KEY."""
+    return _claim_key(entry.id, entry.feed_id)
+
+
+def track_in_flight(redis, entries: Sequence[Entry], *, fetched_at: float,
+                    owner: str | None = None) -> None:
+    """Record claimed ``entries`` as in flight until :func:`finish_in_flight`: the entry,
+    when it was fetched and the claiming task's id (``owner``)."""
+    if not entries:
+        return
+    redis.hset(IN_FLIGHT_KEY, mapping={
+        claim_key(e): json.dumps({"entry": e.to_dict(), "fetched_at": fetched_at,
+                                  "owner": owner or ""}, ensure_ascii=False,
+                                 separators=(",", ":"))
+        for e in entries})
+
+
+def finish_in_flight(redis, entries: Sequence[Entry]) -> None:
+    """The entries are handled (alerts raised, or dead-lettered): no longer in flight."""
+    if entries:
+        redis.hdel(IN_FLIGHT_KEY, *{claim_key(e) for e in entries})
+
+
+def in_flight(redis) -> dict[str, dict]:
+    """Every entry in flight, by claim key: ``{"entry": Entry, "fetched_at", "owner"}``.
+    A field that does not decode is dropped (and reported as ``None``)."""
+    out: dict[str, dict] = {}
+    for key, value in redis.hscan_iter(IN_FLIGHT_KEY, count=1000):
+        key = _text(key)
+        try:
+            data = json.loads(value)
+            out[key] = {"entry": Entry.from_dict(data["entry"]),
+                        "fetched_at": float(data.get("fetched_at") or 0.0),
+                        "owner": data.get("owner") or ""}
+        except (ValueError, KeyError, TypeError, RecordError):
+            out[key] = None
+    return out
 
 
 # --- near-duplicate stories -------------------------------------------------------------

@@ -10,12 +10,15 @@ metrics endpoint (in this process).  Ctrl-C or SIGTERM stops everything in rever
 a child that dies, the embedded Redis included, takes the service down with a non-zero exit
 so a supervisor restarts it.  A start that launches the embedded Redis first puts every
 message the previous tree took and never acknowledged back on its queue
-(:func:`restore_unacked`), so work stranded by a crash comes back at once.
+(:func:`restore_unacked`), so work stranded by a crash comes back at once, and then
+re-issues the claimed entries that no message carries any more (:func:`requeue_stranded`:
+a message popped and not yet recorded as unacknowledged when Redis died).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import pathlib
@@ -290,6 +293,140 @@ def restore_unacked(redis_url: str, settings: Settings) -> int:
     return len(tags)
 
 
+# Tasks whose first argument carries entries: a batch of items, or one record.
+_ITEM_BATCH_TASKS = ("rasad.process_articles", "rasad.fetch_fulltext")
+_RECORD_TASKS = ("rasad.raise_alerts",)
+_POLL_TASK = "rasad.poll_feed"
+
+
+def requeue_stranded(redis_url: str, settings: Settings, fulltext_feeds=()) -> int:
+    """Re-issue every claimed entry whose work message is gone; return how many.
+
+    An entry is claimed for 30 days (dedup.claim_entries) and stays in dedup.IN_FLIGHT_KEY
+    until raise_alerts has handled it.  Its work lives in one message at a time, queued or
+    held in ``unacked``, except that kombu's Redis transport pops a message (BRPOP) before it
+    records it in ``unacked`` (QoS.append, a second round trip): a Redis killed in between
+    keeps the pop and loses the message (fault scenario 3: a batch of 8 entries so lost left
+    them claimed and never processed).  This runs after :func:`restore_unacked`, under the
+    same condition (no consumer alive), reads every message on the queues, and sends a
+    process_articles batch (fetch_fulltext for ``fulltext_feeds``) for each entry in flight
+    that no message carries and whose claiming poll task is not queued either (a restored
+    poll wins its own claims back).  A re-issued entry that was in fact further along is
+    absorbed by the idempotency keys (one article per entry id, one alert per (rule,
+    story), the alert claim re-entrant for its entry)."""
+    from kombu import Connection
+
+    from worker import dedup
+    from worker.celery_app import transport_options
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        ledger = dedup.in_flight(client)
+        if not ledger:
+            return 0
+        with Connection(redis_url, transport_options=transport_options(settings)) as conn:
+            channel = conn.default_channel  # kombu's own key names (priority lists too)
+            keys = [channel._q_for_pri(queue, pri)
+                    for queue in _queues() for pri in channel.priority_steps]
+            unacked_key = channel.unacked_key
+        carried, owners = set(), set()
+        for raw in _messages(client, keys, unacked_key):
+            _what_a_message_carries(raw, carried, owners)
+        # Dropped from the ledger: a field that does not decode, and an entry whose claim
+        # has expired (a later poll takes it as new).
+        pipe = client.pipeline(transaction=False)
+        for key in ledger:
+            pipe.exists(key)
+        gone = {key for (key, value), claimed in zip(ledger.items(), pipe.execute())
+                if value is None or not claimed}
+        if gone:
+            client.hdel(dedup.IN_FLIGHT_KEY, *gone)
+        stranded = [value for key, value in ledger.items()
+                    if key not in gone and key not in carried
+                    and not (value["owner"] and value["owner"] in owners)]
+        if stranded:
+            _reissue(settings, client, stranded, set(fulltext_feeds))
+        log.info("claimed entries without a work message re-issued",
+                 extra={"entries": len(stranded), "in_flight": len(ledger)})
+        return len(stranded)
+    finally:
+        client.close()
+
+
+def _queues() -> tuple[str, ...]:
+    from worker.celery_app import QUEUES
+
+    return QUEUES
+
+
+def _messages(client, queue_keys, unacked_key: str, chunk: int = 1000):
+    """Every message body on ``queue_keys`` and held in ``unacked`` (raw JSON)."""
+    for key in queue_keys:
+        start = 0
+        while True:
+            part = client.lrange(key, start, start + chunk - 1)
+            yield from part
+            if len(part) < chunk:
+                break
+            start += chunk
+    for _tag, value in client.hscan_iter(unacked_key, count=chunk):
+        try:
+            yield json.dumps(json.loads(value)[0])
+        except (ValueError, IndexError, TypeError):
+            continue
+
+
+def _what_a_message_carries(raw, carried: set, owners: set) -> None:
+    """Add the claim keys of the entries a task message carries to ``carried``, and a poll
+    task's id (the owner of the claims it makes) to ``owners``."""
+    import base64
+
+    from worker import dedup
+    from worker.records import Entry
+
+    try:
+        message = json.loads(raw)
+        headers = message.get("headers") or {}
+        task, body = headers.get("task"), message.get("body")
+        if task == _POLL_TASK:
+            owners.add(headers.get("id") or "")
+            return
+        if task not in _ITEM_BATCH_TASKS + _RECORD_TASKS:
+            return
+        if (message.get("properties") or {}).get("body_encoding") == "base64":
+            body = base64.b64decode(body)
+        args = json.loads(body)[0]
+        first = args[0] if args else None
+        items = first if task in _ITEM_BATCH_TASKS else [first]
+        for item in items or ():
+            carried.add(dedup.claim_key(Entry.from_dict(item["entry"])))
+    except Exception:  # noqa: BLE001 - a message we cannot read carries nothing we know
+        return
+
+
+def _reissue(settings: Settings, client, stranded: list[dict], fulltext_feeds: set) -> None:
+    from worker import dedup
+    from worker.celery_app import make_app
+    from worker.tasks import nlp_batches
+
+    by_feed: dict[tuple[str, bool], list[dict]] = {}
+    for value in stranded:
+        entry = value["entry"]
+        story = dedup.assign_story(client, entry, threshold=settings.story_similarity,
+                                   ttl_seconds=settings.story_ttl_seconds)
+        item = {"entry": entry.to_dict(), "story_id": story.story_id,
+                "fetched_at": value["fetched_at"]}
+        by_feed.setdefault((entry.feed_id, entry.feed_id in fulltext_feeds), []).append(item)
+    app = make_app(settings)
+    try:
+        for (_feed, fulltext), items in by_feed.items():
+            name = "rasad.fetch_fulltext" if fulltext else "rasad.process_articles"
+            for batch, priority in nlp_batches(items, settings.nlp_batch_size):
+                app.send_task(name, args=(batch,), priority=priority)
+    finally:
+        app.close()
+
+
 # The poll and alerts pool of `rasad run` has RASAD_POLL_CONCURRENCY children (default 2): a
 # poll of a loopback feed costs about 18 ms of CPU, so two children fetch 200 such feeds in
 # about 4 s on 2 cores while NLP batches run (bench/bench_perf.py, "fresh").  Remote feeds
@@ -335,6 +472,14 @@ class Service:
             restored = restore_unacked(redis_url, self.settings)
             log.info("unacknowledged messages put back on their queues",
                      extra={"messages": restored})
+            # Then the claimed entries no message carries any more (kombu's pop-then-record
+            # gap).  A failure here is logged and the service starts: the entries stay
+            # recorded, and the next start tries again.
+            try:
+                requeue_stranded(redis_url, self.settings,
+                                 fulltext_feeds=[f.id for f in self.config[0] if f.fulltext])
+            except Exception:  # noqa: BLE001 - recovery must not keep the service down
+                log.exception("claimed entries without a work message not re-issued")
         env = self._child_env(data)
         # The nlp worker and its children run at a lower CPU priority (NLP_NICENESS): NLP
         # batches (and the model's load) are the bulk work on a box running everything,

@@ -188,6 +188,9 @@ def _claim_and_dispatch(rt, feed, entries, fetched_at: float, task_id: str) -> l
     metrics.ENTRIES_SEEN.labels(feed=feed.id).inc(len(entries))
     new = dedup.claim_entries(rt.redis, entries, ttl_seconds=rt.settings.claim_ttl_seconds,
                               owner=task_id or None)
+    # In flight until raise_alerts has handled them: a work message lost on the way (kombu's
+    # BRPOP before its unacked record, dedup.IN_FLIGHT_KEY) is re-issued at the next start.
+    dedup.track_in_flight(rt.redis, new, fetched_at=fetched_at, owner=task_id or None)
     metrics.ENTRIES_NEW.labels(feed=feed.id).inc(len(new))
     items = []
     for entry in new:
@@ -197,12 +200,17 @@ def _claim_and_dispatch(rt, feed, entries, fetched_at: float, task_id: str) -> l
             metrics.DUPLICATE_STORIES.labels(feed=feed.id).inc()
         items.append({"entry": entry.to_dict(), "story_id": story.story_id,
                       "fetched_at": fetched_at})
-    size = rt.settings.nlp_batch_size
-    for i in range(0, len(items), size):
-        priority = 0 if i < URGENT_ENTRIES_PER_POLL else BULK_PRIORITY
+    for batch, priority in nlp_batches(items, rt.settings.nlp_batch_size):
         (fetch_fulltext if feed.fulltext else process_articles).apply_async(
-            (items[i:i + size],), priority=priority)
+            (batch,), priority=priority)
     return new
+
+
+def nlp_batches(items: list[dict[str, Any]], size: int) -> list[tuple[list, int]]:
+    """A poll's new items in batches of ``size``, each with its priority: the first
+    URGENT_ENTRIES_PER_POLL at the default, the rest at BULK_PRIORITY."""
+    return [(items[i:i + size], 0 if i < URGENT_ENTRIES_PER_POLL else BULK_PRIORITY)
+            for i in range(0, len(items), size)]
 
 
 def _record_failure(rt, feed, state, exc: Exception, now: float) -> None:
@@ -338,6 +346,7 @@ def _nlp_failed(task, rt, items, entries, exc: Exception) -> int:
         metrics.ARTICLES_PROCESSED.labels(feed=entry.feed_id, outcome="error").inc()
         rt.redis.xadd(ARTICLES_FAILED, {"item": json.dumps(item, ensure_ascii=False),
                                          "error": repr(exc)[:500]}, maxlen=10_000)
+    dedup.finish_in_flight(rt.redis, entries)  # kept in the dead-letter stream instead
     log.error("nlp failed for good; batch kept in rasad:articles:failed", exc_info=True)
     return 0
 
@@ -472,6 +481,8 @@ def raise_alerts(self, record: dict[str, Any]) -> int:
         for match in matches:
             metrics.RULE_MATCHES.labels(rule=match.rule.id).inc()
             sent += _alert_once(rt, match, entry, extraction, record)
+        # The entry's last step: published (process_articles) and its alerts raised.
+        dedup.finish_in_flight(rt.redis, [entry])
         return sent
 
 
