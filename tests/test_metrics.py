@@ -178,6 +178,14 @@ def test_webhook_retries_waiting_and_overdue_are_exported(server, redis_client):
     assert 120 <= sample(body, "rasad_webhook_retry_overdue_seconds") < 180
 
 
+def test_entries_in_flight_are_exported(server, redis_client):
+    from worker.dedup import IN_FLIGHT_KEY
+
+    assert sample(scrape(server), "rasad_entries_in_flight") == 0
+    redis_client.hset(IN_FLIGHT_KEY, mapping={"claim:a": "{}", "claim:b": "{}"})
+    assert sample(scrape(server), "rasad_entries_in_flight") == 2
+
+
 def test_feed_never_polled_exports_zero_timestamps(server, redis_client):
     body = scrape(server)
     assert sample(body, 'rasad_feed_last_success_timestamp_seconds{feed="bbc-arabic"}') == 0

@@ -239,3 +239,14 @@ def test_every_task_is_acknowledged_within_the_visibility_timeout():
         assert (task.time_limit + RETRY_COUNTDOWN_MAX_SECONDS + TIME_LIMIT_SLACK_SECONDS
                 <= timeout), name
         assert (getattr(task, "retry_backoff_max", 0) or 0) <= RETRY_COUNTDOWN_MAX_SECONDS, name
+
+
+def test_entries_in_flight_show_in_text_and_json(redis_client):
+    from worker.dedup import IN_FLIGHT_KEY
+
+    assert "entries in flight (claimed, not yet alerted): 0" in \
+        status.render_status(redis_client, FEEDS, now=NOW)
+    redis_client.hset(IN_FLIGHT_KEY, mapping={"claim:a": "{}", "claim:b": "{}", "claim:c": "{}"})
+    assert status.status_json(redis_client, FEEDS, now=NOW)["entries_in_flight"] == 3
+    assert "entries in flight (claimed, not yet alerted): 3" in \
+        status.render_status(redis_client, FEEDS, now=NOW)

@@ -317,8 +317,8 @@ class RedisStateCollector:
             return self._client
 
     def collect(self):
-        from worker.status import queue_depths, read_feed_states, unacked_messages, \
-            webhook_retries
+        from worker.status import entries_in_flight, queue_depths, read_feed_states, \
+            unacked_messages, webhook_retries
 
         up = GaugeMetricFamily("rasad_redis_up",
                                "1 if the metrics server could read state from Redis.")
@@ -327,6 +327,7 @@ class RedisStateCollector:
             depths = queue_depths(client)
             unacked = unacked_messages(client)
             retries = webhook_retries(client)
+            in_flight = entries_in_flight(client)
             states = read_feed_states(client, self._feed_ids)
         except Exception as exc:  # a scrape must not fail because Redis is away
             log.warning("metrics: cannot read state from Redis: %s", exc)
@@ -338,6 +339,10 @@ class RedisStateCollector:
         yield _queue_family(depths)
         yield from _unacked_families(unacked)
         yield from _retry_families(retries)
+        yield GaugeMetricFamily(
+            "rasad_entries_in_flight", "Claimed entries not yet through raise_alerts "
+            "(rasad:entries:inflight): a few per batch while work flows; a count that only "
+            "grows means the nlp or alerts workers are behind or down.", value=in_flight)
         yield from _feed_families(states)
 
 

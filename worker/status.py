@@ -116,6 +116,15 @@ def webhook_retries(redis, *, now: float | None = None) -> dict:
             "overdue_seconds": 0.0 if due is None else max(0.0, now - due)}
 
 
+def entries_in_flight(redis) -> int:
+    """Claimed entries not yet through raise_alerts (worker.dedup.IN_FLIGHT_KEY): a few per
+    batch while work flows; many that stay mean the nlp or alerts workers are behind or
+    down (a start of `rasad run` re-issues those whose work message was lost)."""
+    from worker.dedup import IN_FLIGHT_KEY
+
+    return int(redis.hlen(IN_FLIGHT_KEY))
+
+
 def collect_status(redis, feeds: Sequence[Mapping], *, now: float | None = None) -> dict:
     """Everything ``rasad status`` shows, as plain JSON-ready data."""
     now = time.time() if now is None else now
@@ -123,7 +132,8 @@ def collect_status(redis, feeds: Sequence[Mapping], *, now: float | None = None)
     rows = [_feed_row(feed, states[feed["id"]]) for feed in feeds]
     return {"generated_at": now, "feeds": rows, "totals": _totals(rows),
             "queues": queue_depths(redis), "unacked": unacked_messages(redis, now=now),
-            "webhook_retries": webhook_retries(redis, now=now)}
+            "webhook_retries": webhook_retries(redis, now=now),
+            "entries_in_flight": entries_in_flight(redis)}
 
 
 def _feed_row(feed: Mapping, state: dict) -> dict:
@@ -248,7 +258,8 @@ def render_status(redis, feeds: Sequence[Mapping], *, now: float | None = None,
         lines.append(_line(_cells(row, now),
                            [None, None, None, outcome_color, None, parked_color]))
     lines += ["", _totals_line(data["totals"]), _queues_line(data["queues"]),
-              _unacked_line(data["unacked"]), _retries_line(data["webhook_retries"])]
+              _unacked_line(data["unacked"]), _retries_line(data["webhook_retries"]),
+              f"entries in flight (claimed, not yet alerted): {data['entries_in_flight']}"]
     return "\n".join(lines) + "\n"
 
 
