@@ -365,6 +365,10 @@ def test_a_subgroup_after_its_toll_is_not_added():
                  "طفيفة", 1, 1, id="a-death-beside-a-wounding"),
     pytest.param("وتوفي والده الأسبوع الماضي بعد صراع مع المرض", None, None,
                  id="a-natural-death-is-no-figure"),
+    pytest.param("وتوفي الشريف في 11 أغسطس/آب من عام 2015، بعد أن أصيب بمرض سرطان الرئة", None,
+                 None, id="a-death-after-an-illness-is-no-figure"),
+    pytest.param("وتوفيت مريم، المصرية الجنسية والمولودة في روما، يوم الأربعاء متأثرة بإصابتها "
+                 "في هجوم لمجموعة فتيات", 1, None, id="died-of-her-wounds-is-one"),
     pytest.param("وقال مدير المرصد إن امرأة وزوجها وطفلهما قتلوا في القصف على اليرموك", 3, None,
                  id="a-list-of-singular-people-before-a-plural-verb"),
     pytest.param("وقالت المصادر إن شقيقه وشخصين من الجانب الآخر قتلوا في معركة مسلحة", 3, None,

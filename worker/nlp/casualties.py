@@ -313,9 +313,12 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
             # (one more, not a restatement: "ثلاثة قتلوا، وتوفي الرابع متأثراً" is four)
             return _make(sent, kind, 1, False, i, i + 1, used)
     if cas.count is None and bare_clitic(sent.words[i]) in {"توفي", "توفيت"} and any(
-            bare_clitic(w) in _WOUNDED_VERBS for w in sent.words if w != sent.words[i]):
+            bare_clitic(w) in _WOUNDED_VERBS and not _not_violence(sent, k)
+            for k, w in enumerate(sent.words) if k != i) \
+            and not any(w.startswith(("متاثر", "ومتاثر")) for w in sent.words):
         # "أصيب برصاصة في رأسه ... ونقل إلى المستشفى حيث توفي هناك" / "توفيت لاحقا في
-        # مستشفى ... وزوجها أصيب": a death beside a wounding is one of violence (train gold).
+        # مستشفى ... وزوجها أصيب": a death beside a wounding is one of violence (train gold);
+        # not "بعد أن أصيب بمرض سرطان الرئة", and متأثراً counts the death itself.
         return _make(sent, kind, 1, False, i, i + 1, used)
     if cas.count is None and bare_clitic(sent.words[i]) in {"توفي", "توفيت"} \
             and sent.words[i + 1:i + 2] in (["اخر"], ["اخري"]):
