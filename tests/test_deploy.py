@@ -34,7 +34,7 @@ SCRAPE_TIME = {"rasad_queue_depth", "rasad_feed_parked", "rasad_feeds_parked",
                "rasad_redis_up", "rasad_broker_unacked_messages",
                "rasad_broker_unacked_oldest_age_seconds", "up",
                "rasad_webhook_retries_pending", "rasad_webhook_retry_overdue_seconds",
-               "rasad_entries_in_flight",
+               "rasad_entries_in_flight", "rasad_webhook_deliveries_in_flight",
                # read from the archive at scrape time (metrics.ArchiveStateCollector)
                "rasad_archive_up", "rasad_archive_size_bytes",
                "rasad_archive_newest_article_timestamp_seconds",

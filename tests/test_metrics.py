@@ -186,6 +186,14 @@ def test_entries_in_flight_are_exported(server, redis_client):
     assert sample(scrape(server), "rasad_entries_in_flight") == 2
 
 
+def test_webhook_deliveries_in_flight_are_exported(server, redis_client):
+    from worker.webhooks import IN_FLIGHT_KEY
+
+    assert sample(scrape(server), "rasad_webhook_deliveries_in_flight") == 0
+    redis_client.hset(IN_FLIGHT_KEY, mapping={"h:a:1": "{}", "h:a:2": "{}", "h:a:3": "{}"})
+    assert sample(scrape(server), "rasad_webhook_deliveries_in_flight") == 3
+
+
 def test_feed_never_polled_exports_zero_timestamps(server, redis_client):
     body = scrape(server)
     assert sample(body, 'rasad_feed_last_success_timestamp_seconds{feed="bbc-arabic"}') == 0

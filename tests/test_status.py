@@ -250,3 +250,14 @@ def test_entries_in_flight_show_in_text_and_json(redis_client):
     assert status.status_json(redis_client, FEEDS, now=NOW)["entries_in_flight"] == 3
     assert "entries in flight (claimed, not yet alerted): 3" in \
         status.render_status(redis_client, FEEDS, now=NOW)
+
+
+def test_webhook_deliveries_in_flight_show_in_text_and_json(redis_client):
+    from worker.webhooks import IN_FLIGHT_KEY
+
+    assert "webhook deliveries in flight (not yet delivered or dead-lettered): 0" in \
+        status.render_status(redis_client, FEEDS, now=NOW)
+    redis_client.hset(IN_FLIGHT_KEY, mapping={"h:a:1": "{}", "h:a:2": "{}"})
+    assert status.status_json(redis_client, FEEDS, now=NOW)["webhook_deliveries_in_flight"] == 2
+    assert "webhook deliveries in flight (not yet delivered or dead-lettered): 2" in \
+        status.render_status(redis_client, FEEDS, now=NOW)

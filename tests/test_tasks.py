@@ -386,3 +386,59 @@ def test_the_start_up_sweep_reissues_only_entries_no_message_carries(
         [[lost.id], [queued.id]]  # the queued one as it was, the lost one sent again
     assert set(redis_client.hkeys(dedup.IN_FLIGHT_KEY)) == \
         {dedup.claim_key(e) for e in (queued, held, polled, lost)}
+
+
+# --- a send_webhook message lost between kombu's pop and its unacked record ------------------
+
+
+def test_a_webhook_message_lost_after_the_alert_is_reissued_at_start_and_delivered_once(
+        tasks, monkeypatch, tmp_path, http_server, redis_url, redis_client, seed_text):
+    """raise_alerts hands one alert to one webhook; its send_webhook message is popped and
+    Redis dies before kombu records it in ``unacked``: nothing else carries the delivery
+    (the alert is published, the entry finished).  The delivery's in-flight record does, and
+    the start-up sweep sends it again; the real receiver gets it once, signed with the alert
+    id, and the record goes."""
+    import base64
+    from unittest import mock
+
+    from worker import dedup, runtime, webhooks
+    from worker.service import requeue_stranded
+    from worker.settings import Settings
+
+    secret = "whsec_" + base64.b64encode(b"k" * 32).decode()
+    hooks = tmp_path / "webhooks.yaml"
+    hooks.write_text(f"webhooks: [{{id: desk, url: '{http_server.url('/hook')}', "
+                     f"secret: '{secret}', rules: [phosphorus], allow_private: true}}]")
+    monkeypatch.setenv("RASAD_WEBHOOKS", str(hooks))
+    runtime.reset_runtime()
+    received = []
+
+    def hook(h):
+        received.append((dict(h.headers), h.rfile.read(int(h.headers["Content-Length"]))))
+        h._send(204, {}, b"")
+    http_server.route("/hook", hook)
+    a, _ = seed_items(seed_text)
+    http_server.route("/good.xml", 200, {"Content-Type": "application/rss+xml"}, rss([a]))
+
+    with mock.patch.object(tasks.send_webhook, "apply_async") as lost:
+        assert tasks.poll_feed.apply(args=["good"]).get() == 1
+    assert lost.call_count == 1 and received == []  # the message: popped, then Redis died
+    [alert_id] = [f["id"] for _, f in redis_client.xrange("rasad:alerts")
+                  if f["rule"] == "phosphorus"]
+    assert redis_client.hlen(dedup.IN_FLIGHT_KEY) == 0  # the entry is done: no re-run
+    assert redis_client.hkeys(webhooks.IN_FLIGHT_KEY) == [f"desk:{alert_id}"]
+
+    settings = Settings(redis_url=redis_url)
+    assert requeue_stranded(redis_url, settings) == 1
+    [(name, args)] = _queued(redis_client, "webhooks")
+    assert name == "rasad.send_webhook" and args[0] == "desk" and args[1]["id"] == alert_id
+    assert args[2] == 1
+    redis_client.delete("webhooks")
+    assert tasks.send_webhook.apply(args=args).get() == 204  # the webhooks worker runs it
+    assert len(received) == 1
+    headers = {k.lower(): v for k, v in received[0][0].items()}
+    assert headers["webhook-id"] == alert_id
+    assert webhooks.verify(secret, headers, received[0][1])
+    assert redis_client.hlen(webhooks.IN_FLIGHT_KEY) == 0
+    assert requeue_stranded(redis_url, settings) == 0  # delivered: nothing left to send
+    assert _queued(redis_client, "webhooks") == [] and len(received) == 1

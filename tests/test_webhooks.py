@@ -495,6 +495,119 @@ def test_the_drain_task_sends_what_is_due_and_leaves_the_rest(hook_tasks, receiv
     assert [r["alert"]["id"] for r, _ in _retries(redis_client)] == ["a:later"]
 
 
+# --- deliveries in flight, and the start-up sweep that re-issues a lost one ------------------
+
+
+def _in_flight(redis_client) -> dict[str, dict]:
+    from worker.webhooks import IN_FLIGHT_KEY
+
+    return {k: json.loads(v) for k, v in redis_client.hgetall(IN_FLIGHT_KEY).items()}
+
+
+def test_a_delivery_stays_in_flight_through_its_retries_until_delivered(
+        hook_tasks, receiver, redis_url, redis_client):
+    """Recorded until a 2xx, kept (at the next attempt) while a retry waits; a retry whose
+    drained message is lost is found by the start-up sweep and sent at the attempt it had
+    reached."""
+    from unittest import mock
+
+    from worker.service import requeue_stranded
+    from worker.settings import Settings
+    from worker.webhooks import track_delivery
+
+    alert = make_alert()
+    track_delivery(redis_client, "newsroom", alert.to_dict())  # as raise_alerts does
+    receiver.respond(503)
+    hook_tasks.send_webhook.apply(args=["newsroom", alert.to_dict()]).get()
+    assert _in_flight(redis_client) == {
+        f"newsroom:{alert.id}": {"webhook": "newsroom", "alert": alert.to_dict(), "attempt": 2}}
+    settings = Settings(redis_url=redis_url)
+    assert requeue_stranded(redis_url, settings) == 0  # waiting in the retry set
+
+    redis_client.zadd(RETRY_QUEUE, {m: 0 for m in redis_client.zrange(RETRY_QUEUE, 0, -1)})
+    with mock.patch.object(hook_tasks.send_webhook, "apply_async") as lost:
+        assert hook_tasks.drain_webhook_retries.apply().get() == 1
+    assert lost.call_count == 1 and pending_retries(redis_client) == 0
+    assert len(_in_flight(redis_client)) == 1  # the drained message is lost: the record is not
+
+    assert requeue_stranded(redis_url, settings) == 1
+    [raw] = redis_client.lrange("webhooks", 0, -1)
+    redis_client.delete("webhooks")
+    message = json.loads(raw)
+    args = json.loads(base64.b64decode(message["body"]))[0]
+    assert message["headers"]["task"] == "rasad.send_webhook"
+    assert args == ["newsroom", alert.to_dict(), 2]
+    receiver.respond(200)
+    received_before = len(receiver.received)
+    assert hook_tasks.send_webhook.apply(args=args).get() == 200
+    assert len(receiver.received) == received_before + 1
+    assert _in_flight(redis_client) == {} and pending_retries(redis_client) == 0
+
+
+def test_a_dead_lettered_or_unconfigured_delivery_leaves_the_record(
+        hook_tasks, receiver, redis_client):
+    from worker.webhooks import track_delivery
+
+    dead, orphan = make_alert(id_="a:dead"), make_alert(id_="a:orphan")
+    track_delivery(redis_client, "newsroom", dead.to_dict())
+    track_delivery(redis_client, "gone", orphan.to_dict())
+    receiver.respond(404)
+    hook_tasks.send_webhook.apply(args=["newsroom", dead.to_dict()]).get()
+    assert redis_client.xlen(DEAD_LETTER_STREAM) == 1
+    hook_tasks.send_webhook.apply(args=["gone", orphan.to_dict()]).get()
+    assert _in_flight(redis_client) == {}
+
+
+def test_a_redelivered_raise_alerts_keeps_the_attempt_a_retry_reached(redis_client):
+    from worker.webhooks import retry_delivery, track_delivery
+
+    alert = make_alert()
+    retry_delivery(redis_client, "newsroom", alert.to_dict(), 5, due_at=time.time() + 60)
+    track_delivery(redis_client, "newsroom", alert.to_dict())
+    assert _in_flight(redis_client)[f"newsroom:{alert.id}"]["attempt"] == 5
+
+
+def test_the_start_up_sweep_reissues_only_deliveries_nothing_carries(redis_url, redis_client):
+    """Carried by a queued send_webhook message, by one held in ``unacked``, or waiting in
+    the retry set (due, later, or leased to a drainer): left alone.  Dead-lettered: leaves
+    the record.  Only the delivery nothing carries is sent again, once."""
+    from worker.celery_app import make_app
+    from worker.service import requeue_stranded
+    from worker.settings import Settings
+    from worker.webhooks import IN_FLIGHT_KEY, retry_delivery, track_delivery
+
+    alerts = {name: make_alert(id_=f"a:{name}")
+              for name in ("queued", "held", "due", "later", "leased", "dead", "lost")}
+    for alert in alerts.values():
+        track_delivery(redis_client, "newsroom", alert.to_dict())
+    now = time.time()
+    retry_delivery(redis_client, "newsroom", alerts["due"].to_dict(), 2, due_at=now - 5)
+    retry_delivery(redis_client, "newsroom", alerts["later"].to_dict(), 3, due_at=now + 600)
+    retry_delivery(redis_client, "newsroom", alerts["leased"].to_dict(), 2, due_at=now - 5)
+    claim_due_retries(redis_client, now, limit=1)  # one of the due two leased (no message)
+    record_dead_letter(redis_client, hook("http://127.0.0.1:9/"), alerts["dead"], "HTTP 404")
+
+    settings = Settings(redis_url=redis_url)
+    app = make_app(settings)
+    app.send_task("rasad.send_webhook", args=("newsroom", alerts["held"].to_dict(), 1))
+    app.send_task("rasad.send_webhook", args=("newsroom", alerts["queued"].to_dict()))
+    app.close()
+    raw = redis_client.rpop("webhooks")  # taken (the oldest) and recorded, as QoS.append does
+    assert json.loads(base64.b64decode(json.loads(raw)["body"]))[0][1]["id"] == "a:held"
+    redis_client.hset("unacked", "tag-1", json.dumps([json.loads(raw), "webhooks", "webhooks"]))
+    redis_client.zadd("unacked_index", {"tag-1": 1.0})
+
+    assert requeue_stranded(redis_url, settings) == 1
+    sent = [json.loads(base64.b64decode(json.loads(m)["body"]))[0]
+            for m in redis_client.lrange("webhooks", 0, -1)]
+    assert sorted(args[1]["id"] for args in sent) == ["a:lost", "a:queued"]
+    assert [args for args in sent if args[1]["id"] == "a:lost"] == \
+        [["newsroom", alerts["lost"].to_dict(), 1]]
+    assert set(redis_client.hkeys(IN_FLIGHT_KEY)) == \
+        {f"newsroom:a:{n}" for n in ("queued", "held", "due", "later", "leased", "lost")}
+    assert requeue_stranded(redis_url, settings) == 0  # now queued: not sent a second time
+
+
 def test_webhooks_have_their_own_queue_and_a_beat_tick():
     from worker.celery_app import WEBHOOK_QUEUE, WEBHOOK_RETRY_TICK_SECONDS, app
 

@@ -318,7 +318,7 @@ class RedisStateCollector:
 
     def collect(self):
         from worker.status import entries_in_flight, queue_depths, read_feed_states, \
-            unacked_messages, webhook_retries
+            unacked_messages, webhook_deliveries_in_flight, webhook_retries
 
         up = GaugeMetricFamily("rasad_redis_up",
                                "1 if the metrics server could read state from Redis.")
@@ -328,6 +328,7 @@ class RedisStateCollector:
             unacked = unacked_messages(client)
             retries = webhook_retries(client)
             in_flight = entries_in_flight(client)
+            deliveries = webhook_deliveries_in_flight(client)
             states = read_feed_states(client, self._feed_ids)
         except Exception as exc:  # a scrape must not fail because Redis is away
             log.warning("metrics: cannot read state from Redis: %s", exc)
@@ -343,6 +344,10 @@ class RedisStateCollector:
             "rasad_entries_in_flight", "Claimed entries not yet through raise_alerts "
             "(rasad:entries:inflight): a few per batch while work flows; a count that only "
             "grows means the nlp or alerts workers are behind or down.", value=in_flight)
+        yield GaugeMetricFamily(
+            "rasad_webhook_deliveries_in_flight", "Webhook deliveries not yet delivered or "
+            "dead-lettered (rasad:webhooks:inflight), those waiting for a retry included.",
+            value=deliveries)
         yield from _feed_families(states)
 
 

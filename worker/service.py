@@ -11,8 +11,9 @@ a child that dies, the embedded Redis included, takes the service down with a no
 so a supervisor restarts it.  A start that launches the embedded Redis first puts every
 message the previous tree took and never acknowledged back on its queue
 (:func:`restore_unacked`), so work stranded by a crash comes back at once, and then
-re-issues the claimed entries that no message carries any more (:func:`requeue_stranded`:
-a message popped and not yet recorded as unacknowledged when Redis died).
+re-issues the claimed entries and webhook deliveries that no message carries any more
+(:func:`requeue_stranded`: a message popped and not yet recorded as unacknowledged when
+Redis died).
 """
 
 from __future__ import annotations
@@ -297,10 +298,12 @@ def restore_unacked(redis_url: str, settings: Settings) -> int:
 _ITEM_BATCH_TASKS = ("rasad.process_articles", "rasad.fetch_fulltext")
 _RECORD_TASKS = ("rasad.raise_alerts",)
 _POLL_TASK = "rasad.poll_feed"
+_WEBHOOK_TASK = "rasad.send_webhook"  # (hook id, alert, attempt): one delivery
 
 
 def requeue_stranded(redis_url: str, settings: Settings, fulltext_feeds=()) -> int:
-    """Re-issue every claimed entry whose work message is gone; return how many.
+    """Re-issue every claimed entry and every webhook delivery whose message is gone; return
+    how many (entries plus deliveries).
 
     An entry is claimed for 30 days (dedup.claim_entries) and stays in dedup.IN_FLIGHT_KEY
     until raise_alerts has handled it.  Its work lives in one message at a time, queued or
@@ -313,44 +316,107 @@ def requeue_stranded(redis_url: str, settings: Settings, fulltext_feeds=()) -> i
     that no message carries and whose claiming poll task is not queued either (a restored
     poll wins its own claims back).  A re-issued entry that was in fact further along is
     absorbed by the idempotency keys (one article per entry id, one alert per (rule,
-    story), the alert claim re-entrant for its entry)."""
+    story), the alert claim re-entrant for its entry).
+
+    The same pass covers webhook deliveries (webhooks.IN_FLIGHT_KEY: recorded before
+    raise_alerts sends send_webhook, kept through retries, removed when delivered or
+    dead-lettered): each one that no send_webhook message carries and that does not wait in
+    the retry set (beat's drainer sends it when due) is sent again at the attempt it had
+    reached; one already dead-lettered leaves the record instead (see
+    :func:`_requeue_deliveries` for when a receiver may see a POST twice)."""
     from kombu import Connection
 
-    from worker import dedup
+    from worker import dedup, webhooks
     from worker.celery_app import transport_options
 
     client = redis.Redis.from_url(redis_url)
     try:
         ledger = dedup.in_flight(client)
-        if not ledger:
+        deliveries = webhooks.deliveries_in_flight(client)
+        if not ledger and not deliveries:
             return 0
         with Connection(redis_url, transport_options=transport_options(settings)) as conn:
             channel = conn.default_channel  # kombu's own key names (priority lists too)
             keys = [channel._q_for_pri(queue, pri)
                     for queue in _queues() for pri in channel.priority_steps]
             unacked_key = channel.unacked_key
-        carried, owners = set(), set()
+        carried, owners, sending = set(), set(), set()
         for raw in _messages(client, keys, unacked_key):
-            _what_a_message_carries(raw, carried, owners)
-        # Dropped from the ledger: a field that does not decode, and an entry whose claim
-        # has expired (a later poll takes it as new).
-        pipe = client.pipeline(transaction=False)
-        for key in ledger:
-            pipe.exists(key)
-        gone = {key for (key, value), claimed in zip(ledger.items(), pipe.execute())
-                if value is None or not claimed}
-        if gone:
-            client.hdel(dedup.IN_FLIGHT_KEY, *gone)
-        stranded = [value for key, value in ledger.items()
-                    if key not in gone and key not in carried
-                    and not (value["owner"] and value["owner"] in owners)]
-        if stranded:
-            _reissue(settings, client, stranded, set(fulltext_feeds))
-        log.info("claimed entries without a work message re-issued",
-                 extra={"entries": len(stranded), "in_flight": len(ledger)})
-        return len(stranded)
+            _what_a_message_carries(raw, carried, owners, sending)
+        count = 0
+        if ledger:
+            count += _requeue_entries(settings, client, ledger, carried, owners,
+                                      set(fulltext_feeds))
+        if deliveries:
+            count += _requeue_deliveries(settings, client, deliveries, sending)
+        return count
     finally:
         client.close()
+
+
+def _requeue_entries(settings: Settings, client, ledger: dict, carried: set, owners: set,
+                     fulltext_feeds: set) -> int:
+    from worker import dedup
+
+    # Dropped from the ledger: a field that does not decode, and an entry whose claim
+    # has expired (a later poll takes it as new).
+    pipe = client.pipeline(transaction=False)
+    for key in ledger:
+        pipe.exists(key)
+    gone = {key for (key, value), claimed in zip(ledger.items(), pipe.execute())
+            if value is None or not claimed}
+    if gone:
+        client.hdel(dedup.IN_FLIGHT_KEY, *gone)
+    stranded = [value for key, value in ledger.items()
+                if key not in gone and key not in carried
+                and not (value["owner"] and value["owner"] in owners)]
+    if stranded:
+        _reissue(settings, client, stranded, fulltext_feeds)
+    log.info("claimed entries without a work message re-issued",
+             extra={"entries": len(stranded), "in_flight": len(ledger)})
+    return len(stranded)
+
+
+def _requeue_deliveries(settings: Settings, client, deliveries: dict, sending: set) -> int:
+    """Send again each webhook delivery in flight that no send_webhook message carries
+    (``sending``: queued or restored from ``unacked``), no retry in webhooks.RETRY_QUEUE
+    holds (any attempt, due, waiting or leased: beat's drainer sends it) and that is not
+    dead-lettered (then it leaves the record: replay-webhooks sends it).
+
+    Duplicates: this never sends a delivery that a message or a retry already carries.  A
+    POST can still reach the receiver twice with the same webhook-id (receivers deduplicate
+    on it, the spec's idempotency key; nothing on our side claims a send): as before, the
+    tree killed between the 2xx and the record's removal (the message is in ``unacked``,
+    restored and run again); and, new with this pass, a raise_alerts run again after the
+    kill (restored, or its entry re-issued above) whose first send_webhook message was the
+    one lost in the gap: this re-issues that message and the re-run sends the delivery
+    afresh.  Skipping deliveries whose entry is still in flight would close that window
+    but could strand one: the re-run sends again only while its entry's alert claim is
+    re-entrant (deliver.claim_alert: its entry made the story's last alert)."""
+    from worker import webhooks
+    from worker.celery_app import make_app
+
+    waiting = webhooks.retry_delivery_ids(client)
+    pipe = client.pipeline(transaction=False)
+    for key in deliveries:
+        pipe.exists(webhooks.DEAD_LETTER_MARK_PREFIX + key)
+    dead = {key for key, lettered in zip(deliveries, pipe.execute()) if lettered}
+    gone = {key for key, value in deliveries.items() if value is None} | dead
+    if gone:
+        client.hdel(webhooks.IN_FLIGHT_KEY, *gone)
+    stranded = [value for key, value in deliveries.items()
+                if key not in gone and key not in sending and key not in waiting]
+    if stranded:
+        app = make_app(settings)
+        try:
+            for value in stranded:
+                app.send_task("rasad.send_webhook",
+                              args=(value["webhook"], value["alert"], value["attempt"]))
+        finally:
+            app.close()
+    log.info("webhook deliveries without a message re-issued",
+             extra={"deliveries": len(stranded), "in_flight": len(deliveries)})
+    return len(stranded)
 
 
 def _queues() -> tuple[str, ...]:
@@ -376,12 +442,13 @@ def _messages(client, queue_keys, unacked_key: str, chunk: int = 1000):
             continue
 
 
-def _what_a_message_carries(raw, carried: set, owners: set) -> None:
-    """Add the claim keys of the entries a task message carries to ``carried``, and a poll
-    task's id (the owner of the claims it makes) to ``owners``."""
+def _what_a_message_carries(raw, carried: set, owners: set, sending: set) -> None:
+    """Add the claim keys of the entries a task message carries to ``carried``, a poll
+    task's id (the owner of the claims it makes) to ``owners``, and a send_webhook
+    message's delivery id to ``sending``."""
     import base64
 
-    from worker import dedup
+    from worker import dedup, webhooks
     from worker.records import Entry
 
     try:
@@ -391,11 +458,14 @@ def _what_a_message_carries(raw, carried: set, owners: set) -> None:
         if task == _POLL_TASK:
             owners.add(headers.get("id") or "")
             return
-        if task not in _ITEM_BATCH_TASKS + _RECORD_TASKS:
+        if task not in _ITEM_BATCH_TASKS + _RECORD_TASKS + (_WEBHOOK_TASK,):
             return
         if (message.get("properties") or {}).get("body_encoding") == "base64":
             body = base64.b64decode(body)
         args = json.loads(body)[0]
+        if task == _WEBHOOK_TASK:  # (hook id, alert, [attempt])
+            sending.add(webhooks.delivery_id(str(args[0]), str(args[1]["id"])))
+            return
         first = args[0] if args else None
         items = first if task in _ITEM_BATCH_TASKS else [first]
         for item in items or ():
@@ -472,14 +542,15 @@ class Service:
             restored = restore_unacked(redis_url, self.settings)
             log.info("unacknowledged messages put back on their queues",
                      extra={"messages": restored})
-            # Then the claimed entries no message carries any more (kombu's pop-then-record
-            # gap).  A failure here is logged and the service starts: the entries stay
-            # recorded, and the next start tries again.
+            # Then the claimed entries and webhook deliveries no message carries any more
+            # (kombu's pop-then-record gap).  A failure here is logged and the service
+            # starts: they stay recorded, and the next start tries again.
             try:
                 requeue_stranded(redis_url, self.settings,
                                  fulltext_feeds=[f.id for f in self.config[0] if f.fulltext])
             except Exception:  # noqa: BLE001 - recovery must not keep the service down
-                log.exception("claimed entries without a work message not re-issued")
+                log.exception("claimed entries or webhook deliveries without a message "
+                              "not re-issued")
         env = self._child_env(data)
         # The nlp worker and its children run at a lower CPU priority (NLP_NICENESS): NLP
         # batches (and the model's load) are the bulk work on a box running everything,

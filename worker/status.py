@@ -125,6 +125,14 @@ def entries_in_flight(redis) -> int:
     return int(redis.hlen(IN_FLIGHT_KEY))
 
 
+def webhook_deliveries_in_flight(redis) -> int:
+    """Webhook deliveries handed to the webhooks queue and not yet delivered or
+    dead-lettered (worker.webhooks.IN_FLIGHT_KEY), those waiting for a retry included."""
+    from worker.webhooks import IN_FLIGHT_KEY
+
+    return int(redis.hlen(IN_FLIGHT_KEY))
+
+
 def collect_status(redis, feeds: Sequence[Mapping], *, now: float | None = None) -> dict:
     """Everything ``rasad status`` shows, as plain JSON-ready data."""
     now = time.time() if now is None else now
@@ -133,7 +141,8 @@ def collect_status(redis, feeds: Sequence[Mapping], *, now: float | None = None)
     return {"generated_at": now, "feeds": rows, "totals": _totals(rows),
             "queues": queue_depths(redis), "unacked": unacked_messages(redis, now=now),
             "webhook_retries": webhook_retries(redis, now=now),
-            "entries_in_flight": entries_in_flight(redis)}
+            "entries_in_flight": entries_in_flight(redis),
+            "webhook_deliveries_in_flight": webhook_deliveries_in_flight(redis)}
 
 
 def _feed_row(feed: Mapping, state: dict) -> dict:
@@ -259,7 +268,9 @@ def render_status(redis, feeds: Sequence[Mapping], *, now: float | None = None,
                            [None, None, None, outcome_color, None, parked_color]))
     lines += ["", _totals_line(data["totals"]), _queues_line(data["queues"]),
               _unacked_line(data["unacked"]), _retries_line(data["webhook_retries"]),
-              f"entries in flight (claimed, not yet alerted): {data['entries_in_flight']}"]
+              f"entries in flight (claimed, not yet alerted): {data['entries_in_flight']}",
+              "webhook deliveries in flight (not yet delivered or dead-lettered): "
+              f"{data['webhook_deliveries_in_flight']}"]
     return "\n".join(lines) + "\n"
 
 

@@ -509,9 +509,13 @@ def _alert_once(rt, match, entry: Entry, extraction: Extraction, record: dict) -
         log.info("alert raised", extra={"rule": alert.rule, "alert_id": alert.id,
                                         "kind": claim.kind, "title": entry.title[:120]})
     # Webhooks are (re)sent even when the stream already had the alert: a crash after
-    # publish must not lose them, and receivers deduplicate on webhook-id = alert id.
+    # publish must not lose them, and receivers deduplicate on webhook-id = alert id.  Each
+    # delivery is recorded before its message is sent and stays recorded until it succeeds
+    # or is dead-lettered: a message Redis lost between kombu's pop and its unacked record
+    # is re-issued at the next start (webhooks.IN_FLIGHT_KEY, service.requeue_stranded).
     for hook in rt.webhooks:
         if not hook.rules or alert.rule in hook.rules:
+            webhooks.track_delivery(rt.redis, hook.id, alert.to_dict())
             send_webhook.delay(hook.id, alert.to_dict())
     return 1 if published else 0
 
@@ -541,6 +545,10 @@ def send_webhook(hook_id: str, alert_dict: dict[str, Any], attempt: int = 1) -> 
     rt = get_runtime()
     hook = next((h for h in rt.webhooks if h.id == hook_id), None)
     if hook is None:
+        # Removed from the configuration: nobody to send it to, not pending any more.
+        webhooks.finish_delivery(rt.redis, hook_id, str(alert_dict.get("id", "")))
+        log.warning("webhook no longer configured; delivery dropped",
+                    extra={"webhook": hook_id, "alert_id": alert_dict.get("id")})
         return 0
     alert = Alert.from_dict(alert_dict)
     try:
@@ -549,6 +557,9 @@ def send_webhook(hook_id: str, alert_dict: dict[str, Any], attempt: int = 1) -> 
             timeout=webhooks.request_timeout(rt.settings.webhook_timeout_seconds))
     except FetchError as exc:
         return _webhook_failed(rt, hook, alert, exc, attempt)
+    # Delivered.  A crash between the POST and this leaves the message in unacked and the
+    # record here: the restart sends it again, with the same webhook-id.
+    webhooks.finish_delivery(rt.redis, hook.id, alert.id)
     metrics.DELIVERIES.labels(channel="webhook", outcome="ok").inc()
     return status
 
@@ -558,13 +569,16 @@ def _webhook_failed(rt, hook, alert, exc: FetchError, attempt: int) -> int:
     if exc.transient and attempt < webhooks.WEBHOOK_MAX_ATTEMPTS:
         delay = webhooks.webhook_retry_delay_seconds(
             attempt, retry_after_seconds=exc.retry_after_seconds)
-        webhooks.schedule_retry(rt.redis, hook.id, alert.to_dict(), attempt + 1,
+        # Waits in the retry set, its in-flight record kept (at the next attempt): the
+        # drainer's message for it is covered by the record once the set lets it go.
+        webhooks.retry_delivery(rt.redis, hook.id, alert.to_dict(), attempt + 1,
                                 time.time() + delay)
         log.warning("webhook failed, will retry", extra={
             "webhook": hook.id, "alert_id": alert.id, "error": str(exc), "attempt": attempt,
             "retry_delay_seconds": round(delay, 1)})
         return 0
     webhooks.record_dead_letter(rt.redis, hook, alert, exc, attempts=attempt)
+    webhooks.finish_delivery(rt.redis, hook.id, alert.id)  # kept in the dead letters now
     metrics.DELIVERIES.labels(channel="webhook", outcome="dead_letter").inc()
     log.error("webhook delivery abandoned; recorded in rasad:webhooks:failed",
               extra={"webhook": hook.id, "alert_id": alert.id, "error": str(exc)})

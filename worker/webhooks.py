@@ -21,6 +21,13 @@ redelivers a countdown message held longer than the visibility timeout (Celery d
 "Redis: visibility timeout"), which must stay short so that work a crash strands comes back
 within minutes, while the spec's backoff waits up to an hour.
 
+Every delivery handed to the webhooks queue is also kept in the hash
+``rasad:webhooks:inflight`` (:func:`track_delivery`) until it succeeds or is dead-lettered
+(:func:`finish_delivery`), through its retries: kombu's Redis transport pops a message
+before it records it as unacknowledged, so a Redis killed in between loses the message, and
+`rasad run` re-issues at start-up each delivery kept here that no message and no retry
+carries (worker/service.py, requeue_stranded).
+
 Destinations get the fetch stage's address guard: private, loopback and link-local
 addresses are refused unless the webhook sets ``allow_private: true``.
 """
@@ -61,6 +68,9 @@ MIN_SECRET_BYTES, MAX_SECRET_BYTES = 24, 64
 # (RASAD_WEBHOOK_TIMEOUT_SECONDS; see request_timeout).
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 RETRY_QUEUE = "rasad:webhooks:retry"  # sorted set: JSON {webhook, alert, attempt} by due time
+# hash: delivery id (hook id + ":" + alert id) -> JSON {webhook, alert, attempt}, from the
+# hand-off to the webhooks queue until delivered or dead-lettered (track_delivery).
+IN_FLIGHT_KEY = "rasad:webhooks:inflight"
 # A claimed retry goes back to due after this long unless its task was enqueued (the drainer
 # died in between): at least once, and receivers deduplicate on webhook-id.
 RETRY_LEASE_SECONDS = 60.0
@@ -418,6 +428,80 @@ def retry_dispatched(redis, retry: DueRetry) -> None:
 
 def pending_retries(redis) -> int:
     return int(redis.zcard(RETRY_QUEUE))
+
+
+# --------------------------------------------------------------------------- in flight
+# kombu's Redis transport takes a message with BRPOP and records it in ``unacked`` only on
+# its next round trip (QoS.append): a Redis killed in between keeps the pop and the message
+# is gone, so one alert's delivery to one webhook would be dropped without a trace (the
+# gap fault scenario 3 measured for an nlp batch; worker/dedup.py, IN_FLIGHT_KEY).  Each
+# delivery is therefore kept here from before its first message is sent until it succeeds
+# or is dead-lettered, through its retries (a retry waiting in RETRY_QUEUE keeps its record,
+# so the message the drainer sends for it later is covered too), and `rasad run` re-issues
+# at start-up each one that no queued or unacknowledged message and no retry carries.
+
+
+def delivery_id(hook_id: str, alert_id: str) -> str:
+    """The delivery of one alert to one webhook: ``<hook>:<alert>`` (as the dead letter's
+    ``id``); its field in IN_FLIGHT_KEY."""
+    return f"{hook_id}:{alert_id}"
+
+
+def _delivery_value(hook_id: str, alert: dict[str, Any], attempt: int) -> str:
+    return json.dumps({"webhook": hook_id, "alert": alert, "attempt": int(attempt)},
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def track_delivery(redis, hook_id: str, alert: dict[str, Any], attempt: int = 1) -> None:
+    """Record the delivery of ``alert`` to ``hook_id`` as pending, before its message is
+    sent.  A delivery already recorded keeps its record (HSETNX): a redelivered raise_alerts
+    must not reset the attempt a retry reached."""
+    redis.hsetnx(IN_FLIGHT_KEY, delivery_id(hook_id, str(alert.get("id", ""))),
+                 _delivery_value(hook_id, alert, attempt))
+
+
+def retry_delivery(redis, hook_id: str, alert: dict[str, Any], attempt: int,
+                   due_at: float) -> None:
+    """:func:`schedule_retry` and keep the delivery's record at ``attempt``, in one
+    transaction: a start-up re-issue then resumes at the attempt it had reached."""
+    pipe = redis.pipeline(transaction=True)
+    schedule_retry(pipe, hook_id, alert, attempt, due_at)
+    pipe.hset(IN_FLIGHT_KEY, delivery_id(hook_id, str(alert.get("id", ""))),
+              _delivery_value(hook_id, alert, attempt))
+    pipe.execute()
+
+
+def finish_delivery(redis, hook_id: str, alert_id: str) -> None:
+    """The delivery succeeded or was given up for good (dead-lettered, or its webhook is no
+    longer configured): no longer in flight."""
+    redis.hdel(IN_FLIGHT_KEY, delivery_id(hook_id, alert_id))
+
+
+def deliveries_in_flight(redis) -> dict[str, dict | None]:
+    """Every delivery in flight, by delivery id: ``{"webhook", "alert", "attempt"}``; a
+    field that does not decode is reported as ``None``."""
+    out: dict[str, dict | None] = {}
+    for key, value in redis.hscan_iter(IN_FLIGHT_KEY, count=1000):
+        key = key.decode() if isinstance(key, bytes) else key
+        try:
+            data = json.loads(value)
+            out[key] = {"webhook": str(data["webhook"]), "alert": dict(data["alert"]),
+                        "attempt": max(1, int(data.get("attempt") or 1))}
+        except (ValueError, KeyError, TypeError):
+            out[key] = None
+    return out
+
+
+def retry_delivery_ids(redis) -> set[str]:
+    """The delivery ids of every retry in RETRY_QUEUE, due, waiting or leased."""
+    out = set()
+    for member in redis.zrange(RETRY_QUEUE, 0, -1):
+        try:
+            data = json.loads(member)
+            out.add(delivery_id(str(data["webhook"]), str(data["alert"]["id"])))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return out
 
 
 # --------------------------------------------------------------------------- dead letters
