@@ -113,6 +113,18 @@ class Sentence:
     def starts(self) -> list[int]:
         return [t.start for t in self.tokens]
 
+    @functools.cached_property
+    def violent_wounding(self) -> bool:
+        """A wounding verb not followed by an illness ("أصيب برصاصة", not "أصيب بمرض"):
+        found once per sentence, for every توفي in it."""
+        return any(bare_clitic(w) in _WOUNDED_VERBS and not _not_violence(self, k)
+                   for k, w in enumerate(self.words))
+
+    @functools.cached_property
+    def died_of_wounds_word(self) -> bool:
+        """متأثراً anywhere in the sentence: it counts the death it describes itself."""
+        return any(w.startswith(("متاثر", "ومتاثر")) for w in self.words)
+
     def span(self, first: int, last: int) -> tuple[int, int, str]:
         start, end = self.tokens[first].start, self.tokens[last - 1].end
         return start, end, self.text[start:end]
@@ -199,7 +211,7 @@ def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]
     and the wounded together does not say how many of each, so both are reported without a
     count (GUIDELINE.md, casualty figures)."""
     out = list(found)
-    for a, b in zip(found, found[1:]):
+    for n, (a, b) in enumerate(zip(found, found[1:])):
         # ("لقيا حتفهما وأصيب 14": the first has its own count, nothing is shared)
         shared = a.last == a.word + 1 and (
             (a.first == a.word and (a.count is None or a.count == b.count))
@@ -207,9 +219,11 @@ def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]
             or (b.count == a.count and b.approx))
         if {a.kind, b.kind} == {"killed", "injured"} and not a.negated and not b.negated \
                 and shared and b.word == a.word + 1 and sent.words[b.word].startswith("و"):
-            for cas in (a, b):
-                out[out.index(cas)] = dataclasses.replace(cas, count=None, approx=False,
-                                                          anaphoric=False, groups=())
+            # (by position: list.index compared whole casualties, quadratic in a long
+            # sentence of them)
+            for k in (n, n + 1):
+                out[k] = dataclasses.replace(out[k], count=None, approx=False,
+                                             anaphoric=False, groups=())
     return out
 
 
@@ -220,6 +234,11 @@ def _died_of_wounds(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
     Likewise a bare أصيب/أصيبت after one death tells how that one died ("حيث أصيبت برصاصة",
     "متأثراً بجراح أصيب بها"), no one more hurt (train gold)."""
     killed = [c for c in found if c.kind == "killed" and c.count and c.form != "singular"]
+    # Where the one-person deaths lie, found once (not per mention: linear in a long
+    # sentence): the first one's end, and the last one told with توفي.
+    ones = [c for c in found if c.kind == "killed" and c.count == 1]
+    first_one_end = min((c.last for c in ones), default=len(sent.words) + 1)
+    last_death_start = max((c.first for c in ones if c.form == "counted"), default=-1)
     out = []
     for cas in found:
         if cas.kind == "injured" and cas.count is None and cas.form == "act" \
@@ -229,12 +248,10 @@ def _died_of_wounds(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
             if after in (["بها"], ["به"]) and any(w.startswith(("جراح", "جروح", "متاثر"))
                                                   for w in before):
                 continue  # "توفي متأثراً بجراح أصيب بها": the wound he died of
-            if cas.last == cas.word + 1 and any(
-                    c.kind == "killed" and c.count == 1 and c.last <= cas.first for c in found):
+            if cas.last == cas.word + 1 and first_one_end <= cas.first:
                 continue  # "قتلت المسعفة رازان ... حيث أصيبت برصاصة": how she was killed
-        if cas.kind == "injured" and cas.count == 1 and cas.form == "act" and any(
-                c.kind == "killed" and c.count == 1 and c.form == "counted"
-                and c.first > cas.last for c in found):
+        if cas.kind == "injured" and cas.count == 1 and cas.form == "act" \
+                and last_death_start > cas.last:
             continue  # "أحمد أصيب برصاصة في رأسه ... حيث توفي هناك": he died of it
         if cas.kind == "killed" and cas.form == "singular" \
                 and normalize_text(cas.text).lstrip("و").startswith("متاثر"):
@@ -312,10 +329,8 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         if bare_clitic(sent.words[i]) in {"توفي", "توفيت"}:
             # (one more, not a restatement: "ثلاثة قتلوا، وتوفي الرابع متأثراً" is four)
             return _make(sent, kind, 1, False, i, i + 1, used)
-    if cas.count is None and bare_clitic(sent.words[i]) in {"توفي", "توفيت"} and any(
-            bare_clitic(w) in _WOUNDED_VERBS and not _not_violence(sent, k)
-            for k, w in enumerate(sent.words) if k != i) \
-            and not any(w.startswith(("متاثر", "ومتاثر")) for w in sent.words):
+    if cas.count is None and bare_clitic(sent.words[i]) in {"توفي", "توفيت"} \
+            and sent.violent_wounding and not sent.died_of_wounds_word:
         # "أصيب برصاصة في رأسه ... ونقل إلى المستشفى حيث توفي هناك" / "توفيت لاحقا في
         # مستشفى ... وزوجها أصيب": a death beside a wounding is one of violence (train gold);
         # not "بعد أن أصيب بمرض سرطان الرئة", and متأثراً counts the death itself.
@@ -1459,15 +1474,29 @@ def _people_count(word: str) -> int | None:
 
 def _negated(sent: Sentence, i: int) -> bool:
     """دون وقوع إصابات / لم تسفر عن إصابات / لا إصابات, but not لم يعرف عدد القتلى."""
-    v = vocab()
     words = sent.words
     # A casualty noun joined by أو/و/ولا to a negated one is negated with it: "لم ترد أنباء
-    # عن وقوع قتلى أو إصابات خطيرة" (train gold: both 0).
-    if i >= 2 and words[i - 1] in {"او", "ولا"} and _is_casualty_word(sent.tokens[i - 2].text):
-        return _negated(sent, i - 2)
-    if i >= 1 and words[i].startswith("و") and _is_casualty_word(sent.tokens[i - 1].text) \
-            and _negated(sent, i - 1):
-        return True
+    # عن وقوع قتلى أو إصابات خطيرة" (train gold: both 0).  The walk back to the head of the
+    # chain is bounded: a long run of "قتلى وجرحى" must not make this quadratic.
+    head = i
+    for _ in range(_CHAIN_STEPS):
+        if head >= 2 and words[head - 1] in {"او", "ولا"} \
+                and _is_casualty_word(sent.tokens[head - 2].text):
+            head -= 2
+        elif head >= 1 and words[head].startswith("و") \
+                and _is_casualty_word(sent.tokens[head - 1].text):
+            head -= 1
+        else:
+            break
+    return (head != i and _negated_here(sent, head)) or _negated_here(sent, i)
+
+
+_CHAIN_STEPS = 4
+
+
+def _negated_here(sent: Sentence, i: int) -> bool:
+    """A negation cue in the few words before ``i``, in its clause, with no uncertainty."""
+    v = vocab()
     window = sent.words[max(i - _NEG_WINDOW, 0):i]
     # "ما لا يقل عن 462" (at least) is a number, no negation.
     # "طائرة بدون طيار قتلت أربعة": a drone, no negation (train gold).
