@@ -79,3 +79,41 @@ def test_a_custom_filter_sees_every_candidate():
     seen = []
     events("أسفر القصف عن مقتل 5 أشخاص أمس.", report_filter=lambda f: seen.append(f) or False)
     assert seen and all("bias" in f for f in seen)
+
+
+def test_a_trigger_with_a_casualty_figure_has_its_own_threshold(tmp_path):
+    model = report_model.ReportModel({"bias": 0.0}, 0.65, {}, figure_threshold=0.45)
+    assert model.probability(["bias"]) == 0.5
+    assert not model.is_report(["bias"])  # 0.5 < 0.65
+    assert model.is_report(["bias", "figure"])  # 0.5 >= 0.45
+    path = tmp_path / "model.json"
+    path.write_text('{"threshold": 0.6, "figure_threshold": 0.4, "weights": {"bias": 0}}')
+    loaded = report_model.ReportModel.load(path)
+    assert (loaded.threshold, loaded.figure_threshold) == (0.6, 0.4)
+    path.write_text('{"threshold": 0.6, "weights": {"bias": 0}}')  # a model of one threshold
+    assert report_model.ReportModel.load(path).figure_threshold == 0.6
+
+
+def test_the_shipped_thresholds_were_chosen_by_the_selection_rule():
+    model = report_model.ReportModel.load()
+    assert 0.0 < model.figure_threshold <= model.threshold < 1.0
+    assert "killed exact" in model.meta["selected_by"]
+
+
+def test_stage_outcomes_score_the_event_stage_under_a_decision():
+    items = [{"id": "a#0", "label": "report", "killed": 5, "injured": None,
+              "types": ["shelling"], "published": PUBLISHED,
+              "text": "أسفر القصف عن مقتل 5 أشخاص أمس في إدلب."},
+             {"id": "b#0", "label": "mention", "killed": None, "injured": None, "types": [],
+              "published": PUBLISHED,
+              "text": "يحيي السوريون ذكرى القصف الذي أودى بحياة 40 شخصا عام 2013."}]
+    feats = report_model.candidate_features(items, lambda its: [[] for _ in its])
+    stage = report_model.StageOutcomes(items, feats, [[], []])
+    keep_all = report_model.ReportModel({"bias": 5.0}, 0.5, {})
+    models = [keep_all, keep_all]
+    probs = [[keep_all.probability(f) for f in fe] for fe in feats]
+    scores = stage.score(models, probs, 0.5, 0.5)
+    assert (scores["precision"], scores["recall"], scores["killed_exact"]) == (0.5, 1.0, 1.0)
+    # Nothing passes a threshold above every probability: no report, no figure.
+    scores = stage.score(models, probs, 0.999, 0.999)
+    assert (scores["recall"], scores["killed_exact"]) == (0.0, 0.0)

@@ -12,8 +12,12 @@ its clause and its sentence (trigger type and word, the words before and after i
 sentence's words, its first words, casualty figures and their negation, years and time
 expressions older than the publication date, quotes, place entities).  Trained on the
 train part of tests/gold/events/reports (candidate triggers from the rules, labelled by
-their sentence's gold label), L2 and the threshold chosen on the F1 pooled over five-fold
-cross-validation of the train part (folds by article) and dev; the test part is never used.
+their sentence's gold label).  L2 and two thresholds (one for triggers in a sentence with a
+casualty figure, one for the others: :class:`ReportModel`) are chosen on report F1 plus
+killed exact match, each pooled over five-fold cross-validation of the train part (folds by
+article) and dev, scored through the event stage as ``python -m worker.nlp.evaluate_events``
+scores it (of the choices within 0.01 of the best, the most precise); the test part is
+never used.
 Pure Python at run time (a dict of weights): tens of thousands of triggers per second.
 
     python -m worker.nlp.report_model train     # retrain and write the shipped model
@@ -126,25 +130,38 @@ def _oldest_time(times: list[dict[str, Any]], published: str | None) -> int | No
 
 
 class ReportModel:
-    """The shipped weights; :meth:`probability` of a feature list being a report."""
+    """The shipped weights; :meth:`probability` of a feature list being a report.
 
-    def __init__(self, weights: dict[str, float], threshold: float, meta: dict[str, Any]):
+    ``figure_threshold`` applies to triggers whose sentence gives a casualty figure (the
+    ``figure`` feature), ``threshold`` to the others.  Why two: under issue 8's criteria a
+    figure-bearing report the model drops costs twice (a missed report and a wrong killed /
+    injured figure), a figure-bearing mention it keeps once (a false report); on fresh
+    draws the rules alone read killed figures 3 to 6 points better than rules + model,
+    all of it reports with a figure the model put just under the one threshold."""
+
+    def __init__(self, weights: dict[str, float], threshold: float, meta: dict[str, Any],
+                 figure_threshold: float | None = None):
         self.weights = weights
         self.threshold = threshold
+        self.figure_threshold = threshold if figure_threshold is None else figure_threshold
         self.meta = meta
 
     @classmethod
     def load(cls, path: pathlib.Path = MODEL_PATH) -> "ReportModel":
         doc = json.loads(path.read_text(encoding="utf-8"))
-        return cls(doc["weights"], doc["threshold"], doc.get("meta", {}))
+        return cls(doc["weights"], doc["threshold"], doc.get("meta", {}),
+                   doc.get("figure_threshold"))
 
     def probability(self, feats: list[str]) -> float:
         w = self.weights
         z = sum(w.get(f, 0.0) for f in feats)
         return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
 
+    def threshold_for(self, feats: list[str]) -> float:
+        return self.figure_threshold if "figure" in feats else self.threshold
+
     def is_report(self, feats: list[str]) -> bool:
-        return self.probability(feats) >= self.threshold
+        return self.probability(feats) >= self.threshold_for(feats)
 
 
 @functools.lru_cache(maxsize=1)
@@ -219,11 +236,6 @@ def fit(examples: list[list[str]], labels: list[int], l2: float = 1.0, epochs: i
     return {f: round(float(w[i]), 5) for f, i in vocab.items() if abs(w[i]) > 1e-4}
 
 
-def sentence_scores(model: ReportModel, per_item: list[list[list[str]]],
-                    threshold: float) -> list[bool]:
-    return [any(model.probability(f) >= threshold for f in feats) for feats in per_item]
-
-
 def prf(gold: list[bool], pred: list[bool]) -> dict[str, float]:
     tp = sum(g and p for g, p in zip(gold, pred))
     fp = sum(p and not g for g, p in zip(gold, pred))
@@ -245,21 +257,60 @@ def article_folds(items: list[dict[str, Any]], k: int) -> list[int]:
     return [fold_of[item["id"].split("#")[0]] for item in items]
 
 
-def cross_val_probabilities(items: list[dict[str, Any]], feats: list[list[list[str]]],
-                            folds: list[int], l2: float, args: argparse.Namespace
-                            ) -> list[list[float]]:
-    """Each item's candidate probabilities from a model trained on the other folds."""
-    out: list[list[float]] = [[] for _ in items]
+def fold_models(items: list[dict[str, Any]], feats: list[list[list[str]]], folds: list[int],
+                l2: float, args: argparse.Namespace) -> dict[int, ReportModel]:
+    """A model per fold, trained on the other folds (its items' out-of-fold judge)."""
+    out = {}
     for fold in sorted(set(folds)):
         train_idx = [n for n, f in enumerate(folds) if f != fold]
         examples = [x for n in train_idx for x in feats[n]]
         labels = [int(items[n]["label"] == "report") for n in train_idx for _ in feats[n]]
-        model = ReportModel(fit(examples, labels, l2=l2, epochs=args.epochs,
-                                min_count=args.min_count), 0.5, {})
-        for n, f in enumerate(folds):
-            if f == fold:
-                out[n] = [model.probability(x) for x in feats[n]]
+        out[fold] = ReportModel(fit(examples, labels, l2=l2, epochs=args.epochs,
+                                    min_count=args.min_count), 0.5, {})
     return out
+
+
+class StageOutcomes:
+    """What the event stage outputs for each gold item under a report decision, scored as
+    ``python -m worker.nlp.evaluate_events`` scores it (report F1, killed and injured exact).
+
+    Memoised per item by the decisions on its candidate triggers (``feats``, in the order
+    the rules offer them), so that a grid of thresholds runs the rules once per distinct
+    decision, not once per grid point."""
+
+    def __init__(self, items: list[dict[str, Any]], feats: list[list[list[str]]],
+                 entities: list[list[Any]]):
+        self.items, self.feats, self.entities = items, feats, entities
+        self._memo: dict[tuple[int, tuple[bool, ...]], Any] = {}
+
+    def score(self, models: list[ReportModel], probs: list[list[float]], threshold: float,
+              figure_threshold: float) -> dict[str, Any]:
+        from worker.nlp.evaluate_reports import from_events, score
+        from worker.nlp.events import extract_events
+        from worker.nlp.tokenize import sentences
+
+        preds = []
+        for n, (item, feats) in enumerate(zip(self.items, self.feats)):
+            decisions = tuple(p >= (figure_threshold if "figure" in f else threshold)
+                              for p, f in zip(probs[n], feats))
+            key = (n, decisions)
+            if key not in self._memo:
+                model = models[n]
+
+                def keep(f: list[str], model: ReportModel = model) -> bool:
+                    return model.probability(f) >= (figure_threshold if "figure" in f
+                                                     else threshold)
+
+                text = item["text"]
+                self._memo[key] = from_events(extract_events(
+                    text, sentences(text), self.entities[n], item.get("published"),
+                    report_filter=keep))
+            preds.append(self._memo[key])
+        return score(self.items, preds)
+
+
+def _pooled(a: dict[str, Any], b: dict[str, Any], key: str, weight: str) -> float:
+    return (a[key] * a[weight] + b[key] * b[weight]) / max(a[weight] + b[weight], 1)
 
 
 def train(args: argparse.Namespace) -> int:
@@ -267,49 +318,75 @@ def train(args: argparse.Namespace) -> int:
     train_items, dev_items = load_gold("train"), load_gold("dev")
     print(f"train: {len(train_items)} sentences, dev: {len(dev_items)} (test not read)",
           file=sys.stderr)
-    train_feats = candidate_features(train_items, gazetteer_entities)
-    dev_feats = candidate_features(dev_items, gazetteer_entities)
+    train_ents, dev_ents = gazetteer_entities(train_items), gazetteer_entities(dev_items)
+    train_feats = candidate_features(train_items, lambda _: train_ents)
+    dev_feats = candidate_features(dev_items, lambda _: dev_ents)
     examples = [f for feats in train_feats for f in feats]
     labels = [int(item["label"] == "report") for item, feats in zip(train_items, train_feats)
               for _ in feats]
     print(f"train: {len(examples)} candidate triggers ({sum(labels)} in report sentences)",
           file=sys.stderr)
-    gold_dev = [item["label"] == "report" for item in dev_items]
-    gold_train = [item["label"] == "report" for item in train_items]
     folds = article_folds(train_items, args.folds)
-    best = None
+    cv_stage = StageOutcomes(train_items, train_feats, train_ents)
+    dev_stage = StageOutcomes(dev_items, dev_feats, dev_ents)
+    grid = [x / 20 for x in range(4, 17)]
+    choices = []
     for l2 in args.l2:
         weights = fit(examples, labels, l2=l2, epochs=args.epochs, min_count=args.min_count)
-        model = ReportModel(weights, 0.5, {})
-        # Out-of-fold probabilities on the train part (folds by article): with dev's 116
-        # reports alone the choice of l2 and threshold swung by the noise of a few
-        # sentences; CV adds 790 reports to judge it on (issue 8, this stop).
-        oof = cross_val_probabilities(train_items, train_feats, folds, l2, args)
-        for threshold in [x / 20 for x in range(4, 17)]:
-            s = prf(gold_dev, sentence_scores(model, dev_feats, threshold))
-            cv = prf(gold_train, [any(p >= threshold for p in ps) for ps in oof])
-            pooled = round((cv["f1"] * len(train_items) + s["f1"] * len(dev_items))
-                           / (len(train_items) + len(dev_items)), 4)
-            key = (pooled, s["f1"])
-            if best is None or key > best[0]:
-                best = (key, l2, threshold, weights, s, cv)
-            print(f"l2={l2:<5} threshold={threshold:.2f} dev {s} cv {cv} pooled F1 {pooled}",
-                  file=sys.stderr)
-    (_, l2, threshold, weights, dev_scores, cv_scores) = best
+        full = ReportModel(weights, 0.5, {})
+        # Out-of-fold judges on the train part (folds by article): with dev's 116 reports
+        # alone the choice swung by the noise of a few sentences; CV adds the train part's
+        # reports to judge it on (issue 8).
+        by_fold = fold_models(train_items, train_feats, folds, l2, args)
+        cv_models = [by_fold[f] for f in folds]
+        cv_probs = [[m.probability(x) for x in feats] for m, feats in zip(cv_models, train_feats)]
+        dev_models = [full] * len(dev_items)
+        dev_probs = [[full.probability(x) for x in feats] for feats in dev_feats]
+        for threshold in grid:
+            for figure_threshold in (t for t in [x / 20 for x in range(1, 17)]
+                                     if t <= threshold):
+                cv = cv_stage.score(cv_models, cv_probs, threshold, figure_threshold)
+                dev = dev_stage.score(dev_models, dev_probs, threshold, figure_threshold)
+                # Issue 8's two criteria that the thresholds trade, weighed alike: report F1
+                # and killed exact, pooled over CV of the train part and dev.
+                gain = (_pooled(cv, dev, "f1", "sentences")
+                        + _pooled(cv, dev, "killed_exact", "casualty_sentences"))
+                precision = _pooled(cv, dev, "precision", "predicted_reports")
+                choices.append((round(gain, 4), round(precision, 4), l2, threshold,
+                                figure_threshold, weights, cv, dev))
+        top = max(c[0] for c in choices)
+        print(f"l2={l2}: best pooled F1 + killed exact so far {top}; "
+              f"{time.monotonic() - started:.0f} s", file=sys.stderr)
+    # The gain is flat over a wide band of figure thresholds (differences of a few
+    # thousandths: one sentence moves killed exact by about 0.001), so among the choices
+    # within --margin of the best, the most precise one: a figure-bearing trigger kept
+    # raises a casualties alert, and a trial or anniversary of an old attack scores 0.2-0.35.
+    top = max(c[0] for c in choices)
+    near = [c for c in choices if c[0] >= top - args.margin]
+    best = max(near, key=lambda c: (c[1], c[0]))
+    print(f"{len(near)} of {len(choices)} choices within {args.margin} of the best gain "
+          f"{top}; the most precise: {best[:5]}", file=sys.stderr)
+    (_, _, l2, threshold, figure_threshold, weights, cv_scores, dev_scores) = best
+    kept = ("precision", "recall", "f1", "killed_exact", "injured_exact")
     meta = {"trained_on": "tests/gold/events/reports/train.jsonl",
             "train_sentences": len(train_items), "train_triggers": len(examples),
             "l2": l2, "epochs": args.epochs, "min_count": args.min_count,
-            "selected_by": f"F1 pooled over {args.folds}-fold CV of the train part (folds by "
-                           "article) and dev",
-            "dev_sentence_scores": dev_scores, "cv_sentence_scores": cv_scores,
+            "selected_by": f"report F1 + killed exact, each pooled over {args.folds}-fold CV "
+                           "of the train part (folds by article) and dev, through the event "
+                           f"stage; of the choices within {args.margin} of the best, the "
+                           "highest pooled precision",
+            "dev_scores": {k: dev_scores[k] for k in kept},
+            "cv_scores": {k: cv_scores[k] for k in kept},
             "features": len(weights),
             "entities": "gazetteer (training); production entities at run time"}
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"threshold": threshold, "meta": meta, "weights": weights},
+    args.out.write_text(json.dumps({"threshold": threshold, "figure_threshold": figure_threshold,
+                                    "meta": meta, "weights": weights},
                                    ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     shipped.cache_clear()
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(weights)} weights, "
-          f"l2={l2}, threshold={threshold}); dev {dev_scores}; "
+          f"l2={l2}, threshold={threshold}, figure threshold={figure_threshold}); "
+          f"dev {meta['dev_scores']}; cv {meta['cv_scores']}; "
           f"{time.monotonic() - started:.1f} s", file=sys.stderr)
     return 0
 
@@ -349,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="train on the gold train part, pick l2 and the "
-                                     "threshold on CV of the train part and dev, write "
+                                     "thresholds on CV of the train part and dev, write "
                                      "the model")
     t.add_argument("--out", type=pathlib.Path, default=MODEL_PATH)
     t.add_argument("--l2", type=float, nargs="+", default=[0.3, 1.0, 3.0])
@@ -357,7 +434,12 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--min-count", type=int, default=2)
     t.add_argument("--folds", type=int, default=5,
                    help="cross-validation folds of the train part (by article) that join dev "
-                        "in choosing l2 and the threshold")
+                        "in choosing l2 and the thresholds")
+    t.add_argument("--margin", type=float, default=0.01,
+                   help="choices whose pooled F1 + killed exact is within this of the best "
+                        "count as equal; the most precise of them is taken (default 0.01, "
+                        "about one standard error of killed exact on the pooled casualty "
+                        "sentences)")
     b = sub.add_parser("bench", help="classifier speed, sentences per second")
     b.add_argument("--out", type=pathlib.Path, default=MODEL_PATH)
     b.add_argument("--repeat", type=int, default=20)
