@@ -193,6 +193,21 @@ def counts(text: str) -> dict[str, int | None]:
                  id="joined-partitive-subject"),
     pytest.param("حيث بلغ قتلى الميليشيا أكثر من ثمانين عنصرا", {"killed": 80},
                  id="toll-verb-before-the-noun"),
+    # Eighth fresh draw (a later stop): one sentence each.
+    pytest.param("تجاوز 400 قتيل فيما بلغ عدد المصابين أكثر من 2000 شخص",
+                 {"killed": 400, "injured": 2000}, id="toll-verb-before-its-number-word"),
+    pytest.param("ولكن العملية لم تكن بلا خسائر إذ قتل أربعة من البحارة", {"killed": 4},
+                 id="two-negations-cancel"),
+    pytest.param("قتل شخص واحد وأصيب 7 آخرون في البصرة", {"killed": 1, "injured": 7},
+                 id="one-then-another-group"),
+    pytest.param("فإن التفجيرين أوديا بحياة 14 شخصاً وأصيب نحو 54 آخرون",
+                 {"killed": 14, "injured": 54}, id="dual-claimed-the-lives"),
+    pytest.param('كما أشار البيان إلى إصابة 3 من "حراس القرى" و4 جنود آخرين.', {"injured": 7},
+                 id="quoted-partitive-then-another-group"),
+    pytest.param("مقتل اثنين من الإرهابيين وإصابة الثالث ونقله إلى المستشفى",
+                 {"killed": 2, "injured": 1}, id="the-third-one-wounded"),
+    pytest.param("تتعامل مع الحادث على أنه محاولة قتل باستعمال غاز الأعصاب، وأن الشخصين "
+                 "المصابين كانا مستهدفين", {"injured": 2}, id="an-attempt-kills-no-one"),
 ])
 def test_counts(text, expected):
     assert counts(text) == expected
@@ -212,6 +227,8 @@ def test_approximate_counts_are_marked(text, count):
     pytest.param("انفجرت عبوة دون وقوع إصابات", id="without"),
     pytest.param("الغارة لم تسفر عن إصابات", id="did-not-result"),
     pytest.param("ولم ترد أنباء عن وقوع ضحايا", id="no-reports-of-victims"),
+    # Two negations cancel only as "not without"; "neither ... nor" stays negated.
+    pytest.param("لم يسقط لا قتلى ولا إصابات", id="neither-nor"),
 ])
 def test_negation_is_zero_not_a_casualty(text):
     found = casualties(text)
@@ -341,3 +358,11 @@ def entity_counts(text: str, entities: list[str]) -> dict[str, int | None]:
 def test_counts_around_entities_and_clauses(text, entities, expected):
     found = entity_counts(text, entities)
     assert {k: v for k, v in found.items() if k in ("killed", "injured")} == expected
+
+
+@pytest.mark.parametrize("text", [
+    "نجا الوزير من محاولة اغتيال في العاصمة",
+    "أدين بتهمة الشروع في القتل",
+])
+def test_an_attempted_killing_is_no_death(text):
+    assert "killed" not in casualties(text)

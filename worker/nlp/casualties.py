@@ -283,7 +283,7 @@ def _expand(sent: Sentence, cas: Casualty, found: list[Casualty]) -> list[Casual
 
 def _read(sent: Sentence, i: int, kind: str, form: str, used: set[int]) -> Casualty | None:
     """The casualty mention around the casualty word at ``i``, per its form."""
-    if _not_violence(sent, i, kind) or _cared_for(sent, i):
+    if _not_violence(sent, i, kind) or _cared_for(sent, i) or _attempted(sent, i):
         return None
     if _negated(sent, i):
         return _make(sent, kind, 0, False, i, i + 1, used, negated=True)
@@ -302,7 +302,10 @@ def _read(sent: Sentence, i: int, kind: str, form: str, used: set[int]) -> Casua
     if i >= 1 and (
             (sent.words[i - 1] in {"احدهم", "احداهم", "احدهما", "احداهما", "احداهن"}
              and _suffix(sent.words[i]) in ("ه", "ها"))
-            or (i >= 2 and sent.words[i - 1] in {"واحد", "واحده"} and i - 2 in used)):
+            or (i >= 2 and sent.words[i - 1] in {"واحد", "واحده"} and i - 2 in used
+                # "قتل شخص واحد وأصيب 7 آخرون": a verb joined by و starts another group
+                # (eighth-draw gold)
+                and not sent.words[i].startswith("و"))):
         # "وأصيب خمسة آخرون، أحدهم إصابته بالغة" / "مصاب واحد جرح بعصا": the same
         # victims described again, no one more (train gold).
         return None
@@ -1069,8 +1072,11 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             return None
         if num is not None:
             return num.count, num.approx, _after_noun(words, num.last)
-        if j == i + 1 and bare_clitic(words[j]) in _ORDINALS:
-            return 1, False, j + 1  # "مقتل جنديين وإصابة ثالث"، "بينما توفي رابع"
+        if j == i + 1 and (bare_clitic(words[j]) in _ORDINALS or (
+                words[j].startswith("ال") and words[j][2:] in _ORDINALS)):
+            # "مقتل جنديين وإصابة ثالث"، "بينما توفي رابع"، "مقتل اثنين من الإرهابيين
+            # وإصابة الثالث" (eighth-draw gold)
+            return 1, False, j + 1
         people = _people_count(words[j])
         if people == 1 and j == i + 1:
             obj = _object_after(sent, j, used)
@@ -1187,6 +1193,10 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
                 return _make(sent, kind, num.count, False, i, i + 3, used)
         elif num is not None and num.count and num.last == 1:
             return _make(sent, kind, num.count, False, i, i + 2, used)
+    # "الشخصين المصابين": a definite dual before the adjective counts it (eighth-draw gold).
+    if i > 0 and words[i].startswith("ال") and bare_clitic(words[i - 1]).startswith("ال") \
+            and i - 1 not in used and _people_count(bare_clitic(words[i - 1])[2:]) == 2:
+        return _make(sent, kind, 2, False, i - 1, i + 1, used)
     back = i - 1 if i > 0 and bare_clitic(words[i - 1]) in {"عدد", "حصيله"} else i
     for k in (back - 1, back - 2):
         if k >= 0 and words[k] == "من" and k - 1 >= 0:
@@ -1196,14 +1206,15 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
         if k >= 0 and (words[k] in _PUNCT or not _is_people(words[k])):
             break
-    # "حيث بلغ قتلى الميليشيا أكثر من ثمانين عنصراً": the toll verb before the noun.
-    if i > 0 and bare_clitic(words[i - 1]) in {"بلغ", "بلغت", "تجاوز", "تجاوزت"}:
+    # "حيث بلغ قتلى الميليشيا أكثر من ثمانين عنصراً": the toll verb before the noun, or
+    # before its عدد ("فيما بلغ عدد المصابين أكثر من 2000 شخص", eighth-draw gold).
+    if back > 0 and bare_clitic(words[back - 1]) in {"بلغ", "بلغت", "تجاوز", "تجاوزت"}:
         for j in range(i + 1, min(i + 4, len(words))):
             if words[j] in _PUNCT or j in used:
                 break
             num = _number(words, j)
             if num is not None and num.count:
-                return _make(sent, kind, num.count, num.approx, i - 1,
+                return _make(sent, kind, num.count, num.approx, back - 1,
                              _after_noun(words, num.last), used)
     # "ومن بين القتلى 99 طفلا" / "من بين القتلى أكثر من 50 طفلا": the count that follows.
     if i > 0 and bare_clitic(words[i - 1]) == "بين" and words[i].startswith("ال"):
@@ -1376,6 +1387,13 @@ def _after_noun(words: list[str], last: int) -> int:
     if last + 1 < len(words) and words[last] == "من" and words[last + 1] not in _PUNCT \
             and not _is_casualty_word(words[last + 1]):
         return last + 2  # "13 من الحوثيين"
+    if last + 2 < len(words) and words[last] == "من" and words[last + 1] in _QUOTES:
+        # "إصابة 3 من "حراس القرى" و4 جنود آخرين" (eighth-draw gold): a quoted name
+        for k in range(last + 2, min(last + 7, len(words))):
+            if words[k] in _QUOTES:
+                return k + 1
+            if words[k] in _PUNCT:
+                break
     return last
 
 
@@ -1492,6 +1510,8 @@ def _negated(sent: Sentence, i: int) -> bool:
 
 
 _CHAIN_STEPS = 4
+_PRIVATIVE = frozenset({"بلا", "بدون", "دون", "غير"})
+_VERBAL_NEGATION = frozenset({"لم", "لن", "ليس", "ليست"})
 
 
 def _negated_here(sent: Sentence, i: int) -> bool:
@@ -1507,8 +1527,25 @@ def _negated_here(sent: Sentence, i: int) -> bool:
     # negation of the injuries (fifth-stop train gold).
     if not cues or any(w in _PUNCT for w in window[cues[-1] + 1:]):
         return False
+    # Two negations cancel: "لم تكن بلا خسائر إذ قتل أربعة" (not without losses: four were
+    # killed; eighth-draw gold).  Only a verbal negation before a privative one, so that
+    # "لا قتلى ولا جرحى" stays negated.
+    verbal = [k for k in cues if window[k].removeprefix("و") in _VERBAL_NEGATION]
+    if verbal and any(w in _PRIVATIVE for w in window[verbal[-1] + 1:]):
+        return False
     return not any(bare_clitic(w).removeprefix("ال") in v.uncertain or w in v.uncertain
                    for w in window)
+
+
+# "محاولة قتل"، "نجا من محاولة اغتيال"، "الشروع في القتل": an attempt kills no one
+# (eighth-draw gold: "تتعامل مع الحادث على أنه محاولة قتل ... الشخصين المصابين": 2 hurt).
+_ATTEMPT = frozenset({"محاوله", "محاولات", "محاولتي", "شروع", "الشروع", "المحاوله"})
+
+
+def _attempted(sent: Sentence, i: int) -> bool:
+    words = sent.words
+    return i > 0 and (bare_clitic(words[i - 1]) in _ATTEMPT
+                      or (i > 1 and words[i - 1] == "في" and bare_clitic(words[i - 2]) in _ATTEMPT))
 
 
 # "بدأت عملية إجلاء الجرحى": the wounded moved or treated are people in another event,
