@@ -1,6 +1,7 @@
 """Fault injection against a real `rasad run` (issue 11): workers, the whole tree and the main
 process alone killed mid-batch, Redis killed with work in flight, a webhook receiver that
-never answers, a 2.5-million-character item, a 10,000-item feed of similar items.
+never answers, a 2.5-million-character item, a 10,000-item feed of similar items, and a
+work message lost between kombu's pop and its unacked record on an external Redis.
 
 Each test starts `rasad run` as a subprocess (its own RASAD_DATA_DIR under tmp_path, its own
 embedded Redis port, a rules file with one rule, ``watch``), serves its feeds from a real
@@ -50,13 +51,19 @@ scenario              figures
                       (parent-death signal, worker/service.py); the restart restored 4
                       messages; last article and alert 9.9 s after it; each once; canary
                       at most 6.9 s.  Without the signal the old tree was still up 60 s on.
+8 a batch lost        external Redis (RASAD_REDIS_URL), nothing restarted: a batch of 3
+  between pop and     claimed entries taken off `nlp` (the nlp worker stopped meanwhile);
+  unacked record      beat's sweep (1 s, grace 2 s) re-issued the 3 and nothing else; last
+                      article and alert 3.0 s after the loss; each once; canary at most
+                      2.1 s.  With the sweep off they never came (70 s).
 ====================  ======================================================================
 
 Bounds asserted: recovery after a restart (scenarios 2, 3 and 7) under 5 minutes, after the
-pool's children are killed (1) under 60 s; every canary alert within 60 s of its item (in 2
-and 3, an item that was still waiting at the restart counts from the restart).  The last
-test checks the start-up restore (worker.service.restore_unacked) on its own, against
-messages a real kombu consumer took before it was killed.
+pool's children are killed (1) and after a lost batch (8) under 60 s; every canary alert
+within 60 s of its item (in 2 and 3, an item that was still waiting at the restart counts
+from the restart).  The last test checks the start-up restore
+(worker.service.restore_unacked) on its own, against messages a real kombu consumer took
+before it was killed.
 
 Also asserted here on the running service: the embedded Redis refuses a client without the
 password (scenario 1; tests/test_redis_lockdown.py has the whole lockdown), and `rasad
@@ -887,6 +894,88 @@ def test_a_10000_item_similar_feed_is_claimed_once_and_stalls_no_other_feed(
            f"{stories} stories, no alert); canary: {checked} alerts, slowest {worst:.1f}s "
            f"after its item (bound {ALERT_BOUND_SECONDS}s); subscriber: {len(received)} "
            f"alerts, each once, one line on stderr")
+
+
+# --- 8. a work message lost in kombu's pop-then-record gap, on an external Redis -------------
+
+
+class ExternalRasad(Rasad):
+    """`rasad run` on a Redis of its own (RASAD_REDIS_URL, as deploy/ runs it): a Redis
+    restart does not restart the tree, so only beat's sweep brings back what Redis lost."""
+
+    def __init__(self, tmp_path, feeds, redis_url: str, **env):
+        super().__init__(tmp_path, feeds, **env)
+        self.env["RASAD_REDIS_URL"] = self.redis_url = redis_url
+
+    def client(self) -> redis.Redis:
+        if self._client is None:
+            self._client = redis.Redis.from_url(self.redis_url, decode_responses=True,
+                                                socket_timeout=10)
+        return self._client
+
+    def ping(self) -> bool:
+        return bool(self.client().ping())
+
+
+def _carries(raw: str, feed: str) -> bool:
+    import base64
+
+    message = json.loads(raw)
+    if message["headers"]["task"] != "rasad.process_articles":
+        return False
+    items = json.loads(base64.b64decode(message["body"]))[0][0]
+    return any(i["entry"]["feed_id"] == feed for i in items)
+
+
+def _reissued(rasad: Rasad) -> int:
+    """Entries the sweep re-issued, from the current run's log."""
+    pattern = re.compile(r"claimed entries without a work message re-issued.*?entries=(\d+)"
+                         r".*?during=sweep")
+    return sum(int(n) for n in pattern.findall(rasad.log.read_text(errors="replace")))
+
+
+@pytest.mark.timeout(240)
+def test_a_batch_lost_between_pop_and_unacked_on_an_external_redis_comes_back_by_the_sweep(
+        tmp_path, site, cleanup, redis_url, redis_client):
+    """The nlp worker is stopped (SIGSTOP, after its 1 s BRPOP ran out) so that the lost
+    feed's batch waits in ``nlp``; the test takes that message out, as a BRPOP whose Redis
+    died before kombu's unacked record would, and lets the worker go on.  Nothing is
+    restarted: beat's sweep (every 1 s here, grace 2 s) finds the 3 claimed entries without a
+    message on two sweeps, re-issues them, and each article and alert comes once, while the
+    canary's items, in flight all along, are never re-issued."""
+    lost = [item("lost", i, t, b[:600] + "\n" + WATCH_SENTENCE)
+            for i, (t, b) in enumerate(corpus("middleEast")[:3])]
+    urls = [x["link"] for x in lost]
+    site.set("/lost.xml", [])
+    rasad = ExternalRasad(tmp_path, {"lost": site.url("/lost.xml"),
+                                     "canary": site.url("/canary.xml")}, redis_url,
+                          stranded_sweep_seconds=1, stranded_grace_seconds=2)
+    canary = start_with_canary(rasad, site, cleanup)
+    client, tree = rasad.client(), rasad.proc.pid
+    nlp = rasad.children()["worker"]
+    os.kill(nlp, signal.SIGSTOP)
+    cleanup.append(lambda: os.kill(nlp, signal.SIGCONT))
+    time.sleep(2)  # its pending BRPOP (1 s) has timed out: nothing takes from nlp now
+    site.set("/lost.xml", lost)
+    wait_for(lambda: any(_carries(m, "lost") for m in client.lrange("nlp", 0, -1)), 30,
+             "the lost feed's batch on the nlp queue", rasad)
+    [message] = [m for m in client.lrange("nlp", 0, -1) if _carries(m, "lost")]
+    assert client.lrem("nlp", 1, message) == 1  # popped, and Redis died before unacked
+    claimed = [k for k in client.hkeys("rasad:entries:inflight") if ":lost:" in k]
+    assert len(claimed) == 3
+    lost_at = time.time()
+    os.kill(nlp, signal.SIGCONT)
+
+    arts, alrts, (checked, worst) = finish(rasad, canary, urls)
+    recovered = last_at(arts, alrts, urls) - lost_at
+    assert rasad.proc.pid == tree and rasad.proc.poll() is None and rasad.runs == 1
+    assert _reissued(rasad) == 3, rasad.tail()  # the lost ones, and nothing in flight
+    stop_cleanly(rasad)
+    report("8 a batch lost in the pop-then-record gap, external Redis",
+           f"3 claimed entries without a message; re-issued by the sweep (1 s, grace 2 s), "
+           f"last article and alert {recovered:.1f}s after the loss; each once; canary: "
+           f"{checked} alerts, slowest {worst:.1f}s after its item")
+    assert recovered < ALERT_BOUND_SECONDS
 
 
 # --- the start-up restore on its own -----------------------------------------------------------

@@ -93,6 +93,7 @@ def make_app(settings: Settings | None = None) -> Celery:
             "rasad.process_articles": {"queue": "nlp"},
             "rasad.raise_alerts": {"queue": "alerts"},
             "rasad.archive_drain": {"queue": "poll"}, "rasad.archive_purge": {"queue": "poll"},
+            "rasad.sweep_stranded": {"queue": "poll"},
             "rasad.send_webhook": {"queue": WEBHOOK_QUEUE},
             DRAIN_TASK: {"queue": WEBHOOK_QUEUE},
         },
@@ -106,6 +107,11 @@ def make_app(settings: Settings | None = None) -> Celery:
                        "archive-purge": {"task": "rasad.archive_purge",
                                          "schedule": ARCHIVE_PURGE_SECONDS,
                                          "options": {"expires": ARCHIVE_PURGE_SECONDS}},
+                       # Work whose message Redis lost (kombu's pop-then-record gap), on
+                       # a live service: worker/service.py, sweep_stranded.
+                       "stranded-sweep": {"task": "rasad.sweep_stranded",
+                                          "schedule": settings.stranded_sweep_seconds,
+                                          "options": {"expires": settings.stranded_sweep_seconds}},
                        # expires: ticks that wait while the webhooks worker is down are
                        # dropped instead of piling up; the next tick finds every due retry.
                        "webhook-retries": {"task": DRAIN_TASK,

@@ -162,7 +162,8 @@ def release_claim(redis, entry_id: str, feed_id: str | None = None) -> None:
 # and every later poll finding them old (entries_new=0).  Each claimed entry is therefore
 # also kept in this hash (field: its claim key) until raise_alerts has handled it, and
 # `rasad run` re-issues, at start-up, every entry kept here that no queued message carries
-# (worker/service.py, requeue_stranded).
+# (worker/service.py, requeue_stranded); on a live service beat's sweep does, once two
+# sweeps a grace apart found none carrying it (service.sweep_stranded).
 IN_FLIGHT_KEY = "rasad:entries:inflight"
 
 

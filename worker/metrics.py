@@ -54,6 +54,9 @@ DELIVERY_OUTCOMES = ("ok", "duplicate", "error", "dead_letter")
 # feed_encoding: a feed polled with bytes that are not valid UTF-8 (decoded anyway,
 # worker/parse.py; the log names the feed).
 INVALID_INPUT_KINDS = ("feed_config", "rule", "record", "article", "feed_encoding")
+# What beat's stranded-work sweep re-issues (worker/service.py, sweep_stranded): claimed
+# entries (as process_articles or fetch_fulltext batches) and webhook deliveries.
+STRANDED_KINDS = ("entry", "webhook_delivery")
 # The archive's tables (worker/archive/schema.py), for rows written and write errors.
 ARCHIVE_TABLES = ("articles", "entities", "events", "alerts")
 OTHER = "other"
@@ -195,6 +198,10 @@ ARCHIVE_WRITE_DURATION = Histogram(
     "rasad_archive_write_duration_seconds", "Wall time of one archive write (an NLP batch "
     "with its entities and events, or one alert), in seconds.", ["table"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 30.0))
+STRANDED_REISSUED = Counter(
+    "rasad_stranded_reissued_total", "Claimed entries and webhook deliveries re-issued by "
+    "beat's sweep because no queued or unacknowledged message carried them for longer than "
+    "RASAD_STRANDED_GRACE_SECONDS (a message Redis lost).", ["kind"])
 # "max" keeps the series after the process that set it exits, and merges processes that
 # set the same labels into one series (prometheus-client multiprocess gauge modes).
 BUILD_INFO = Gauge(
@@ -236,6 +243,8 @@ def init_series(feed_ids: Iterable[str], rule_ids: Iterable[str],
             DELIVERIES.labels(channel=channel, outcome=outcome)
     for kind in INVALID_INPUT_KINDS:
         INVALID_INPUT.labels(kind=kind)
+    for kind in STRANDED_KINDS:
+        STRANDED_REISSUED.labels(kind=kind)
     for table in ARCHIVE_TABLES:
         ARCHIVE_ROWS.labels(table=table)
     for table in ("articles", "alerts"):

@@ -13,7 +13,12 @@ message the previous tree took and never acknowledged back on its queue
 (:func:`restore_unacked`), so work stranded by a crash comes back at once, and then
 re-issues the claimed entries and webhook deliveries that no message carries any more
 (:func:`requeue_stranded`: a message popped and not yet recorded as unacknowledged when
-Redis died).
+Redis died).  On a live service, embedded Redis or not, beat runs the same pass every
+``RASAD_STRANDED_SWEEP_SECONDS`` (:func:`sweep_stranded`, task ``rasad.sweep_stranded``):
+with ``RASAD_REDIS_URL`` a Redis restart restarts no worker, so this is what brings back
+work whose message it lost.  With consumers alive, the sweep re-issues a record only when
+two sweeps at least ``RASAD_STRANDED_GRACE_SECONDS`` apart found no message carrying it, and
+one sweep runs at a time (a Redis lock).
 """
 
 from __future__ import annotations
@@ -303,7 +308,8 @@ _WEBHOOK_TASK = "rasad.send_webhook"  # (hook id, alert, attempt): one delivery
 
 def requeue_stranded(redis_url: str, settings: Settings, fulltext_feeds=()) -> int:
     """Re-issue every claimed entry and every webhook delivery whose message is gone; return
-    how many (entries plus deliveries).
+    how many (entries plus deliveries).  `rasad run` calls it at start-up, at once; beat
+    calls :func:`sweep_stranded` on a live service.
 
     An entry is claimed for 30 days (dedup.claim_entries) and stays in dedup.IN_FLIGHT_KEY
     until raise_alerts has handled it.  Its work lives in one message at a time, queued or
@@ -323,39 +329,181 @@ def requeue_stranded(redis_url: str, settings: Settings, fulltext_feeds=()) -> i
     dead-lettered): each one that no send_webhook message carries and that does not wait in
     the retry set (beat's drainer sends it when due) is sent again at the attempt it had
     reached; one already dead-lettered leaves the record instead (see
-    :func:`_requeue_deliveries` for when a receiver may see a POST twice)."""
-    from kombu import Connection
+    :func:`_requeue_deliveries` for when a receiver may see a POST twice).
 
-    from worker import dedup, webhooks
-    from worker.celery_app import transport_options
+    No consumer is alive, so nothing is between a pop and its record: what no message
+    carries now is lost, and goes again without a grace period.  The sweep's lock is taken
+    over (a lock left in the AOF by a sweep of the tree before is stale: that tree is gone)."""
+    entries, deliveries = _requeue(redis_url, settings, fulltext_feeds, clock=None)
+    return entries + deliveries
 
+
+# --- the periodic sweep (beat) ----------------------------------------------------------
+# With RASAD_REDIS_URL a Redis restart does not restart the workers, so the start-up pass
+# above never runs and an entry whose message Redis lost stayed claimed, unprocessed, for 30
+# days (a webhook delivery never sent).  Beat's rasad.sweep_stranded runs the same pass every
+# RASAD_STRANDED_SWEEP_SECONDS on the live service.  Consumers are alive then, so "no
+# message carries it" is sometimes true for a moment of normal work: the milliseconds
+# between a BRPOP and its unacked record, or a scan that reads the alerts queue before
+# process_articles sends raise_alerts and ``unacked`` after it acknowledged its own message
+# (the scan is not one atomic read).  A record is therefore re-issued only when a sweep finds
+# it uncarried and an earlier sweep, at least RASAD_STRANDED_GRACE_SECONDS before, did too
+# with no sweep in between finding it carried: the first sighting is kept in a hash beside
+# its ledger (field: the ledger's field; value: {"since", "reissued"}) and cleared by any
+# sweep that finds the record carried or gone.  Two sweeps never run at once (SWEEP_LOCK).
+STRANDED_MARKS = {"entries": "rasad:entries:stranded", "webhooks": "rasad:webhooks:stranded"}
+SWEEP_LOCK = "rasad:recovery:lock"
+# Longer than any sweep: a pass reads every queued message (11,250 batches of 8 entries, issue
+# 11's burst: 2.6 s measured here); a sweep that dies holding it delays the next by at most this.
+SWEEP_LOCK_SECONDS = 300
+# A record re-issued this many times that comes back uncarried each time is not lost in
+# the gap: its task fails for good without finishing it (a bug).  The sweep stops re-issuing
+# it (one NLP batch every two sweeps for the claim's 30 days otherwise), logs an error and
+# leaves the record for a start-up, or an operator, to deal with.
+SWEEP_MAX_REISSUES = 3
+
+
+def sweep_stranded(redis_url: str, settings: Settings, fulltext_feeds=(), *,
+                   now: float | None = None) -> tuple[int, int] | None:
+    """Beat's pass on a live service: re-issue, as :func:`requeue_stranded` does, each
+    entry and webhook delivery that this sweep and an earlier one at least
+    ``settings.stranded_grace_seconds`` before both found without a carrying message (see
+    STRANDED_MARKS above).  Returns (entries, deliveries) re-issued, or None when another
+    sweep holds the lock.  A record re-issued while its first message in fact still went on
+    (two unlucky scans in a row) is absorbed by the idempotency keys as at start-up: one
+    article per entry id, one alert per (rule, story), webhook-id for the receiver.
+    ``now`` defaults to Redis's clock (TIME), which every beat host shares."""
+    return _requeue(redis_url, settings, fulltext_feeds,
+                    clock=_Clock(now, settings.stranded_grace_seconds))
+
+
+@dataclass
+class _Clock:
+    """When a record first went without a carrying message, kept across sweeps."""
+
+    now: float | None  # None: Redis's TIME, read once the lock is held
+    grace_seconds: float
+
+    def due(self, client, kind: str, uncarried: list[str], present: set[str]) -> list[str]:
+        """Of ``uncarried`` (ledger fields no message carries now), those an earlier sweep
+        found uncarried at least the grace before; a first sighting is recorded for the
+        rest.  A field ``present`` in the ledger and carried again keeps only its re-issue
+        count; one gone from the ledger loses its mark."""
+        key, marks = STRANDED_MARKS[kind], _read_marks(client, STRANDED_MARKS[kind])
+        due, writes, capped = [], {}, 0
+        for name in uncarried:
+            since, reissued = marks.get(name, (None, 0))
+            if since is None:
+                writes[name] = (self.now, reissued)
+            elif self.now - since < self.grace_seconds:
+                continue
+            elif reissued >= SWEEP_MAX_REISSUES:
+                capped += reissued == SWEEP_MAX_REISSUES  # logged once, then marked past it
+                writes[name] = (since, SWEEP_MAX_REISSUES + 1)
+            else:
+                due.append(name)
+                writes[name] = (None, reissued + 1)  # carried by the re-issued message now
+        still = set(uncarried)
+        drops = [f for f, (_, n) in marks.items() if f not in still and (f not in present or not n)]
+        writes.update({f: (None, n) for f, (since, n) in marks.items()
+                       if f not in still and f in present and n and since is not None})
+        _write_marks(client, key, writes, drops)
+        if capped:
+            log.error("records re-issued %d times still without a message: not re-issued "
+                      "again; their tasks fail without finishing them", SWEEP_MAX_REISSUES,
+                      extra={"kind": kind, "records": capped, "ledger_key": key})
+        return due
+
+
+def _read_marks(client, key: str) -> dict[str, tuple[float | None, int]]:
+    out = {}
+    for name, value in client.hgetall(key).items():
+        name = name.decode() if isinstance(name, bytes) else name
+        try:
+            data = json.loads(value)
+            since = data.get("since")
+            out[name] = (None if since is None else float(since), int(data.get("reissued") or 0))
+        except (ValueError, TypeError, AttributeError):
+            out[name] = (None, 0)  # unreadable: as if never seen, rewritten below
+    return out
+
+
+def _write_marks(client, key: str, writes: dict, drops: list[str]) -> None:
+    pipe = client.pipeline(transaction=False)
+    if writes:
+        pipe.hset(key, mapping={f: json.dumps({"since": since, "reissued": n})
+                                for f, (since, n) in writes.items()})
+    if drops:
+        pipe.hdel(key, *drops)
+    pipe.execute()
+
+
+# KEYS[1]: the lock.  ARGV[1]: this sweep's token.  Deleted only by its holder: a sweep that
+# outlived the TTL must not free the lock a second sweep now holds.
+_UNLOCK_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+def _requeue(redis_url: str, settings: Settings, fulltext_feeds, *,
+             clock: _Clock | None) -> tuple[int, int] | None:
+    """The pass of :func:`requeue_stranded` (``clock`` None: at once, the lock taken over)
+    and :func:`sweep_stranded` (after the grace; None when the lock is held)."""
     client = redis.Redis.from_url(redis_url)
+    token = secrets.token_hex(8)
     try:
-        ledger = dedup.in_flight(client)
-        deliveries = webhooks.deliveries_in_flight(client)
-        if not ledger and not deliveries:
-            return 0
-        with Connection(redis_url, transport_options=transport_options(settings)) as conn:
-            channel = conn.default_channel  # kombu's own key names (priority lists too)
-            keys = [channel._q_for_pri(queue, pri)
-                    for queue in _queues() for pri in channel.priority_steps]
-            unacked_key = channel.unacked_key
-        carried, owners, sending = set(), set(), set()
-        for raw in _messages(client, keys, unacked_key):
-            _what_a_message_carries(raw, carried, owners, sending)
-        count = 0
-        if ledger:
-            count += _requeue_entries(settings, client, ledger, carried, owners,
-                                      set(fulltext_feeds))
-        if deliveries:
-            count += _requeue_deliveries(settings, client, deliveries, sending)
-        return count
+        if clock is None:
+            client.set(SWEEP_LOCK, token, ex=SWEEP_LOCK_SECONDS)
+        elif not client.set(SWEEP_LOCK, token, nx=True, ex=SWEEP_LOCK_SECONDS):
+            log.info("stranded-work sweep skipped: another sweep holds the lock",
+                     extra={"lock": SWEEP_LOCK})
+            return None
+        try:
+            return _requeue_locked(client, redis_url, settings, set(fulltext_feeds), clock)
+        finally:
+            client.register_script(_UNLOCK_LUA)(keys=[SWEEP_LOCK], args=[token])
     finally:
         client.close()
 
 
+def _requeue_locked(client, redis_url: str, settings: Settings, fulltext_feeds: set,
+                    clock: _Clock | None) -> tuple[int, int]:
+    from worker import dedup, webhooks
+
+    ledger = dedup.in_flight(client)
+    deliveries = webhooks.deliveries_in_flight(client)
+    if not ledger and not deliveries:
+        client.delete(*STRANDED_MARKS.values())
+        return 0, 0
+    if clock is not None and clock.now is None:
+        seconds, microseconds = client.time()
+        clock.now = seconds + microseconds / 1e6
+    carried, owners, sending = _carried(client, redis_url, settings)
+    return (_requeue_entries(settings, client, ledger, carried, owners, fulltext_feeds, clock),
+            _requeue_deliveries(settings, client, deliveries, sending, clock))
+
+
+def _carried(client, redis_url: str, settings: Settings) -> tuple[set, set, set]:
+    """What the queued and unacknowledged messages carry: claim keys, poll task ids (the
+    owners of their claims) and webhook delivery ids."""
+    from kombu import Connection
+
+    from worker.celery_app import transport_options
+
+    with Connection(redis_url, transport_options=transport_options(settings)) as conn:
+        channel = conn.default_channel  # kombu's own key names (priority lists too)
+        keys = [channel._q_for_pri(queue, pri)
+                for queue in _queues() for pri in channel.priority_steps]
+        unacked_key = channel.unacked_key
+    carried, owners, sending = set(), set(), set()
+    for raw in _messages(client, keys, unacked_key):
+        _what_a_message_carries(raw, carried, owners, sending)
+    return carried, owners, sending
+
+
 def _requeue_entries(settings: Settings, client, ledger: dict, carried: set, owners: set,
-                     fulltext_feeds: set) -> int:
+                     fulltext_feeds: set, clock: _Clock | None = None) -> int:
     from worker import dedup
 
     # Dropped from the ledger: a field that does not decode, and an entry whose claim
@@ -367,17 +515,24 @@ def _requeue_entries(settings: Settings, client, ledger: dict, carried: set, own
             if value is None or not claimed}
     if gone:
         client.hdel(dedup.IN_FLIGHT_KEY, *gone)
-    stranded = [value for key, value in ledger.items()
-                if key not in gone and key not in carried
-                and not (value["owner"] and value["owner"] in owners)]
+    uncarried = [key for key, value in ledger.items()
+                 if key not in gone and key not in carried
+                 and not (value["owner"] and value["owner"] in owners)]
+    if clock is not None:
+        uncarried = clock.due(client, "entries", uncarried, set(ledger) - gone)
+    stranded = [ledger[key] for key in uncarried]
     if stranded:
         _reissue(settings, client, stranded, fulltext_feeds)
-    log.info("claimed entries without a work message re-issued",
-             extra={"entries": len(stranded), "in_flight": len(ledger)})
+    if clock is None or stranded:
+        log.log(logging.WARNING if clock else logging.INFO,
+                "claimed entries without a work message re-issued",
+                extra={"entries": len(stranded), "in_flight": len(ledger),
+                       "during": "sweep" if clock else "start-up"})
     return len(stranded)
 
 
-def _requeue_deliveries(settings: Settings, client, deliveries: dict, sending: set) -> int:
+def _requeue_deliveries(settings: Settings, client, deliveries: dict, sending: set,
+                        clock: _Clock | None = None) -> int:
     """Send again each webhook delivery in flight that no send_webhook message carries
     (``sending``: queued or restored from ``unacked``), no retry in webhooks.RETRY_QUEUE
     holds (any attempt, due, waiting or leased: beat's drainer sends it) and that is not
@@ -404,8 +559,11 @@ def _requeue_deliveries(settings: Settings, client, deliveries: dict, sending: s
     gone = {key for key, value in deliveries.items() if value is None} | dead
     if gone:
         client.hdel(webhooks.IN_FLIGHT_KEY, *gone)
-    stranded = [value for key, value in deliveries.items()
-                if key not in gone and key not in sending and key not in waiting]
+    uncarried = [key for key in deliveries
+                 if key not in gone and key not in sending and key not in waiting]
+    if clock is not None:
+        uncarried = clock.due(client, "webhooks", uncarried, set(deliveries) - gone)
+    stranded = [deliveries[key] for key in uncarried]
     if stranded:
         app = make_app(settings)
         try:
@@ -414,8 +572,11 @@ def _requeue_deliveries(settings: Settings, client, deliveries: dict, sending: s
                               args=(value["webhook"], value["alert"], value["attempt"]))
         finally:
             app.close()
-    log.info("webhook deliveries without a message re-issued",
-             extra={"deliveries": len(stranded), "in_flight": len(deliveries)})
+    if clock is None or stranded:
+        log.log(logging.WARNING if clock else logging.INFO,
+                "webhook deliveries without a message re-issued",
+                extra={"deliveries": len(stranded), "in_flight": len(deliveries),
+                       "during": "sweep" if clock else "start-up"})
     return len(stranded)
 
 

@@ -67,6 +67,14 @@ class Settings:
     # time limits are derived from it (task_time_limit_seconds); 240 s brings stranded work
     # back within about 4 min 10 s of its delivery (docs/scaling.md has the arithmetic).
     visibility_timeout_seconds: int = 240
+    # Beat's sweep for work whose message Redis lost between kombu's pop and its unacked
+    # record (worker/service.py, sweep_stranded; docs/scaling.md): how often it runs, and
+    # how long a claimed entry or webhook delivery must have been without a carrying message
+    # (seen so by two sweeps that far apart) before it is sent again.  A lost message's work
+    # comes back within about two sweeps; the grace only has to outlast the moments a
+    # message is legitimately in no queue (milliseconds: a pop, a hand-over between tasks).
+    stranded_sweep_seconds: float = 300.0
+    stranded_grace_seconds: float = 120.0
     nlp_batch_size: int = 8
     # Bounded work per article (issue 11).  Text past this many characters is not analysed
     # (cut at a sentence or word end; noted in the record, counted in metrics): 100,000 is
@@ -132,6 +140,10 @@ class Settings:
         self._validate_nlp_bounds()
         if self.webhook_timeout_seconds <= 0:
             raise ConfigError("RASAD_WEBHOOK_TIMEOUT_SECONDS must be above 0")
+        if self.stranded_sweep_seconds <= 0:
+            raise ConfigError("RASAD_STRANDED_SWEEP_SECONDS must be above 0 (default 300)")
+        if self.stranded_grace_seconds < 0:
+            raise ConfigError("RASAD_STRANDED_GRACE_SECONDS must be 0 or more (default 120)")
         self._validate_archive()
         if self.redis_password and self.redis_url and urlsplit(self.redis_url).password:
             raise ConfigError("RASAD_REDIS_PASSWORD is set and RASAD_REDIS_URL carries a "

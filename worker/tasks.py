@@ -36,7 +36,7 @@ from worker.fulltext import fetch_article_text
 from worker.parse import parse_feed
 from worker.records import Entry, Extraction
 from worker.runtime import get_runtime, reset_runtime
-from worker.settings import RETRY_COUNTDOWN_MAX_SECONDS, Settings
+from worker.settings import RETRY_COUNTDOWN_MAX_SECONDS, Settings, effective_redis_url
 
 log = logging.getLogger("rasad.tasks")
 POLL_LOCK = "rasad:poll:inflight:{}"
@@ -189,7 +189,8 @@ def _claim_and_dispatch(rt, feed, entries, fetched_at: float, task_id: str) -> l
     new = dedup.claim_entries(rt.redis, entries, ttl_seconds=rt.settings.claim_ttl_seconds,
                               owner=task_id or None)
     # In flight until raise_alerts has handled them: a work message lost on the way (kombu's
-    # BRPOP before its unacked record, dedup.IN_FLIGHT_KEY) is re-issued at the next start.
+    # BRPOP before its unacked record, dedup.IN_FLIGHT_KEY) is re-issued at the next start or
+    # by beat's sweep (service.sweep_stranded).
     dedup.track_in_flight(rt.redis, new, fetched_at=fetched_at, owner=task_id or None)
     metrics.ENTRIES_NEW.labels(feed=feed.id).inc(len(new))
     items = []
@@ -512,7 +513,8 @@ def _alert_once(rt, match, entry: Entry, extraction: Extraction, record: dict) -
     # publish must not lose them, and receivers deduplicate on webhook-id = alert id.  Each
     # delivery is recorded before its message is sent and stays recorded until it succeeds
     # or is dead-lettered: a message Redis lost between kombu's pop and its unacked record
-    # is re-issued at the next start (webhooks.IN_FLIGHT_KEY, service.requeue_stranded).
+    # is re-issued at the next start or by beat's sweep (webhooks.IN_FLIGHT_KEY,
+    # service.requeue_stranded and sweep_stranded).
     for hook in rt.webhooks:
         if not hook.rules or alert.rule in hook.rules:
             webhooks.track_delivery(rt.redis, hook.id, alert.to_dict())
@@ -583,6 +585,25 @@ def _webhook_failed(rt, hook, alert, exc: FetchError, attempt: int) -> int:
     log.error("webhook delivery abandoned; recorded in rasad:webhooks:failed",
               extra={"webhook": hook.id, "alert_id": alert.id, "error": str(exc)})
     return 0
+
+
+@app.task(name="rasad.sweep_stranded")
+def sweep_stranded() -> int:
+    """Beat, every RASAD_STRANDED_SWEEP_SECONDS: re-issue claimed entries and webhook
+    deliveries whose message Redis lost (worker/service.py, sweep_stranded).  No retries: a
+    sweep that fails (Redis away) is the next tick's to do."""
+    from worker import service
+
+    rt = get_runtime()
+    done = service.sweep_stranded(
+        effective_redis_url(rt.settings), rt.settings,
+        fulltext_feeds=[f.id for f in rt.feeds.values() if f.fulltext])
+    if done is None:  # another sweep holds the lock
+        return 0
+    entries, deliveries = done
+    metrics.STRANDED_REISSUED.labels(kind="entry").inc(entries)
+    metrics.STRANDED_REISSUED.labels(kind="webhook_delivery").inc(deliveries)
+    return entries + deliveries
 
 
 @app.task(name="rasad.drain_webhook_retries")

@@ -26,7 +26,8 @@ Every delivery handed to the webhooks queue is also kept in the hash
 (:func:`finish_delivery`), through its retries: kombu's Redis transport pops a message
 before it records it as unacknowledged, so a Redis killed in between loses the message, and
 `rasad run` re-issues at start-up each delivery kept here that no message and no retry
-carries (worker/service.py, requeue_stranded).
+carries (worker/service.py, requeue_stranded), and beat's sweep does on a live service
+once two sweeps a grace apart found it so (service.sweep_stranded).
 
 Destinations get the fetch stage's address guard: private, loopback and link-local
 addresses are refused unless the webhook sets ``allow_private: true``.
@@ -438,7 +439,8 @@ def pending_retries(redis) -> int:
 # delivery is therefore kept here from before its first message is sent until it succeeds
 # or is dead-lettered, through its retries (a retry waiting in RETRY_QUEUE keeps its record,
 # so the message the drainer sends for it later is covered too), and `rasad run` re-issues
-# at start-up each one that no queued or unacknowledged message and no retry carries.
+# at start-up each one that no queued or unacknowledged message and no retry carries (beat's
+# sweep too, after a grace: worker/service.py, sweep_stranded).
 
 
 def delivery_id(hook_id: str, alert_id: str) -> str:
