@@ -366,3 +366,18 @@ def test_counts_around_entities_and_clauses(text, entities, expected):
 ])
 def test_an_attempted_killing_is_no_death(text):
     assert "killed" not in casualties(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # One count for the dead and the captured does not say how many died (train gold "?").
+    pytest.param('كما تمكنت من "أسر أو قتل العشرات" من الحوثيين.', None, id="captured-or-killed"),
+    pytest.param("وقتلت وأسرت العشرات من المقاتلين الحوثيين.", None, id="killed-and-captured"),
+    pytest.param("أسفرت العملية عن سقوط عشرات القتلى والأسرى", None, id="dead-and-captives"),
+    # Captured then killed are the same people; a new clause or group keeps its own count.
+    pytest.param("ردا على خطف وقتل 8 من قوات الأمن", 8, id="taken-then-killed"),
+    pytest.param("بعد معارك أوقعت 14 قتيلا وأسروا عددا من الجنود", 14, id="then-they-captured"),
+    pytest.param("سقوط 30 قتيلا و40 أسيرا", 30, id="captives-are-no-more-dead"),
+    pytest.param("قتل 5 مسلحين وأسر 3 آخرين", 5, id="each-with-its-count"),
+])
+def test_a_count_shared_with_captives(text, expected):
+    assert counts(text)["killed"] == expected

@@ -153,7 +153,45 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
                 break
     found += _losses(sent, used, found)
     found += _taken_to_hospital(sent, used, found)
-    return _killed_and_wounded(sent, _died_of_wounds(sent, _other_figures(sent, found)))
+    return _shared_with_captives(sent, _killed_and_wounded(
+        sent, _died_of_wounds(sent, _other_figures(sent, found))))
+
+
+# Taken, held or driven out: a count these share with the dead is not the dead's
+# ("أسر أو قتل العشرات"، "قتلت وأسرت العشرات"، "عشرات القتلى والأسرى"، "قتلوا أو أرغموا على
+# الفرار": train and eighth-draw gold give "?").
+_CAPTIVE = frozenset({"اسر", "اسرت", "اسروا", "الاسري", "اسري", "اعتقال", "اعتقل", "اعتقلت",
+                      "اعتقلوا", "المعتقلين", "معتقلين", "اختطاف", "خطف", "المخطوفين",
+                      "ارغموا", "ارغم", "هجروا", "شرد", "شردوا", "المشردين", "النازحين"})
+
+
+_CAPTIVE_NOUNS = frozenset({"اسير", "اسيرا", "اسري", "معتقل", "معتقلا", "معتقلين", "رهينه",
+                            "رهائن", "مخطوف", "مخطوفين", "مختطف", "مختطفين"})
+
+
+def _captive(word: str) -> bool:
+    return word in _CAPTIVE or (word.startswith("و") and word[1:] in _CAPTIVE)
+
+
+def _shared_with_captives(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
+    words, out = sent.words, []
+    for cas in found:
+        k = cas.word
+        if cas.kind == "killed" and cas.count and not cas.negated and k >= 0:
+            after = words[k + 1:k + 3]
+            before = words[max(k - 2, 0):k]
+            if cas.first >= k:  # the count after the word, told for both: "قتلت وأسرت العشرات"
+                shared = (after[:1] and after[0].startswith("و") and _captive(after[0])) \
+                    or (after[:1] == ["او"] and len(after) > 1 and _captive(after[1])) \
+                    or (before[-1:] == ["او"] and len(before) > 1 and _captive(before[0]))
+                # (not "خطف وقتل 8 من قوات الأمن": the same eight, taken then killed; dev gold)
+            else:  # the count before a noun: "عشرات القتلى والأسرى", not "14 قتيلا وأسروا"
+                shared = bool(after[:1]) and after[0].startswith("و") \
+                    and bare_clitic(after[0]).removeprefix("ال") in _CAPTIVE_NOUNS
+            if shared:
+                cas = dataclasses.replace(cas, count=None, approx=False, groups=())
+        out.append(cas)
+    return out
 
 
 def _after_group_marker(sent: Sentence, first: int) -> bool:
@@ -497,6 +535,8 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
             last += 1
         elif num is not None and num.count and num.last < len(words) \
                 and _is_people(words[num.last]):
+            if bare_clitic(words[num.last]).removeprefix("ال") in _CAPTIVE_NOUNS:
+                break  # "سقوط 30 قتيلا و40 أسيرا": the captives are no more dead
             parts.append({"count": num.count, "approx": num.approx,
                           "who": sent.tokens[num.last].text})
             last = num.last + 1
