@@ -206,6 +206,12 @@ def counts(text: str) -> dict[str, int | None]:
                  id="quoted-partitive-then-another-group"),
     pytest.param("مقتل اثنين من الإرهابيين وإصابة الثالث ونقله إلى المستشفى",
                  {"killed": 2, "injured": 1}, id="the-third-one-wounded"),
+    pytest.param("وقتل في معركة تحرير مطار الحديدة، الثلاثاء، أكثر من 250 عنصراً من الحوثيين",
+                 {"killed": 250}, id="count-after-a-phrase-and-a-weekday"),
+    pytest.param("وقد قتل فيما يشتبه بأنه هجوم كيمياوي وقع في وقت متأخر من يوم السبت، 60 شخصا "
+                 "على الأقل", {"killed": 60}, id="count-after-a-long-phrase-and-a-comma"),
+    pytest.param("أسفرت عن مقتل ما لا يقل عن17 عنصرا", {"killed": 17},
+                 id="digits-glued-to-a-preposition"),
     pytest.param("تتعامل مع الحادث على أنه محاولة قتل باستعمال غاز الأعصاب، وأن الشخصين "
                  "المصابين كانا مستهدفين", {"injured": 2}, id="an-attempt-kills-no-one"),
 ])

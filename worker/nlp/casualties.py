@@ -1193,20 +1193,32 @@ _YEARS = frozenset({"عاما", "عام", "سنه", "سنوات", "اعوام"})
 _SEVERITY = frozenset({"بالغه", "خطيره", "طفيفه", "متوسطه", "حرجه"})
 
 
+_FURTHER_REACH = 16
+
+
 def _counted_further(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, int] | None:
     """"وقتل في الغارات الإسرائيلية على مطار التيفور أربعة عشر عنصراً": after a place or
     cause phrase, a number up to eight words on still counts, if a people noun follows."""
     words = sent.words
-    for j in range(i + 1, min(i + 9, len(words))):
-        if j in sent.named and j not in sent.persons:
+    skip_to = 0
+    for j in range(i + 1, min(i + _FURTHER_REACH, len(words))):
+        if j < skip_to or (j in sent.named and j not in sent.persons):
             continue
         if words[j] in {",", "،"} and j + 1 < len(words) and j > i + 1:
             num = _number(words, j + 1)  # "وقتل خلال الأيام الماضية، 39 شخصا على الأقل"
             if num is not None and num.count and num.last < len(words) \
                     and _is_people(words[num.last]) and j + 1 not in used:
                 return num.count, num.approx, num.last + 1
+            if words[j + 1] in _DAY_WORDS and words[j + 2:j + 3] in ([","], ["،"]):
+                skip_to = j + 2  # "وقتل في معركة تحرير مطار الحديدة، الثلاثاء، أكثر من 250
+                continue  # عنصراً" (train gold)
         if words[j] in _PUNCT or j in used or _is_casualty_word(sent.tokens[j].text):
             return None
+        if j >= i + 9:
+            # Further on, only the count after a comma that closes the phrase: "وقد قتل
+            # فيما يشتبه بأنه هجوم كيمياوي وقع في وقت متأخر من يوم السبت، 60 شخصا على
+            # الأقل" (eighth-draw gold).
+            continue
         num = _number(words, j)
         if num is not None and num.count and num.last < len(words) \
                 and _is_people(words[num.last]):

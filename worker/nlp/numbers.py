@@ -79,7 +79,14 @@ def bare(word: str) -> str:
         return word[1:]
     if len(word) > 2 and word[0] in "وف" and word[1] in "بل" and _is_number_word(word[2:]):
         return word[2:]
+    glued = _GLUED_DIGITS.match(word)
+    if glued:
+        return glued.group(1)  # "ما لا يقل عن17 عنصرا": a space lost in the source
     return word
+
+
+# A preposition written against digits with no space (train gold: "عن17").
+_GLUED_DIGITS = re.compile(r"^(?:عن|من|الي|نحو|حوالي)(\d+)$")
 
 
 def _is_number_word(word: str) -> bool:
