@@ -212,6 +212,13 @@ def counts(text: str) -> dict[str, int | None]:
                  "على الأقل", {"killed": 60}, id="count-after-a-long-phrase-and-a-comma"),
     pytest.param("أسفرت عن مقتل ما لا يقل عن17 عنصرا", {"killed": 17},
                  id="digits-glued-to-a-preposition"),
+    pytest.param('أعلنت القوات عن القضاء على عشرة "عناصر تكفيرية"', {"killed": 10},
+                 id="eliminated-counted-people"),
+    pytest.param("أعلن الجيش تصفية 5 مسلحين في العريش", {"killed": 5}, id="liquidated"),
+    pytest.param("نجحت الحكومة في القضاء على 90 في المئة من الأمية", {},
+                 id="eliminated-no-people"),
+    pytest.param("تمت تصفية 3 شركات متعثرة", {}, id="liquidated-companies"),
+
     pytest.param("تتعامل مع الحادث على أنه محاولة قتل باستعمال غاز الأعصاب، وأن الشخصين "
                  "المصابين كانا مستهدفين", {"injured": 2}, id="an-attempt-kills-no-one"),
 ])
@@ -387,3 +394,9 @@ def test_an_attempted_killing_is_no_death(text):
 ])
 def test_a_count_shared_with_captives(text, expected):
     assert counts(text)["killed"] == expected
+
+
+def test_the_same_fate_is_death():
+    text = "لقي 48 مهاجرا حتفهم، كما لقي تسعة آخرون المصير نفسه"
+    found = find_casualties(Sentence.of(text, tokenize(text)))
+    assert [(c.kind, c.count) for c in found] == [("killed", 48), ("killed", 9)]

@@ -364,6 +364,8 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         # "كما قضى 21 شخصا": the count right after; not "قضى القاضي بسجن 3", and not قضية
         # ("case"), which the matcher reads as قضى with a suffix.
         return None
+    if verb in _ELIMINATED and not _counts_people(sent, cas):
+        return None  # "القضاء على 90 في المئة من الأمية"، "تصفية 3 شركات": no people
     if cas.count is None and _violent_cause(sent, i):
         # "عتيق بايغ توفي إثر إصابات في رأسه" / "الفلسطينية توفيت لاحقاً ... برصاص": one
         # death from violence, told with a singular verb.
@@ -386,6 +388,23 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         return None  # ("وأصابت آخرين": others hurt, no number; train gold)
     used |= taken
     return cas
+
+
+_ELIMINATED = frozenset({"القضاء", "تصفيه"})
+
+
+def _counts_people(sent: Sentence, cas: Casualty) -> bool:
+    """Whether the count of ``cas`` counts people: "تصفية 5 مسلحين"، "القضاء على عشرة
+    "عناصر تكفيرية"" (a quote may open before the noun)."""
+    words = sent.words
+    if cas.count is None:
+        return False
+    if 0 < cas.last <= len(words) and _is_people(words[cas.last - 1]):
+        return True
+    k = cas.last
+    while k < len(words) and words[k] in _QUOTES:
+        k += 1
+    return k < len(words) and (_is_people(words[k]) or words[k] == "من")
 
 
 # What makes a death a casualty of violence, a few words after توفي (train gold).
