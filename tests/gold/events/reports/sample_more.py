@@ -21,7 +21,8 @@ developed on the fourth.  ``--sixth`` draws 200 more again (``batch_24``, ``batc
 articles no earlier draw used, to measure the rules after they were developed on the fifth
 (a later stop); ``--seventh`` 200 more (``batch_26``, ``batch_27``) after the fixes read
 off the sixth; ``--eighth`` 200 more (``batch_28``, ``batch_29``), a later stop, to measure
-that stop's changes.  As with ``sample.py``, the committed batches are the record: once
+that stop's changes; ``--ninth`` 200 more (``batch_30``, ``batch_31``) to measure the
+changes read off the eighth.  As with ``sample.py``, the committed batches are the record: once
 a draw has joined ``train.jsonl`` a rerun excludes its articles and draws other ones.
 """
 from __future__ import annotations
@@ -50,6 +51,8 @@ SIXTH_SEED, SIXTH_WANT, SIXTH_BATCH = 20261132, 200, 24
 SEVENTH_SEED, SEVENTH_WANT, SEVENTH_BATCH = 20261133, 200, 26
 # An eighth, a later stop, to measure that stop's changes on text none of them saw.
 EIGHTH_SEED, EIGHTH_WANT, EIGHTH_BATCH = 20261134, 200, 28
+# A ninth, the same stop, to measure its changes (read off the eighth) on unseen text.
+NINTH_SEED, NINTH_WANT, NINTH_BATCH = 20261135, 200, 30
 
 
 def _key(text: str) -> str:
@@ -59,7 +62,9 @@ def _key(text: str) -> str:
 def main() -> None:
     fifth, sixth = "--fifth" in sys.argv[1:], "--sixth" in sys.argv[1:]
     seventh, eighth = "--seventh" in sys.argv[1:], "--eighth" in sys.argv[1:]
-    seed, want, first_batch = (EIGHTH_SEED, EIGHTH_WANT, EIGHTH_BATCH) if eighth else \
+    ninth = "--ninth" in sys.argv[1:]
+    seed, want, first_batch = (NINTH_SEED, NINTH_WANT, NINTH_BATCH) if ninth else \
+        (EIGHTH_SEED, EIGHTH_WANT, EIGHTH_BATCH) if eighth else \
         (SEVENTH_SEED, SEVENTH_WANT, SEVENTH_BATCH) if seventh else \
         (SIXTH_SEED, SIXTH_WANT, SIXTH_BATCH) if sixth else \
         (FIFTH_SEED, FIFTH_WANT, FIFTH_BATCH) if fifth else (SEED, WANT, FIRST_BATCH)
@@ -67,7 +72,7 @@ def main() -> None:
             for part in ("train", "dev", "test")
             for line in (HERE / f"{part}.jsonl").open(encoding="utf-8") if line.strip()}
     # Earlier draws' articles too (their batches, in case a draw has not joined train yet).
-    earlier = tuple(range(19, 28)) if eighth else tuple(range(19, 26)) if seventh else (19, 20, 21, 22, 23) if sixth else \
+    earlier = tuple(range(19, 30)) if ninth else tuple(range(19, 28)) if eighth else tuple(range(19, 26)) if seventh else (19, 20, 21, 22, 23) if sixth else \
         (19, 20, 21) if fifth else ()
     used |= {json.loads(line)["id"].split("#")[0] for n in earlier
              for line in (OUT / f"batch_{n}.jsonl").open(encoding="utf-8")}
