@@ -126,7 +126,7 @@ def test_the_required_alerts_exist():
     assert {r["alert"] for r in alert_rules()} == {
         "RasadWorkerDown", "RasadNoNewArticles", "RasadFeedParked",
         "RasadAlertDeliveryFailing", "RasadQueueBacklog", "RasadStrandedWork",
-        "RasadArchiveBehind", "RasadWebhookRetriesStuck"}
+        "RasadArchiveBehind", "RasadWebhookRetriesStuck", "RasadLostWorkReissued"}
 
 
 def test_every_alert_has_a_unit_test_that_fires_it():
