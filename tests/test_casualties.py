@@ -212,6 +212,17 @@ def counts(text: str) -> dict[str, int | None]:
                  "على الأقل", {"killed": 60}, id="count-after-a-long-phrase-and-a-comma"),
     pytest.param("أسفرت عن مقتل ما لا يقل عن17 عنصرا", {"killed": 17},
                  id="digits-glued-to-a-preposition"),
+    # Ninth fresh draw.
+    pytest.param("إن ما لا يقل عن 15 مدنياً، قتلوا فيما أصيب العشرات بغارات جوية",
+                 {"killed": 15, "injured": 10}, id="comma-before-the-verb-then-fima"),
+    pytest.param("وأصيب الأربعة الآخرون بجروح ونقلوا إلى المستشفى", {"injured": 4},
+                 id="the-four-others"),
+    pytest.param("إن عدد القتلى المؤكد يبلغ خمسة أشخاص", {"killed": 5},
+                 id="toll-with-an-imperfect-verb"),
+    pytest.param("المسؤولين عن مقتل مدنيين في آخر معقل للفصائل", {"killed": None},
+                 id="the-last-stronghold-is-no-one-more"),
+    pytest.param("إن 4 من أفراد الشرطة أصيبوا، 3 جروحهم طفيفة وآخر إصابته متوسطة",
+                 {"injured": 4}, id="a-breakdown-by-severity-restates"),
     pytest.param('أعلنت القوات عن القضاء على عشرة "عناصر تكفيرية"', {"killed": 10},
                  id="eliminated-counted-people"),
     pytest.param("أعلن الجيش تصفية 5 مسلحين في العريش", {"killed": 5}, id="liquidated"),
@@ -400,3 +411,9 @@ def test_the_same_fate_is_death():
     text = "لقي 48 مهاجرا حتفهم، كما لقي تسعة آخرون المصير نفسه"
     found = find_casualties(Sentence.of(text, tokenize(text)))
     assert [(c.kind, c.count) for c in found] == [("killed", 48), ("killed", 9)]
+
+
+def test_a_count_among_a_later_larger_toll_is_part_of_it():
+    text = "وتمكن أهالي القرى من قتل نحو 15 مسلحا من داعش من بين 63 شخصا قتلوا من التنظيم"
+    found = find_casualties(Sentence.of(text, tokenize(text)))
+    assert [(c.kind, c.count) for c in found] == [("killed", 63)]

@@ -153,8 +153,29 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
                 break
     found += _losses(sent, used, found)
     found += _taken_to_hospital(sent, used, found)
-    return _shared_with_captives(sent, _killed_and_wounded(
-        sent, _died_of_wounds(sent, _other_figures(sent, found))))
+    return _among_a_later_toll(sent, _shared_with_captives(sent, _killed_and_wounded(
+        sent, _died_of_wounds(sent, _other_figures(sent, found)))))
+
+
+def _among_a_later_toll(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
+    """"قتل نحو 15 مسلحا من داعش من بين 63 شخصا قتلوا": a count followed by من بين and a
+    larger count of the same kind is part of it: dropped, the larger one tells the toll
+    (ninth-draw gold: 63; the two may belong to two triggers, whose figures add up)."""
+    words, out = sent.words, []
+    for cas in found:
+        part = False
+        if cas.count and not cas.subgroup:
+            for k in range(cas.last, min(cas.last + 4, len(words) - 2)):
+                if words[k] in _PUNCT:
+                    break
+                if words[k] == "من" and words[k + 1] == "بين":
+                    num = _number(words, k + 2)
+                    part = num is not None and bool(num.count) and num.count > cas.count \
+                        and any(o.kind == cas.kind and o.count == num.count for o in found)
+                    break
+        if not part:
+            out.append(cas)
+    return out
 
 
 # Taken, held or driven out: a count these share with the dead is not the dead's
@@ -340,6 +361,10 @@ def _read(sent: Sentence, i: int, kind: str, form: str, used: set[int]) -> Casua
     if i >= 1 and (
             (sent.words[i - 1] in {"احدهم", "احداهم", "احدهما", "احداهما", "احداهن"}
              and _suffix(sent.words[i]) in ("ه", "ها"))
+            # "4 من أفراد الشرطة أصيبوا، 3 جروحهم طفيفة وآخر إصابته متوسطة": the last of
+            # a breakdown by severity, already counted (ninth draw)
+            or (sent.words[i - 1] in {"واخر", "واخري"} and _suffix(sent.words[i]) in ("ه", "ها")
+                and any(w in {"جروحهم", "اصاباتهم", "جراحهم"} for w in sent.words[:i - 1]))
             or (i >= 2 and sent.words[i - 1] in {"واحد", "واحده"} and i - 2 in used
                 # "قتل شخص واحد وأصيب 7 آخرون": a verb joined by و starts another group
                 # (eighth-draw gold)
@@ -1024,6 +1049,10 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
             # "أكثر من 100 مسلح حوثي، بينهم قيادات ميدانية، لقوا مصرعهم": skip the
             # sub-group clause between commas to its head.
             opening = _group_clause_start(words, k)
+            if opening is None and k == i - 1 and k > 1 and _is_people(words[k - 1]) \
+                    and _number_ending_at(words, k - 2, used) is not None:
+                k -= 1  # "ما لا يقل عن 15 مدنياً، قتلوا" (ninth draw): a comma, then the verb
+                continue
             if opening is None:
                 return None
             k = opening - 1
@@ -1110,6 +1139,10 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             return None
         if j == i + 1 and words[j] in {"واسر", "واعتقال", "واختطاف", "واسري"}:
             return None, False, j + 1  # "مقتل وأسر عشرات الحوثيين": how many of each is not told
+        if words[j] in _CLAUSE_LINKS and j + 1 < len(words) \
+                and _is_casualty_word(sent.tokens[j + 1].text):
+            # "15 مدنياً، قتلوا فيما أصيب العشرات": the dozens are the wounded (ninth draw)
+            return None
         if words[j].startswith("و") and _is_casualty_word(sent.tokens[j].text):
             shared = _number(words, j + 1) if j + 1 < len(words) else None
             if shared and shared.last < len(words) and \
@@ -1137,12 +1170,19 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             # وإصابة الثالث" (eighth-draw gold)
             return 1, False, j + 1
         people = _people_count(words[j])
+        if people == 1 and words[j] in {"اخر", "اخري"} and words[j - 1] == "في":
+            people = None  # "مقتل مدنيين في آخر معقل": the last, no one more (ninth draw)
         if people == 1 and j == i + 1:
             obj = _object_after(sent, j, used)
             if obj is not None:
                 return obj
         if people is not None:
             return people, False, j + 1
+        if j == i + 1 and words[j].startswith("ال") and j + 1 < len(words) \
+                and bare_clitic(words[j + 1]) in {"اخرون", "اخرين", "الاخرون", "الاخرين"}:
+            num = parse_number([words[j][2:]], 0)  # "وأصيب الأربعة الآخرون" (ninth draw)
+            if num is not None and num.count and num.last == 1:
+                return num.count, False, j + 2
         if words[j].startswith("ال") and j + 1 < len(words) and words[j + 1].startswith("ال"):
             # "مقتل المجندين الثلاثة": a definite number after its definite noun counts it.
             num = parse_number([words[j + 1][2:]], 0)
@@ -1169,6 +1209,7 @@ def _object_after(sent: Sentence, j: int, used: set[int]) -> tuple[int, bool, in
 
 
 _QUOTES = frozenset({'"', "«", "»", "“", "”"})
+_CLAUSE_LINKS = frozenset({"فيما", "بينما", "وبينما", "وفيما"})
 _ORDINALS = frozenset({"ثالث", "ثالثا", "رابع", "رابعا", "خامس", "خامسا", "سادس", "سادسا",
                        "ثالثه", "رابعه"})
 _DAY_WORDS = frozenset({"الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت",
@@ -1472,7 +1513,7 @@ _VICTIM_NOUNS = frozenset({"جرحي", "مصابين", "المصابين", "ال
 
 
 _TOLL_VERBS = frozenset({"الي", "بلغ", "بلغت", "البالغ", "البالغه", "البالغين", "عددهم",
-                         "عددهن", "ب"})  # "القتلى البالغ عددهم 25"، "عدد القتلى البالغ 18";
+                         "عددهن", "ب", "يبلغ", "تبلغ"})  # "عدد القتلى المؤكد يبلغ خمسة"  # "القتلى البالغ عددهم 25"، "عدد القتلى البالغ 18";
 # "قدرت الإحصاءات عدد الضحايا في الزلزال بـ 1558 شخصا" (the detached بـ, fifth-stop train gold)
 
 
