@@ -27,6 +27,19 @@ def _private_data_dir(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("RASAD_DATA_DIR", str(tmp_path_factory.getbasetemp() / "rasad-data"))
 
 
+def queued_tasks(redis_client, queue: str) -> list[tuple[str, list]]:
+    """(task name, positional args) of each message on ``queue`` (kombu's JSON envelope)."""
+    import base64
+    import json
+
+    out = []
+    for raw in redis_client.lrange(queue, 0, -1):
+        message = json.loads(raw)
+        out.append((message["headers"]["task"],
+                    json.loads(base64.b64decode(message["body"]))[0]))
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

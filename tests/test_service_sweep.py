@@ -9,13 +9,13 @@ the moment a message is legitimately in neither place never causes a second one.
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import threading
 
 import pytest
 
+from tests.conftest import queued_tasks
 from worker import dedup, service, webhooks
 from worker.celery_app import make_app
 from worker.errors import ConfigError
@@ -42,16 +42,6 @@ def claim(redis_client, e: Entry, owner: str = "poll-done") -> None:
     """As poll_feed does: claimed, owned by the poll's task id, recorded in flight."""
     assert dedup.claim_entries(redis_client, [e], owner=owner) == [e]
     dedup.track_in_flight(redis_client, [e], fetched_at=1.0, owner=owner)
-
-
-def queued(redis_client, queue: str) -> list[tuple[str, list]]:
-    """(task name, positional args) of each message on ``queue`` (kombu's JSON envelope)."""
-    out = []
-    for raw in redis_client.lrange(queue, 0, -1):
-        message = json.loads(raw)
-        out.append((message["headers"]["task"],
-                    json.loads(base64.b64decode(message["body"]))[0]))
-    return out
 
 
 def send(settings: Settings, name: str, args: tuple, **options) -> None:
@@ -81,16 +71,16 @@ def test_an_uncarried_entry_is_reissued_only_by_a_later_sweep_past_the_grace(
     lost = entry("lost")
     claim(redis_client, lost)
     assert sweep_stranded(redis_url, settings, now=T0) == (0, 0)  # first sighting only
-    assert queued(redis_client, "nlp") == []
+    assert queued_tasks(redis_client, "nlp") == []
     assert sweep_stranded(redis_url, settings, now=T0 + GRACE - 1) == (0, 0)
-    assert queued(redis_client, "nlp") == []
+    assert queued_tasks(redis_client, "nlp") == []
 
     assert sweep_stranded(redis_url, settings, now=T0 + GRACE) == (1, 0)
-    [(name, args)] = queued(redis_client, "nlp")
+    [(name, args)] = queued_tasks(redis_client, "nlp")
     assert name == "rasad.process_articles" and [i["entry"]["id"] for i in args[0]] == [lost.id]
     # The re-issued message carries it now: later sweeps leave it alone.
     assert sweep_stranded(redis_url, settings, now=T0 + 10 * GRACE) == (0, 0)
-    assert len(queued(redis_client, "nlp")) == 1
+    assert len(queued_tasks(redis_client, "nlp")) == 1
     assert redis_client.hkeys(dedup.IN_FLIGHT_KEY) == [dedup.claim_key(lost)]
 
 
@@ -99,7 +89,7 @@ def test_a_full_text_feeds_entry_goes_again_through_fetch_fulltext(
     claim(redis_client, entry("page"))
     sweep_stranded(redis_url, settings, fulltext_feeds=["good"], now=T0)
     assert sweep_stranded(redis_url, settings, fulltext_feeds=["good"], now=T0 + GRACE) == (1, 0)
-    [(name, _args)] = queued(redis_client, "poll")
+    [(name, _args)] = queued_tasks(redis_client, "poll")
     assert name == "rasad.fetch_fulltext"
 
 
@@ -169,7 +159,7 @@ def test_a_finished_or_expired_entry_leaves_the_ledger_and_its_mark(
     dedup.finish_in_flight(redis_client, [done])  # raise_alerts handled it meanwhile
     redis_client.delete(dedup.claim_key(expired))  # its claim ran out: a poll takes it anew
     assert sweep_stranded(redis_url, settings, now=T0 + GRACE) == (0, 0)
-    assert queued(redis_client, "nlp") == []
+    assert queued_tasks(redis_client, "nlp") == []
     assert redis_client.exists(dedup.IN_FLIGHT_KEY, service.STRANDED_MARKS["entries"]) == 0
 
 
@@ -199,7 +189,7 @@ def test_a_sweep_does_nothing_while_another_holds_the_lock_and_frees_its_own(
     assert not redis_client.exists(SWEEP_LOCK)  # released after the pass
     redis_client.set(SWEEP_LOCK, "another-sweep", ex=60)
     assert sweep_stranded(redis_url, settings, now=T0 + GRACE) is None
-    assert queued(redis_client, "nlp") == [] and redis_client.get(SWEEP_LOCK) == "another-sweep"
+    assert queued_tasks(redis_client, "nlp") == [] and redis_client.get(SWEEP_LOCK) == "another-sweep"
     redis_client.delete(SWEEP_LOCK)
     assert sweep_stranded(redis_url, settings, now=T0 + GRACE) == (1, 0)
 
@@ -217,7 +207,7 @@ def test_sweeps_at_the_same_moment_issue_a_lost_entry_once(settings, redis_url, 
         t.start()
     for t in threads:
         t.join(30)
-    assert sum(r[0] for r in results if r) == 1 and len(queued(redis_client, "nlp")) == 1
+    assert sum(r[0] for r in results if r) == 1 and len(queued_tasks(redis_client, "nlp")) == 1
 
 
 def test_the_start_up_pass_reissues_at_once_and_takes_over_a_dead_sweeps_lock(
@@ -226,7 +216,7 @@ def test_the_start_up_pass_reissues_at_once_and_takes_over_a_dead_sweeps_lock(
     claim(redis_client, entry("lost"))
     redis_client.set(SWEEP_LOCK, "the-tree-before", ex=300)
     assert requeue_stranded(redis_url, settings) == 1
-    assert len(queued(redis_client, "nlp")) == 1 and not redis_client.exists(SWEEP_LOCK)
+    assert len(queued_tasks(redis_client, "nlp")) == 1 and not redis_client.exists(SWEEP_LOCK)
 
 
 # --- webhook deliveries -----------------------------------------------------------------------
@@ -242,7 +232,7 @@ def test_an_uncarried_webhook_delivery_is_resent_after_the_grace_at_its_attempt(
     redis_client.delete(webhooks.RETRY_QUEUE)  # the drainer sent it; that message was lost
     assert sweep_stranded(redis_url, settings, now=T0) == (0, 0)
     assert sweep_stranded(redis_url, settings, now=T0 + GRACE) == (0, 1)
-    [(name, args)] = queued(redis_client, "webhooks")
+    [(name, args)] = queued_tasks(redis_client, "webhooks")
     assert name == "rasad.send_webhook" and args == ["desk", ALERT, 3]
     assert sweep_stranded(redis_url, settings, now=T0 + 5 * GRACE) == (0, 0)
 

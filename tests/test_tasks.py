@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from tests.conftest import queued_tasks
 from tests.test_acceptance import rss, seed_items
 
 FEEDS = """feeds:
@@ -295,19 +296,6 @@ def test_fulltext_out_of_time_sends_the_rest_with_their_summaries(
 # --- a work message lost after its entries were claimed (fault scenario 3) -------------------
 
 
-def _queued(redis_client, queue: str) -> list[tuple[str, list]]:
-    """(task name, positional args) of each message on ``queue`` (kombu's JSON envelope)."""
-    import base64
-    import json
-
-    out = []
-    for raw in redis_client.lrange(queue, 0, -1):
-        message = json.loads(raw)
-        out.append((message["headers"]["task"],
-                    json.loads(base64.b64decode(message["body"]))[0]))
-    return out
-
-
 def test_an_nlp_message_lost_after_the_claim_is_reissued_at_start(
         tasks, monkeypatch, http_server, redis_url, redis_client, seed_text):
     """kombu's Redis transport pops a message (BRPOP) before recording it in ``unacked``; a
@@ -331,7 +319,7 @@ def test_an_nlp_message_lost_after_the_claim_is_reissued_at_start(
 
     settings = Settings(redis_url=redis_url)
     assert requeue_stranded(redis_url, settings) == 1
-    [(name, args)] = _queued(redis_client, "nlp")
+    [(name, args)] = queued_tasks(redis_client, "nlp")
     assert name == "rasad.process_articles" and [i["entry"]["url"] for i in args[0]] == [a["link"]]
     redis_client.delete("nlp")
     tasks.process_articles.apply(args=args).get()  # the worker runs it (eager: alerts too)
@@ -381,7 +369,7 @@ def test_the_start_up_sweep_reissues_only_entries_no_message_carries(
     redis_client.zadd("unacked_index", {"tag-1": 1.0})
 
     assert requeue_stranded(redis_url, settings) == 1
-    sent = [args for name, args in _queued(redis_client, "nlp")]
+    sent = [args for name, args in queued_tasks(redis_client, "nlp")]
     assert sorted([i["entry"]["id"] for i in args[0]] for args in sent) == \
         [[lost.id], [queued.id]]  # the queued one as it was, the lost one sent again
     assert set(redis_client.hkeys(dedup.IN_FLIGHT_KEY)) == \
@@ -430,7 +418,7 @@ def test_a_webhook_message_lost_after_the_alert_is_reissued_at_start_and_deliver
 
     settings = Settings(redis_url=redis_url)
     assert requeue_stranded(redis_url, settings) == 1
-    [(name, args)] = _queued(redis_client, "webhooks")
+    [(name, args)] = queued_tasks(redis_client, "webhooks")
     assert name == "rasad.send_webhook" and args[0] == "desk" and args[1]["id"] == alert_id
     assert args[2] == 1
     redis_client.delete("webhooks")
@@ -441,4 +429,4 @@ def test_a_webhook_message_lost_after_the_alert_is_reissued_at_start_and_deliver
     assert webhooks.verify(secret, headers, received[0][1])
     assert redis_client.hlen(webhooks.IN_FLIGHT_KEY) == 0
     assert requeue_stranded(redis_url, settings) == 0  # delivered: nothing left to send
-    assert _queued(redis_client, "webhooks") == [] and len(received) == 1
+    assert queued_tasks(redis_client, "webhooks") == [] and len(received) == 1
