@@ -7,8 +7,8 @@ Articles are the first N (sorted paths) of the ANT corpus "middle East" sections
 (../shared/data/news/antcorpus), split and tokenised with worker.nlp.tokenize exactly as the
 worker does.  Two batch knobs are compared:
 
-* articles per ``NerTagger.tag`` call (1 = one call per article, as a naive task would do;
-  N = all sentences of N articles in one pipeline call, as the worker batches);
+* articles per ``NerTagger.tag_documents`` call (1 = one call per article, as a naive task
+  would do; N = all sentences of N articles in one pass, as the worker batches);
 * the engine's batch knob, with all articles in one call: stanza's ``ner_batch_size``
   (sentences per forward pass) for ``--engine pipeline``; ``batch_tokens`` (padded tokens
   per forward pass of length-sorted sentences) for ``--engine direct``, the default
@@ -63,7 +63,7 @@ def run(tagger, articles, per_call: int, repeat: int) -> dict:
                 tagger.tag([sent])
         for i in range(0, len(articles), per_call or len(articles) + 1):
             if per_call:
-                tagger.tag([s for a in articles[i:i + per_call] for s in a])
+                tagger.tag_documents(articles[i:i + per_call])
         times.append(time.perf_counter() - t0)
     sec = statistics.median(times)
     knob = tagger.direct.batch_tokens if tagger.direct is not None else tagger.batch_size
@@ -82,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--batch-sizes", default="",
                    help="ner_batch_size (pipeline; e.g. 32,64,128,256) or batch_tokens "
                         "(direct; e.g. 1024,2048,4096,8192); default: the engine's default only")
+    p.add_argument("--crf", choices=["on", "off"], default=None,
+                   help="add the CRF's entities (worker/nlp/ner_crf.py); default "
+                        "RASAD_NER_CRF, on")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--json", type=Path, help="also write the results here")
@@ -92,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     tokens = sum(len(s) for a in articles for s in a)
     print(f"{len(articles)} articles, {sum(len(a) for a in articles)} sentences, {tokens} tokens")
     t0 = time.perf_counter()
-    tagger = ner.NerTagger.load(args.spec, threads=args.threads, engine=args.engine)
+    crf = None if args.crf is None else args.crf == "on"
+    tagger = ner.NerTagger.load(args.spec, threads=args.threads, engine=args.engine, crf=crf)
     load_s = time.perf_counter() - t0
     rss_loaded = peak_rss_mb()
     tagger.tag(articles[0])  # warm-up
@@ -104,13 +108,15 @@ def main(argv: list[str] | None = None) -> int:
             tagger.batch_size = bs
             tagger.pipeline.processors["ner"].configs[0]["batch_size"] = bs
         rows.append(run(tagger, articles, len(articles), args.repeat))
-    result = {"model": f"{tagger.name}@{tagger.version}", "threads": args.threads,
+    result = {"model": f"{tagger.name}@{tagger.version}", "crf": tagger.crf is not None,
+              "threads": args.threads,
               "torch_threads": __import__("torch").get_num_threads(), "cpus": os.cpu_count(),
               "articles": len(articles), "tokens": tokens, "load_seconds": round(load_s, 2),
               "rss_mb_before_load": round(rss0), "peak_rss_mb_after_load": round(rss_loaded),
               "peak_rss_mb": round(peak_rss_mb()), "runs": rows}
-    print(f"model {result['model']}  load {load_s:.1f} s  peak RSS {result['peak_rss_mb']} MB "
-          f"(after load {result['peak_rss_mb_after_load']} MB)")
+    crf = "on" if result["crf"] else "off"
+    print(f"model {result['model']}  crf {crf}  load {load_s:.1f} s  "
+          f"peak RSS {result['peak_rss_mb']} MB (after load {result['peak_rss_mb_after_load']} MB)")
     print("| articles/call (0 = per sentence) | engine | batch | s | tokens/s | articles/s |")
     print("|---:|---|---:|---:|---:|---:|")
     for r in rows:

@@ -141,15 +141,13 @@ class Extractor:
         tagger = self.tagger
         if tagger is None:
             return [[] for _ in per_article]
-        flat = [s for sents in per_article for s in sents]
-        tags = tagger.tag([[t.text for t in s] for s in flat]) if flat else []
-        out, i = [], 0
-        for sents in per_article:
-            spans = []
-            for sent in sents:
-                spans += tagger.spans(sent, tags[i])
-                i += 1
-            out.append(spans)
+        # One network pass over the batch; the CRF reads each article apart (its
+        # document feature must not see the next article's names).
+        tags = tagger.tag_documents([[[t.text for t in s] for s in sents]
+                                     for sents in per_article])
+        out = [[span for sent, sent_tags in zip(sents, article_tags)
+                for span in tagger.spans(sent, sent_tags)]
+               for sents, article_tags in zip(per_article, tags)]
         timer.add("ner", started)
         return out
 

@@ -13,11 +13,16 @@ Stages, each logged as it runs (stanza's own log, tqdm bars, ``stage:`` lines):
    (:mod:`.charlm`); the tagger uses them with ``--charlm``;
 3. tagger: stanza's own trainer, ``stanza.models.ner_tagger`` (BiLSTM-CRF), which keeps
    the checkpoint with the best dev F1 (:mod:`.tagger`);
-4. eval: the saved model loaded through :class:`worker.nlp.ner.NerTagger` (the run-time
+4. crf: the feature-rich linear-chain CRF whose entities the run-time path adds to the
+   tagger's (:mod:`worker.nlp.ner_crf`, issue 9): its lexicon (name lists, gazetteer
+   spans, clusters of the pretrain's vectors) and the CRF itself, trained on the same train
+   part, scored alone and combined on dev (:mod:`.crf`; ``crf_scores.json``);
+5. eval: the saved model loaded through :class:`worker.nlp.ner.NerTagger` (the run-time
    path) and scored on dev, entity-level exact match per type, and recall on names seen and
-   unseen in training (:mod:`.score`);
-5. ship: model, pretrain, resources.json and scores.json (and the charlms of a ``--charlm``
-   model) copied to ``--out``.
+   unseen in training (:mod:`.score`), with the CRF when the crf stage wrote it beside the
+   model;
+6. ship: model, pretrain, the CRF files, resources.json and the scores (and the charlms of
+   a ``--charlm`` model) copied to ``--out``.
 
 ``--tiny`` trains a toy model on a small fixture in seconds through the same code path.
 """
@@ -48,7 +53,7 @@ TINY = {"dim": 16, "w2v_epochs": 3, "min_count": 1, "max_vocab": 2000, "max_step
         "news": None, "extra_data": "", "augment": 0, "vectors_extra_text": "",
         "charlm_hidden_dim": 16, "charlm_emb_dim": 8, "charlm_batch_size": 4,
         "charlm_bptt": 20, "charlm_epochs": 1, "charlm_eval_steps": 10, "charlm_cutoff": 0,
-        "charlm_chars": 20_000, "charlm_eval_chars": 1_000}
+        "charlm_chars": 20_000, "charlm_eval_chars": 1_000, "crf_iterations": 10}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,8 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--work", type=Path, default=Path("/tmp/rasad-ner-train"),
                    help="scratch directory (split, corpus, checkpoints)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the shipped files go")
-    p.add_argument("--stages", default="data,vectors,tagger,eval,ship",
-                   help="comma-separated subset of data,vectors,charlm,tagger,eval,ship")
+    p.add_argument("--stages", default="data,vectors,tagger,crf,eval,ship",
+                   help="comma-separated subset of data,vectors,charlm,tagger,crf,eval,ship")
     p.add_argument("--tiny", action="store_true", help="toy run for tests (fixture-sized)")
     p.add_argument("--split", choices=["block", "every"], default="block",
                    help="dev split: block = the last 10%% of ANERcorp, whole articles "
@@ -130,6 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="evaluate (and save the best model) every this many steps")
     g.add_argument("--charlm-cutoff", type=int, default=1000,
                    help="characters rarer than this in the text map to <UNK>")
+    g = p.add_argument_group("crf stage (python-crfsuite, L-BFGS; settings chosen by 5-fold "
+                             "CV on the train part, MODEL_CARD.md)")
+    g.add_argument("--crf-c1", type=float, default=0.1, help="L1 penalty")
+    g.add_argument("--crf-c2", type=float, default=0.1, help="L2 penalty")
+    g.add_argument("--crf-iterations", type=int, default=150)
+    g.add_argument("--crf-pretrain", type=Path, default=None,
+                   help="the pretrain whose words and vectors the CRF reads (default: the "
+                        "run's, from the vectors stage, else the shipped one)")
     p.add_argument("--threads", type=int, default=2, help="torch threads for training")
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--extra", default="", help="extra stanza ner_tagger arguments, quoted")
@@ -211,6 +224,12 @@ def _stage_tagger(args, paths) -> None:
     tagger.train(args, paths)
 
 
+def _stage_crf(args, paths) -> None:
+    from worker.nlp.train import crf
+
+    crf.run(args, paths)
+
+
 def _stage_eval(args, paths) -> None:
     from worker.nlp.train import score
     from worker.nlp.ner import NerTagger
@@ -241,20 +260,27 @@ def _stage_eval(args, paths) -> None:
 
 
 def _stage_ship(args, paths) -> None:
+    from worker.nlp import ner_crf
+
     args.out.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(paths["model"], args.out / MODEL_NAME)
-    shutil.copy2(paths["pretrain"], args.out / PRETRAIN_NAME)
-    (args.out / "resources.json").write_text('{"ar": {"lang_name": "Arabic"}}\n')
-    for charlm in sorted(paths["model"].parent.glob("*_charlm.pt")):
-        shutil.copy2(charlm, args.out / charlm.name)
-    if (paths["model"].parent / "scores.json").exists():
-        shutil.copy2(paths["model"].parent / "scores.json", args.out / "scores.json")
+    run = paths["model"].parent
+    crf_only = not paths["model"].exists() and (run / ner_crf.MODEL_NAME).exists()
+    if crf_only:  # `--stages crf,ship`: a new CRF for the model already shipped
+        log.info("ship: no tagger in %s: shipping the CRF files only", run)
+    else:
+        shutil.copy2(paths["model"], args.out / MODEL_NAME)
+        shutil.copy2(paths["pretrain"], args.out / PRETRAIN_NAME)
+        (args.out / "resources.json").write_text('{"ar": {"lang_name": "Arabic"}}\n')
+    names = ["*_charlm.pt", "scores.json", ner_crf.MODEL_NAME, ner_crf.LEXICON_NAME,
+             "crf_scores.json"]
+    for found in sorted(p for name in names for p in run.glob(name)):
+        shutil.copy2(found, args.out / found.name)
     size = sum(p.stat().st_size for p in args.out.iterdir() if p.is_file())
     log.info("ship: %s (%.1f MB in all)", args.out, size / 1e6)
 
 
 STAGES = {"data": _stage_data, "vectors": _stage_vectors, "charlm": _stage_charlm,
-          "tagger": _stage_tagger,
+          "tagger": _stage_tagger, "crf": _stage_crf,
           "eval": _stage_eval, "ship": _stage_ship}
 
 
