@@ -245,3 +245,11 @@ def test_articles_are_tagged_apart(bundled_pair):
     a = [["قال", "الرئيس", "زيدان", "إن", "الوضع", "صعب"]]
     b = [["وصل", "زيدان", "إلى", "المدينة"]]
     assert combined.tag_documents([a, b]) == [combined.tag(a), combined.tag(b)]
+
+
+@pytest.mark.parametrize("switch, has_crf", [pytest.param("on", True, id="on"),
+                                              pytest.param("off", False, id="off")])
+def test_model_label_names_the_crf_when_it_is_on(monkeypatch, switch, has_crf):
+    monkeypatch.setenv("RASAD_NER_CRF", switch)
+    label = ner.model_label("bundled")
+    assert label.startswith("rasad-ar-anercorp@") and ("+crf@" in label) is has_crf

@@ -530,12 +530,17 @@ def _check_reachable(url: str, timeout_seconds: float) -> None:
 
 def model_label(spec: str | None = None) -> str:
     """``name@version`` of the model ``spec`` selects, without loading it (for the
-    rasad_build_info metric); the spec itself when its files cannot be resolved."""
+    rasad_build_info metric), with ``+crf@version`` when its CRF is on; the spec itself when
+    its files cannot be resolved."""
     spec = spec or os.environ.get("RASAD_NER_MODEL") or "bundled"
     if spec == "none":
         return "none"
     try:
-        name, version = _identity(spec, resolve(spec))
+        files = resolve(spec)
+        name, version = _identity(spec, files)
+        crf = files.model.parent / ner_crf.MODEL_NAME
+        if spec != "stanza" and crf_enabled() and crf.is_file():
+            version += "+crf@" + hashlib.sha256(crf.read_bytes()).hexdigest()[:12]
     except (ModelError, OSError):
         return spec
     return f"{name}@{version}"
