@@ -41,7 +41,7 @@ COMMON_RANK = 300
 UNKNOWN_RANK = 10 ** 6
 DOC_WINDOW = 10  # sentences either side whose marks a word sees (the "doc" feature)
 EMB_SCALE = 3.0  # vectors at unit length x 3, so they weigh like the binary features
-# Longest first; a strip must leave 3 letters.  Same list as the experiment (helper-17).
+# Longest first; a strip must leave 3 letters.  Same list as the experiment (helper-36, MODEL_CARD.md).
 PROCLITICS = ("وبال", "وال", "بال", "فال", "كال", "ولل", "فلل", "لل", "ال", "وب", "ول", "فب",
               "فل", "و", "ف", "ب", "ل")
 FIRST_NAME_TAGS = frozenset({"ak_male_first", "ak_female_first", "wdper"})
