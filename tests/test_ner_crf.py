@@ -253,3 +253,15 @@ def test_model_label_names_the_crf_when_it_is_on(monkeypatch, switch, has_crf):
     monkeypatch.setenv("RASAD_NER_CRF", switch)
     label = ner.model_label("bundled")
     assert label.startswith("rasad-ar-anercorp@") and ("+crf@" in label) is has_crf
+
+
+def test_the_extractor_names_the_crf_when_it_runs(bundled_pair):
+    from worker.extract import Extractor
+
+    alone, combined = bundled_pair
+    extractor = Extractor("bundled")
+    extractor._tagger = alone
+    assert extractor.model_name == alone.name and "+crf" not in extractor.model_name
+    extractor._tagger = combined
+    assert extractor.model_name == f"{combined.name}+crf"
+    assert Extractor("none").model_name == "none"

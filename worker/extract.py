@@ -112,8 +112,13 @@ class Extractor:
 
     @property
     def model_name(self) -> str:
+        """The tagger's name, with "+crf" when the NER CRF adds its entities (issue 9): the
+        "nlp resources loaded" log line and `rasad reprocess` say which NER ran."""
         tagger = self.tagger
-        return getattr(tagger, "name", "none") if tagger is not None else "none"
+        if tagger is None:
+            return "none"
+        name = getattr(tagger, "name", "none")
+        return f"{name}+crf" if getattr(tagger, "crf", None) is not None else name
 
     def extract(self, article: Article) -> Extraction:
         return self.extract_batch([article])[0]
