@@ -106,6 +106,29 @@ def test_document_marks_come_from_other_sentences_within_the_window(features):
     assert x["D=TPER"] == 1.0
 
 
+def test_document_marks_match_a_brute_force_reading_on_a_long_article(features):
+    # 1,500 sentences (a 100,000-character article), a name marked in many of them: the
+    # windowed lookup must give what reading every other sentence gives.
+    import random
+
+    rng = random.Random(3)
+    pool = [["قال", "الرئيس", "زيدان"], ["محمد", "سامر", "في"], ["في", "العراق"],
+            ["زيدان", "قال"], ["الرئيس", "سامر"]]
+    sents = [rng.choice(pool) for _ in range(1500)]
+    marks = [features.marks(s) for s in sents]
+    expected = []
+    for i, sent in enumerate(sents):
+        merged: dict = {}
+        for w in map(features.word, sent):
+            for key in (w.form, w.stem):
+                for k in range(max(i - ner_crf.DOC_WINDOW, 0),
+                               min(i + ner_crf.DOC_WINDOW + 1, len(sents))):
+                    if k != i and key in marks[k]:
+                        merged.setdefault(key, set()).update(marks[k][key])
+        expected.append(merged)
+    assert features.document(sents) == expected
+
+
 def test_a_listed_first_name_marks_the_next_word(features):
     assert features.marks(["محمد", "زيدان"])["زيدان"] == {"afterName"}
 

@@ -23,6 +23,7 @@ the features run at 63,000-75,000 tokens/s and the tagger + CRF at 9,000-10,900 
 from __future__ import annotations
 
 import gzip
+from bisect import bisect_left, bisect_right
 import json
 import re
 from dataclasses import dataclass
@@ -341,17 +342,26 @@ class Features:
                  window: int = DOC_WINDOW) -> list[dict[str, set[str]]]:
         """For each sentence, the marks its words (forms and stems) have in the other
         sentences within ``window``."""
-        found: dict[str, list[tuple[int, set[str]]]] = {}
+        # Per key, the sentences that mark it in ascending order, so that a sentence reads
+        # only those within the window (bisect): a name marked in every sentence of a long
+        # article made this quadratic (2,000 sentences: 0.70 s, now linear).
+        at: dict[str, list[int]] = {}
+        found: dict[str, list[set[str]]] = {}
         for k, sent in enumerate(sentences):
             for form, m in self.marks(sent).items():
-                found.setdefault(form, []).append((k, m))
+                at.setdefault(form, []).append(k)
+                found.setdefault(form, []).append(m)
         out = []
         for i, sent in enumerate(sentences):
             merged: dict[str, set[str]] = {}
             for w in map(self.word, sent):
                 for key in (w.form, w.stem):
-                    for k, m in found.get(key, ()):
-                        if k != i and abs(k - i) <= window:
+                    ks = at.get(key)
+                    if not ks or key in merged:
+                        continue
+                    lo, hi = bisect_left(ks, i - window), bisect_right(ks, i + window)
+                    for k, m in zip(ks[lo:hi], found[key][lo:hi]):
+                        if k != i:
                             merged.setdefault(key, set()).update(m)
             out.append(merged)
         return out
