@@ -523,11 +523,8 @@ def _requeue_entries(settings: Settings, client, ledger: dict, carried: set, own
     stranded = [ledger[key] for key in uncarried]
     if stranded:
         _reissue(settings, client, stranded, fulltext_feeds)
-    if clock is None or stranded:
-        log.log(logging.WARNING if clock else logging.INFO,
-                "claimed entries without a work message re-issued",
-                extra={"entries": len(stranded), "in_flight": len(ledger),
-                       "during": "sweep" if clock else "start-up"})
+    _log_reissued(clock, "claimed entries without a work message re-issued", "entries",
+                  len(stranded), len(ledger))
     return len(stranded)
 
 
@@ -572,12 +569,19 @@ def _requeue_deliveries(settings: Settings, client, deliveries: dict, sending: s
                               args=(value["webhook"], value["alert"], value["attempt"]))
         finally:
             app.close()
-    if clock is None or stranded:
-        log.log(logging.WARNING if clock else logging.INFO,
-                "webhook deliveries without a message re-issued",
-                extra={"deliveries": len(stranded), "in_flight": len(deliveries),
-                       "during": "sweep" if clock else "start-up"})
+    _log_reissued(clock, "webhook deliveries without a message re-issued", "deliveries",
+                  len(stranded), len(deliveries))
     return len(stranded)
+
+
+def _log_reissued(clock: _Clock | None, message: str, what: str, count: int,
+                  in_flight: int) -> None:
+    """The start-up pass always says what it did; a sweep only when it re-issued something
+    (a warning: Redis lost messages)."""
+    if clock is None or count:
+        log.log(logging.WARNING if clock else logging.INFO, message,
+                extra={what: count, "in_flight": in_flight,
+                       "during": "sweep" if clock else "start-up"})
 
 
 def _queues() -> tuple[str, ...]:
