@@ -590,15 +590,19 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
             parts.append({"count": num.count, "approx": num.approx,
                           "who": sent.tokens[num.last + 1].text})
             last = num.last + 2
-        elif single == 1 and not word.startswith("ال") and word not in {"احد", "احده"} \
+        elif (single == 1 or _one_person(words[last])) and not word.startswith("ال") \
+                and word not in {"احد", "احده"} \
                 and not (word.endswith("ا") and first_who.endswith(("ا", "اً"))) and (
                 (last + 1 < len(words) and words[last + 1] in {"واحد", "واحده"})
-                or _ends_list(words, last + 1)
+                or _ends_list(words, _item_end(words, last))
+                or _list_goes_on(sent, _item_end(words, last), used)
                 # "إصابة أربعة عسكريين أميركيين وجندي صومالي بجروح": with its nisba
                 or (_is_nisba(words, last + 1) and _ends_list(words, last + 2))):
-            # "قتل 4 مسلحين وشرطي واحد": a singular people noun is one more.
+            # "قتل 4 مسلحين وشرطي واحد": a singular people noun is one more; so is each
+            # of a longer list, "مقتل رجل وامرأة وطفلهما" (3), "استشهاد ضابط وضابط صف
+            # (رتبة أقل من ضابط) وجندي" (3; dev gold).
             parts.append({"count": 1, "approx": False, "who": sent.tokens[last].text[1:]})
-            last += 1
+            last = _item_end(words, last)
             if last < len(words) and words[last] in {"واحد", "واحده"}:
                 last += 1
         else:
@@ -665,10 +669,38 @@ def _in_addition(sent: Sentence, k: int, used: set[int]) -> tuple[dict[str, Any]
     return {"count": num.count, "approx": num.approx, "who": sent.tokens[num.last].text}, end
 
 
+# The second word of a two-word rank: "ضابط صف" (a non-commissioned officer) is one person.
+_RANK_SECOND = frozenset({"صف"})
+
+
+def _item_end(words: list[str], k: int) -> int:
+    """The word after a singular list item at ``k``: past the second word of a two-word
+    rank and a short parenthesis after it ("وضابط صف (رتبة أقل من ضابط)")."""
+    end = k + 1
+    if end < len(words) and words[end] in _RANK_SECOND:
+        end += 1
+    if end < len(words) and words[end] == "(":
+        close = next((j for j in range(end + 1, min(end + 9, len(words)))
+                      if words[j] == ")"), None)
+        if close is not None:
+            end = close + 1
+    return end
+
+
+def _list_goes_on(sent: Sentence, k: int, used: set[int]) -> bool:
+    """Is word ``k`` a further و-joined person of a list ("وامرأة وطفلهما")?"""
+    words = sent.words
+    return k < len(words) and k not in used and words[k].startswith("و") \
+        and not _is_casualty_word(sent.tokens[k].text) \
+        and (_one_person(words[k]) or _people_count(words[k][1:]) == 2)
+
+
 def _ends_list(words: list[str], k: int) -> bool:
     # (a weekday too: "مقتل أربعة فلسطينيين وجندي إسرائيلي الجمعة", sixth-draw gold)
+    # ("وإصابة ضابط وضابط صف آخرين": "others" ends it too, tenth draw)
     return k >= len(words) or words[k] in _PUNCT or words[k] in _AFTER_VICTIMS \
-        or words[k] in {"بجروح", "بجراح"} or words[k] in _DAY_WORDS
+        or words[k] in {"بجروح", "بجراح"} or words[k] in _DAY_WORDS \
+        or bare_clitic(words[k]) in {"اخرين", "اخرون"}
 
 
 def _is_nisba(words: list[str], k: int) -> bool:
@@ -780,6 +812,15 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
                                        named=True)
     if kind == "killed" and bare_clitic(words[i]) in _SUICIDE:
         return _make(sent, kind, 1, False, i, i + 1, used)  # one more: "قتل شخصين ... قبل أن ينتحر" is 3
+    if kind == "killed" and bare_clitic(words[i]) in {"قتل", "قتلت"}:
+        end = next((k for k in range(i + 1, min(i + 16, len(words)))
+                    if words[k] in {".", "؟", "!"} or _is_casualty_word(sent.tokens[k].text)),
+                   min(i + 16, len(words)))
+        if any(words[k] in {"نفسه", "نفسها"} and not words[k - 1].startswith("ال")
+               for k in range(i + 1, end)):  # (not "في الفترة نفسها": the same period)
+            # "قتل من يشتبه بكونه مسؤولاً عن التفجيرات ...، نفسه": one death, a suicide
+            # (tenth draw; GUIDELINE.md counts the attacker who kills himself)
+            return _make(sent, kind, 1, False, i, i + 1, used)
     return _make(sent, kind, None, False, i, i + 1, used)
 
 
@@ -792,6 +833,8 @@ _SUFFIX_STEMS = ("مقتل", "استشهاد", "اغتيال", "قتل", "اصا
 # (توفي is left out: "توفيت ويني مانديلا" is most often a natural death.)
 _SINGULAR_VERBS = frozenset({"قتل", "قتلت", "استشهد", "استشهدت", "اغتيل", "اغتيلت", "اصيب",
                              "اصيبت", "جرح", "جرحت", "لفظ", "لفظت"})
+# "that he / that she" right before a singular verb: its subject is one person.
+_HE_THAT = frozenset({"انه", "انها", "بانه", "بانها", "لانه", "لانها"})
 # Kin nouns joined to a named victim: "مقتل شقيقه طه ... ونجله محمد" is two.
 _KIN = frozenset({"نجله", "ابنه", "ابنته", "زوجته", "زوجها", "شقيقه", "شقيقته", "والده",
                   "والدته", "ابنها", "ابنتها", "شقيقها", "والدها", "والدتها", "ابنيه", "نجلها"})
@@ -840,6 +883,10 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
         if words[k] in _PUNCT and k != i - 1:
             break
         if k in sent.persons:
+            return 1, k, i + 1
+        if k == i - 1 and words[k] in _HE_THAT:
+            # "وقال إنه أصيب في رأسه"، "وقالا إنه قتل فيما يبدو": a pronoun subject is one
+            # person (tenth draw).
             return 1, k, i + 1
         if words[k] in _PUNCT or words[k] in _ONE_AT_LEAST:
             continue  # "رجلا واحدا على الأقل قتل" (sixth-draw gold)
@@ -1197,7 +1244,13 @@ def _object_after(sent: Sentence, j: int, used: set[int]) -> tuple[int, bool, in
     """"قتل رجل موال للتنظيم ثلاثة أشخاص": a singular subject after an active verb, then
     its counted object a few words on: the object is the toll (train gold)."""
     words = sent.words
-    for k in range(j + 1, min(j + 5, len(words))):
+    skipped = 0
+    for k in range(j + 1, min(j + 6 + skipped, len(words))):
+        if k in used and k in sent.named and skipped < 3:
+            # "قتل شخص موال لتنظيم داعش المتطرف أربعة أشخاص": the subject's organisation
+            # (tenth draw)
+            skipped += 1
+            continue
         if words[k] in _PUNCT or k in used or words[k].startswith("و") \
                 or _is_casualty_word(sent.tokens[k].text):
             return None
@@ -1580,7 +1633,12 @@ _SINGULAR_PEOPLE = frozenset({"شخص", "طفل", "جندي", "عنصر", "شر�
     # more singular victims read off the report gold's train part (issue 8)
     "مسعف", "صبي", "طيار", "مهاجم", "منفذ", "مقيم", "ممثل", "مغني", "لاعب",
     "رضيع", "زوج", "سجين", "تلميذ", "قاض", "محام", "مراهق", "مستشار", "موظف",
-    "حاخام", "امام", "شيخ", "رقيب", "عريف", "مجند", "مهندس", "معلم", "جاسوس"})
+    "حاخام", "امام", "شيخ", "رقيب", "عريف", "مجند", "مهندس", "معلم", "جاسوس",
+    # and off the tenth draw (casualty words with no figure): "مقتل مهاجر"، "مقتل مدرب
+    # أمريكي"، "قتل مساعد عميد وسكرتير ... ومحاضر وموظف"
+    "مهاجر", "مدرب", "لاجئ", "نازح", "متظاهر", "محتج", "مصل", "زائر", "سائح", "بحار",
+    "صياد", "مساعد", "سكرتير", "محاضر", "كاهن", "راهب", "دبلوماسي", "ملازم",
+    "عقيد", "عميد", "حفيد", "مستوطنه"})
 _SINGULAR_STEMS = frozenset(f.removesuffix("ه") for f in _SINGULAR_PEOPLE)
 
 
@@ -1589,7 +1647,8 @@ def _people_count(word: str) -> int | None:
     if word in _DAY_WORDS:
         return None  # "وأصيب آخرون الأحد": Sunday, not one more
     w = bare_clitic(word)
-    for stem in (w[:-2], word[:-2]):
+    # (with the article too: "مقتل الضحيتين"، "إصابة الجنديين", tenth draw)
+    for stem in (w[:-2], word[:-2], w.removeprefix("ال")[:-2]):
         if (w.endswith("ان") or (w.endswith("ين") and stem not in _SOUND_PLURAL)) \
                 and stem in vocab().dual_nouns:
             return 2
