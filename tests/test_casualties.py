@@ -257,6 +257,9 @@ def counts(text: str) -> dict[str, int | None]:
                  {"killed": None}, id="the-same-period-is-no-suicide"),
     pytest.param("أفادت مصادر عسكرية بمقتل أكثر من 50 عنصرا من الحوثيين", {"killed": 50},
                  id="a-military-source-is-no-victim"),
+    pytest.param("وأطلق النار في المتجر قبل أن تقتله الشرطة يوم 23 مارس", {"killed": 1},
+                 id="before-the-police-killed-him"),
+    pytest.param("وهدد بأن الشرطة قد تقتله إذا خرج", {}, id="a-feared-killing-is-none"),
 
     pytest.param("تتعامل مع الحادث على أنه محاولة قتل باستعمال غاز الأعصاب، وأن الشخصين "
                  "المصابين كانا مستهدفين", {"injured": 2}, id="an-attempt-kills-no-one"),
@@ -445,3 +448,9 @@ def test_a_count_among_a_later_larger_toll_is_part_of_it():
     text = "وتمكن أهالي القرى من قتل نحو 15 مسلحا من داعش من بين 63 شخصا قتلوا من التنظيم"
     found = find_casualties(Sentence.of(text, tokenize(text)))
     assert [(c.kind, c.count) for c in found] == [("killed", 63)]
+
+
+def test_the_attacker_killed_after_his_victims_is_one_more():
+    text = "وقتل 4 أشخاص وأصاب واحدا بجروح خطرة قبل أن تقتله الشرطة"
+    found = find_casualties(Sentence.of(text, tokenize(text)))
+    assert [(c.kind, c.count) for c in found] == [("killed", 4), ("injured", 1), ("killed", 1)]

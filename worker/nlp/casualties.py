@@ -408,6 +408,13 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         # "انتحر سجين ... في حين توفي آخر": one more death beside another (fifth-stop
         # train gold).
         return _make(sent, kind, 1, False, i, i + 2, used)
+    if bare_clitic(sent.words[i]) in _IMPERFECT_ONE:
+        # "قبل أن تقتله الشرطة": one death told in the subjunctive after قبل/بعد أن; any
+        # other imperfect ("قد يقتله") is no report (dev and tenth-draw gold).
+        if cas.count is None and i >= 2 and sent.words[i - 1] == "ان" \
+                and sent.words[i - 2] in {"قبل", "بعد"}:
+            return _make(sent, kind, 1, False, i, i + 1, used)
+        return None
     if cas.count is None and not (i + 1 < len(sent.words) and bare_clitic(
             sent.words[i + 1]) in {"اخرين", "اخرون"} and sent.words[i] not in {"جثه", "جثث"}):
         return None  # ("وأصابت آخرين": others hurt, no number; train gold)
@@ -416,6 +423,7 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
 
 
 _ELIMINATED = frozenset({"القضاء", "تصفيه"})
+_IMPERFECT_ONE = frozenset({"تقتله", "يقتله", "تقتلها", "يقتلها"})
 
 
 def _counts_people(sent: Sentence, cas: Casualty) -> bool:
