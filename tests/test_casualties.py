@@ -260,6 +260,12 @@ def counts(text: str) -> dict[str, int | None]:
     pytest.param("وأطلق النار في المتجر قبل أن تقتله الشرطة يوم 23 مارس", {"killed": 1},
                  id="before-the-police-killed-him"),
     pytest.param("وهدد بأن الشرطة قد تقتله إذا خرج", {}, id="a-feared-killing-is-none"),
+    pytest.param("اعترفت الميليشيات بمقتل العميد المنشق، الذي عينته قائدا، مع ثلاثة من مرافقيه",
+                 {"killed": 4}, id="killed-with-three-companions"),
+    pytest.param("إن قائدين حوثيين قتلا مع عشرات المتمردين في قصف للتحالف", {"killed": 12},
+                 id="a-dual-killed-with-dozens"),
+    pytest.param("قتل 5 جنود في اشتباكات مع 3 مسلحين", {"killed": 5},
+                 id="clashes-with-others-add-no-dead"),
 
     pytest.param("تتعامل مع الحادث على أنه محاولة قتل باستعمال غاز الأعصاب، وأن الشخصين "
                  "المصابين كانا مستهدفين", {"injured": 2}, id="an-attempt-kills-no-one"),

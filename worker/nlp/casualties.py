@@ -775,7 +775,8 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
             return _make(sent, kind, count, approx, first, i + 1, used)
         first = _dual_subject(sent, i, used)
         if first is not None:
-            return _make(sent, kind, 2, False, first, i + 1, used)
+            count, last = _with_companions(sent, 2, i + 1, used)
+            return _make(sent, kind, count, False, first, last, used)
         listed = _singular_list_before(sent, i, used)
         if listed is not None:
             # "امرأة وزوجها وطفلهما قتلوا" (3) / "شقيقه وشخصين من الجانب الآخر قتلوا" (3)
@@ -787,7 +788,8 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
             # The dual verb says two by itself when its subject lies beyond a clause
             # ("إن جنديا أميركيا وشخصا آخر من التحالف ... "داعش"، قتلا في انفجار",
             # fifth-stop train gold); not "قتلا وتشريدا" (the verbal noun, joined by و).
-            return _make(sent, kind, 2, False, i, i + 1, used)
+            count, last = _with_companions(sent, 2, i + 1, used)
+            return _make(sent, kind, count, False, i, last, used)
     listed = _enumeration(sent, i, used)
     if listed is not None:
         count, last = listed
@@ -805,6 +807,8 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
     after = _count_after(sent, i, used)
     if after is not None:
         count, approx, last = after
+        if count == 1 and last < len(words) and words[last - 1].startswith("ال"):
+            count, last = _with_companions(sent, count, last, used)  # "بمقتل العميد ... مع"
         return _make(sent, kind, _with_companion(sent, i, count, last), approx, i, last, used)
     # "أسر 4 حوثيين وقتل وجرح عناصر أخرى" / "تدمير ثلاث مركبات ومقتل من كانوا على متنها":
     # before a و-joined verb or verbal noun, the number counts the previous clause.
@@ -816,6 +820,7 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
         victims = _named_or_singular(sent, i, used)
         if victims is not None:
             count, first, last = victims
+            count, last = _with_companions(sent, count, last, used)
             return dataclasses.replace(_make(sent, kind, count, False, first, last, used),
                                        named=True)
     if kind == "killed" and bare_clitic(words[i]) in _SUICIDE:
@@ -1030,6 +1035,34 @@ def _with_companion(sent: Sentence, i: int, count: int | None, last: int) -> int
             bare_clitic(w) in {"اخرين", "اخرون"} for w in words[last - 1:last + 1]):
         return count + 1
     return count
+
+
+def _with_companions(sent: Sentence, count: int, last: int, used: set[int]) -> tuple[int, int]:
+    """The named, singular or dual victims plus the people killed with them, counted after
+    مع a few words on: "بمقتل العميد المنشق، محمود النقيب، الذي ...، مع ثلاثة من مرافقيه"
+    (4), "القياديان ... قتلا مع عشرات المتمردين" (12; train gold).  (count, last word)."""
+    words = sent.words
+    for k in range(last, min(last + 14, len(words) - 1)):
+        if words[k] in {".", "؟", "!"} or words[k] in _CLAUSE_LINKS \
+                or (k in used and k not in sent.named) \
+                or _is_casualty_word(sent.tokens[k].text):
+            break
+        if words[k] != "مع":
+            continue
+        if k != last and words[k - 1] not in {",", "،"}:
+            break  # ("قتل 5 في اشتباكات مع 3 مسلحين": the other side, not more dead)
+        num = _number(words, k + 1)
+        if num is None or not num.count or num.first != k + 1 or num.last >= len(words) \
+                or any(j in used for j in range(num.first, num.last)):
+            break
+        after = words[num.last]
+        if _is_people(after) or bare_clitic(after) in {"اخرين", "اخرون"} or (
+                words[num.first] in {"عشرات", "مئات"} and after.startswith("ال")):
+            return count + num.count, num.last + 1  # ("مع عشرات المتمردين")
+        if after == "من" and num.last + 1 < len(words):  # "مع ثلاثة من مرافقيه"
+            return count + num.count, num.last + 2
+        break
+    return count, last
 
 
 def _antecedent_count(sent: Sentence, i: int, used: set[int]) -> tuple[int, int, int] | None:
