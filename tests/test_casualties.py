@@ -260,6 +260,8 @@ def counts(text: str) -> dict[str, int | None]:
     pytest.param("وأطلق النار في المتجر قبل أن تقتله الشرطة يوم 23 مارس", {"killed": 1},
                  id="before-the-police-killed-him"),
     pytest.param("وهدد بأن الشرطة قد تقتله إذا خرج", {}, id="a-feared-killing-is-none"),
+    pytest.param("ولم ينتج عن ذلك سوى تعرض مقيم لإصابة خفيفة", {"injured": 1},
+                 id="none-but-one-hurt"),
     pytest.param("اعترفت الميليشيات بمقتل العميد المنشق، الذي عينته قائدا، مع ثلاثة من مرافقيه",
                  {"killed": 4}, id="killed-with-three-companions"),
     pytest.param("إن قائدين حوثيين قتلا مع عشرات المتمردين في قصف للتحالف", {"killed": 12},
@@ -290,6 +292,9 @@ def test_approximate_counts_are_marked(text, count):
     pytest.param("ولم ترد أنباء عن وقوع ضحايا", id="no-reports-of-victims"),
     # Two negations cancel only as "not without"; "neither ... nor" stays negated.
     pytest.param("لم يسقط لا قتلى ولا إصابات", id="neither-nor"),
+    # "أي" lets the negation sit further back, past quotes (eleventh draw).
+    pytest.param("ولم ينتج عن اعتراض الصاروخ أي إصابات", id="any-far-from-the-negation"),
+    pytest.param('وأكد أن العملية لم تسفر عن أي "إصابات أو أضرار مادية"', id="any-quoted"),
 ])
 def test_negation_is_zero_not_a_casualty(text):
     found = casualties(text)

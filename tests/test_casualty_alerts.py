@@ -41,6 +41,8 @@ def test_a_real_report_raises_the_casualties_alert(body, killed, injured):
 @pytest.mark.parametrize("body", [
     pytest.param("نفى الجيش سقوط قتلى في القصف على المدينة.", id="denial"),
     pytest.param("سقطت قذيفة على الحي السكني دون وقوع إصابات.", id="no-casualties"),
+    pytest.param("وأوضحوا أن الصاروخ سقط في إحدى المزارع، ولم يتم رصد أي ضحايا جراء سقوطه.",
+                 id="no-casualties-with-no-trigger"),
     pytest.param("حذر المسؤول من أن الهجوم قد يسفر عن سقوط آلاف الضحايا.", id="feared-toll"),
     pytest.param("وقتل أكثر من 350 ألف شخص منذ اندلاع النزاع في سوريا عام 2011.",
                  id="multi-year-toll"),

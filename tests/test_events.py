@@ -402,3 +402,20 @@ def test_sentence_killed_and_injured(text, killed, injured):
 
     figures = from_events(run(text, []))
     assert (figures.killed, figures.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("وأوضحوا أن الصاروخ سقط في إحدى المزارع، ولم ينفجر، ولم يتم رصد أي ضحايا "
+                 "جراء سقوطه.", id="no-victims-recorded"),
+    pytest.param("وقالت اللجنة إن عمال الإنقاذ وصلوا إلى المطار، فيما لم ترد بعد أنباء عن "
+                 "وفيات أو إصابات.", id="no-news-of-deaths-or-injuries"),
+])
+def test_a_zero_toll_alone_is_put_to_the_report_model(text):
+    """A sentence that only says no one was hurt is a zero toll when the report model
+    keeps it (eleventh-draw gold), never a casualty figure; the rules alone drop it."""
+    kept = run(text, report_filter=lambda features: True)
+    assert [(e.type, e.killed["count"], e.injured["count"]) for e in kept] == \
+        [("casualties", 0, 0)]
+    assert run(text, report_filter=lambda features: False) == []
+    assert all(e.type != "casualties" for e in run(text))
+

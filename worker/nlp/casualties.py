@@ -1729,7 +1729,12 @@ _VERBAL_NEGATION = frozenset({"لم", "لن", "ليس", "ليست"})
 def _negated_here(sent: Sentence, i: int) -> bool:
     """A negation cue in the few words before ``i``, in its clause, with no uncertainty."""
     v = vocab()
-    window = sent.words[max(i - _NEG_WINDOW, 0):i]
+    # "أي" before the noun is a negative-polarity word: its negation may sit further back,
+    # "ولم ينتج عن اعتراض الصاروخ أي إصابات" (eleventh-draw gold: no one hurt).
+    before = sent.words[i - 2] if i > 1 and sent.words[i - 1] in _QUOTES else \
+        sent.words[i - 1] if i > 0 else ""  # ('لم تسفر عن أي "إصابات')
+    reach = _NEG_WINDOW + 3 if before in {"اي", "ايه"} else _NEG_WINDOW
+    window = sent.words[max(i - reach, 0):i]
     # "ما لا يقل عن 462" (at least) is a number, no negation.
     # "طائرة بدون طيار قتلت أربعة": a drone, no negation (train gold).
     cues = [k for k, w in enumerate(window)
@@ -1737,8 +1742,10 @@ def _negated_here(sent: Sentence, i: int) -> bool:
             and window[k + 1:k + 2] not in (["يقل"], ["تقل"], ["طيار"])]
     # The cue negates its own clause: "بدرجة غير معتادة، أدى إلى إصابة 18 شخصا" is no
     # negation of the injuries (fifth-stop train gold).
-    if not cues or any(w in _PUNCT for w in window[cues[-1] + 1:]):
+    if not cues or any(w in _PUNCT and w not in _QUOTES for w in window[cues[-1] + 1:]):
         return False
+    if any(w in {"سوي", "الا"} for w in window[cues[-1] + 1:]):
+        return False  # "لم ينتج عن ذلك سوى تعرض مقيم لإصابة خفيفة": one hurt (eleventh draw)
     # Two negations cancel: "لم تكن بلا خسائر إذ قتل أربعة" (not without losses: four were
     # killed; eighth-draw gold).  Only a verbal negation before a privative one, so that
     # "لا قتلى ولا جرحى" stays negated.
