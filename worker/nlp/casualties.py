@@ -846,6 +846,7 @@ _SUFFIX_STEMS = ("مقتل", "استشهاد", "اغتيال", "قتل", "اصا
 # (توفي is left out: "توفيت ويني مانديلا" is most often a natural death.)
 _SINGULAR_VERBS = frozenset({"قتل", "قتلت", "استشهد", "استشهدت", "اغتيل", "اغتيلت", "اصيب",
                              "اصيبت", "جرح", "جرحت", "لفظ", "لفظت"})
+_THAT = frozenset({"ان", "بان", "لان"})
 # "that he / that she" right before a singular verb: its subject is one person.
 _HE_THAT = frozenset({"انه", "انها", "بانه", "بانها", "لانه", "لانها"})
 # Kin nouns joined to a named victim: "مقتل شقيقه طه ... ونجله محمد" is two.
@@ -896,6 +897,13 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
         if words[k] in _PUNCT and k != i - 1:
             break
         if k in sent.persons:
+            return 1, k, i + 1
+        if k == i - 1 and k >= 1 and words[k - 1] in _THAT and k not in used \
+                and not words[k].startswith(("ال", "و")) and word in {"قتل", "قتلت"} \
+                and _number(words, k) is None and not _is_casualty_word(sent.tokens[k].text) \
+                and not (i + 1 < len(words) and _number(words, i + 1) is not None):
+            # "وأكد أن بيلور قتل في التفجير"، "أن خاشقجي قتل": one word between أن and
+            # the passive verb is its subject, a name the tagger missed (eleventh draw)
             return 1, k, i + 1
         if k == i - 1 and words[k] in _HE_THAT:
             # "وقال إنه أصيب في رأسه"، "وقالا إنه قتل فيما يبدو": a pronoun subject is one
@@ -1051,6 +1059,8 @@ def _with_companions(sent: Sentence, count: int, last: int, used: set[int]) -> t
             continue
         if k != last and words[k - 1] not in {",", "،"}:
             break  # ("قتل 5 في اشتباكات مع 3 مسلحين": the other side, not more dead)
+        if words[k + 1] in {"احد", "احدي"} and k + 2 < len(words) and k + 2 not in used:
+            return count + 1, k + 3  # "مع أحد مرافقيه"
         num = _number(words, k + 1)
         if num is None or not num.count or num.first != k + 1 or num.last >= len(words) \
                 or any(j in used for j in range(num.first, num.last)):
@@ -1519,8 +1529,11 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             return _make(sent, kind, people, False, j, i + 1, used)
     if sent.words[i + 1:i + 2] == ["من"] and not sent.words[i].endswith(("ه", "ها")):
         return _make(sent, kind, None, False, i, i + 1, used)  # "مصرع من فيها": unnumbered
-    return _make(sent, kind, None if sent.words[i].endswith(("هم", "هن")) else 1, False, i,
-                 i + 1, used)
+    if sent.words[i].endswith(("هم", "هن")):
+        return _make(sent, kind, None, False, i, i + 1, used)
+    # "لقي مصرعه، مع أحد مرافقيه" (2; eleventh draw)
+    count, last = _with_companions(sent, 1, i + 1, used)
+    return _make(sent, kind, count, False, i, last, used)
 
 
 def _is_casualty_word(token: str) -> bool:
