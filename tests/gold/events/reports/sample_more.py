@@ -29,7 +29,9 @@ include such ones (21 of its 116, against 81 of the train part's 1,291), where t
 figure is "?" or comes from a named victim or a number word far from the verb, and the
 earlier draws were all figure sentences.  ``--eleventh`` (the same stop) draws 200 more of
 that kind (``batch_34``, ``batch_35``) from articles no draw has used, to measure the fixes
-read off the tenth.  As with ``sample.py``, the committed batches are the record: once
+read off the tenth.  ``--twelfth`` (the same stop) draws 200 sentences with a casualty word,
+figure or not (``CASUALTY_WORD``; the natural mix of the two kinds; ``batch_36``,
+``batch_37``), to measure that stop's changes on text none of them saw.  As with ``sample.py``, the committed batches are the record: once
 a draw has joined ``train.jsonl`` a rerun excludes its articles and draws other ones.
 """
 from __future__ import annotations
@@ -66,6 +68,8 @@ TENTH_SEED, TENTH_WANT, TENTH_BATCH = 20261136, 200, 32
 # word itself, after at most a clitic and the article, or half its sentences are noise.
 # An eleventh, the same stop and kind, to measure the fixes read off the tenth.
 ELEVENTH_SEED, ELEVENTH_WANT, ELEVENTH_BATCH = 20261137, 200, 34
+# A twelfth, the same stop: casualty-word sentences, with or without a figure.
+TWELFTH_SEED, TWELFTH_WANT, TWELFTH_BATCH = 20261138, 200, 36
 CASUALTY_WORD = re.compile(rf"(?<!\w)(?:[وفبل]?(?:ال)?)(?:{CASUALTY.pattern})")
 
 
@@ -77,9 +81,10 @@ def main() -> None:
     fifth, sixth = "--fifth" in sys.argv[1:], "--sixth" in sys.argv[1:]
     seventh, eighth = "--seventh" in sys.argv[1:], "--eighth" in sys.argv[1:]
     ninth, tenth = "--ninth" in sys.argv[1:], "--tenth" in sys.argv[1:]
-    eleventh = "--eleventh" in sys.argv[1:]
+    eleventh, twelfth = "--eleventh" in sys.argv[1:], "--twelfth" in sys.argv[1:]
     tenth = tenth or eleventh  # the same kind of sentence
-    seed, want, first_batch = (ELEVENTH_SEED, ELEVENTH_WANT, ELEVENTH_BATCH) if eleventh else \
+    seed, want, first_batch = (TWELFTH_SEED, TWELFTH_WANT, TWELFTH_BATCH) if twelfth else \
+        (ELEVENTH_SEED, ELEVENTH_WANT, ELEVENTH_BATCH) if eleventh else \
         (TENTH_SEED, TENTH_WANT, TENTH_BATCH) if tenth else \
         (NINTH_SEED, NINTH_WANT, NINTH_BATCH) if ninth else \
         (EIGHTH_SEED, EIGHTH_WANT, EIGHTH_BATCH) if eighth else \
@@ -90,7 +95,7 @@ def main() -> None:
             for part in ("train", "dev", "test")
             for line in (HERE / f"{part}.jsonl").open(encoding="utf-8") if line.strip()}
     # Earlier draws' articles too (their batches, in case a draw has not joined train yet).
-    earlier = tuple(range(19, 34)) if eleventh else tuple(range(19, 32)) if tenth else tuple(range(19, 30)) if ninth else tuple(range(19, 28)) if eighth else tuple(range(19, 26)) if seventh else (19, 20, 21, 22, 23) if sixth else \
+    earlier = tuple(range(19, 36)) if twelfth else tuple(range(19, 34)) if eleventh else tuple(range(19, 32)) if tenth else tuple(range(19, 30)) if ninth else tuple(range(19, 28)) if eighth else tuple(range(19, 26)) if seventh else (19, 20, 21, 22, 23) if sixth else \
         (19, 20, 21) if fifth else ()
     used |= {json.loads(line)["id"].split("#")[0] for n in earlier
              for line in (OUT / f"batch_{n}.jsonl").open(encoding="utf-8")}
@@ -113,12 +118,14 @@ def main() -> None:
         taken = 0
         for index, sent in candidates:
             sentence = text[sent[0].start:sent[-1].end]
-            wanted = (CASUALTY_WORD.search(sentence) and not FIGURE.search(sentence)) if tenth \
+            wanted = CASUALTY_WORD.search(sentence) if twelfth else \
+                (CASUALTY_WORD.search(sentence) and not FIGURE.search(sentence)) if tenth \
                 else FIGURE.search(sentence)
             if taken < 2 and wanted:
                 pool.append({"id": f"{docno}#{index}", "split": "train",
                              "published": f"{date[:4]}-{date[4:6]}-{date[6:]}",
-                             "stratum": "event" if tenth else "casualty", "title": title,
+                             "stratum": "casualty" if FIGURE.search(sentence) else
+                             "event" if tenth or twelfth else "casualty", "title": title,
                              "text": sentence})
                 taken += 1
         if len(pool) >= want * 3:
@@ -139,7 +146,7 @@ def main() -> None:
     for n in range(0, want, PER_BATCH):
         _write_jsonl(OUT / f"batch_{first_batch + n // PER_BATCH:02d}.jsonl",
                      [i for i in items if i in pool[n:n + PER_BATCH]])
-    print(f"{len(items)} train-part {'casualty-word' if tenth else 'casualty'} items from {len({i['id'].split('#')[0] for i in items})} "
+    print(f"{len(items)} train-part {'casualty-word' if tenth or twelfth else 'casualty'} items from {len({i['id'].split('#')[0] for i in items})} "
           f"new articles in {OUT} (batch_{first_batch:02d} on)")
 
 
