@@ -117,3 +117,26 @@ def test_stage_outcomes_score_the_event_stage_under_a_decision():
     # Nothing passes a threshold above every probability: no report, no figure.
     scores = stage.score(models, probs, 0.999, 0.999)
     assert (scores["recall"], scores["killed_exact"]) == (0.0, 0.0)
+
+
+def test_stratum_weights_make_the_train_part_count_like_dev():
+    train = [{"stratum": "casualty"}] * 6 + [{"stratum": "other"}] * 2
+    dev = [{"stratum": "casualty"}] * 2 + [{"stratum": "other"}] * 2
+    weights = report_model.stratum_weights(train, dev)
+    assert weights[:6] == [pytest.approx(4 / 6)] * 6 and weights[6:] == [2.0, 2.0]
+    assert sum(weights) == pytest.approx(len(train))
+    # Items with no stratum (a test fixture, an unlabelled draw) are left unweighted.
+    assert report_model.stratum_weights([{"id": 1}], dev) == [1.0]
+
+
+def test_weighted_scores_count_each_item_by_its_weight():
+    from worker.nlp.evaluate_reports import Prediction, score
+
+    items = [{"label": "report", "types": ["shelling"], "killed": 5, "injured": None},
+             {"label": "none", "types": [], "killed": None, "injured": None}]
+    both_kept = [Prediction(True, {"shelling"}, 5, None), Prediction(True, set(), None, None)]
+    assert score(items, both_kept)["precision"] == 0.5
+    # The false report weighs three times the true one: precision 1 / (1 + 3).
+    weighted = score(items, both_kept, [1.0, 3.0])
+    assert (weighted["precision"], weighted["predicted_reports"]) == (0.25, 4.0)
+    assert weighted["killed_exact"] == 1.0

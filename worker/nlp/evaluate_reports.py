@@ -150,30 +150,41 @@ def predict(items: list[dict[str, Any]], ner: str) -> dict[str, list[Prediction]
 # --- scoring ------------------------------------------------------------------------------
 
 
-def score(items: list[dict[str, Any]], preds: list[Prediction]) -> dict[str, Any]:
+def score(items: list[dict[str, Any]], preds: list[Prediction],
+          weights: list[float] | None = None) -> dict[str, Any]:
+    """Report detection, types and figures; ``weights`` (one per item, default 1) make a
+    sample count as another mix of strata would (worker.nlp.report_model's selection)."""
+    w = weights if weights is not None else [1.0] * len(items)
     gold = [item["label"] == "report" for item in items]
-    tp = sum(g and p.report for g, p in zip(gold, preds))
-    fp = sum(p.report and not g for g, p in zip(gold, preds))
-    fn = sum(g and not p.report for g, p in zip(gold, preds))
+    tp = sum(x for x, g, p in zip(w, gold, preds) if g and p.report)
+    fp = sum(x for x, g, p in zip(w, gold, preds) if p.report and not g)
+    fn = sum(x for x, g, p in zip(w, gold, preds) if g and not p.report)
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    detected = [(item, p) for item, p in zip(items, preds) if item["label"] == "report"
-                and p.report]
-    type_ok = sum(bool(set(item["types"]) & p.types) for item, p in detected)
-    type_exact = sum(set(item["types"]) == p.types for item, p in detected)
-    casualty = [(item, p) for item, p in zip(items, preds) if item["label"] == "report"
+    detected = [(x, item, p) for x, item, p in zip(w, items, preds)
+                if item["label"] == "report" and p.report]
+    type_ok = sum(x for x, item, p in detected if set(item["types"]) & p.types)
+    type_exact = sum(x for x, item, p in detected if set(item["types"]) == p.types)
+    casualty = [(x, item, p) for x, item, p in zip(w, items, preds) if item["label"] == "report"
                 and (item["killed"] is not None or item["injured"] is not None)]
-    killed = sum(item["killed"] == p.killed for item, p in casualty)
-    injured = sum(item["injured"] == p.injured for item, p in casualty)
-    both = sum(item["killed"] == p.killed and item["injured"] == p.injured
-               for item, p in casualty)
-    n = max(len(casualty), 1)
+    killed = sum(x for x, item, p in casualty if item["killed"] == p.killed)
+    injured = sum(x for x, item, p in casualty if item["injured"] == p.injured)
+    both = sum(x for x, item, p in casualty
+               if item["killed"] == p.killed and item["injured"] == p.injured)
+    n = max(sum(x for x, _, _ in casualty), 1e-9) if casualty else 1
+    found = max(sum(x for x, _, _ in detected), 1e-9) if detected else 1
+
+    def count(value: float) -> int | float:
+        return int(value) if weights is None else round(value, 3)
+
     return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
-            "sentences": len(items), "gold_reports": sum(gold), "predicted_reports": tp + fp,
-            "type_accuracy": round(type_ok / max(len(detected), 1), 3),
-            "type_exact": round(type_exact / max(len(detected), 1), 3),
-            "casualty_sentences": len(casualty), "killed_exact": round(killed / n, 3),
+            "sentences": count(sum(w)), "gold_reports": count(sum(x for x, g in zip(w, gold) if g)),
+            "predicted_reports": count(tp + fp),
+            "type_accuracy": round(type_ok / found, 3),
+            "type_exact": round(type_exact / found, 3),
+            "casualty_sentences": count(sum(x for x, _, _ in casualty)),
+            "killed_exact": round(killed / n, 3),
             "injured_exact": round(injured / n, 3), "both_exact": round(both / n, 3)}
 
 
