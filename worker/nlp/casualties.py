@@ -383,6 +383,11 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
     taken = set(used)  # committed only when there is a count
     cas = _read_act(sent, i, kind, taken, named=False)  # "وفاة كاربيتيان": no toll
     verb = bare_clitic(sent.words[i])
+    if verb == "قضي" and sent.words[i + 1:i + 2] in (["فيه"], ["فيها"]) and i + 2 < len(
+            sent.words) and i + 2 not in used and _people_count(sent.words[i + 2]) == 1 \
+            and not sent.words[i + 2].startswith("ال"):
+        # "بعد هجوم على مركز للشرطة قضى فيه شرطي": one death in it (twelfth draw)
+        return _make(sent, kind, 1, False, i, i + 3, used)
     if verb.startswith("قض") and (verb not in {"قضي", "قضوا", "قضيا"} or (
             verb == "قضي" and (i + 1 >= len(sent.words)
                                or _number(sent.words, i + 1) is None))):
@@ -521,7 +526,9 @@ def _adjective_before_group(sent: Sentence, k: int) -> bool:
     و-joined counted group?"""
     words = sent.words
     if k + 1 >= len(words) or words[k] in _PUNCT or not words[k + 1].startswith("و") \
-            or _number(words, k) is not None or _is_casualty_word(sent.tokens[k].text):
+            or _number(words, k) is not None or _is_casualty_word(sent.tokens[k].text) \
+            or _people_count(words[k]) is not None:
+        # (a people noun is no modifier: "القتيلين رجل وامرأة" names the two; twelfth draw)
         return False
     nxt = _number(words, k + 1)
     return (nxt is not None and bool(nxt.count) and nxt.last < len(words)
@@ -807,8 +814,8 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
     after = _count_after(sent, i, used)
     if after is not None:
         count, approx, last = after
-        if count == 1 and last < len(words) and words[last - 1].startswith("ال"):
-            count, last = _with_companions(sent, count, last, used)  # "بمقتل العميد ... مع"
+        if count:  # "بمقتل العميد ...، مع ثلاثة من مرافقيه"، "مقتل شخصين إلى جانب السائق"
+            count, last = _with_companions(sent, count, last, used)
         return _make(sent, kind, _with_companion(sent, i, count, last), approx, i, last, used)
     # "أسر 4 حوثيين وقتل وجرح عناصر أخرى" / "تدمير ثلاث مركبات ومقتل من كانوا على متنها":
     # before a و-joined verb or verbal noun, the number counts the previous clause.
@@ -1055,10 +1062,17 @@ def _with_companions(sent: Sentence, count: int, last: int, used: set[int]) -> t
                 or (k in used and k not in sent.named) \
                 or _is_casualty_word(sent.tokens[k].text):
             break
-        if words[k] != "مع":
+        beside = words[k:k + 2] == ["الي", "جانب"]  # "مقتل شخصين إلى جانب السائق"
+        if words[k] != "مع" and not beside:
             continue
-        if k != last and words[k - 1] not in {",", "،"}:
+        if k != last and words[k - 1] not in {",", "،"} and not (
+                beside or words[k - 2:k] == ["علي", "الاقل"]):
             break  # ("قتل 5 في اشتباكات مع 3 مسلحين": the other side, not more dead)
+        if beside:
+            k += 1
+            if k + 1 < len(words) and k + 1 not in used and words[k + 1].startswith("ال") \
+                    and _people_count(words[k + 1]) == 1:
+                return count + 1, k + 2  # "إلى جانب السائق" (twelfth draw)
         if words[k + 1] in {"احد", "احدي"} and k + 2 < len(words) and k + 2 not in used:
             return count + 1, k + 3  # "مع أحد مرافقيه"
         num = _number(words, k + 1)
@@ -1163,6 +1177,13 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
             continue
         if _people_count(words[k]) == 2 and looked <= 3:
             return 2, False, k
+        if looked <= 2 and k >= 1 and words[k].startswith("ال") and words[k] != "الاثنين" \
+                and words[k - 1].startswith("ال") and _is_people(bare_clitic(words[k - 1])):
+            # "إن المهاجمين الثلاثة قتلوا": a definite number after its definite noun
+            # (twelfth draw)
+            num = parse_number([words[k][2:]], 0)
+            if num is not None and num.count and num.count > 1 and num.last == 1:
+                return num.count, False, k - 1
         num = _number_ending_at(words, k, used)
         if num is not None and num.count:
             if num.first > 0 and _is_group_marker(words[num.first - 1]):
@@ -1170,7 +1191,12 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
                 # sub-group is part of it (train gold).
                 k, looked = num.first - 2, looked - 1
                 continue
-            return _with_groups_before(words, num, used)
+            count, approx, first = _with_groups_before(words, num, used)
+            # "22 تلميذا وامرأة لقوا مصرعهم": one more joined to the counted subject
+            # (twelfth draw)
+            one_more = k + 1 == i - 1 and words[k + 1].startswith("و") and k + 1 not in used \
+                and _one_person(words[k + 1])
+            return count + int(one_more), approx, first
         if words[k] == "من" and k > 0:
             # "ثلاثة من منفذي الهجوم قتلوا": the number before a partitive من.
             num = _number_ending_at(words, k - 1, used)
@@ -1295,8 +1321,12 @@ def _object_after(sent: Sentence, j: int, used: set[int]) -> tuple[int, bool, in
     """"قتل رجل موال للتنظيم ثلاثة أشخاص": a singular subject after an active verb, then
     its counted object a few words on: the object is the toll (train gold)."""
     words = sent.words
+    if bare_clitic(words[j - 1]) not in _ACTIVE_KILL:
+        return None  # ("وفاة الصحفي جمال خاشقجي مستمرة مع 18 شخصا": no object; twelfth draw)
     skipped = 0
     for k in range(j + 1, min(j + 6 + skipped, len(words))):
+        if words[k] in {"مع", "من"}:
+            return None
         if k in used and k in sent.named and skipped < 3:
             # "قتل شخص موال لتنظيم داعش المتطرف أربعة أشخاص": the subject's organisation
             # (tenth draw)
@@ -1312,6 +1342,8 @@ def _object_after(sent: Sentence, j: int, used: set[int]) -> tuple[int, bool, in
     return None
 
 
+# Active verbs whose object after the subject is the toll: "قتل رجل ... ثلاثة أشخاص".
+_ACTIVE_KILL = frozenset({"قتل", "قتلت", "اصاب", "اصابت"})
 _QUOTES = frozenset({'"', "«", "»", "“", "”"})
 _CLAUSE_LINKS = frozenset({"فيما", "بينما", "وبينما", "وفيما"})
 _ORDINALS = frozenset({"ثالث", "ثالثا", "رابع", "رابعا", "خامس", "خامسا", "سادس", "سادسا",
@@ -1488,9 +1520,14 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     "مصرع أكثر من 250 عنصراً" (the noun as a verbal noun) counts after it; "لقي 10 من
     عناصر الميليشيا مصرعهم" takes the number right after لقي, however long the subject."""
     num = _number_before(sent, i, used)
-    if num is not None:
-        return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
     words = sent.words
+    if num is not None:
+        # "22 تلميذا وامرأة لقوا مصرعهم": one more joined to the counted subject (twelfth
+        # draw; as _subject_before reads it)
+        k = num.last + 1
+        one_more = k + 1 < i and words[k].startswith("و") and k not in used \
+            and _one_person(words[k]) and bare_clitic(words[k + 1]) in _FATE_VERBS
+        return _make(sent, kind, num.count + int(one_more), num.approx, num.first, i + 1, used)
     if words[i].endswith("هما"):  # "لقي سائق قطار وراكبة مصرعهما"
         return _make(sent, kind, 2, False, i, i + 1, used)
     # "لقي القيادي ... مصرعه مع 6 آخرين": the named one and the others.
@@ -1657,6 +1694,10 @@ def _is_people(word: str) -> bool:
         return True
     if w.endswith("ا") and w[:-1] in _SINGULAR_PEOPLE and w[:-1] not in _NOT_COUNTED:
         return True  # the accusative singular after 11-99: "و53 شاباً"، "14 طالبا"
+    stem = w.removeprefix("ال")
+    if stem.endswith(("ين", "ون")) and stem[:-2] in _SINGULAR_PEOPLE \
+            and stem[:-2] not in _NOT_COUNTED:
+        return True  # a sound plural of one: "المهاجمين"، "مسعفين" (twelfth draw)
     return len(w) > 4 and w.endswith(("يا", "يين", "يون")) and w not in _ADVERBS
 
 
@@ -1692,7 +1733,7 @@ _SINGULAR_PEOPLE = frozenset({"شخص", "طفل", "جندي", "عنصر", "شر�
     # أمريكي"، "قتل مساعد عميد وسكرتير ... ومحاضر وموظف"
     "مهاجر", "مدرب", "لاجئ", "نازح", "متظاهر", "محتج", "مصل", "زائر", "سائح", "بحار",
     "صياد", "مساعد", "سكرتير", "محاضر", "كاهن", "راهب", "دبلوماسي", "ملازم",
-    "عقيد", "عميد", "حفيد", "مستوطنه"})
+    "عقيد", "عميد", "حفيد", "مستوطنه", "مختطف"})
 _SINGULAR_STEMS = frozenset(f.removesuffix("ه") for f in _SINGULAR_PEOPLE)
 
 
