@@ -4,6 +4,7 @@ trained from the fixture through the same ``crf`` stage as the shipped one
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import pathlib
@@ -243,9 +244,26 @@ def test_bad_crf_switch_is_a_model_error(monkeypatch):
         ner.crf_enabled()
 
 
+@pytest.mark.parametrize("value, expected", [
+    pytest.param(None, True, id="default-on"),
+    pytest.param("off", False, id="off"),
+    pytest.param("yes", True, id="yes"),
+])
+def test_propagation_switch(monkeypatch, value, expected):
+    if value is None:
+        monkeypatch.delenv("RASAD_NER_PROPAGATE", raising=False)
+    else:
+        monkeypatch.setenv("RASAD_NER_PROPAGATE", value)
+    assert ner.propagate_enabled() is expected
+    monkeypatch.setenv("RASAD_NER_PROPAGATE", "sometimes")
+    with pytest.raises(errors.ModelError, match="RASAD_NER_PROPAGATE"):
+        ner.propagate_enabled()
+
+
 @pytest.fixture(scope="module")
 def bundled_pair():
-    return ner.NerTagger.load("bundled", crf=False), ner.NerTagger.load("bundled", crf=True)
+    return (ner.NerTagger.load("bundled", crf=False, propagate=False),
+            ner.NerTagger.load("bundled", crf=True, propagate=False))
 
 
 def test_bundled_model_adds_crf_entities_only_outside_its_own(bundled_pair):
@@ -288,3 +306,62 @@ def test_the_extractor_names_the_crf_when_it_runs(bundled_pair):
     extractor._tagger = combined
     assert extractor.model_name == f"{combined.name}+crf"
     assert Extractor("none").model_name == "none"
+
+
+# -- name propagation (ner_crf.propagate) -----------------------------------------------
+
+@pytest.mark.parametrize("forms, tags, expected", [
+    pytest.param([["قال", "سامر", "زيدان"], ["التقى", "سامر", "زيدان"]],
+                 [["O", "B-PER", "I-PER"], ["O", "O", "O"]],
+                 [["O", "B-PER", "I-PER"], ["O", "B-PER", "I-PER"]], id="next-sentence"),
+    pytest.param([["في", "بغداد", "و", "بغداد"]], [["O", "B-LOC", "O", "O"]],
+                 [["O", "B-LOC", "O", "B-LOC"]], id="same-sentence"),
+    pytest.param([["دير", "الزور"], ["دير", "الزور"]], [["B-LOC", "I-LOC"], ["B-ORG", "O"]],
+                 [["B-LOC", "I-LOC"], ["B-ORG", "O"]], id="partly-tagged-kept"),
+    pytest.param([["سامر", "زيدان"], ["سامر"], ["سامر", "زيدان"]],
+                 [["B-PER", "I-PER"], ["B-PER"], ["O", "O"]],
+                 [["B-PER", "I-PER"], ["B-PER"], ["B-PER", "I-PER"]], id="longest-first"),
+    pytest.param([["بغداد"], ["بغداد"], ["بغداد"], ["بغداد"]],
+                 [["B-LOC"], ["B-ORG"], ["B-LOC"], ["O"]],
+                 [["B-LOC"], ["B-ORG"], ["B-LOC"], ["B-LOC"]], id="most-frequent-type"),
+    pytest.param([["في"], ["في"]], [["B-LOC"], ["O"]], [["B-LOC"], ["O"]],
+                 id="short-word-not-propagated"),
+    pytest.param([[], ["بغداد"]], [[], ["B-LOC"]], [[], ["B-LOC"]], id="empty-sentence"),
+])
+def test_propagate_tags_other_untagged_occurrences(forms, tags, expected):
+    assert ner_crf.propagate(forms, tags) == expected
+
+
+def test_propagate_reads_only_the_window():
+    forms = [["بغداد"]] + [["قال"]] * 10 + [["بغداد"]]  # 11 sentences apart
+    tags = [["B-LOC"]] + [["O"]] * 11
+    assert ner_crf.propagate(forms, tags, window=11)[-1] == ["B-LOC"]
+    assert ner_crf.propagate(forms, tags, window=10)[-1] == ["O"]
+
+
+def test_the_tagger_propagates_names_within_each_article(bundled_pair):
+    _, combined = bundled_pair
+    spreading = dataclasses.replace(combined, propagate=True)
+    article = [["قال", "الرئيس", "نوري", "المالكي", "إن", "الوضع", "صعب"],
+               ["وكان", "نوري", "المالكي", "قد", "وصل"]]
+    other = [["وكان", "نوري", "المالكي", "قد", "وصل"]]
+    forms = [[model_form(t) for t in s] for s in article]
+    plain = combined.tag_documents([article, other])
+    assert spreading.tag_documents([article, other]) == [
+        ner_crf.propagate(forms, plain[0]), ner_crf.propagate([forms[1]], plain[1])]
+
+
+def test_crf_training_documents_keep_the_extra_corpora_and_copies_apart(tmp_path,
+                                                                        monkeypatch):
+    from worker.nlp.train import augment, crf, data
+
+    data.write_tsv([[("جامعة", "B-ORG"), ("القاهرة", "I-ORG"), ("و", "O"), ("الحديد", "B-MISC")]],
+                   tmp_path / "aqmar.tsv")
+    monkeypatch.setattr(augment, "name_pools", lambda *a: {"PER": [("سامر",)]})
+    monkeypatch.setattr(augment, "common_words", set)
+    train = [[("قال", "O"), ("محمد", "B-PERS")], [("في", "O"), ("بغداد", "B-LOC")]]
+    docs = crf.training_documents(train, tmp_path, "aqmar-nomisc", 1, seed=1)
+    assert docs == [train,
+                    [[("جامعة", "B-ORG"), ("القاهرة", "I-ORG"), ("و", "O"), ("الحديد", "O")]],
+                    [[("قال", "O"), ("سامر", "B-PER")]]]
+    assert crf.training_documents(train, tmp_path, "", 0, seed=1) == [train]

@@ -49,6 +49,10 @@ class Settings:
     # dev F1 75.2 -> 76.8 at about 60% of the tagger's speed).  Read by worker.nlp.ner from
     # RASAD_NER_CRF, as RASAD_NER_ENGINE; declared here so a bad value fails at start-up.
     ner_crf: bool = True
+    # Tag a name's other untagged occurrences within 10 sentences either side (worker/nlp/
+    # ner_crf.propagate, issue 9; MODEL_CARD.md).  Read by worker.nlp.ner from
+    # RASAD_NER_PROPAGATE; declared here so a bad value fails at start-up.
+    ner_propagate: bool = True
     worker_concurrency: int = 2
     # Children of `rasad run`'s poll and alerts worker (worker/service.py): raise it for
     # hundreds of remote feeds, whose polls mostly wait on the network.

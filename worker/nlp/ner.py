@@ -21,7 +21,10 @@ entities are added where the tagger found none (``RASAD_NER_CRF``, default on: d
 75.2 -> 76.8, unseen names found 55% -> 62% of the time; MODEL_CARD.md).  A model given by
 path gets it when the CRF files are beside it.  The CRF reads a document's sentences
 together (it looks 10 sentences either side), so :meth:`NerTagger.tag_documents` takes
-articles apart; :meth:`NerTagger.tag` takes one.
+articles apart; :meth:`NerTagger.tag` takes one.  Then a name tagged once is tagged at its
+other untagged occurrences within 10 sentences either side (:func:`ner_crf.propagate`,
+``RASAD_NER_PROPAGATE``, default on: 76.8 -> 77.1, chosen by cross-validation on the
+train part; MODEL_CARD.md).
 
 Everything that would make stanza silently produce garbage is a :class:`ModelError` at load
 time: a missing model, a missing pretrain for a model trained with word vectors (stanza
@@ -95,14 +98,17 @@ class NerTagger:
     engine: str = "pipeline"
     direct: Any = None
     crf: Any = None  # worker.nlp.ner_crf.CrfTagger, or None: the tagger alone
+    propagate: bool = False  # ner_crf.propagate on each document's tags
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def load(cls, spec: str = "bundled", *, pretrain: str | None = None,
              threads: int | None = None, batch_size: int | None = None,
-             engine: str | None = None, crf: bool | None = None) -> "NerTagger":
+             engine: str | None = None, crf: bool | None = None,
+             propagate: bool | None = None) -> "NerTagger":
         """Load the model named by ``spec`` from local files; raise ModelError if unusable.
-        ``crf``: add the CRF's entities (default ``RASAD_NER_CRF``, on)."""
+        ``crf``: add the CRF's entities (default ``RASAD_NER_CRF``, on); ``propagate``: tag
+        a name's other untagged occurrences nearby (default ``RASAD_NER_PROPAGATE``, on)."""
         files = resolve(spec, pretrain)
         engine = engine or os.environ.get("RASAD_NER_ENGINE") or "direct"
         if engine not in ENGINES:
@@ -121,9 +127,11 @@ class NerTagger:
             pipeline = _build_pipeline(files, spec == "stanza", batch)
         crf_tagger = _load_crf(spec, files, pretrain_data, crf)
         name, version = _identity(spec, files, digest)
-        log.info("ner model loaded name=%s version=%s engine=%s model=%s crf=%s", name, version,
-                 engine, files.model, crf_tagger.model if crf_tagger else "off")
-        return cls(pipeline, name, version, files, batch, engine, direct, crf_tagger)
+        spread = propagate_enabled(propagate)
+        log.info("ner model loaded name=%s version=%s engine=%s model=%s crf=%s propagate=%s",
+                 name, version, engine, files.model, crf_tagger.model if crf_tagger else "off",
+                 spread)
+        return cls(pipeline, name, version, files, batch, engine, direct, crf_tagger, spread)
 
     def tag(self, sentences: list[list[str]]) -> list[list[str]]:
         """BIO tags (types PER/LOC/ORG/MISC) for each token of each sentence of one
@@ -147,7 +155,9 @@ class NerTagger:
             for words in doc:
                 tags.append(tagged[k] if words else [])
                 k += bool(words)
-            result.append(ner_crf.combine(tags, extra[d]) if extra is not None else tags)
+            if extra is not None:
+                tags = ner_crf.combine(tags, extra[d])
+            result.append(ner_crf.propagate(doc, tags) if self.propagate else tags)
         return result
 
     def _tag_forms(self, forms: list[list[str]]) -> list[list[str]]:
@@ -412,11 +422,20 @@ def _load_direct(spec: str, files: ModelFiles):
 
 def crf_enabled(crf: bool | None = None) -> bool:
     """``crf``, else ``RASAD_NER_CRF`` (on/off; default on)."""
-    if crf is not None:
-        return crf
-    raw = os.environ.get("RASAD_NER_CRF", "on").strip().lower()
+    return _switch("RASAD_NER_CRF", crf)
+
+
+def propagate_enabled(propagate: bool | None = None) -> bool:
+    """``propagate``, else ``RASAD_NER_PROPAGATE`` (on/off; default on)."""
+    return _switch("RASAD_NER_PROPAGATE", propagate)
+
+
+def _switch(variable: str, value: bool | None, default: str = "on") -> bool:
+    if value is not None:
+        return value
+    raw = os.environ.get(variable, default).strip().lower()
     if raw not in CRF_SWITCH:
-        raise ModelError(f"RASAD_NER_CRF={raw!r}: use on or off.")
+        raise ModelError(f"{variable}={raw!r}: use on or off.")
     return CRF_SWITCH[raw]
 
 

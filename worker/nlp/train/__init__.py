@@ -53,7 +53,8 @@ TINY = {"dim": 16, "w2v_epochs": 3, "min_count": 1, "max_vocab": 2000, "max_step
         "news": None, "extra_data": "", "augment": 0, "vectors_extra_text": "",
         "charlm_hidden_dim": 16, "charlm_emb_dim": 8, "charlm_batch_size": 4,
         "charlm_bptt": 20, "charlm_epochs": 1, "charlm_eval_steps": 10, "charlm_cutoff": 0,
-        "charlm_chars": 20_000, "charlm_eval_chars": 1_000, "crf_iterations": 10}
+        "charlm_chars": 20_000, "charlm_eval_chars": 1_000, "crf_iterations": 10,
+        "crf_extra_data": "", "crf_augment": 0}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -140,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--crf-c1", type=float, default=0.1, help="L1 penalty")
     g.add_argument("--crf-c2", type=float, default=0.1, help="L2 penalty")
     g.add_argument("--crf-iterations", type=int, default=150)
+    g.add_argument("--crf-extra-data", default="",
+                   help="extra labelled corpora the CRF also trains on (names as "
+                        "--extra-data; each its own document)")
+    g.add_argument("--crf-augment", type=int, default=0,
+                   help="entity-substitution copies of the train part the CRF also "
+                        "trains on")
     g.add_argument("--crf-pretrain", type=Path, default=None,
                    help="the pretrain whose words and vectors the CRF reads (default: the "
                         "run's, from the vectors stage, else the shipped one)")

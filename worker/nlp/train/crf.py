@@ -9,8 +9,9 @@ Rebuilds ``ar_rasad_crf_lexicon.json.gz`` and ``ar_rasad_crf.crfsuite``
 2. CRF: python-crfsuite L-BFGS, c1 0.1, c2 0.1, 150 iterations (chosen by 5-fold CV on the
    train part, MODEL_CARD.md), on the ANERcorp train part, sentences in order as one
    document (the "doc" feature looks 10 sentences either side);
-3. scores: the CRF alone on dev, and the base tagger + the CRF's non-overlapping entities
-   (the run-time combination), written to ``crf_scores.json``.
+3. scores: the CRF alone on dev, the base tagger + the CRF's non-overlapping entities, and
+   that with name propagation (:func:`worker.nlp.ner_crf.propagate`; the run-time path,
+   ``RASAD_NER_PROPAGATE=on``), written to ``crf_scores.json``.
 """
 
 from __future__ import annotations
@@ -111,15 +112,17 @@ def kmeans_clusters(emb, sizes=ner_crf.CLUSTER_SIZES) -> dict[int, list[int]]:
     return out
 
 
-def train(sentences: list[data.Sentence], features: ner_crf.Features, path: Path, *,
+def train(documents: list[list[data.Sentence]], features: ner_crf.Features, path: Path, *,
           c1: float, c2: float, iterations: int) -> float:
-    """Train the CRF on ``sentences`` (one document, in order); seconds taken."""
+    """Train the CRF on ``documents`` (each a list of sentences in order, read as one
+    document by the "doc" feature); seconds taken."""
     import pycrfsuite
 
     trainer = pycrfsuite.Trainer(verbose=False)
-    xs = features.documents([[model_form(t) for t, _ in s] for s in sentences])
-    for x, sent in zip(xs, sentences):
-        trainer.append(x, [data.to_rasad_tag(tag) for _, tag in sent])
+    for sentences in documents:
+        xs = features.documents([[model_form(t) for t, _ in s] for s in sentences])
+        for x, sent in zip(xs, sentences):
+            trainer.append(x, [data.to_rasad_tag(tag) for _, tag in sent])
     trainer.set_params({"c1": c1, "c2": c2, "max_iterations": iterations,
                         "feature.possible_transitions": True})
     started = time.monotonic()
@@ -127,18 +130,38 @@ def train(sentences: list[data.Sentence], features: ner_crf.Features, path: Path
     return time.monotonic() - started
 
 
+def training_documents(train_sents: list[data.Sentence], extra_dir: Path, extra: str,
+                       copies: int, seed: int) -> list[list[data.Sentence]]:
+    """The ANERcorp train part, then each extra corpus of ``extra`` (comma-separated
+    names of :data:`augment.EXTRA_FILES`) and ``copies`` entity-substitution copies of the
+    train part, each its own document."""
+    from worker.nlp.train import augment
+
+    docs = [train_sents]
+    for name in (n.strip() for n in extra.split(",") if n.strip()):
+        docs.append(augment.extra_corpora([name], extra_dir))
+    if copies:
+        pools = augment.name_pools(train_sents, extra_dir, augment.common_words())
+        docs.append(augment.substitute(train_sents, pools, copies, seed))
+    return docs
+
+
 def evaluate(crf: ner_crf.CrfTagger, train_sents, dev, base_tags: list[list[str]] | None
              ) -> dict:
     """Scores of the CRF alone and of ``base_tags`` + its non-overlapping entities."""
     gold = [[data.to_rasad_tag(tag) for _, tag in s] for s in dev]
+    forms = [[model_form(t) for t, _ in s] for s in dev]
     started = time.monotonic()
-    alone = crf.tag([[model_form(t) for t, _ in s] for s in dev])
+    alone = crf.tag(forms)
     seconds = time.monotonic() - started
     result = {"crf_alone": _scored(gold, alone, train_sents, dev),
               "crf_tag_seconds": round(seconds, 2)}
     if base_tags is not None:
+        combined = ner_crf.combine(base_tags, alone)
         result["base"] = _scored(gold, base_tags, train_sents, dev)
-        result["combined"] = _scored(gold, ner_crf.combine(base_tags, alone), train_sents, dev)
+        result["combined"] = _scored(gold, combined, train_sents, dev)
+        result["combined_propagated"] = _scored(gold, ner_crf.propagate(forms, combined),
+                                                train_sents, dev)
     return result
 
 
@@ -161,15 +184,18 @@ def run(args, paths: dict) -> None:
     features = ner_crf.Features(lexicon, list(pretrain["vocab"]["_id2unit"]),
                                 ner_crf._as_array(pretrain["emb"]))
     train_sents, dev = data.split_by(data.read_tsv(args.data), args.split)
-    seconds = train(train_sents, features, folder / ner_crf.MODEL_NAME, c1=args.crf_c1,
+    docs = training_documents(train_sents, args.extra_dir, args.crf_extra_data,
+                              args.crf_augment, args.seed)
+    seconds = train(docs, features, folder / ner_crf.MODEL_NAME, c1=args.crf_c1,
                     c2=args.crf_c2, iterations=args.crf_iterations)
-    log.info("crf: trained on %d sentences in %.1f s", len(train_sents), seconds)
+    log.info("crf: trained on %d sentences in %.1f s", sum(map(len, docs)), seconds)
     crf = ner_crf.CrfTagger.load(folder, pretrain)
     result = {"c1": args.crf_c1, "c2": args.crf_c2, "iterations": args.crf_iterations,
+              "extra_data": args.crf_extra_data, "augment": args.crf_augment,
               "train_seconds": round(seconds, 1), "pretrain": str(pretrain_path),
               **evaluate(crf, train_sents, dev, _base_tags(args, paths, dev, pretrain_path))}
     (folder / "crf_scores.json").write_text(json.dumps(result, indent=2) + "\n")
-    for name in ("crf_alone", "base", "combined"):
+    for name in ("crf_alone", "base", "combined", "combined_propagated"):
         if name in result:
             log.info("crf: %s\n%s\n%s", name, score.table(result[name]["scores"]),
                      score.seen_table(result[name]["seen_unseen"]))
@@ -199,5 +225,6 @@ def _base_tags(args, paths, dev, pretrain_path: Path) -> list[list[str]] | None:
         log.info("crf: no tagger to combine with (no %s)", paths["model"])
         return None
     log.info("crf: combined with the tagger %s", model)
-    tagger = NerTagger.load(str(model), pretrain=str(pretrain_path), crf=False)
+    tagger = NerTagger.load(str(model), pretrain=str(pretrain_path), crf=False,
+                            propagate=False)
     return tagger.tag([[t for t, _ in s] for s in dev])
