@@ -400,7 +400,7 @@ def train(args: argparse.Namespace) -> int:
               f"{time.monotonic() - started:.0f} s", file=sys.stderr)
     # The best gain, among the choices whose pooled precision is --min-precision or more:
     # the lowest figure thresholds keep old tolls told as background (a casualties alert
-    # about an old event), and test precision has run about 0.01 under the pooled figure.
+    # about an old event), and test precision has run 0.01-0.04 under the pooled figure.
     best = max(choices, key=lambda c: (c[0], c[1]))
     print(f"{len(choices)} choices with pooled precision >= {args.min_precision}; the best "
           f"gain {best[0]} (pooled F1 {best[1]}): L2 {best[2]}, thresholds {best[3]} / "
