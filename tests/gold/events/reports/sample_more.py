@@ -50,27 +50,48 @@ from sample import CASUALTY, CORPUS, FIGURE, OUT, _write_jsonl, split_of  # noqa
 
 from worker.nlp.tokenize import sentences  # noqa: E402
 
-SEED, WANT, PER_BATCH, FIRST_BATCH = 20261130, 300, 100, 19
-# A fifth draw, the same way from articles still unused, measured after the rules were
-# developed on the fourth: batch_22 and batch_23 (``--fifth``).
-FIFTH_SEED, FIFTH_WANT, FIFTH_BATCH = 20261131, 200, 22
-# A sixth, after the rules were developed on the fifth: batch_24 and batch_25 (``--sixth``).
-SIXTH_SEED, SIXTH_WANT, SIXTH_BATCH = 20261132, 200, 24
-# A seventh, after the rules were developed on the sixth: batch_26 and batch_27.
-SEVENTH_SEED, SEVENTH_WANT, SEVENTH_BATCH = 20261133, 200, 26
-# An eighth, a later stop, to measure that stop's changes on text none of them saw.
-EIGHTH_SEED, EIGHTH_WANT, EIGHTH_BATCH = 20261134, 200, 28
-# A ninth, the same stop, to measure its changes (read off the eighth) on unseen text.
-NINTH_SEED, NINTH_WANT, NINTH_BATCH = 20261135, 200, 30
-# A tenth, a later stop: casualty-word sentences without a figure (``--tenth``).
-TENTH_SEED, TENTH_WANT, TENTH_BATCH = 20261136, 200, 32
-# ``sample.CASUALTY`` matches inside words ("ألقي", "استقبل" ...); the tenth draw wants the
-# word itself, after at most a clitic and the article, or half its sentences are noise.
-# An eleventh, the same stop and kind, to measure the fixes read off the tenth.
-ELEVENTH_SEED, ELEVENTH_WANT, ELEVENTH_BATCH = 20261137, 200, 34
-# A twelfth, the same stop: casualty-word sentences, with or without a figure.
-TWELFTH_SEED, TWELFTH_WANT, TWELFTH_BATCH = 20261138, 200, 36
+PER_BATCH = 100
+# Each draw: its seed, how many items it draws, its first batch number, and which sentences
+# it takes: "figure" (``sample.FIGURE``: a casualty word within three words of a number),
+# "no_figure" (``CASUALTY_WORD`` and not ``FIGURE``) or "casualty_word" (``CASUALTY_WORD``,
+# figure or not).  Every draw also leaves out the articles of the draws before it
+# (batches 19 up to its own first batch), in case one has not joined train yet.
+DRAWS = {
+    # the fourth: the rules read 0.89 on train and 0.77 on test
+    "fourth": (20261130, 300, 19, "figure"),
+    # measured after the rules were developed on the fourth (and so on, each on the last)
+    "fifth": (20261131, 200, 22, "figure"),
+    "sixth": (20261132, 200, 24, "figure"),
+    "seventh": (20261133, 200, 26, "figure"),
+    # a later stop's changes, then the changes read off the eighth
+    "eighth": (20261134, 200, 28, "figure"),
+    "ninth": (20261135, 200, 30, "figure"),
+    # a later stop: casualty words with no figure, then the fixes read off the tenth, then
+    # the natural mix
+    "tenth": (20261136, 200, 32, "no_figure"),
+    "eleventh": (20261137, 200, 34, "no_figure"),
+    "twelfth": (20261138, 200, 36, "casualty_word"),
+}
+FIRST_DRAW_BATCH = DRAWS["fourth"][2]
+# ``sample.CASUALTY`` matches inside words ("ألقي", "استقبل" ...); the tenth draw on wants
+# the word itself, after at most a clitic and the article, or half its sentences are noise.
 CASUALTY_WORD = re.compile(rf"(?<!\w)(?:[وفبل]?(?:ال)?)(?:{CASUALTY.pattern})")
+
+
+def _wanted(kind: str, sentence: str) -> bool:
+    if kind == "figure":
+        return bool(FIGURE.search(sentence))
+    word = CASUALTY_WORD.search(sentence) is not None
+    return (word and FIGURE.search(sentence) is None) if kind == "no_figure" else word
+
+
+def _draw_name(argv: list[str]) -> str:
+    named = [a[2:] for a in argv if a.startswith("--") and a[2:] in DRAWS]
+    unknown = [a for a in argv if not (a.startswith("--") and a[2:] in DRAWS)]
+    if unknown or len(named) > 1:
+        raise SystemExit(f"usage: sample_more.py [--{' | --'.join(list(DRAWS)[1:])}] "
+                         f"(one draw; none is the fourth)")
+    return named[0] if named else "fourth"
 
 
 def _key(text: str) -> str:
@@ -78,25 +99,12 @@ def _key(text: str) -> str:
 
 
 def main() -> None:
-    fifth, sixth = "--fifth" in sys.argv[1:], "--sixth" in sys.argv[1:]
-    seventh, eighth = "--seventh" in sys.argv[1:], "--eighth" in sys.argv[1:]
-    ninth, tenth = "--ninth" in sys.argv[1:], "--tenth" in sys.argv[1:]
-    eleventh, twelfth = "--eleventh" in sys.argv[1:], "--twelfth" in sys.argv[1:]
-    tenth = tenth or eleventh  # the same kind of sentence
-    seed, want, first_batch = (TWELFTH_SEED, TWELFTH_WANT, TWELFTH_BATCH) if twelfth else \
-        (ELEVENTH_SEED, ELEVENTH_WANT, ELEVENTH_BATCH) if eleventh else \
-        (TENTH_SEED, TENTH_WANT, TENTH_BATCH) if tenth else \
-        (NINTH_SEED, NINTH_WANT, NINTH_BATCH) if ninth else \
-        (EIGHTH_SEED, EIGHTH_WANT, EIGHTH_BATCH) if eighth else \
-        (SEVENTH_SEED, SEVENTH_WANT, SEVENTH_BATCH) if seventh else \
-        (SIXTH_SEED, SIXTH_WANT, SIXTH_BATCH) if sixth else \
-        (FIFTH_SEED, FIFTH_WANT, FIFTH_BATCH) if fifth else (SEED, WANT, FIRST_BATCH)
+    seed, want, first_batch, kind = DRAWS[_draw_name(sys.argv[1:])]
     used = {json.loads(line)["id"].split("#")[0]
             for part in ("train", "dev", "test")
             for line in (HERE / f"{part}.jsonl").open(encoding="utf-8") if line.strip()}
     # Earlier draws' articles too (their batches, in case a draw has not joined train yet).
-    earlier = tuple(range(19, 36)) if twelfth else tuple(range(19, 34)) if eleventh else tuple(range(19, 32)) if tenth else tuple(range(19, 30)) if ninth else tuple(range(19, 28)) if eighth else tuple(range(19, 26)) if seventh else (19, 20, 21, 22, 23) if sixth else \
-        (19, 20, 21) if fifth else ()
+    earlier = range(FIRST_DRAW_BATCH, first_batch)
     used |= {json.loads(line)["id"].split("#")[0] for n in earlier
              for line in (OUT / f"batch_{n}.jsonl").open(encoding="utf-8")}
     rng = random.Random(seed)
@@ -118,15 +126,11 @@ def main() -> None:
         taken = 0
         for index, sent in candidates:
             sentence = text[sent[0].start:sent[-1].end]
-            wanted = CASUALTY_WORD.search(sentence) if twelfth else \
-                (CASUALTY_WORD.search(sentence) and not FIGURE.search(sentence)) if tenth \
-                else FIGURE.search(sentence)
-            if taken < 2 and wanted:
+            if taken < 2 and _wanted(kind, sentence):
                 pool.append({"id": f"{docno}#{index}", "split": "train",
                              "published": f"{date[:4]}-{date[4:6]}-{date[6:]}",
-                             "stratum": "casualty" if FIGURE.search(sentence) else
-                             "event" if tenth or twelfth else "casualty", "title": title,
-                             "text": sentence})
+                             "stratum": "casualty" if FIGURE.search(sentence) else "event",
+                             "title": title, "text": sentence})
                 taken += 1
         if len(pool) >= want * 3:
             break
@@ -146,8 +150,9 @@ def main() -> None:
     for n in range(0, want, PER_BATCH):
         _write_jsonl(OUT / f"batch_{first_batch + n // PER_BATCH:02d}.jsonl",
                      [i for i in items if i in pool[n:n + PER_BATCH]])
-    print(f"{len(items)} train-part {'casualty-word' if tenth or twelfth else 'casualty'} items from {len({i['id'].split('#')[0] for i in items})} "
-          f"new articles in {OUT} (batch_{first_batch:02d} on)")
+    articles = len({i["id"].split("#")[0] for i in items})
+    print(f"{len(items)} train-part items ({kind}) from {articles} new articles in {OUT} "
+          f"(batch_{first_batch:02d} on)")
 
 
 if __name__ == "__main__":
