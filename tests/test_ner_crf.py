@@ -224,40 +224,33 @@ def test_missing_crf_file_is_a_model_error(tmp_path):
         ner_crf.CrfTagger.load(tmp_path)
 
 
+@pytest.mark.parametrize("variable, read", [
+    pytest.param("RASAD_NER_CRF", lambda: ner.crf_enabled(), id="crf"),
+    pytest.param("RASAD_NER_PROPAGATE", lambda: ner.propagate_enabled(), id="propagate"),
+])
 @pytest.mark.parametrize("value, expected", [
     pytest.param(None, True, id="default-on"),
     pytest.param("off", False, id="off"),
     pytest.param("ON", True, id="on"),
+    pytest.param("yes", True, id="yes"),
     pytest.param("0", False, id="zero"),
 ])
-def test_crf_switch(monkeypatch, value, expected):
+def test_on_off_switches(monkeypatch, variable, read, value, expected):
     if value is None:
-        monkeypatch.delenv("RASAD_NER_CRF", raising=False)
+        monkeypatch.delenv(variable, raising=False)
     else:
-        monkeypatch.setenv("RASAD_NER_CRF", value)
-    assert ner.crf_enabled() is expected
+        monkeypatch.setenv(variable, value)
+    assert read() is expected
 
 
-def test_bad_crf_switch_is_a_model_error(monkeypatch):
-    monkeypatch.setenv("RASAD_NER_CRF", "maybe")
-    with pytest.raises(errors.ModelError, match="RASAD_NER_CRF"):
-        ner.crf_enabled()
-
-
-@pytest.mark.parametrize("value, expected", [
-    pytest.param(None, True, id="default-on"),
-    pytest.param("off", False, id="off"),
-    pytest.param("yes", True, id="yes"),
+@pytest.mark.parametrize("variable, read", [
+    pytest.param("RASAD_NER_CRF", lambda: ner.crf_enabled(), id="crf"),
+    pytest.param("RASAD_NER_PROPAGATE", lambda: ner.propagate_enabled(), id="propagate"),
 ])
-def test_propagation_switch(monkeypatch, value, expected):
-    if value is None:
-        monkeypatch.delenv("RASAD_NER_PROPAGATE", raising=False)
-    else:
-        monkeypatch.setenv("RASAD_NER_PROPAGATE", value)
-    assert ner.propagate_enabled() is expected
-    monkeypatch.setenv("RASAD_NER_PROPAGATE", "sometimes")
-    with pytest.raises(errors.ModelError, match="RASAD_NER_PROPAGATE"):
-        ner.propagate_enabled()
+def test_a_bad_switch_is_a_model_error_that_names_it(monkeypatch, variable, read):
+    monkeypatch.setenv(variable, "maybe")
+    with pytest.raises(errors.ModelError, match=variable):
+        read()
 
 
 @pytest.fixture(scope="module")

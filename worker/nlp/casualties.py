@@ -782,7 +782,7 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
             return _make(sent, kind, count, approx, first, i + 1, used)
         first = _dual_subject(sent, i, used)
         if first is not None:
-            count, last = _with_companions(sent, 2, i + 1, used)
+            count, last = _plus_those_with_them(sent, 2, i + 1, used)
             return _make(sent, kind, count, False, first, last, used)
         listed = _singular_list_before(sent, i, used)
         if listed is not None:
@@ -795,7 +795,7 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
             # The dual verb says two by itself when its subject lies beyond a clause
             # ("إن جنديا أميركيا وشخصا آخر من التحالف ... "داعش"، قتلا في انفجار",
             # fifth-stop train gold); not "قتلا وتشريدا" (the verbal noun, joined by و).
-            count, last = _with_companions(sent, 2, i + 1, used)
+            count, last = _plus_those_with_them(sent, 2, i + 1, used)
             return _make(sent, kind, count, False, i, last, used)
     listed = _enumeration(sent, i, used)
     if listed is not None:
@@ -815,8 +815,8 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
     if after is not None:
         count, approx, last = after
         if count:  # "بمقتل العميد ...، مع ثلاثة من مرافقيه"، "مقتل شخصين إلى جانب السائق"
-            count, last = _with_companions(sent, count, last, used)
-        return _make(sent, kind, _with_companion(sent, i, count, last), approx, i, last, used)
+            count, last = _plus_those_with_them(sent, count, last, used)
+        return _make(sent, kind, _plus_the_subject(sent, i, count, last), approx, i, last, used)
     # "أسر 4 حوثيين وقتل وجرح عناصر أخرى" / "تدمير ثلاث مركبات ومقتل من كانوا على متنها":
     # before a و-joined verb or verbal noun, the number counts the previous clause.
     before = None if words[i].startswith("و") and not words[i].startswith("وفا") \
@@ -827,11 +827,12 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
         victims = _named_or_singular(sent, i, used)
         if victims is not None:
             count, first, last = victims
-            count, last = _with_companions(sent, count, last, used)
+            count, last = _plus_those_with_them(sent, count, last, used)
             return dataclasses.replace(_make(sent, kind, count, False, first, last, used),
                                        named=True)
     if kind == "killed" and bare_clitic(words[i]) in _SUICIDE:
-        return _make(sent, kind, 1, False, i, i + 1, used)  # one more: "قتل شخصين ... قبل أن ينتحر" is 3
+        # one more: "قتل شخصين ... قبل أن ينتحر" is 3
+        return _make(sent, kind, 1, False, i, i + 1, used)
     if kind == "killed" and bare_clitic(words[i]) in {"قتل", "قتلت"}:
         end = next((k for k in range(i + 1, min(i + 16, len(words)))
                     if words[k] in {".", "؟", "!"} or _is_casualty_word(sent.tokens[k].text)),
@@ -1039,9 +1040,10 @@ def _enumeration(sent: Sentence, i: int, used: set[int]) -> tuple[int, int] | No
     return (count, k) if count >= 2 else None
 
 
-def _with_companion(sent: Sentence, i: int, count: int | None, last: int) -> int | None:
+def _plus_the_subject(sent: Sentence, i: int, count: int | None, last: int) -> int | None:
     """"توفي إلى جانب شخصين آخرين" / "قتل مع ستة آخرين": the one the singular verb tells
-    of, and the others with him (train gold)."""
+    of, and the others with him, counted before him (train gold).  The reverse order, the
+    victims read first and the others after them, is :func:`_plus_those_with_them`."""
     words = sent.words
     if not count or bare_clitic(words[i]) not in _SINGULAR_VERBS | {"توفي", "توفيت"}:
         return count
@@ -1052,7 +1054,7 @@ def _with_companion(sent: Sentence, i: int, count: int | None, last: int) -> int
     return count
 
 
-def _with_companions(sent: Sentence, count: int, last: int, used: set[int]) -> tuple[int, int]:
+def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]) -> tuple[int, int]:
     """The named, singular or dual victims plus the people killed with them, counted after
     مع a few words on: "بمقتل العميد المنشق، محمود النقيب، الذي ...، مع ثلاثة من مرافقيه"
     (4), "القياديان ... قتلا مع عشرات المتمردين" (12; train gold).  (count, last word)."""
@@ -1569,7 +1571,7 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     if sent.words[i].endswith(("هم", "هن")):
         return _make(sent, kind, None, False, i, i + 1, used)
     # "لقي مصرعه، مع أحد مرافقيه" (2; eleventh draw)
-    count, last = _with_companions(sent, 1, i + 1, used)
+    count, last = _plus_those_with_them(sent, 1, i + 1, used)
     return _make(sent, kind, count, False, i, last, used)
 
 
@@ -1656,9 +1658,10 @@ def _after_noun(words: list[str], last: int) -> int:
 _VICTIM_NOUNS = frozenset({"جرحي", "مصابين", "المصابين", "الجرحي", "مصابون"})
 
 
-_TOLL_VERBS = frozenset({"الي", "بلغ", "بلغت", "البالغ", "البالغه", "البالغين", "عددهم",
-                         "عددهن", "ب", "يبلغ", "تبلغ"})  # "عدد القتلى المؤكد يبلغ خمسة"  # "القتلى البالغ عددهم 25"، "عدد القتلى البالغ 18";
+# "القتلى البالغ عددهم 25"، "عدد القتلى البالغ 18"، "عدد القتلى المؤكد يبلغ خمسة";
 # "قدرت الإحصاءات عدد الضحايا في الزلزال بـ 1558 شخصا" (the detached بـ, fifth-stop train gold)
+_TOLL_VERBS = frozenset({"الي", "بلغ", "بلغت", "البالغ", "البالغه", "البالغين", "عددهم",
+                         "عددهن", "ب", "يبلغ", "تبلغ"})
 
 
 def _toll_after(sent: Sentence, i: int, used: set[int], reach: int = 4) -> Number | None:

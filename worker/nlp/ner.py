@@ -65,7 +65,7 @@ _TYPE_MAP = {"PER": "PER", "PERS": "PER", "PERSON": "PER", "LOC": "LOC", "GPE": 
              "ORG": "ORG", "MISC": "MISC"}
 DEFAULT_BATCH_SIZE = 64
 ENGINES = ("direct", "pipeline")
-CRF_SWITCH = {"on": True, "true": True, "1": True, "yes": True,
+ON_OFF = {"on": True, "true": True, "1": True, "yes": True,
               "off": False, "false": False, "0": False, "no": False}
 TRAIN_HINT = "retrain it with `python -m worker.nlp.train` (or `rasad models train`)"
 
@@ -434,9 +434,9 @@ def _switch(variable: str, value: bool | None, default: str = "on") -> bool:
     if value is not None:
         return value
     raw = os.environ.get(variable, default).strip().lower()
-    if raw not in CRF_SWITCH:
+    if raw not in ON_OFF:
         raise ModelError(f"{variable}={raw!r}: use on or off.")
-    return CRF_SWITCH[raw]
+    return ON_OFF[raw]
 
 
 def _load_crf(spec: str, files: ModelFiles, pretrain: dict | None, crf: bool | None):

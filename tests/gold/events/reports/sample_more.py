@@ -31,8 +31,9 @@ earlier draws were all figure sentences.  ``--eleventh`` (the same stop) draws 2
 that kind (``batch_34``, ``batch_35``) from articles no draw has used, to measure the fixes
 read off the tenth.  ``--twelfth`` (the same stop) draws 200 sentences with a casualty word,
 figure or not (``CASUALTY_WORD``; the natural mix of the two kinds; ``batch_36``,
-``batch_37``), to measure that stop's changes on text none of them saw.  As with ``sample.py``, the committed batches are the record: once
-a draw has joined ``train.jsonl`` a rerun excludes its articles and draws other ones.
+``batch_37``), to measure that stop's changes on text none of them saw.  As with
+``sample.py``, the committed batches are the record: once a draw has joined
+``train.jsonl`` a rerun excludes its articles and draws other ones.
 """
 from __future__ import annotations
 
