@@ -72,6 +72,8 @@ DRAWS = {
     "tenth": (20261136, 200, 32, "no_figure"),
     "eleventh": (20261137, 200, 34, "no_figure"),
     "twelfth": (20261138, 200, 36, "casualty_word"),
+    # a later stop: the natural mix again, measured before and after that stop's changes
+    "thirteenth": (20261139, 200, 38, "casualty_word"),
 }
 FIRST_DRAW_BATCH = DRAWS["fourth"][2]
 # ``sample.CASUALTY`` matches inside words ("ألقي", "استقبل" ...); the tenth draw on wants
