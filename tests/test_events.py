@@ -419,3 +419,17 @@ def test_a_zero_toll_alone_is_put_to_the_report_model(text):
     assert run(text, report_filter=lambda features: False) == []
     assert all(e.type != "casualties" for e in run(text))
 
+
+@pytest.mark.parametrize("text", [
+    pytest.param("ونقدم تعازينا لأسر القتلى.", id="condolences-to-the-dead"),
+    pytest.param("وتعهد الملك بدفع تكاليف دفن القتلى.", id="burying-the-dead"),
+])
+def test_a_definite_toll_alone_is_put_to_the_report_model(text):
+    """"القتلى" with no number restates victims told before, so the rules alone drop it;
+    a reaction to a recent killing reports them (killed "?", train gold), so with the
+    report model judging it stands as a casualties event for the model to keep or drop."""
+    kept = run(text, report_filter=lambda features: True)
+    assert [(e.type, e.killed["count"], e.injured) for e in kept] == [("casualties", None, None)]
+    assert run(text, report_filter=None) == []
+    assert run(text, report_filter=lambda features: False) == []
+

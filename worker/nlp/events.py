@@ -730,7 +730,14 @@ def _attach_casualties(local: _Local, frames: list[_Frame], casualties: list[Cas
                                      and cas.kind in ("killed", "injured"))
         if frame is None and orphans and cas.negated:
             frame = orphans[-1]
-        if frame is None and (cas.anaphoric or (cas.negated and not zero_only) or not alone
+        # A definite casualty noun with no number ("القتلى"، "الجرحى") restates victims
+        # told before, so the rules alone drop it; but a reaction to a recent killing
+        # ("ونقدم تعازينا لأسر القتلى"، "الحداد على أرواح الشهداء") reports them (killed
+        # "?", GUIDELINE.md; 30 train-part sentences read nothing for this).  With the
+        # report model judging, it stands for the model to keep or drop: CV + dev gain
+        # 1.7016 -> 1.7063, CV killed exact 0.874 -> 0.876, dev precision 0.833 -> 0.855.
+        anaphoric = cas.anaphoric and not (relaxed and cas.kind in ("killed", "injured"))
+        if frame is None and (anaphoric or (cas.negated and not zero_only) or not alone
                               or _irrealis(local, cas.first)):
             # "قد يسفر عن سقوط آلاف الضحايا" / "نفى سقوط قتلى": a feared or denied toll
             # is no casualty report.
