@@ -853,7 +853,7 @@ _SUICIDE = frozenset({"انتحر", "انتحرت", "ينتحر", "تنتحر"})
 _SUFFIX_STEMS = ("مقتل", "استشهاد", "اغتيال", "قتل", "اصابت", "جرح", "تصفيت")
 # (توفي is left out: "توفيت ويني مانديلا" is most often a natural death.)
 _SINGULAR_VERBS = frozenset({"قتل", "قتلت", "استشهد", "استشهدت", "اغتيل", "اغتيلت", "اصيب",
-                             "اصيبت", "جرح", "جرحت", "لفظ", "لفظت"})
+                             "اصيبت", "جرح", "جرحت", "لفظ", "لفظت", "فارق", "فارقت"})
 _THAT = frozenset({"ان", "بان", "لان"})
 # "that he / that she" right before a singular verb: its subject is one person.
 _HE_THAT = frozenset({"انه", "انها", "بانه", "بانها", "لانه", "لانها"})
@@ -972,7 +972,7 @@ def _singular_list_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, 
 
 _ONE_AT_LEAST = frozenset({"واحد", "واحدا", "واحده", "علي", "الاقل"})
 _DUAL_VERBS = frozenset({"قتلا", "قتلتا", "اصيبا", "اصيبتا", "جرحا", "استشهدا", "اغتيلا",
-                         "توفيا", "لفظا"})
+                         "توفيا", "لفظا", "فارقا"})
 
 
 def _dual_subject(sent: Sentence, i: int, used: set[int]) -> int | None:
@@ -1147,7 +1147,8 @@ def _cause_of_death(sent: Sentence, i: int) -> bool:
 # and so the count, comes before them in news prose.
 _PLURAL_VERBS = frozenset({"قتلوا", "قتلا", "قتلتا", "اصيبوا", "اصيبا", "اصيبتا", "جرحوا",
                            "جرحا", "استشهدوا", "استشهدا", "اغتيلوا", "اغتيلا", "لقوا",
-                           "توفوا", "توفيا", "لفظوا", "لفظا", "قضوا", "قضيا"})
+                           "توفوا", "توفيا", "لفظوا", "لفظا", "قضوا", "قضيا", "فارقوا",
+                           "فارقا"})
 
 
 def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, int] | None:
