@@ -74,6 +74,8 @@ DRAWS = {
     "twelfth": (20261138, 200, 36, "casualty_word"),
     # a later stop: the natural mix again, measured before and after that stop's changes
     "thirteenth": (20261139, 200, 38, "casualty_word"),
+    # the same stop, after its first changes: a larger natural-mix draw (four batches)
+    "fourteenth": (20261140, 400, 40, "casualty_word"),
 }
 FIRST_DRAW_BATCH = DRAWS["fourth"][2]
 # ``sample.CASUALTY`` matches inside words ("ألقي", "استقبل" ...); the tenth draw on wants
