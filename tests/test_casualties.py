@@ -98,6 +98,18 @@ def counts(text: str) -> dict[str, int | None]:
     pytest.param("مقتل شخص واحد على الاقل وجرح ستة آخرين", {"killed": 1, "injured": 6},
                  id="one-written-out-is-no-second-victim"),
     pytest.param("إن تلميذا ومدرسا لفظا أنفاسهما", {"killed": 2}, id="breathed-their-last-dual"),
+    pytest.param("مما أدى إلى سقوط العشرات في صفوفهم بين قتيل وجريح",
+                 {"killed": None, "injured": None}, id="between-killed-and-wounded-is-a-split"),
+    pytest.param("وسط سقوط العشرات من عناصرها ما بين أسير وقتيل", {"killed": None},
+                 id="between-captive-and-killed-is-no-one-death"),
+    pytest.param("أعلنت الوزارة ارتفاع حصيلة ضحايا تظاهرات الجمعة في عدد من المحافظات إلى 47 "
+                 "قتيلا وجريحا", {"killed": None, "injured": None},
+                 id="a-toll-of-killed-and-wounded-together"),
+    pytest.param("أدى القصف إلى تدمير الآليات ومصرع وإصابة عدد من عناصر الميليشيا",
+                 {"killed": None, "injured": None}, id="fate-noun-and-wounding-share-a-count"),
+    pytest.param("وهكذا يرتفع عدد القتلى الفلسطينيين الذين سقطوا برصاص الجيش الإسرائيلي منذ "
+                 "بدء الاحتجاجات في 30 آذار/مارس الماضي إلى 53", {"killed": 53},
+                 id="toll-after-a-long-relative-clause"),
     pytest.param("وقال مصدر طبي إن ثلاثة مدنيين فارقوا الحياة في القصف", {"killed": 3},
                  id="departed-life-plural"),
     pytest.param("وفارق الشاب الحياة بعد إصابته برصاص قناص", {"killed": 1},

@@ -758,7 +758,9 @@ def _reportable(cas: Casualty) -> bool:
     كل الأهداف", "محاولة قتل", "لضحايا الحرب" or "لدينا رهائن" (dev gold and ANT news)."""
     if cas.count is not None:
         return True
-    return cas.form == "plural" and cas.kind in ("killed", "injured") \
+    # (a singular with no count is one side of a split not given: "20 قتيلا وجريحا"،
+    # "سقوط العشرات بين قتيل وجريح", casualties._killed_and_wounded, _distributive)
+    return cas.form in ("plural", "singular") and cas.kind in ("killed", "injured") \
         and not cas.text.startswith(("ل", "ول")) and "ضحايا" not in cas.text
 
 
