@@ -343,6 +343,24 @@ def test_unknown_toll_is_not_negated():
     assert killed.count is None and not killed.negated
 
 
+@pytest.mark.parametrize("text, count", [
+    pytest.param("وأعلن إزالة آلاف المباني غير القانونية بعد وفاة عشرات الأشخاص", 10,
+                 id="not-negates-the-word-after-it-only"),
+    pytest.param("بينما أشارت تقارير إعلامية غير مؤكدة إلى وفاة خمسة آخرين", 5,
+                 id="unconfirmed-is-no-negation"),
+    pytest.param("ولا تزال جثث بعض القتلى تحت الأنقاض", None, id="still-is-no-negation"),
+    pytest.param("ولم يكشف المسؤولون عن أسماء الضحايا", None, id="names-not-told-victims-are"),
+])
+def test_words_that_look_like_negation(text, count):
+    killed = casualties(text)["killed"]
+    assert killed.count == count and not killed.negated
+
+
+def test_not_right_before_a_casualty_word_still_negates():
+    found = casualties("ومرت المسيرة من غير إصابات")
+    assert found["injured"].count == 0 and found["injured"].negated
+
+
 def test_subgroup_of_injured():
     injured = casualties("ما أدى إلى إصابة عشرة عناصر، من بينهم سبعة من القوات الأميركية.")[
         "injured"]

@@ -1805,6 +1805,7 @@ def _negated(sent: Sentence, i: int) -> bool:
 
 
 _CHAIN_STEPS = 4
+_STILL = frozenset({"يزال", "تزال", "يزالون", "تزالان", "يزالان", "زال", "زالت"})
 _PRIVATIVE = frozenset({"بلا", "بدون", "دون", "غير"})
 _VERBAL_NEGATION = frozenset({"لم", "لن", "ليس", "ليست"})
 
@@ -1820,9 +1821,14 @@ def _negated_here(sent: Sentence, i: int) -> bool:
     window = sent.words[max(i - reach, 0):i]
     # "ما لا يقل عن 462" (at least) is a number, no negation.
     # "طائرة بدون طيار قتلت أربعة": a drone, no negation (train gold).
+    # "لا تزال جثث بعض القتلى تحت الأنقاض": still, no negation (train gold).
+    # "إزالة المباني غير القانونية بعد وفاة عشرات": غير negates the word right after it,
+    # so it reaches a casualty word only from one or two words before (train gold).
     cues = [k for k, w in enumerate(window)
             if (w in v.negation or bare_clitic(w) in v.negation)
-            and window[k + 1:k + 2] not in (["يقل"], ["تقل"], ["طيار"])]
+            and window[k + 1:k + 2] not in (["يقل"], ["تقل"], ["طيار"])
+            and bare_clitic(window[k + 1] if k + 1 < len(window) else "") not in _STILL
+            and not (bare_clitic(w) == "غير" and len(window) - k > 2)]
     # The cue negates its own clause: "بدرجة غير معتادة، أدى إلى إصابة 18 شخصا" is no
     # negation of the injuries (fifth-stop train gold).
     if not cues or any(w in _PUNCT and w not in _QUOTES for w in window[cues[-1] + 1:]):
