@@ -396,12 +396,23 @@ def test_a_subgroup_after_its_toll_is_not_added():
                  1, 12, id="a-count-in-brackets"),
     pytest.param("وقصفت الطائرات البلدة ولم يسفر القصف عن قتلى أو إصابات", 0, 0,
                  id="a-casualty-noun-joined-to-a-negated-one-is-negated"),
+    pytest.param("كما دعت بريطانيا إسرائيل إلى ضبط النفس بعدما قتلت القوات الإسرائيلية عشرات "
+                 "المحتجين على الحدود مع قطاع غزة الاثنين", 10, None,
+                 id="a-call-made-after-a-killing-reports-the-killing"),
+    pytest.param("وتوعد النظام بالرد على القصف على المطار الذي أوقع 7 قتلى من الحرس الثوري",
+                 7, None, id="a-threat-about-a-strike-that-killed-reports-the-toll"),
 ])
 def test_sentence_killed_and_injured(text, killed, injured):
     from worker.nlp.evaluate_reports import from_events
 
     figures = from_events(run(text, []))
     assert (figures.killed, figures.injured) == (killed, injured)
+
+
+def test_a_call_with_no_clause_of_what_happened_stays_irrealis():
+    """The clause that frees a casualty from a call must lie between the two: "بعد" after
+    the casualty word changes nothing."""
+    assert run("ودعت الأمم المتحدة إلى وقف قتل المدنيين بعد الهدنة", []) == []
 
 
 @pytest.mark.parametrize("text", [

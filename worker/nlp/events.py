@@ -333,12 +333,22 @@ def _irrealis(local: _Local, word: int) -> bool:
     """يدعو لوقف القصف / نفى الهجوم / تهدد بشن غارات / ستطلب من شركات طيران خاصة إجلاء:
     not an event that happened (five words back: dev gold, the Duterte item)."""
     irrealis, words = vocab().irrealis, local.sent.words
-    if any(w in irrealis or bare_clitic(w) in irrealis for w in words[max(word - 5, 0):word]):
+    # A clause of what already happened between the cue and the word frees it: "دعت
+    # بريطانيا إلى ضبط النفس بعدما قتلت القوات عشرات المحتجين"، "توعد بالرد على القصف الذي
+    # أوقع 7 قتلى" (train gold: reports).
+    start = max((k for k in range(max(word - 12, 0), word) if words[k] in _HAPPENED),
+                default=-1) + 1
+    if any(w in irrealis or bare_clitic(w) in irrealis
+           for w in words[max(word - 5, start):word]):
         return True
     if _may(words[max(word - 4, 0):word]):
         return True
     # A call reaches further: "دعت المستشارة الألمانية، أنغيلا ميركل، أمس إلى إطلاق سراحه".
-    return any(w in _CALLS or bare_clitic(w) in _CALLS for w in words[max(word - 12, 0):word])
+    return any(w in _CALLS or bare_clitic(w) in _CALLS
+               for w in words[max(word - 12, start):word])
+
+
+_HAPPENED = frozenset({"بعد", "بعدما", "اثر", "عقب", "اعقاب", "اعقب", "الذي", "التي"})
 
 
 def _may(words: list[str]) -> bool:
