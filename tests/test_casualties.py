@@ -110,6 +110,10 @@ def counts(text: str) -> dict[str, int | None]:
     pytest.param("وهكذا يرتفع عدد القتلى الفلسطينيين الذين سقطوا برصاص الجيش الإسرائيلي منذ "
                  "بدء الاحتجاجات في 30 آذار/مارس الماضي إلى 53", {"killed": 53},
                  id="toll-after-a-long-relative-clause"),
+    pytest.param("ما أدى إلى مقتلهما على الفور مع سائق الدراجة", {"killed": 3},
+                 id="one-more-killed-with-them"),
+    pytest.param("قتل جندي في اشتباك مع مسلح", {"killed": 1},
+                 id="the-other-side-of-a-clash-is-no-victim"),
     pytest.param("وقال مصدر طبي إن ثلاثة مدنيين فارقوا الحياة في القصف", {"killed": 3},
                  id="departed-life-plural"),
     pytest.param("وفارق الشاب الحياة بعد إصابته برصاص قناص", {"killed": 1},

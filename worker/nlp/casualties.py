@@ -1078,7 +1078,7 @@ def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int])
         if words[k] != "مع" and not beside:
             continue
         if k != last and words[k - 1] not in {",", "،"} and not (
-                beside or words[k - 2:k] == ["علي", "الاقل"]):
+                beside or words[k - 2:k] in (["علي", "الاقل"], ["علي", "الفور"])):
             break  # ("قتل 5 في اشتباكات مع 3 مسلحين": the other side, not more dead)
         if beside:
             k += 1
@@ -1087,6 +1087,10 @@ def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int])
                 return count + 1, k + 2  # "إلى جانب السائق" (twelfth draw)
         if words[k + 1] in {"احد", "احدي"} and k + 2 < len(words) and k + 2 not in used:
             return count + 1, k + 3  # "مع أحد مرافقيه"
+        if k + 1 not in used and words[k + 1] not in _NOT_COUNTED \
+                and _people_count(words[k + 1]) == 1:
+            # "ما أدى إلى مقتلهما على الفور مع سائق الدراجة" (3; train gold)
+            return count + 1, k + 2
         num = _number(words, k + 1)
         if num is None or not num.count or num.first != k + 1 or num.last >= len(words) \
                 or any(j in used for j in range(num.first, num.last)):
