@@ -132,6 +132,21 @@ def test_a_giant_word_is_no_token_and_ends_the_sentence(giant):
     assert [t.text for t in tokenize("x" * MAX_TOKEN_CHARS)] == ["x" * MAX_TOKEN_CHARS]
 
 
+@pytest.mark.parametrize("text, tokens", [
+    pytest.param("مقتل38  شخصا", ["مقتل", "38", "شخصا"], id="word-then-number"),
+    pytest.param("وأصيب٥٤ آخرون", ["وأصيب", "٥٤", "آخرون"], id="arabic-indic-digits"),
+    pytest.param("و53 شاباً", ["و53", "شاباً"], id="a-proclitic-stays-on-its-number"),
+    pytest.param("الركاب الـ18", ["الركاب", "الـ18"], id="the-article-with-tatweel-too"),
+    pytest.param("طائرة F16", ["طائرة", "F16"], id="latin-alphanumeric-stays-whole"),
+])
+def test_a_number_glued_to_a_word_is_its_own_token(text, tokens):
+    """Feeds lose the space before a number ("مقتل38  شخصا", France24); the spans still
+    point into the text."""
+    found = tokenize(text)
+    assert [t.text for t in found] == tokens
+    assert all(text[t.start:t.end] == t.text for t in found)
+
+
 def test_no_entity_reaches_across_a_giant_word():
     text = "قالت قوات " + "سوريا" * 20_000 + " سورية الديمقراطية"
     extraction = Extractor("bundled").extract(Article(text))

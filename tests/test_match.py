@@ -25,6 +25,8 @@ MATCHER = TermMatcher([
     pytest.param("سقوط قذيفتين", ["قذيفت"], id="taa-marbuta-before-dual"),
     pytest.param("الفُسْفُورِ", ["فُسْفُورِ"], id="diacritised-text"),
     pytest.param("قتلى وجرحى", ["قتلى"], id="alef-maqsura"),
+    pytest.param("سقوط قتلى25  في الباغوز2", ["قتلى", "الباغوز"], id="digits-end-an-arabic-word"),
+    pytest.param("Baghouz2", [], id="digits-stay-inside-a-latin-word"),
 ])
 def test_finds_terms_with_clitics_not_inside_words(text, found):
     assert [h.text for h in MATCHER.find(text)] == found

@@ -44,6 +44,10 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum()
 
 
+def _is_arabic_word_char(ch: str) -> bool:
+    return ch.isalnum() and not ch.isdigit()
+
+
 def _is_arabic(text: str) -> bool:
     return any("\u0600" <= ch <= "\u06ff" for ch in text)
 
@@ -116,14 +120,20 @@ class TermMatcher:
         # Look at most one character past the longest affix: a longer one is invalid anyway,
         # and walking a whole word per hit was quadratic on one long word of repeated terms
         # (measured for issue 11: 20,000 characters of سوريا took 10.7 s in the gazetteer).
+        arabic = _is_arabic(key[:1]) or _is_arabic(key[-1:])
+        # Digits end an Arabic word: "مقتل38 شخصا" is مقتل and 38 with the space lost
+        # (France24 feeds, report-gold fourteenth draw); worker.nlp.tokenize cuts the same.
+        # (a term that ends or starts with a digit, "مصطلح4", goes on into more digits)
+        before = _is_arabic_word_char if arabic and not key[:1].isdigit() else _is_word_char
+        after = _is_arabic_word_char if arabic and not key[-1:].isdigit() else _is_word_char
         word_start, first = start, max(0, start - _AFFIX_MAX - 1)
-        while word_start > first and _is_word_char(text[word_start - 1]):
+        while word_start > first and before(text[word_start - 1]):
             word_start -= 1
         word_end, last = end, min(len(text), end + _AFFIX_MAX + 1)
-        while word_end < last and _is_word_char(text[word_end]):
+        while word_end < last and after(text[word_end]):
             word_end += 1
         prefix, suffix = text[word_start:start], text[end:word_end]
-        if _is_arabic(key[:1]) or _is_arabic(key[-1:]):
+        if arabic:
             ok = prefix in ARABIC_PREFIXES and suffix in ARABIC_SUFFIXES
         else:
             ok = prefix == "" and suffix in LATIN_SUFFIXES
