@@ -335,6 +335,9 @@ def test_approximate_counts_are_marked(text, count):
     # "أي" lets the negation sit further back, past quotes (eleventh draw).
     pytest.param("ولم ينتج عن اعتراض الصاروخ أي إصابات", id="any-far-from-the-negation"),
     pytest.param('وأكد أن العملية لم تسفر عن أي "إصابات أو أضرار مادية"', id="any-quoted"),
+    pytest.param("ولم ترد تقارير فورية عن أية أضرار أو إصابات", id="damage-or-injuries"),
+    pytest.param("قصفت الطائرة سيارة مدنية شرق الحي، دون أن يؤدي الحادث إلى وقوع إصابات",
+                 id="without-that-heads-a-clause"),
 ])
 def test_negation_is_zero_not_a_casualty(text):
     found = casualties(text)

@@ -1798,7 +1798,9 @@ def _negated(sent: Sentence, i: int) -> bool:
     head = i
     for _ in range(_CHAIN_STEPS):
         if head >= 2 and words[head - 1] in {"او", "ولا"} \
-                and _is_casualty_word(sent.tokens[head - 2].text):
+                and (_is_casualty_word(sent.tokens[head - 2].text)
+                     # "لم ترد تقارير عن أية أضرار أو إصابات" (fourteenth draw: 0 and 0)
+                     or bare_clitic(words[head - 2]) in _DAMAGE):
             head -= 2
         elif head >= 1 and words[head].startswith("و") \
                 and _is_casualty_word(sent.tokens[head - 1].text):
@@ -1809,6 +1811,7 @@ def _negated(sent: Sentence, i: int) -> bool:
 
 
 _CHAIN_STEPS = 4
+_DAMAGE = frozenset({"اضرار", "الاضرار", "ضرر", "الضرر", "خسائر", "الخسائر"})
 _STILL = frozenset({"يزال", "تزال", "يزالون", "تزالان", "يزالان", "زال", "زالت"})
 _PRIVATIVE = frozenset({"بلا", "بدون", "دون", "غير"})
 _VERBAL_NEGATION = frozenset({"لم", "لن", "ليس", "ليست"})
@@ -1822,6 +1825,12 @@ def _negated_here(sent: Sentence, i: int) -> bool:
     before = sent.words[i - 2] if i > 1 and sent.words[i - 1] in _QUOTES else \
         sent.words[i - 1] if i > 0 else ""  # ('لم تسفر عن أي "إصابات')
     reach = _NEG_WINDOW + 3 if before in {"اي", "ايه"} else _NEG_WINDOW
+    # "دون أن يؤدي الحادث إلى وقوع إصابات": دون أن heads a clause, its reach is the
+    # clause's (fourteenth draw)
+    far = sent.words[max(i - _NEG_WINDOW - 3, 0):i]
+    if any(bare_clitic(w) in {"دون", "بدون"} and far[k + 1:k + 2] == ["ان"]
+           and not any(x in _PUNCT for x in far[k + 2:]) for k, w in enumerate(far)):
+        reach = _NEG_WINDOW + 3
     window = sent.words[max(i - reach, 0):i]
     # "ما لا يقل عن 462" (at least) is a number, no negation.
     # "طائرة بدون طيار قتلت أربعة": a drone, no negation (train gold).
