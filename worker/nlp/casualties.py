@@ -1462,7 +1462,7 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     if i > 0 and words[i].startswith("ال") and bare_clitic(words[i - 1]).startswith("ال") \
             and i - 1 not in used and _people_count(bare_clitic(words[i - 1])[2:]) == 2:
         return _make(sent, kind, 2, False, i - 1, i + 1, used)
-    back = i - 1 if i > 0 and bare_clitic(words[i - 1]) in {"عدد", "حصيله"} else i
+    back = i - 1 if i > 0 and bare_clitic(words[i - 1]) in {"عدد", "حصيله", "اعداد"} else i
     for k in (back - 1, back - 2):
         if k >= 0 and words[k] == "من" and k - 1 >= 0:
             k -= 1  # العشرات من القتلى
@@ -1574,7 +1574,13 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
         if after is not None and after[0]:
             count, approx, last = after
             return _make(sent, kind, count, approx, i, last, used)
-    for j in range(i - 1, max(i - 12, -1), -1):
+    # "لقي 34 شخصا، على الأقل، مصرعهم": an "at least" between commas (fourteenth draw)
+    aside = {k + n for k in range(max(i - 16, 0), i - 3)
+             if words[k] in {",", "،"} and words[k + 1:k + 3] == ["علي", "الاقل"]
+             and words[k + 3] in {",", "،"} for n in range(4)}
+    for j in range(i - 1, max(i - 16 if aside else i - 12, -1), -1):
+        if j in aside:
+            continue
         # Quotes do not end the subject: "لقي أكثر من عشرين من عناصر تنظيم "داعش"
         # الإرهابي مصرعهم" (fifth-stop train gold).
         if words[j] in _PUNCT and words[j] not in _QUOTES:
@@ -1696,15 +1702,22 @@ _TOLL_VERBS = frozenset({"الي", "بلغ", "بلغت", "البالغ", "الب
 
 def _toll_after(sent: Sentence, i: int, used: set[int], reach: int = 4) -> Number | None:
     """ارتفع عدد القتلى إلى 30 / بلغت حصيلة الضحايا 30 قتيلا: a number right after إلى/بلغ
-    within the next ``reach`` words."""
+    within the next ``reach`` words; after عدد (the longer reach) also after هو/هي ("عدد
+    قتلى هذا الحادث هو 65 شخصاً", fourteenth draw)."""
     words = sent.words
+    verbs = _TOLL_VERBS | {"هو", "هي"} if reach > 4 else _TOLL_VERBS
+    # (and past the commas of a relative clause: "ارتفاع أعداد قتلى الضربات، التي استهدفت
+    # منطقة الكسوة، إلى 15", fourteenth draw)
+    commas = {",", "،"} if reach > 4 else set()
     for j in range(i + 1, min(i + 1 + reach, len(words))):
-        if words[j] in _PUNCT:
+        if words[j] in _PUNCT and words[j] not in commas:
             return None
-        if j not in used and (words[j - 1] in _TOLL_VERBS or words[j].startswith("ل")):
+        if j >= 2 and words[j - 2] in {"ربما", "قد"}:
+            continue  # "لارتفاع كبير في عدد القتلى، ربما إلى آلاف": a feared toll
+        if j not in used and (words[j - 1] in verbs or words[j].startswith("ل")):
             num = _number(words, j)
             if num is not None and num.count is not None and (
-                    words[j - 1] in _TOLL_VERBS or num.approx):  # "القتلى لأكثر من 1560"
+                    words[j - 1] in verbs or num.approx):  # "القتلى لأكثر من 1560"
                 return _range_low(words, num, used)  # "بين 22 إلى 33"
     return None
 

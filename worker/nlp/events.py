@@ -851,7 +851,7 @@ def _is_toll(local: _Local, cas: Casualty) -> bool:
         any(w in _TOLL_WORDS for w in text.split())
 
 
-_TOLL_WORDS = frozenset({"عدد", "حصيله", "اجمالي", "الي", "بلغ", "بلغت", "ليرتفع", "ارتفع",
+_TOLL_WORDS = frozenset({"عدد", "اعداد", "حصيله", "اجمالي", "الي", "بلغ", "بلغت", "ليرتفع", "ارتفع",
                          "لترتفع", "ترتفع", "يرتفع", "ارتفعت", "لتصل", "ليصل"})
 
 
