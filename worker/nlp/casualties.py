@@ -894,6 +894,16 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
         j += 1  # "مقتل شقيقه طه"
     if j < len(words) and j in sent.persons:
         return _named_count(sent, j), i, _name_end(sent, j)
+    # A title before the name: "مقتل الإعلامي السعودي جمال خاشقجي"، "وفاة الناشط المدني،
+    # فلان" (fourteenth draw): up to three definite words (and a comma), then the name.
+    k = j
+    while k < min(j + 4, len(words)) and k not in used and k not in sent.persons and (
+            words[k].startswith("ال") and not _is_casualty_word(sent.tokens[k].text)
+            and not words[k].endswith(("ين", "ون", "ات"))
+            or (k > j and words[k] in {",", "،"})):
+        k += 1
+    if k > j and k < len(words) and k in sent.persons and words[j].startswith("ال"):
+        return _named_count(sent, k), i, _name_end(sent, k)
     if j + 1 < len(words) and j not in used and words[j + 1].startswith("ال") \
             and words[j + 1][2:] in _ORDINALS and not _is_casualty_word(sent.tokens[j].text):
         return 1, i, j + 2  # "ومقتل شريكهم الثالث": one more (sixth-stop train gold)
