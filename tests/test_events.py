@@ -431,6 +431,15 @@ def test_a_zero_toll_alone_is_put_to_the_report_model(text):
     assert all(e.type != "casualties" for e in run(text))
 
 
+def test_a_fate_with_no_count_is_put_to_the_report_model():
+    """"لقي عدد من الأشخاص مصرعهم" reports deaths with no number (killed "?", fourteenth
+    draw): the rules alone drop a casualty with no count and no trigger, the model judges."""
+    text = "لقي عدد من الأشخاص مصرعهم بعد انهيار جزء من أحد الجسور."
+    kept = run(text, report_filter=lambda features: True)
+    assert [(e.type, e.killed["count"]) for e in kept] == [("casualties", None)]
+    assert run(text, report_filter=None) == []
+
+
 @pytest.mark.parametrize("text", [
     pytest.param("ونقدم تعازينا لأسر القتلى.", id="condolences-to-the-dead"),
     pytest.param("وتعهد الملك بدفع تكاليف دفن القتلى.", id="burying-the-dead"),

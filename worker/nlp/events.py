@@ -736,7 +736,8 @@ def _attach_casualties(local: _Local, frames: list[_Frame], casualties: list[Cas
     # its zero joins the event the wounded make (fifth draw).
     for cas in sorted(casualties, key=lambda c: c.negated):
         frame = _owner(local, frames, cas)
-        alone = _reportable(cas) or (relaxed and cas.form == "act"
+        # (relaxed: a killing or a fate with no count, "لقي عدد من الأشخاص مصرعهم")
+        alone = _reportable(cas) or (relaxed and cas.form in ("act", "fate")
                                      and cas.kind in ("killed", "injured"))
         if frame is None and orphans and cas.negated:
             frame = orphans[-1]
