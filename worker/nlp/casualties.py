@@ -279,7 +279,11 @@ def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]
             # "ومصرع وإصابة عدد من عناصر": the fate noun with no pronoun is the verbal
             # noun, as مقتل in "مقتل وإصابة" (train gold)
             or (a.form == "fate" and a.first == a.word
-                and bare_clitic(sent.words[a.word]) in {"مصرع", "حتف"}))
+                and bare_clitic(sent.words[a.word]) in {"مصرع", "حتف"})
+            # "تعرض 21 آخرين للقتل والإصابة": the count before the pair is both's
+            # (train gold)
+            or (a.form == b.form == "act" and b.count is None and a.first < a.word
+                and sent.words[a.word].startswith("لل")))
         # "ارتفاع حصيلة ضحايا تظاهرات الجمعة ... إلى 47 قتيلا وجريحا": the toll's number
         # and noun, then "وجريحا": the 47 are the killed and wounded together (train gold)
         pair = a.kind == "killed" and b.form == "singular" and bool(a.count) \
@@ -843,6 +847,15 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
     if kind == "killed" and bare_clitic(words[i]) in _SUICIDE:
         # one more: "قتل شخصين ... قبل أن ينتحر" is 3
         return _make(sent, kind, 1, False, i, i + 1, used)
+    if named and kind in ("killed", "injured") and words[i].startswith(("لل", "والل", "وال")):
+        exposed = _exposed_one(sent, i)
+        if exposed is not None:
+            # "تعرضت طفلة مسلمة، تبلغ من العمر ثمانية أعوام، للاغتصاب الجماعي والقتل"
+            # (train gold), "الصحافية فيكتوريا مارينوفا قد تعرضت للاغتصاب والقتل"
+            # (fourteenth draw): one victim; "تعرض فيه الرجلان للإصابة": two
+            two = any(_people_count(w) == 2 for w in words[exposed + 1:i])
+            return dataclasses.replace(
+                _make(sent, kind, 2 if two else 1, False, exposed, i + 1, used), named=True)
     if kind == "killed" and bare_clitic(words[i]) in {"قتل", "قتلت"}:
         end = next((k for k in range(i + 1, min(i + 16, len(words)))
                     if words[k] in {".", "؟", "!"} or _is_casualty_word(sent.tokens[k].text)),
@@ -856,6 +869,30 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
 
 
 _SUICIDE = frozenset({"انتحر", "انتحرت", "ينتحر", "تنتحر"})
+_EXPOSED_ONE = frozenset({"تعرض", "تعرضت"})
+
+
+def _exposed_one(sent: Sentence, i: int) -> int | None:
+    """The word of a singular تعرض/تعرضت ("was subjected to") whose object, the killing or
+    wounding at ``i`` ("للقتل"), happened to one person: the verb within 12 words before,
+    no number between them (not "تعرض 21 آخرين للقتل") and no full stop."""
+    words = sent.words
+    for k in range(i - 1, max(i - 13, -1), -1):
+        if words[k] in {".", "؟", "!"} or _number(words, k) is not None \
+                and not _is_age_between(words, k):
+            return None
+        if bare_clitic(words[k]) in _EXPOSED_ONE:
+            # (its object starts with ل: "للقتل"، "للاغتصاب ... والقتل")
+            return k if any(w.startswith(("لل", "والل")) for w in words[k + 1:i + 1]) \
+                else None
+    return None
+
+
+def _is_age_between(words: list[str], k: int) -> bool:
+    """"تبلغ من العمر ثمانية أعوام" / "(6 سنوات)": an age, not a count of victims."""
+    num = _number(words, k)
+    return num is not None and num.last < len(words) and words[num.last] in _YEARS | {
+        "سنوات", "اعوام", "عاما", "سنه"}
 
 
 # Verbal nouns and singular verbs of killing and wounding (normalised, clitic stripped) that
@@ -1098,8 +1135,9 @@ def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int])
         if words[k + 1] in {"احد", "احدي"} and k + 2 < len(words) and k + 2 not in used:
             return count + 1, k + 3  # "مع أحد مرافقيه"
         if k + 1 not in used and words[k + 1] not in _NOT_COUNTED \
-                and _people_count(words[k + 1]) == 1:
-            # "ما أدى إلى مقتلهما على الفور مع سائق الدراجة" (3; train gold)
+                and (_people_count(words[k + 1]) == 1 or _one_person(words[k + 1])):
+            # "ما أدى إلى مقتلهما على الفور مع سائق الدراجة" (3; train gold), "لقي ...
+            # مصرعه مع شقيقه وعناصر حوثية أخرى" (2; fourteenth draw)
             return count + 1, k + 2
         num = _number(words, k + 1)
         if num is None or not num.count or num.first != k + 1 or num.last >= len(words) \
