@@ -394,9 +394,12 @@ def _read(sent: Sentence, i: int, kind: str, form: str, used: set[int]) -> Casua
 def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty | None:
     """"وفاة 90 شخصا" / "راح ضحيتها 13 شخصا": words that report deaths only with a count
     (وفاة والده is a natural death, not a toll)."""
+    verb = bare_clitic(sent.words[i])
+    if verb == "حياه" and not any(bare_clitic(w) in _TOOK_LIFE
+                                  for w in sent.words[max(i - 3, 0):i]):
+        return None  # بحياة with no أودى/أودت a few words before: "تمسك بالحياة"
     taken = set(used)  # committed only when there is a count
     cas = _read_act(sent, i, kind, taken, named=False)  # "وفاة كاربيتيان": no toll
-    verb = bare_clitic(sent.words[i])
     if verb == "قضي" and sent.words[i + 1:i + 2] in (["فيه"], ["فيها"]) and i + 2 < len(
             sent.words) and i + 2 not in used and _people_count(sent.words[i + 2]) == 1 \
             and not sent.words[i + 2].startswith("ال"):
@@ -442,6 +445,7 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
 
 
 _ELIMINATED = frozenset({"القضاء", "تصفيه"})
+_TOOK_LIFE = frozenset({"اودي", "اودت", "اوديا", "اودتا", "موديه", "موديا"})
 _IMPERFECT_ONE = frozenset({"تقتله", "يقتله", "تقتلها", "يقتلها"})
 
 
