@@ -396,6 +396,9 @@ def test_a_subgroup_after_its_toll_is_not_added():
                  1, 12, id="a-count-in-brackets"),
     pytest.param("وقصفت الطائرات البلدة ولم يسفر القصف عن قتلى أو إصابات", 0, 0,
                  id="a-casualty-noun-joined-to-a-negated-one-is-negated"),
+    pytest.param("فقد قتل عشرات الأشخاص في الحادث، كما تحدث مدير الطوارئ عن \"عشرات الضحايا\"", 10,
+                 None, id="two-vague-amounts-are-one-toll-told-twice"),
+    pytest.param("قتل 4 مسلحين وشرطي واحد", 5, None, id="distinct-groups-still-add"),
     pytest.param("كما دعت بريطانيا إسرائيل إلى ضبط النفس بعدما قتلت القوات الإسرائيلية عشرات "
                  "المحتجين على الحدود مع قطاع غزة الاثنين", 10, None,
                  id="a-call-made-after-a-killing-reports-the-killing"),
