@@ -879,11 +879,11 @@ _EXPOSED_ONE = frozenset({"تعرض", "تعرضت"})
 def _exposed_one(sent: Sentence, i: int) -> int | None:
     """The word of a singular تعرض/تعرضت ("was subjected to") whose object, the killing or
     wounding at ``i`` ("للقتل"), happened to one person: the verb within 12 words before,
-    no number between them (not "تعرض 21 آخرين للقتل") and no full stop."""
+    no number between them (not "تعرض 21 آخرين للقتل"; an age is no number to _number:
+    "تبلغ من العمر ثمانية أعوام") and no full stop."""
     words = sent.words
     for k in range(i - 1, max(i - 13, -1), -1):
-        if words[k] in {".", "؟", "!"} or _number(words, k) is not None \
-                and not _is_age_between(words, k):
+        if words[k] in {".", "؟", "!"} or _number(words, k) is not None:
             return None
         if bare_clitic(words[k]) in _EXPOSED_ONE:
             # (its object starts with ل: "للقتل"، "للاغتصاب ... والقتل")
@@ -892,11 +892,6 @@ def _exposed_one(sent: Sentence, i: int) -> int | None:
     return None
 
 
-def _is_age_between(words: list[str], k: int) -> bool:
-    """"تبلغ من العمر ثمانية أعوام" / "(6 سنوات)": an age, not a count of victims."""
-    num = _number(words, k)
-    return num is not None and num.last < len(words) and words[num.last] in _YEARS | {
-        "سنوات", "اعوام", "عاما", "سنه"}
 
 
 # Verbal nouns and singular verbs of killing and wounding (normalised, clitic stripped) that

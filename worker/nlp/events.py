@@ -859,8 +859,8 @@ def _is_toll(local: _Local, cas: Casualty) -> bool:
         any(w in _TOLL_WORDS for w in text.split())
 
 
-_TOLL_WORDS = frozenset({"عدد", "اعداد", "حصيله", "اجمالي", "الي", "بلغ", "بلغت", "ليرتفع", "ارتفع",
-                         "لترتفع", "ترتفع", "يرتفع", "ارتفعت", "لتصل", "ليصل"})
+_TOLL_WORDS = frozenset({"عدد", "اعداد", "حصيله", "اجمالي", "الي", "بلغ", "بلغت", "ليرتفع",
+                         "ارتفع", "لترتفع", "ترتفع", "يرتفع", "ارتفعت", "لتصل", "ليصل"})
 
 
 def _merge_back(local: _Local, frames: list[_Frame], previous: list[_Frame]) -> list[_Frame]:
