@@ -76,6 +76,8 @@ DRAWS = {
     "thirteenth": (20261139, 200, 38, "casualty_word"),
     # the same stop, after its first changes: a larger natural-mix draw (four batches)
     "fourteenth": (20261140, 400, 40, "casualty_word"),
+    # the same stop, at its end: the whole stop's changes against its start, on fresh text
+    "fifteenth": (20261141, 400, 44, "casualty_word"),
 }
 FIRST_DRAW_BATCH = DRAWS["fourth"][2]
 # ``sample.CASUALTY`` matches inside words ("ألقي", "استقبل" ...); the tenth draw on wants
