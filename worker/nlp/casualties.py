@@ -565,6 +565,13 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
     # A list by severity: "إصابة واحدة حرجة، و3 خطيرة، و90 متوسطة، و80 طفيفة" (174; train
     # gold): each count with its severity word, the groups after commas.
     severity = words[last] in _SEVERITY
+    if last in sent.named:
+        # "بمقتل 26 من قوات النظام بالإضافة إلى تسعة مقاتلين روس" (35; fifteenth draw): the
+        # group's own name (an entity) before the addition
+        plus = _in_addition(sent, last, used)
+        if plus is not None:
+            parts.append(plus[0])
+            last = plus[1]
     while last < len(words) and last not in used:
         versus = _versus(sent, last, used)
         if versus is not None:
@@ -930,6 +937,10 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
         j += 1  # "مقتل شقيقه طه"
     if j < len(words) and j in sent.persons:
         return _named_count(sent, j), i, _name_end(sent, j)
+    if j + 3 < len(words) and j not in used and _number(words, j) is None \
+            and not _is_casualty_word(sent.tokens[j].text) \
+            and words[j + 1] in {"البالغ", "البالغه"} and words[j + 2:j + 4] == ["من", "العمر"]:
+        return 1, i, j + 1  # "مقتل الصماد البالغ من العمر 39 عاما": one person, aged
     # A title before the name: "مقتل الإعلامي السعودي جمال خاشقجي"، "وفاة الناشط المدني،
     # فلان" (fourteenth draw): up to three definite words (and a comma), then the name.
     k = j
@@ -975,6 +986,9 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
             return 1, k, i + 1
         if words[k] in _PUNCT or words[k] in _ONE_AT_LEAST:
             continue  # "رجلا واحدا على الأقل قتل" (sixth-draw gold)
+        if words[k] in {"اخر", "اخري"} and not (k > 0 and (
+                _people_count(words[k - 1]) or _number(words, k - 1) is not None)):
+            break  # "وفي تطور آخر قتل": another development, not another person
         one_of = words[k] in {"احد", "احدي"}  # "القيادي ... أحد مسؤولي الحماية قتل"
         if k not in used and _people_count(words[k]) == 1 and (
                 one_of or _number(words, k) is None):
@@ -1811,7 +1825,8 @@ _SOUND_PLURAL = frozenset({"مواطن", "مسلح", "مقاتل", "قيادي",
 
 
 # Singular people nouns: one victim ("مقتل جندي"), or counted by 11-99 ("14 طالباً").
-_SINGULAR_PEOPLE = frozenset({"شخص", "طفل", "جندي", "عنصر", "شرطي", "رجل", "امراه", "ضابط", "مدني",
+_SINGULAR_PEOPLE = frozenset({"شخص", "طفل", "جندي", "عنصر", "شرطي", "رجل", "امراه", "مراه", "ضابط",
+    "مدني",
     "مواطن", "فتي", "فتاه", "شاب", "صحفي", "مسلح", "مقاتل", "طالب", "فلسطيني",
     "قيادي", "حارس", "سائق", "عامل", "ناشط", "احد", "احدي", "سيده", "مسن",
     "متطوع", "راكب", "مسؤول", "قائد", "زعيم", "امير", "مدرس", "طبيب", "ممرض",
