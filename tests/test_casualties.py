@@ -361,6 +361,8 @@ def test_approximate_counts_are_marked(text, count):
     pytest.param("ولم ينتج عن اعتراض الصاروخ أي إصابات", id="any-far-from-the-negation"),
     pytest.param('وأكد أن العملية لم تسفر عن أي "إصابات أو أضرار مادية"', id="any-quoted"),
     pytest.param("ولم ترد تقارير فورية عن أية أضرار أو إصابات", id="damage-or-injuries"),
+    pytest.param("ولم ترد حتى أنباء عن وقوع إصابات", id="no-news-yet-of-injuries"),
+    pytest.param("ولم تشر أية تقارير إلى وقوع ضحايا", id="no-report-mentioned-victims"),
     pytest.param("قصفت الطائرة سيارة مدنية شرق الحي، دون أن يؤدي الحادث إلى وقوع إصابات",
                  id="without-that-heads-a-clause"),
 ])
