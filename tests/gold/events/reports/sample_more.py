@@ -78,6 +78,8 @@ DRAWS = {
     "fourteenth": (20261140, 400, 40, "casualty_word"),
     # the same stop, at its end: the whole stop's changes against its start, on fresh text
     "fifteenth": (20261141, 400, 44, "casualty_word"),
+    # the same stop: after the fifteenth's fixes, then after a last round
+    "sixteenth": (20261142, 400, 48, "casualty_word"),
 }
 FIRST_DRAW_BATCH = DRAWS["fourth"][2]
 # ``sample.CASUALTY`` matches inside words ("ألقي", "استقبل" ...); the tenth draw on wants
