@@ -129,6 +129,8 @@ def counts(text: str) -> dict[str, int | None]:
     pytest.param("وتمسك بحياة هادئة مع 3 أطفال", {}, id="life-with-no-verb-that-takes-it"),
     pytest.param("لقي المشرف الحوثي مصرعه مع شقيقه وعناصر أخرى", {"killed": 2},
                  id="one-more-of-kin-killed-with-him"),
+    pytest.param("وقال مصدر إن من بين القتلى القياديان الحوثيان علي صلاح ومحمد ستين",
+                 {"killed": 2}, id="a-dual-among-the-dead"),
     pytest.param("وفي تطور آخر قتل وأصيب العشرات من ميليشيات الحوثي",
                  {"killed": None, "injured": None}, id="another-development-is-no-victim"),
     pytest.param("أن المرأة قتلت، الأحد، عندما غمرت مياه الأمطار منزلها", {"killed": 1},

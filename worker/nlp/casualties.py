@@ -1542,7 +1542,11 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             if num is not None and num.count:
                 return _make(sent, kind, num.count, num.approx, back - 1,
                              _after_noun(words, num.last), used)
-    # "ومن بين القتلى 99 طفلا" / "من بين القتلى أكثر من 50 طفلا": the count that follows.
+    # "ومن بين القتلى 99 طفلا" / "من بين القتلى أكثر من 50 طفلا": the count that follows;
+    # "من بين القتلى القياديان الحوثيان" (fourteenth draw): a dual.
+    if i > 0 and bare_clitic(words[i - 1]) == "بين" and words[i].startswith("ال") \
+            and i + 1 < len(words) and i + 1 not in used and _people_count(words[i + 1]) == 2:
+        return _make(sent, kind, 2, False, i - 1, i + 2, used)
     if i > 0 and bare_clitic(words[i - 1]) == "بين" and words[i].startswith("ال"):
         for j in range(i + 1, min(i + 3, len(words))):
             num = _number(words, j)
