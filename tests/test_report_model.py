@@ -5,6 +5,8 @@ tests/test_events_reports_gate.py; these are behaviour checks on written sentenc
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from worker.nlp import report_model
@@ -140,3 +142,25 @@ def test_weighted_scores_count_each_item_by_its_weight():
     weighted = score(items, both_kept, [1.0, 3.0])
     assert (weighted["precision"], weighted["predicted_reports"]) == (0.25, 4.0)
     assert weighted["killed_exact"] == 1.0
+
+
+def test_without_batches_names_the_items_of_gold_batches():
+    from worker.nlp.report_model import GOLD_DIR, batch_ids
+
+    first = {json.loads(line)["id"] for line in
+             (GOLD_DIR / "batches" / "batch_48.jsonl").open(encoding="utf-8") if line.strip()}
+    assert batch_ids("48") == first and len(first) > 50
+    assert batch_ids("48-49") > first and batch_ids("48,49") == batch_ids("48-49")
+    assert batch_ids("") == set()
+    for bad in ("x", "48-y", "999"):
+        with pytest.raises(SystemExit):
+            batch_ids(bad)
+
+
+def test_the_shipped_model_records_what_it_was_trained_on():
+    from worker.nlp.report_model import MODEL_PATH
+
+    meta = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["meta"]
+    # The sixteenth draw waits outside the shipped model (its model card): the recipe is
+    # `train --without-batches 48-51`.
+    assert meta["trained_on"].endswith("without batches 48-51")
