@@ -52,8 +52,7 @@ def test_gold_is_split_by_article_and_big_enough():
 
 
 def test_a_later_draw_is_scored_on_its_own_and_sits_in_the_train_part():
-    from worker.nlp.evaluate_reports import batch_ids
-    from worker.nlp.report_model import load_gold
+    from worker.nlp.report_model import batch_ids, load_gold
 
     fourth = batch_ids("19,20,21")
     train = {i["id"] for i in load_gold("train")}

@@ -858,7 +858,7 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
     if kind == "killed" and bare_clitic(words[i]) in _SUICIDE:
         # one more: "قتل شخصين ... قبل أن ينتحر" is 3
         return _make(sent, kind, 1, False, i, i + 1, used)
-    if named and kind in ("killed", "injured") and words[i].startswith(("لل", "والل", "وال")):
+    if named and kind in ("killed", "injured") and words[i].startswith(("لل", "وال")):
         exposed = _exposed_one(sent, i)
         if exposed is not None:
             # "تعرضت طفلة مسلمة، تبلغ من العمر ثمانية أعوام، للاغتصاب الجماعي والقتل"

@@ -300,10 +300,10 @@ def main(argv: list[str] | None = None) -> int:
                              "8, default); incidents: the incident gold of issue 4")
     parser.add_argument("--split", choices=("dev", "test"), default=None,
                         help="default: test for reports, dev for incidents")
-    parser.add_argument("--batches", metavar="N,N", default=None,
+    parser.add_argument("--batches", metavar="N,N|N-N", default=None,
                         help="reports only: score the items of these gold batches alone (a "
-                             "later train-part draw, e.g. 19,20,21, as measured before it "
-                             "joined the train part)")
+                             "later train-part draw, e.g. 19,20,21 or 48-51, as measured "
+                             "before it joined the train part)")
     parser.add_argument("--ner", default=DEFAULT_NER, metavar="bundled|none|SPEC",
                         help="entities from the NER model merged with the gazetteer, as in "
                              "production (default bundled), or 'none': gazetteer only, fast")
@@ -324,8 +324,10 @@ def main(argv: list[str] | None = None) -> int:
             print(text)
             return 0
         if args.batches:
+            from worker.nlp.report_model import batch_ids
+
             return evaluate_reports.main("train", args.ner, args.json, args.errors,
-                                         evaluate_reports.batch_ids(args.batches))
+                                         batch_ids(args.batches))
         return evaluate_reports.main(args.split or "test", args.ner, args.json, args.errors)
     args.split = args.split or "dev"
     if args.write_baseline:

@@ -211,19 +211,6 @@ def evaluate(split: str, ner: str = "bundled", only: set[str] | None = None
     return scores, errors
 
 
-def batch_ids(numbers: str) -> set[str]:
-    """The item ids of gold batches "19,20,21" (tests/gold/events/reports/batches): a later
-    draw scored on its own, as it was measured before it joined the train part."""
-    from worker.nlp.report_model import GOLD_DIR
-
-    out = set()
-    for n in numbers.split(","):
-        path = GOLD_DIR / "batches" / f"batch_{int(n):02d}.jsonl"
-        out |= {json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines()
-                if line.strip()}
-    return out
-
-
 def format_table(scores: dict[str, Any], split: str, ner: str) -> str:
     cols = [("precision", "report P"), ("recall", "report R"), ("f1", "report F1"),
             ("type_accuracy", "type acc"), ("type_exact", "type exact"),

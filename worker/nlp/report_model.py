@@ -466,20 +466,21 @@ def bench(args: argparse.Namespace) -> int:
 
 
 def batch_ids(spec: str) -> set[str]:
-    """The item ids of the gold batches in ``spec`` ("48-51", "48,50"; "" for none), read
-    from tests/gold/events/reports/batches; a batch that is not there is an error."""
+    """The item ids of the gold batches in ``spec`` ("48-51", "19,20,21"; "" for none),
+    read from tests/gold/events/reports/batches; a batch that is not there is an error.
+    Used to leave a draw out of training (``--without-batches``) and to score a draw on its
+    own (``python -m worker.nlp.evaluate_events --batches``)."""
     numbers: list[int] = []
     for part in filter(None, (p.strip() for p in spec.split(","))):
         low, _, high = part.partition("-")
         if not low.isdigit() or (high and not high.isdigit()):
-            raise SystemExit(f"--without-batches {spec!r}: give batch numbers such as 48-51 "
-                             "or 48,50")
+            raise SystemExit(f"batches {spec!r}: give batch numbers such as 48-51 or 48,50")
         numbers += range(int(low), int(high or low) + 1)
     ids = set()
     for n in numbers:
         path = GOLD_DIR / "batches" / f"batch_{n:02d}.jsonl"
         if not path.exists():
-            raise SystemExit(f"--without-batches: {path} does not exist")
+            raise SystemExit(f"batch {n}: {path} does not exist")
         ids |= {json.loads(line)["id"] for line in path.open(encoding="utf-8") if line.strip()}
     return ids
 
