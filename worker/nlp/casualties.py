@@ -1900,21 +1900,17 @@ _VERBAL_NEGATION = frozenset({"لم", "لن", "ليس", "ليست"})
 def _negated_here(sent: Sentence, i: int) -> bool:
     """A negation cue in the few words before ``i``, in its clause, with no uncertainty."""
     v = vocab()
-    # "أي" before the noun is a negative-polarity word: its negation may sit further back,
-    # "ولم ينتج عن اعتراض الصاروخ أي إصابات" (eleventh-draw gold: no one hurt).
-    before = sent.words[i - 2] if i > 1 and sent.words[i - 1] in _QUOTES else \
-        sent.words[i - 1] if i > 0 else ""  # ('لم تسفر عن أي "إصابات')
-    reach = _NEG_WINDOW + 3 if before in {"اي", "ايه"} else _NEG_WINDOW
-    # "دون أن يؤدي الحادث إلى وقوع إصابات": دون أن heads a clause, its reach is the
-    # clause's (fourteenth draw)
+    # The negation may sit further back (_NEG_WINDOW + 3) after "أي" (a negative-polarity
+    # word: 'ولم ينتج عن اعتراض الصاروخ أي "إصابات"', eleventh draw), a reports noun (the
+    # negation is on the reporting verb: "ولم ترد حتى أنباء عن وقوع إصابات"، "ولم تشر أية
+    # تقارير إلى وقوع ضحايا", fifteenth draw) or دون أن heading a clause ("دون أن يؤدي
+    # الحادث إلى وقوع إصابات", fourteenth draw).
+    near = sent.words[max(i - _NEG_WINDOW, 0):i]
     far = sent.words[max(i - _NEG_WINDOW - 3, 0):i]
-    if any(bare_clitic(w) in {"دون", "بدون"} and far[k + 1:k + 2] == ["ان"]
-           and not any(x in _PUNCT for x in far[k + 2:]) for k, w in enumerate(far)):
-        reach = _NEG_WINDOW + 3
-    # "ولم ترد حتى أنباء عن وقوع إصابات"، "ولم تشر أية تقارير إلى وقوع ضحايا": no report
-    # of casualties, the negation on the reporting verb (fifteenth draw: 0 and 0)
-    if any(w in _REPORTS or w in {"اي", "ايه"} for w in sent.words[max(i - _NEG_WINDOW, 0):i]):
-        reach = _NEG_WINDOW + 3
+    reach = _NEG_WINDOW + 3 if any(w in _REPORTS or w in {"اي", "ايه"} for w in near) or any(
+        bare_clitic(w) in {"دون", "بدون"} and far[k + 1:k + 2] == ["ان"]
+        and not any(x in _PUNCT for x in far[k + 2:]) for k, w in enumerate(far)) \
+        else _NEG_WINDOW
     window = sent.words[max(i - reach, 0):i]
     # "ما لا يقل عن 462" (at least) is a number, no negation.
     # "طائرة بدون طيار قتلت أربعة": a drone, no negation (train gold).
