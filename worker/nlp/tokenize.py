@@ -72,7 +72,9 @@ def _scan(text: str, offset: int):
         if end - start > MAX_TOKEN_CHARS:
             yield None
             continue
-        glued = _GLUED.fullmatch(match.group())
+        # (most tokens are words or numbers: only a word that ends in a digit is looked at)
+        glued = _GLUED.fullmatch(match.group()) \
+            if text[end - 1].isdigit() and not text[start].isdigit() else None
         if glued and _BARE.sub("", glued.group(1)) not in _PROCLITICS:
             # "مقتل38  شخصا"، "وأصيب54  آخرون": a word and a number with the space lost
             # on the way (France24 feeds, fourteenth report-gold draw), two tokens; a
