@@ -80,6 +80,10 @@ DRAWS = {
     "fifteenth": (20261141, 400, 44, "casualty_word"),
     # the same stop: after the fifteenth's fixes, then after a last round
     "sixteenth": (20261142, 400, 48, "casualty_word"),
+    # a later stop: the seventeenth to read errors off, the eighteenth kept unread until the
+    # stop's end, to measure its changes on text nothing was read off
+    "seventeenth": (20261143, 400, 52, "casualty_word"),
+    "eighteenth": (20261144, 400, 56, "casualty_word"),
 }
 FIRST_DRAW_BATCH = DRAWS["fourth"][2]
 # ``sample.CASUALTY`` matches inside words ("ألقي", "استقبل" ...); the tenth draw on wants
