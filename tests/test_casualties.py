@@ -335,6 +335,15 @@ def counts(text: str) -> dict[str, int | None]:
                  id="a-dual-killed-with-dozens"),
     pytest.param("قتل 5 جنود في اشتباكات مع 3 مسلحين", {"killed": 5},
                  id="clashes-with-others-add-no-dead"),
+    # sixteenth draw: some more, not told how many; a pronoun of the battle; "some" is no one
+    pytest.param("لقي القيادي المكنى أبو الفضل، مصرعه مع عدد من مرافقيه بغارات", {"killed": None},
+                 id="killed-with-some-companions-is-unknown"),
+    pytest.param("أسفر عن مقتل أكثر من 14 عنصراً إلى جانب عدد من الجرحى",
+                 {"killed": 14, "injured": None}, id="beside-some-wounded-keeps-the-count"),
+    pytest.param("شهدت معارك لقي فيها أكثر من 113 عنصراً من الميليشيات مصرعه", {"killed": 113},
+                 id="a-pronoun-of-the-battle-before-the-count"),
+    pytest.param("أسفرت عن تدمير آليات عسكرية ومصرع عدد من المقاتلين", {"killed": None},
+                 id="the-fate-of-some-is-unknown"),
 
     pytest.param("تتعامل مع الحادث على أنه محاولة قتل باستعمال غاز الأعصاب، وأن الشخصين "
                  "المصابين كانا مستهدفين", {"injured": 2}, id="an-attempt-kills-no-one"),
@@ -488,6 +497,13 @@ def named_counts(text: str, names: list[str]) -> dict[str, int | None]:
                  id="wound-that-caused-a-death-is-no-injured"),
     pytest.param("وقالت إن وفاة كاربيتيان ستحل عددا من القضايا", ["كاربيتيان"], {},
                  id="a-named-death-is-no-toll"),
+    # a bracketed age marks the victim past the killer (sixteenth draw)
+    pytest.param("وقتل الجيش الإسرائيلي ياسين السراديح (35 عاما) في 22 فبراير",
+                 ["ياسين السراديح"], {"killed": 1}, id="a-name-with-its-age-past-the-killer"),
+    pytest.param("فقد قتل رصاص القناصة الإسرائيلي، جهاد النجار (29 عاما)، بينما كان يشارك",
+                 ["جهاد النجار"], {"killed": 1}, id="a-name-with-its-age-past-a-comma"),
+    pytest.param("كشفت مصادر عن مقتل القائد الحوثي، عبد الكريم مروان، مع عدد من مرافقيه",
+                 ["عبد الكريم مروان"], {"killed": None}, id="a-named-one-and-some-more"),
 ])
 def test_named_and_singular_victims(text, names, expected):
     found = named_counts(text, names)

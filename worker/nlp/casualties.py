@@ -957,6 +957,9 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
     if j < len(words) and j not in used and words[j].startswith("ال") \
             and _people_count(words[j].removesuffix("ه")) == 1:  # قتلت المسعفة رازان
         return 1, i, j + 1
+    aged = _aged_name_after(sent, j, used)
+    if aged is not None:
+        return _named_count(sent, aged), i, _name_end(sent, aged)
     if word not in _SINGULAR_VERBS:
         return None
     # The subject before a singular verb: a name ("خاشقجي، قتل") or a singular people noun
@@ -995,6 +998,24 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
             return 1, k, i + 1
         if _number(words, k) is not None or _is_casualty_word(sent.tokens[k].text):
             break
+    return None
+
+
+def _aged_name_after(sent: Sentence, j: int, used: set[int]) -> int | None:
+    """The first word of a name with its age in brackets a few words after a killing or
+    wounding word, past its killer: "وقتل الجيش الإسرائيلي ياسين السراديح (35 عاما)"،
+    "قتل رصاص القناصة الإسرائيلي، جهاد النجار (29 عاما)" (sixteenth draw).  The bracketed
+    age marks the victim's description in news; None without it."""
+    words = sent.words
+    for k in range(j, min(j + 6, len(words))):
+        if words[k] in {".", "؟", "!", "(", ":"} or _number(words, k) is not None \
+                or _is_casualty_word(sent.tokens[k].text):
+            return None
+        if k in sent.persons and (k == j or k - 1 not in sent.persons):
+            end = _name_end(sent, k)
+            num = parse_number(words, end + 1) if end + 1 < len(words) \
+                and words[end] == "(" else None
+            return k if num is not None and _is_age(words, num) else None
     return None
 
 
@@ -1124,7 +1145,8 @@ def _plus_the_subject(sent: Sentence, i: int, count: int | None, last: int) -> i
     return count
 
 
-def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]) -> tuple[int, int]:
+def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]
+                          ) -> tuple[int | None, int]:
     """The named, singular or dual victims plus the people killed with them, counted after
     مع a few words on: "بمقتل العميد المنشق، محمود النقيب، الذي ...، مع ثلاثة من مرافقيه"
     (4), "القياديان ... قتلا مع عشرات المتمردين" (12; train gold).  (count, last word)."""
@@ -1147,6 +1169,12 @@ def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int])
                 return count + 1, k + 2  # "إلى جانب السائق" (twelfth draw)
         if words[k + 1] in {"احد", "احدي"} and k + 2 < len(words) and k + 2 not in used:
             return count + 1, k + 3  # "مع أحد مرافقيه"
+        if not beside and k + 1 not in used and (bare_clitic(words[k + 1]) in _SOME or (
+                bare_clitic(words[k + 1]) in {"اخرين", "اخرون"})) and not any(
+                _is_casualty_word(t.text) for t in sent.tokens[k + 2:k + 4]):
+            # "لقي ... أبو الفضل، مصرعه مع عدد من مرافقيه"، "مقتل القائد ...، مع آخرين":
+            # the named one and some more, how many not told (sixteenth draw: "?")
+            return None, k + 2
         if k + 1 not in used and words[k + 1] not in _NOT_COUNTED \
                 and (_people_count(words[k + 1]) == 1 or _one_person(words[k + 1])):
             # "ما أدى إلى مقتلهما على الفور مع سائق الدراجة" (3; train gold), "لقي ...
@@ -1610,6 +1638,7 @@ def _distributive(words: list[str], i: int) -> bool:
 
 # (لقوا is not ل + قوا: the verb is looked up whole first, then without its clitic.)
 _FATE_VERBS = frozenset({"لقي", "لقيت", "لقوا", "لقيا"})
+_IN_IT = frozenset({"فيها", "فيه", "خلالها", "خلاله", "بها", "به", "جراءها", "جراءه"})
 
 
 def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
@@ -1639,6 +1668,10 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
         if after is not None and after[0]:
             count, approx, last = after
             return _make(sent, kind, count, approx, i, last, used)
+        if after is not None and i + 1 < len(words) and bare_clitic(words[i + 1]) in _SOME:
+            # "تدمير آليات عسكرية ومصرع عدد من المقاتلين": some, not the one soldier that
+            # "عسكرية" before it would read as (sixteenth draw)
+            return _make(sent, kind, None, False, i, after[2], used)
     # "لقي 34 شخصا، على الأقل، مصرعهم": an "at least" between commas (fourteenth draw)
     aside = {k + n for k in range(max(i - 16, 0), i - 3)
              if words[k] in {",", "،"} and words[k + 1:k + 3] == ["علي", "الاقل"]
@@ -1652,7 +1685,10 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             break
         verb = words[j] if words[j] in _FATE_VERBS else bare_clitic(words[j])
         if verb in _FATE_VERBS:
-            num = _number(words, j + 1) if j + 1 < i else None
+            # "لقي فيها أكثر من 113 عنصراً ... مصرعه": a pronoun of the battle first
+            # (sixteenth draw; "مصرعه" agrees with the counted noun's singular)
+            at = j + 2 if j + 2 < i and words[j + 1] in _IN_IT else j + 1
+            num = _number(words, at) if at < i else None
             if num is not None and num.count and not any(k in used for k in
                                                          range(num.first, num.last)):
                 return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
