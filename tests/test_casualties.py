@@ -344,6 +344,12 @@ def counts(text: str) -> dict[str, int | None]:
                  id="a-pronoun-of-the-battle-before-the-count"),
     pytest.param("أسفرت عن تدمير آليات عسكرية ومصرع عدد من المقاتلين", {"killed": None},
                  id="the-fate-of-some-is-unknown"),
+    pytest.param("قالت الشرطة إن مسلحين قتلا قسا رومانيا كاثوليكيا", {"killed": 1},
+                 id="a-dual-verb-and-its-one-victim-after-it"),
+    pytest.param("أقدم رجل يحمل سكينا على قتل والدته وشقيقته، وإصابة شخص ثالث",
+                 {"killed": 2, "injured": 1}, id="kin-after-the-verb-are-the-victims"),
+    pytest.param("وقال مصدر إن لحود قتل بعدة طلقات نارية في القلب", {"killed": 1},
+                 id="with-several-bullets-is-no-count"),
 
     pytest.param("تتعامل مع الحادث على أنه محاولة قتل باستعمال غاز الأعصاب، وأن الشخصين "
                  "المصابين كانا مستهدفين", {"injured": 2}, id="an-attempt-kills-no-one"),

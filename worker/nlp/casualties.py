@@ -796,6 +796,12 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
             and not (words[i - 1] == "طيار" and i > 1 and bare_clitic(words[i - 2]) == "دون") \
             and (i < 2 or parse_number(words, i - 2) is None):  # not "53 شخصاً وإصابة"
         return _make(sent, kind, 1, False, i - 1, i + 1, used)
+    if bare_clitic(words[i]) in _PLURAL_VERBS and i + 1 < len(words) and i + 1 not in used \
+            and words[i + 1].endswith("ا") and words[i + 1] not in _NOT_COUNTED \
+            and _people_count(words[i + 1]) == 1:
+        # "إن مسلحين قتلا قسا رومانيا": an active verb and its one victim after it, an
+        # accusative singular (sixteenth draw; the plural or dual is the killers)
+        return _make(sent, kind, 1, False, i, i + 2, used)
     if bare_clitic(words[i]) in _PLURAL_VERBS and not (
             i + 1 < len(words) and _number(words, i + 1) is not None):
         # "أكثر من 25 مدنياً قتلوا وأصيب نحو خمسين آخرين" / "شخصين قتلا": a plural or
@@ -937,6 +943,14 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
         j += 1  # "مقتل شقيقه طه"
     if j < len(words) and j in sent.persons:
         return _named_count(sent, j), i, _name_end(sent, j)
+    if j < len(words) and j not in used and words[j] in _KIN:
+        # "أقدم رجل على قتل والدته وشقيقته": kin after the verb are the victims, one each
+        # (sixteenth draw; not the man before it)
+        k = j + 1
+        while k < len(words) and k not in used and words[k].startswith("و") \
+                and _one_person(words[k]):
+            k += 1
+        return k - j, i, k
     if j + 3 < len(words) and j not in used and _number(words, j) is None \
             and not _is_casualty_word(sent.tokens[j].text) \
             and words[j + 1] in {"البالغ", "البالغه"} and words[j + 2:j + 4] == ["من", "العمر"]:
@@ -1386,6 +1400,8 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             obj = _object_after(sent, j, used)
             if obj is not None:
                 return obj
+        if words[j].startswith(("ب", "لب", "وب")) and words[j].lstrip("لو")[1:] in _SOME:
+            return None  # "إن لحود قتل بعدة طلقات": with several bullets (sixteenth draw)
         if bare_clitic(words[j]) in _SOME or (j == i + 1 and bare_clitic(words[j]) in {
                 "اخرون", "اخرين"}):
             return None, False, j + 1  # "وأصيب عدد آخر" / "وأصيب آخرون": some, not one
@@ -1881,7 +1897,9 @@ _SINGULAR_PEOPLE = frozenset({"شخص", "طفل", "جندي", "عنصر", "شر�
     # أمريكي"، "قتل مساعد عميد وسكرتير ... ومحاضر وموظف"
     "مهاجر", "مدرب", "لاجئ", "نازح", "متظاهر", "محتج", "مصل", "زائر", "سائح", "بحار",
     "صياد", "مساعد", "سكرتير", "محاضر", "كاهن", "راهب", "دبلوماسي", "ملازم",
-    "عقيد", "عميد", "حفيد", "مستوطنه", "مختطف"})
+    "عقيد", "عميد", "حفيد", "مستوطنه", "مختطف",
+    # sixteenth draw: "مسلحين قتلا قسا رومانيا"
+    "قس", "قسيس"})
 _SINGULAR_STEMS = frozenset(f.removesuffix("ه") for f in _SINGULAR_PEOPLE)
 
 
