@@ -350,6 +350,10 @@ def counts(text: str) -> dict[str, int | None]:
                  {"killed": 2, "injured": 1}, id="kin-after-the-verb-are-the-victims"),
     pytest.param("وقال مصدر إن لحود قتل بعدة طلقات نارية في القلب", {"killed": 1},
                  id="with-several-bullets-is-no-count"),
+    pytest.param("وكان من بين الضحايا 37 رجلا، وتسع نساء", {"killed": 46},
+                 id="a-second-group-after-a-comma-adds-up"),
+    pytest.param("قضى شاب فلسطيني وأصيب آخر فجر الخميس", {"killed": 1, "injured": 1},
+                 id="one-died-and-another-hurt"),
 
     pytest.param("تتعامل مع الحادث على أنه محاولة قتل باستعمال غاز الأعصاب، وأن الشخصين "
                  "المصابين كانا مستهدفين", {"injured": 2}, id="an-attempt-kills-no-one"),
@@ -382,6 +386,8 @@ def test_approximate_counts_are_marked(text, count):
     pytest.param("ولم تشر أية تقارير إلى وقوع ضحايا", id="no-report-mentioned-victims"),
     pytest.param("قصفت الطائرة سيارة مدنية شرق الحي، دون أن يؤدي الحادث إلى وقوع إصابات",
                  id="without-that-heads-a-clause"),
+    pytest.param("وقال إنه لم يتم إلى حدود الساعة الإبلاغ عن أي إصابة",
+                 id="not-any-single-casualty"),
 ])
 def test_negation_is_zero_not_a_casualty(text):
     found = casualties(text)

@@ -344,7 +344,11 @@ def _expand(sent: Sentence, cas: Casualty, found: list[Casualty]) -> list[Casual
     """A negated generic noun (دون وقوع إصابات/ضحايا) means no one killed or hurt; a
     plural joined to a vague count shares it (عشرات القتلى والجرحى)."""
     word = bare_clitic(sent.words[cas.first])
-    if cas.negated and (word in vocab().generic or word.removeprefix("ال") in vocab().generic):
+    # ("لم يتم الإبلاغ عن أي إصابة": "any casualty" is the generic noun too, sixteenth
+    # draw: both 0)
+    any_one = word == "اصابه" and cas.first > 0 and sent.words[cas.first - 1] in {"اي", "ايه"}
+    if cas.negated and (word in vocab().generic or word.removeprefix("ال") in vocab().generic
+                        or any_one):
         return [cas.with_kind("killed"), cas.with_kind("injured")]
     prev = found[-1] if found else None
     if cas.count is None and prev is not None and prev.approx and prev.last == cas.first \
@@ -400,11 +404,13 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         return None  # بحياة with no أودى/أودت a few words before: "تمسك بالحياة"
     taken = set(used)  # committed only when there is a count
     cas = _read_act(sent, i, kind, taken, named=False)  # "وفاة كاربيتيان": no toll
-    if verb == "قضي" and sent.words[i + 1:i + 2] in (["فيه"], ["فيها"]) and i + 2 < len(
-            sent.words) and i + 2 not in used and _people_count(sent.words[i + 2]) == 1 \
-            and not sent.words[i + 2].startswith("ال"):
-        # "بعد هجوم على مركز للشرطة قضى فيه شرطي": one death in it (twelfth draw)
-        return _make(sent, kind, 1, False, i, i + 3, used)
+    at = i + 2 if sent.words[i + 1:i + 2] in (["فيه"], ["فيها"]) else i + 1
+    if verb == "قضي" and at < len(sent.words) and at not in used \
+            and _people_count(sent.words[at]) == 1 and not sent.words[at].startswith("ال") \
+            and sent.words[at] not in _NOT_COUNTED:
+        # "بعد هجوم على مركز للشرطة قضى فيه شرطي": one death in it (twelfth draw); "قضى
+        # شاب فلسطيني وأصيب آخر" (sixteenth draw)
+        return _make(sent, kind, 1, False, i, at + 1, used)
     if verb.startswith("قض") and (verb not in {"قضي", "قضوا", "قضيا"} or (
             verb == "قضي" and (i + 1 >= len(sent.words)
                                or _number(sent.words, i + 1) is None))):
@@ -597,6 +603,13 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
             parts.append(plus[0])
             last = plus[1]
             continue
+        if words[last] in {",", "،"} and last + 1 < len(words) and last + 1 not in used \
+                and words[last + 1].startswith("و") and not severity:
+            num = _number(words, last + 1)
+            if num is not None and num.count and num.last < len(words) \
+                    and _is_people(words[num.last]) \
+                    and bare_clitic(words[num.last]).removeprefix("ال") not in _CAPTIVE_NOUNS:
+                last += 1  # "من بين الضحايا 37 رجلا، وتسع نساء" (46; sixteenth draw)
         if words[last] == "و" and last + 1 < len(words):
             last += 1  # "و 9 من عناصر": the conjunction written apart
             joined = True
