@@ -354,6 +354,12 @@ def counts(text: str) -> dict[str, int | None]:
                  id="a-second-group-after-a-comma-adds-up"),
     pytest.param("قضى شاب فلسطيني وأصيب آخر فجر الخميس", {"killed": 1, "injured": 1},
                  id="one-died-and-another-hurt"),
+    # seventeenth draw
+    pytest.param("ما أسفر عن مقتل زوجين محاصرين داخل أحدهما", {"killed": 2}, id="a-couple-is-two"),
+    pytest.param("ألقت الشرطة القبض على شاب قتل ثمانية من أقاربه", {"killed": 8},
+                 id="the-one-before-an-active-verb-is-the-killer"),
+    pytest.param("وقال ناطق إن مزارعاً، في الـ27 من العمر، قتل، كما جرح آخر",
+                 {"killed": 1, "injured": 1}, id="a-subject-past-its-age-between-commas"),
 
     pytest.param("تتعامل مع الحادث على أنه محاولة قتل باستعمال غاز الأعصاب، وأن الشخصين "
                  "المصابين كانا مستهدفين", {"injured": 2}, id="an-attempt-kills-no-one"),
@@ -495,6 +501,8 @@ def named_counts(text: str, names: list[str]) -> dict[str, int | None]:
                  {"killed": 1}, id="a-title-and-a-comma-before-the-name"),
     pytest.param("لتقديم العزاء بمقتل شقيقه طه الرزامي ونجله محمد", ["طه الرزامي"],
                  {"killed": 2}, id="named-victim-and-kin-are-two"),
+    pytest.param("قتل نجل أبو بكر البغدادي في هجوم في حمص", ["أبو بكر البغدادي"],
+                 {"killed": 1}, id="the-son-of-a-named-man-is-one"),
     pytest.param("أعلن أن مسعفة فلسطينية قتلت برصاص الاحتلال", [], {"killed": 1},
                  id="singular-subject-of-a-singular-verb"),
     pytest.param("وذكر أن أحد رجال الشرطة قتل وأصيب خمسة آخرون", [],

@@ -802,8 +802,8 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
     words = sent.words
     # (not "قتل شرطي وأصيب خمسة آخرون": a و-verb with its own count starts a new clause)
     if i > 0 and i - 1 not in used and _people_count(words[i - 1]) == 1 \
-            and not (words[i].startswith("و") and i + 1 < len(words)
-                     and _number(words, i + 1) is not None) \
+            and not (i + 1 < len(words) and _number(words, i + 1) is not None
+                     and (words[i].startswith("و") or _is_people_count_after(words, i + 1))) \
             and bare_clitic(words[i]) not in _PLURAL_VERBS \
             and not words[i - 1].startswith("ال") and words[i - 1] not in _NOT_COUNTED \
             and not (words[i - 1] == "طيار" and i > 1 and bare_clitic(words[i - 2]) == "دون") \
@@ -902,6 +902,14 @@ _SUICIDE = frozenset({"انتحر", "انتحرت", "ينتحر", "تنتحر"})
 _EXPOSED_ONE = frozenset({"تعرض", "تعرضت"})
 
 
+def _is_people_count_after(words: list[str], j: int) -> bool:
+    """A count of people at ``j``: "شاب قتل ثمانية من أقاربه"، "قتل 5 أشخاص" (the noun
+    before the verb is then its killer; seventeenth draw)."""
+    num = _number(words, j)
+    return num is not None and bool(num.count) and num.last < len(words) and (
+        _is_people(words[num.last]) or words[num.last] == "من")
+
+
 def _exposed_one(sent: Sentence, i: int) -> int | None:
     """The word of a singular تعرض/تعرضت ("was subjected to") whose object, the killing or
     wounding at ``i`` ("للقتل"), happened to one person: the verb within 12 words before,
@@ -931,7 +939,10 @@ _THAT = frozenset({"ان", "بان", "لان"})
 _HE_THAT = frozenset({"انه", "انها", "بانه", "بانها", "لانه", "لانها"})
 # Kin nouns joined to a named victim: "مقتل شقيقه طه ... ونجله محمد" is two.
 _KIN = frozenset({"نجله", "ابنه", "ابنته", "زوجته", "زوجها", "شقيقه", "شقيقته", "والده",
-                  "والدته", "ابنها", "ابنتها", "شقيقها", "والدها", "والدتها", "ابنيه", "نجلها"})
+                  "والدته", "ابنها", "ابنتها", "شقيقها", "والدها", "والدتها", "ابنيه", "نجلها",
+                  # seventeenth draw: "استشهاد طفلتها ليلى"، "قتل نجل أبو بكر البغدادي" (the
+                  # construct kin before a name is the victim)
+                  "طفله", "طفلها", "طفلته", "طفلتها", "نجل", "ابن", "شقيق", "زوجه", "والد"})
 
 
 def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int, int] | None:
@@ -999,6 +1010,15 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
             # "المواطن جبر سالم أبو مصطفى (40 عاما) قتل" (seventh draw)
             k = max(c for c in range(max(k - 4, 0), k) if words[c] == "(")
             continue
+        if words[k] in {",", "،"} and k == i - 1:
+            # "إن مزارعاً، في الـ27 من العمر، قتل": past an age between commas (seventeenth
+            # draw)
+            opening = next((c for c in range(k - 1, max(k - 8, -1), -1)
+                            if words[c] in {",", "،"}), None)
+            if opening is not None and any(w in {"العمر", "عمره", "عمرها"} | _YEARS
+                                           for w in words[opening + 1:k]):
+                k = opening
+                continue
         if words[k] in _PUNCT and k != i - 1:
             break
         if k in sent.persons:
