@@ -360,6 +360,14 @@ def counts(text: str) -> dict[str, int | None]:
                  id="the-one-before-an-active-verb-is-the-killer"),
     pytest.param("وقال ناطق إن مزارعاً، في الـ27 من العمر، قتل، كما جرح آخر",
                  {"killed": 1, "injured": 1}, id="a-subject-past-its-age-between-commas"),
+    pytest.param("ومن بين القتلى الحوثيين، 3 قيادات ميدانية", {"killed": 3},
+                 id="among-the-dead-past-an-adjective-and-a-comma"),
+    pytest.param('إن "11 عنصرا من التعبئة (الباسيج) ومن الحرس الثوري قتلوا في اشتباك',
+                 {"killed": 11}, id="a-subject-past-a-gloss-in-brackets"),
+    pytest.param("أكدوا فيه أن الصماد قتل في غارة", {"killed": 1},
+                 id="a-definite-subject-between-that-and-a-passive-verb-then-where"),
+    pytest.param("انسحبت الميليشيات تاركة خلفها عتادها وقتلاها", {"killed": None},
+                 id="their-dead-with-no-count"),
 
     pytest.param("تتعامل مع الحادث على أنه محاولة قتل باستعمال غاز الأعصاب، وأن الشخصين "
                  "المصابين كانا مستهدفين", {"injured": 2}, id="an-attempt-kills-no-one"),

@@ -935,6 +935,7 @@ _SUFFIX_STEMS = ("مقتل", "استشهاد", "اغتيال", "قتل", "اصا
 _SINGULAR_VERBS = frozenset({"قتل", "قتلت", "استشهد", "استشهدت", "اغتيل", "اغتيلت", "اصيب",
                              "اصيبت", "جرح", "جرحت", "لفظ", "لفظت", "فارق", "فارقت"})
 _THAT = frozenset({"ان", "بان", "لان"})
+_WHERE_WHEN = (["في"], ["خلال"], ["جراء"], ["اثر"], ["عندما"], ["بعد"], ["اليوم"], ["امس"])
 # "that he / that she" right before a singular verb: its subject is one person.
 _HE_THAT = frozenset({"انه", "انها", "بانه", "بانها", "لانه", "لانها"})
 # Kin nouns joined to a named victim: "مقتل شقيقه طه ... ونجله محمد" is two.
@@ -1024,11 +1025,13 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
         if k in sent.persons:
             return 1, k, i + 1
         if k == i - 1 and k >= 1 and words[k - 1] in _THAT and k not in used \
-                and not words[k].startswith(("ال", "و")) and word in {"قتل", "قتلت"} \
+                and not words[k].startswith("و") and word in {"قتل", "قتلت"} \
+                and (not words[k].startswith("ال") or words[i + 1:i + 2] in _WHERE_WHEN) \
                 and _number(words, k) is None and not _is_casualty_word(sent.tokens[k].text) \
                 and not (i + 1 < len(words) and _number(words, i + 1) is not None):
             # "وأكد أن بيلور قتل في التفجير"، "أن خاشقجي قتل": one word between أن and
-            # the passive verb is its subject, a name the tagger missed (eleventh draw)
+            # the passive verb is its subject, a name the tagger missed (eleventh draw);
+            # a definite one only before where or when ("أن الصماد قتل في غارة")
             return 1, k, i + 1
         if k == i - 1 and words[k] in _HE_THAT:
             # "وقال إنه أصيب في رأسه"، "وقالا إنه قتل فيما يبدو": a pronoun subject is one
@@ -1309,6 +1312,10 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
     while k >= 0 and looked < 8:
         if words[k] in _QUOTES or words[k] == "قد":
             k -= 1  # '"خمسة جنود" قد قتلوا'
+            continue
+        if words[k] == ")" and "(" in words[max(k - 5, 0):k]:
+            # "11 عنصرا من التعبئة (الباسيج) ومن الحرس الثوري قتلوا": past a gloss
+            k = max(c for c in range(max(k - 5, 0), k) if words[c] == "(") - 1
             continue
         if words[k] in {",", "،"}:
             # "أكثر من 100 مسلح حوثي، بينهم قيادات ميدانية، لقوا مصرعهم": skip the
@@ -1625,7 +1632,13 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             and i + 1 < len(words) and i + 1 not in used and _people_count(words[i + 1]) == 2:
         return _make(sent, kind, 2, False, i - 1, i + 2, used)
     if i > 0 and bare_clitic(words[i - 1]) == "بين" and words[i].startswith("ال"):
-        for j in range(i + 1, min(i + 3, len(words))):
+        # (past an adjective and a comma: "ومن بين القتلى الحوثيين، 3 قيادات ميدانية",
+        # seventeenth-stop train gold)
+        for j in range(i + 1, min(i + 4, len(words))):
+            if j in used or words[j] in _PUNCT and words[j] not in {",", "،"} or (
+                    j > i + 1 and not words[j - 1].startswith("ال")
+                    and words[j - 1] not in {",", "،"}):
+                break
             num = _number(words, j)
             if num is not None and num.count and j not in used:
                 return _make(sent, kind, num.count, num.approx, i - 1,
