@@ -431,6 +431,17 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         # مستشفى ... وزوجها أصيب": a death beside a wounding is one of violence (train gold);
         # not "بعد أن أصيب بمرض سرطان الرئة", and متأثراً counts the death itself.
         return _make(sent, kind, 1, False, i, i + 1, used)
+    if cas.count is None and (sent.words[i] in _DIED or sent.words[i][1:] in _DIED) \
+            and _unnatural_death(sent):
+        # "وفاة الصحافي أنور الركن، جراء تعرضه للتعذيب"، "لوفاة بريطانية بعد تعرضها لغاز
+        # أعصاب"، "توفي جون كوبر ... وزوجته": a named or singular person's death beside a
+        # cause that is no illness or old age (seventeenth-stop train gold: 20 of the 38
+        # killed figures read as nothing were these; natural deaths are mentions)
+        victims = _named_or_singular(sent, i, taken, died=True)
+        if victims is not None:
+            count, first, last = victims
+            return dataclasses.replace(_make(sent, kind, count, False, min(first, i),
+                                             max(last, i + 1), used), named=True)
     if cas.count is None and bare_clitic(sent.words[i]) in {"توفي", "توفيت"} \
             and sent.words[i + 1:i + 2] in (["اخر"], ["اخري"]):
         # "انتحر سجين ... في حين توفي آخر": one more death beside another (fifth-stop
@@ -451,6 +462,23 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
 
 
 _ELIMINATED = frozenset({"القضاء", "تصفيه"})
+_DIED = frozenset({"وفاه", "توفي", "توفيت", "توفيا"})
+# What makes a death news of violence or an accident, not of illness or age (word starts,
+# clitic stripped; read off the train part's وفاة/توفي sentences: reports against the
+# other_sense mentions).
+_UNNATURAL = ("تعذيب", "ضرب", "اعتداء", "غاز", "تسمم", "سامه", "تحطم", "حادث", "غرق",
+              "اعصار", "زلزال", "حريق", "رصاص", "طلق", "انفجار", "قتل", "مقتل", "جريمه",
+              "اضرم", "عنق", "طعن", "دهس", "غاره", "قصف")
+_NATURAL = ("ناهز", "يناهز", "مرض", "جلطه", "سكته", "سرطان", "كوليرا", "طبيعيه", "شيخوخه",
+            "علاج", "صحته", "صحيه")
+
+
+def _unnatural_death(sent: Sentence) -> bool:
+    """A cause of death beside it that is violence or an accident ("للتعذيب"، "لغاز
+    أعصاب"، "الغرق"), and none of illness or age ("عن عمر ناهز"، "المرض")."""
+    words = [w.lstrip("وفبلك").removeprefix("ال") for w in sent.words]
+    return any(w.startswith(_UNNATURAL) for w in words) \
+        and not any(w.startswith(_NATURAL) for w in words)
 _TOOK_LIFE = frozenset({"اودي", "اودت", "اوديا", "اودتا", "موديه", "موديا"})
 _IMPERFECT_ONE = frozenset({"تقتله", "يقتله", "تقتلها", "يقتلها"})
 
@@ -946,7 +974,8 @@ _KIN = frozenset({"نجله", "ابنه", "ابنته", "زوجته", "زوجه�
                   "طفله", "طفلها", "طفلته", "طفلتها", "نجل", "ابن", "شقيق", "زوجه", "والد"})
 
 
-def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int, int] | None:
+def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = False
+                       ) -> tuple[int, int, int] | None:
     """(count, first, last) for a killing or wounding with no number whose victim is one
     named or singular person: "مقتل خاشقجي"، "مقتله"، "مقتلهما" (2)، "قتلت المسعفة رازان"،
     "مسعفة فلسطينية قتلت"، "أحد رجال الشرطة قتل".  GUIDELINE.md counts them: a named or
@@ -999,7 +1028,13 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
     aged = _aged_name_after(sent, j, used)
     if aged is not None:
         return _named_count(sent, aged), i, _name_end(sent, aged)
-    if word not in _SINGULAR_VERBS:
+    if died and j < len(words) and j not in used and words[j] not in _NOT_COUNTED \
+            and not _is_casualty_word(sent.tokens[j].text) and (
+            _people_count(words[j]) == 1 or (_is_nisba(words, j) and len(words[j]) > 5)):
+        return 1, i, j + 1  # "وفاة طالب سعودي"، "لوفاة بريطانية"
+    if died and word == "توفيا":
+        return 2, i, i + 1  # "اللذين توفيا محاولين إنقاذ طفلين"
+    if word not in _SINGULAR_VERBS | ({"توفي", "توفيت"} if died else set()):
         return None
     # The subject before a singular verb: a name ("خاشقجي، قتل") or a singular people noun
     # with up to two modifiers ("مسعفة فلسطينية قتلت"، "أحد رجال الشرطة قتل").
@@ -1025,7 +1060,8 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int]) -> tuple[int, int
         if k in sent.persons:
             return 1, k, i + 1
         if k == i - 1 and k >= 1 and words[k - 1] in _THAT and k not in used \
-                and not words[k].startswith("و") and word in {"قتل", "قتلت"} \
+                and not words[k].startswith("و") \
+                and word in {"قتل", "قتلت"} | ({"توفي", "توفيت"} if died else set()) \
                 and (not words[k].startswith("ال") or words[i + 1:i + 2] in _WHERE_WHEN) \
                 and _number(words, k) is None and not _is_casualty_word(sent.tokens[k].text) \
                 and not (i + 1 < len(words) and _number(words, i + 1) is not None):
