@@ -503,6 +503,8 @@ def named_counts(text: str, names: list[str]) -> dict[str, int | None]:
                  id="named-victim-is-one"),
     pytest.param("ما تسبب بمقتل 26 من قوات النظام بالإضافة إلى تسعة مقاتلين روس", ["قوات النظام"],
                  {"killed": 35}, id="an-addition-after-the-group-s-own-name"),
+    pytest.param("ما تسبب بمقتل 26 من قوات النظام بالإضافة إلى 9 روس", ["قوات النظام"],
+                 {"killed": 35}, id="an-addition-of-a-broken-nationality-plural"),
     pytest.param("بدأوا الشك في مقتل الإعلامي السعودي جمال خاشقجي بعد ساعات", ["جمال خاشقجي"],
                  {"killed": 1}, id="a-title-before-the-name"),
     pytest.param("أعلن مقتل الصحفي المستقل، فيكتوريا مارينوفا", ["فيكتوريا مارينوفا"],
