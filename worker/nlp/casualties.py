@@ -606,6 +606,17 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
         if plus is not None:
             parts.append(plus[0])
             last = plus[1]
+    if count_partitive and last < len(words) and (last not in used or last in sent.named):
+        # "من بين القتلى 8 من عناصر الحرس الثوري وصحفي" (9; train gold): past the rest of
+        # the group's name, one more at the end of the list
+        k = last
+        while k < min(last + 4, len(words)) and (k in sent.named or words[k].startswith("ال")):
+            k += 1
+        if last < k < len(words) and words[k].startswith("و") and k not in used \
+                and _people_count(words[k][1:]) == 1 and words[k][1:] not in _NOT_COUNTED \
+                and _ends_list(words, _item_end(words, k)):
+            parts.append({"count": 1, "approx": False, "who": sent.tokens[k].text[1:]})
+            last = _item_end(words, k)
     while last < len(words) and last not in used:
         versus = _versus(sent, last, used)
         if versus is not None:
@@ -666,7 +677,10 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
                           "who": sent.tokens[num.last].text})
             last = num.last + 1
         elif num is not None and num.count and num.last + 1 < len(words) \
-                and words[num.last] == "من" and count_partitive:
+                and words[num.last] == "من" and not _is_casualty_word(
+                    sent.tokens[num.last + 1].text) and (
+                    count_partitive or _is_people(words[num.last + 1])):
+            # ("قتل المسلح واثنين من ضباط الشرطة": a partitive of people after any group)
             # "قتل 13 من الحوثيين و9 من عناصر القوات الحكومية"
             parts.append({"count": num.count, "approx": num.approx,
                           "who": sent.tokens[num.last + 1].text})
