@@ -431,13 +431,17 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         # مستشفى ... وزوجها أصيب": a death beside a wounding is one of violence (train gold);
         # not "بعد أن أصيب بمرض سرطان الرئة", and متأثراً counts the death itself.
         return _make(sent, kind, 1, False, i, i + 1, used)
-    if cas.count is None and (sent.words[i] in _DIED or sent.words[i][1:] in _DIED) \
+    if cas.count is None and (sent.words[i] in _DIED or sent.words[i][1:] in _DIED
+                              or sent.words[i].lstrip("بل").startswith("وفات")) \
             and _unnatural_death(sent):
         # "وفاة الصحافي أنور الركن، جراء تعرضه للتعذيب"، "لوفاة بريطانية بعد تعرضها لغاز
         # أعصاب"، "توفي جون كوبر ... وزوجته": a named or singular person's death beside a
         # cause that is no illness or old age (seventeenth-stop train gold: 20 of the 38
         # killed figures read as nothing were these; natural deaths are mentions)
-        victims = _named_or_singular(sent, i, taken, died=True)
+        w = sent.words[i].lstrip("بل")
+        suffix = w[4:] if w.startswith("وفات") else ""
+        victims = {"ه": (1, i, i + 1), "ها": (1, i, i + 1), "هما": (2, i, i + 1)}.get(
+            suffix) or _named_or_singular(sent, i, taken, died=True)  # "أدى إلى وفاته"
         if victims is not None:
             count, first, last = victims
             return dataclasses.replace(_make(sent, kind, count, False, min(first, i),
@@ -468,7 +472,8 @@ _DIED = frozenset({"وفاه", "توفي", "توفيت", "توفيا"})
 # other_sense mentions).
 _UNNATURAL = ("تعذيب", "ضرب", "اعتداء", "غاز", "تسمم", "سامه", "تحطم", "حادث", "غرق",
               "اعصار", "زلزال", "حريق", "رصاص", "طلق", "انفجار", "قتل", "مقتل", "جريمه",
-              "اضرم", "عنق", "طعن", "دهس", "غاره", "قصف")
+              "اضرم", "عنق", "طعن", "دهس", "غاره", "قصف", "عاصفه", "فيضان", "سيول",
+              "انهيار", "قناص")
 _NATURAL = ("ناهز", "يناهز", "مرض", "جلطه", "سكته", "سرطان", "كوليرا", "طبيعيه", "شيخوخه",
             "علاج", "صحته", "صحيه")
 
@@ -752,6 +757,11 @@ def _in_addition(sent: Sentence, k: int, used: set[int]) -> tuple[dict[str, Any]
     else:
         return None
     k = j
+    if k + 1 < len(words) and words[k] in {"بالاضافه", "اضافه"} and k + 1 not in used \
+            and words[k + 1].startswith("ل") and not words[k + 1].startswith("ال") \
+            and words[k + 1][1:] not in _NOT_COUNTED and _people_count(words[k + 1][1:]) == 1:
+        # "مقتل 7 صحفيين ...، بالإضافة لمصور وكالة فرانس برس" (8; second dev draw)
+        return {"count": 1, "approx": False, "who": sent.tokens[k + 1].text[1:]}, k + 2
     if words[k:k + 2] not in (["بالاضافه", "الي"], ["اضافه", "الي"]):
         return None
     num = _number(words, k + 2) if k + 2 < len(words) else None
