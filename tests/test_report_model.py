@@ -158,9 +158,10 @@ def test_without_batches_names_the_items_of_gold_batches():
 
 
 def test_the_shipped_model_records_what_it_was_trained_on():
-    from worker.nlp.report_model import MODEL_PATH
+    from worker.nlp.report_model import GOLD_DIR, MODEL_PATH
 
     meta = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["meta"]
-    # The sixteenth draw waits outside the shipped model (its model card): the recipe is
-    # `train --without-batches 48-51`.
-    assert meta["trained_on"].endswith("without batches 48-51")
+    # The recipe (its model card) is `train` on the whole train part, no batch left out.
+    assert meta["trained_on"] == "tests/gold/events/reports/train.jsonl"
+    assert meta["train_sentences"] == sum(
+        1 for line in (GOLD_DIR / "train.jsonl").open(encoding="utf-8") if line.strip())
