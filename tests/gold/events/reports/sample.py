@@ -29,6 +29,7 @@ import random
 import re
 import sys
 from pathlib import Path
+from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[4]))
 from worker.nlp.tokenize import sentences  # noqa: E402
@@ -75,20 +76,27 @@ def stratum(text: str) -> str:
     return "event" if EVENT.search(text) else "other"
 
 
-def main() -> None:
-    rng = random.Random(SEED)
+def shuffled_articles(rng: random.Random) -> Iterator[tuple[str, str, str, str]]:
+    """(DOCNO, title, body, published as YYYY-MM-DD) of every article of the two sections, in
+    an order shuffled by ``rng`` (the draws below and in sample_more.py / sample_dev.py)."""
     files = []
     for section in ("middleEast", "internationalNews"):
         files += sorted(glob.glob(str(CORPUS / "*" / section / "*.txt")))
     rng.shuffle(files)
-    pools: dict[str, list[dict]] = {k: [] for k in TARGET}
-    seen: set[str] = set()
     for path in files:
         raw = open(path, encoding="utf-8").read()
         docno = re.search(r"<DOCNO>(.*?)</DOCNO>", raw).group(1)
         title = re.search(r"<TITLE>(.*?)</TITLE>", raw, re.S).group(1).strip()
         text = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.S).group(1).strip()
         date = docno.rsplit("-", 1)[1]
+        yield docno, title, text, f"{date[:4]}-{date[4:6]}-{date[6:]}"
+
+
+def main() -> None:
+    rng = random.Random(SEED)
+    pools: dict[str, list[dict]] = {k: [] for k in TARGET}
+    seen: set[str] = set()
+    for docno, title, text, published in shuffled_articles(rng):
         taken = 0
         candidates = list(enumerate(sentences(text)))
         rng.shuffle(candidates)
@@ -103,7 +111,7 @@ def main() -> None:
             seen.add(key)
             taken += 1
             pools[kind].append({"id": f"{docno}#{index}", "split": split_of(docno),
-                                "published": f"{date[:4]}-{date[4:6]}-{date[6:]}",
+                                "published": published,
                                 "stratum": kind, "title": title, "text": sentence})
     items = []
     for kind, want in TARGET.items():

@@ -20,7 +20,6 @@ sentence whose text the gold already has (cross-posted copies).  Fixed seed; wri
 """
 from __future__ import annotations
 
-import glob
 import json
 import random
 import re
@@ -30,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[3]))
-from sample import CORPUS, OUT, TARGET, _write_jsonl, split_of, stratum  # noqa: E402
+from sample import OUT, TARGET, _write_jsonl, shuffled_articles, split_of, stratum  # noqa: E402
 
 from worker.nlp.tokenize import sentences  # noqa: E402
 
@@ -47,24 +46,16 @@ def main() -> None:
     quota = {k: round(WANT * v / sum(TARGET.values())) for k, v in TARGET.items()}
     gold = [json.loads(line) for part in ("train", "dev", "test")
             for line in (HERE / f"{part}.jsonl").open(encoding="utf-8") if line.strip()]
-    gold += [json.loads(line) for path in sorted(OUT.glob("batch_*.jsonl"))
+    gold += [json.loads(line) for n in range(FIRST_BATCH)
+             for path in [OUT / f"batch_{n:02d}.jsonl"] if path.is_file()
              for line in path.open(encoding="utf-8") if line.strip()]
     used = {item["id"].split("#")[0] for item in gold}
     keys = {_key(item["text"]) for item in gold}
     rng = random.Random(SEED)
-    files = []
-    for section in ("middleEast", "internationalNews"):
-        files += sorted(glob.glob(str(CORPUS / "*" / section / "*.txt")))
-    rng.shuffle(files)
     pools: dict[str, list[dict]] = {k: [] for k in quota}
-    for path in files:
-        raw = open(path, encoding="utf-8").read()
-        docno = re.search(r"<DOCNO>(.*?)</DOCNO>", raw).group(1)
+    for docno, title, text, published in shuffled_articles(rng):
         if docno in used or split_of(docno) != "dev":
             continue
-        title = re.search(r"<TITLE>(.*?)</TITLE>", raw, re.S).group(1).strip()
-        text = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.S).group(1).strip()
-        date = docno.rsplit("-", 1)[1]
         candidates = [(i, s) for i, s in enumerate(sentences(text)) if 8 <= len(s) <= 80]
         rng.shuffle(candidates)
         taken = 0
@@ -76,7 +67,7 @@ def main() -> None:
             keys.add(key)
             taken += 1
             pools[kind].append({"id": f"{docno}#{index}", "split": "dev",
-                                "published": f"{date[:4]}-{date[4:6]}-{date[6:]}",
+                                "published": published,
                                 "stratum": kind, "title": title, "text": sentence})
         if all(len(pools[k]) >= quota[k] * 3 for k in quota):
             break

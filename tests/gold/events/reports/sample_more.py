@@ -37,7 +37,6 @@ figure or not (``CASUALTY_WORD``; the natural mix of the two kinds; ``batch_36``
 """
 from __future__ import annotations
 
-import glob
 import json
 import random
 import re
@@ -47,7 +46,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[3]))
-from sample import CASUALTY, CORPUS, FIGURE, OUT, _write_jsonl, split_of  # noqa: E402
+from sample import CASUALTY, FIGURE, OUT, _write_jsonl, shuffled_articles, split_of  # noqa: E402
 
 from worker.nlp.tokenize import sentences  # noqa: E402
 
@@ -121,19 +120,10 @@ def main() -> None:
     used |= {json.loads(line)["id"].split("#")[0] for n in earlier
              for line in (OUT / f"batch_{n}.jsonl").open(encoding="utf-8")}
     rng = random.Random(seed)
-    files = []
-    for section in ("middleEast", "internationalNews"):
-        files += sorted(glob.glob(str(CORPUS / "*" / section / "*.txt")))
-    rng.shuffle(files)
     pool = []
-    for path in files:
-        raw = open(path, encoding="utf-8").read()
-        docno = re.search(r"<DOCNO>(.*?)</DOCNO>", raw).group(1)
+    for docno, title, text, published in shuffled_articles(rng):
         if docno in used or split_of(docno) != "train":
             continue
-        title = re.search(r"<TITLE>(.*?)</TITLE>", raw, re.S).group(1).strip()
-        text = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.S).group(1).strip()
-        date = docno.rsplit("-", 1)[1]
         candidates = [(i, s) for i, s in enumerate(sentences(text)) if 8 <= len(s) <= 80]
         rng.shuffle(candidates)
         taken = 0
@@ -141,7 +131,7 @@ def main() -> None:
             sentence = text[sent[0].start:sent[-1].end]
             if taken < 2 and _wanted(kind, sentence):
                 pool.append({"id": f"{docno}#{index}", "split": "train",
-                             "published": f"{date[:4]}-{date[4:6]}-{date[6:]}",
+                             "published": published,
                              "stratum": "casualty" if FIGURE.search(sentence) else "event",
                              "title": title, "text": sentence})
                 taken += 1
