@@ -435,9 +435,9 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
                               or sent.words[i].lstrip("بل").startswith("وفات")) \
             and _unnatural_death(sent):
         # "وفاة الصحافي أنور الركن، جراء تعرضه للتعذيب"، "لوفاة بريطانية بعد تعرضها لغاز
-        # أعصاب"، "توفي جون كوبر ... وزوجته": a named or singular person's death beside a
-        # cause that is no illness or old age (seventeenth-stop train gold: 20 of the 38
-        # killed figures read as nothing were these; natural deaths are mentions)
+        # أعصاب": a named or singular person's death beside a cause that is no illness or
+        # old age is one killed (train gold: about 20 of the 38 killed figures the rules
+        # read as nothing were deaths told this way; natural deaths are mentions)
         w = sent.words[i].lstrip("بل")
         suffix = w[4:] if w.startswith("وفات") else ""
         victims = {"ه": (1, i, i + 1), "ها": (1, i, i + 1), "هما": (2, i, i + 1)}.get(
