@@ -344,6 +344,8 @@ def counts(text: str) -> dict[str, int | None]:
                  id="a-pronoun-of-the-battle-before-the-count"),
     pytest.param("أسفرت عن تدمير آليات عسكرية ومصرع عدد من المقاتلين", {"killed": None},
                  id="the-fate-of-some-is-unknown"),
+    pytest.param("أفادت تقارير بمقتل الملا فضل الله، قائد حركة طالبان، في غارة", {"killed": 1},
+                 id="a-title-is-one-person"),
     pytest.param("قالت الشرطة إن مسلحين قتلا قسا رومانيا كاثوليكيا", {"killed": 1},
                  id="a-dual-verb-and-its-one-victim-after-it"),
     pytest.param("أقدم رجل يحمل سكينا على قتل والدته وشقيقته، وإصابة شخص ثالث",
