@@ -344,6 +344,8 @@ def counts(text: str) -> dict[str, int | None]:
                  id="a-pronoun-of-the-battle-before-the-count"),
     pytest.param("أسفرت عن تدمير آليات عسكرية ومصرع عدد من المقاتلين", {"killed": None},
                  id="the-fate-of-some-is-unknown"),
+    pytest.param("قتل ستة عسكريين وحارس غابات، الثلاثاء، في هجومين", {"killed": 7},
+                 id="one-more-with-the-noun-it-governs"),
     pytest.param("أفادت تقارير بمقتل الملا فضل الله، قائد حركة طالبان، في غارة", {"killed": 1},
                  id="a-title-is-one-person"),
     pytest.param("قالت الشرطة إن مسلحين قتلا قسا رومانيا كاثوليكيا", {"killed": 1},

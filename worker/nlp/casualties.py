@@ -697,7 +697,16 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
                 or _ends_list(words, _item_end(words, last))
                 or _list_goes_on(sent, _item_end(words, last), used)
                 # "إصابة أربعة عسكريين أميركيين وجندي صومالي بجروح": with its nisba
-                or (_is_nisba(words, last + 1) and _ends_list(words, last + 2))):
+                or (_is_nisba(words, last + 1) and _ends_list(words, last + 2))
+                # "قتل ستة عسكريين وحارس غابات، الثلاثاء": with a noun it governs, before a
+                # comma or the end (seventeenth draw)
+                or (single == 1 and word not in _KIN
+                    and last + 1 < len(words) and last + 1 not in used
+                    and not words[last + 1].startswith(("و", "ال"))
+                    and words[last + 1] not in _AFTER_VICTIMS
+                    and _number(words, last + 1) is None
+                    and not _is_casualty_word(sent.tokens[last + 1].text)
+                    and (last + 2 >= len(words) or words[last + 2] in _PUNCT))):
             # "قتل 4 مسلحين وشرطي واحد": a singular people noun is one more; so is each
             # of a longer list, "مقتل رجل وامرأة وطفلهما" (3), "استشهاد ضابط وضابط صف
             # (رتبة أقل من ضابط) وجندي" (3; dev gold).
