@@ -346,6 +346,10 @@ def counts(text: str) -> dict[str, int | None]:
                  id="the-fate-of-some-is-unknown"),
     pytest.param("قتل ستة عسكريين وحارس غابات، الثلاثاء، في هجومين", {"killed": 7},
                  id="one-more-with-the-noun-it-governs"),
+    pytest.param("سلطت الصحف الضوء على سقوط عشرات القتلى في غزة خلال يوم واحد", {"killed": 10},
+                 id="one-day-is-no-one-more"),
+    pytest.param('أعلنا في وقت سابق مقتل جنديين و"13 ارهابيا" في هجومين', {"killed": 15},
+                 id="a-quoted-group-after-and"),
     pytest.param("أفادت تقارير بمقتل الملا فضل الله، قائد حركة طالبان، في غارة", {"killed": 1},
                  id="a-title-is-one-person"),
     pytest.param("قالت الشرطة إن مسلحين قتلا قسا رومانيا كاثوليكيا", {"killed": 1},
@@ -406,6 +410,7 @@ def test_approximate_counts_are_marked(text, count):
                  id="without-that-heads-a-clause"),
     pytest.param("وقال إنه لم يتم إلى حدود الساعة الإبلاغ عن أي إصابة",
                  id="not-any-single-casualty"),
+    pytest.param("ولم ترد أنباء فورية عن وقوع أضرار أو سقوط ضحايا", id="damage-or-a-fall-of-victims"),
 ])
 def test_negation_is_zero_not_a_casualty(text):
     found = casualties(text)
@@ -538,6 +543,8 @@ def named_counts(text: str, names: list[str]) -> dict[str, int | None]:
                  {"killed": 1}, id="his-death-from-a-sniper-s-bullet-is-one"),
     pytest.param("إن امرأة تبلغ من العمر 79 عاما توفيت في منزلها بسبب العاصفة", [],
                  {"killed": 1}, id="a-death-in-a-storm-is-one"),
+    pytest.param("كشف أن المسعفة رزان النجار قضت برصاص الجيش", ["رزان النجار"],
+                 {"killed": 1}, id="she-died-by-bullets"),
     pytest.param("أعلن أن مسعفة فلسطينية قتلت برصاص الاحتلال", [], {"killed": 1},
                  id="singular-subject-of-a-singular-verb"),
     pytest.param("وذكر أن أحد رجال الشرطة قتل وأصيب خمسة آخرون", [],

@@ -411,6 +411,15 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         # "بعد هجوم على مركز للشرطة قضى فيه شرطي": one death in it (twelfth draw); "قضى
         # شاب فلسطيني وأصيب آخر" (sixteenth draw)
         return _make(sent, kind, 1, False, i, at + 1, used)
+    if verb in {"قضي", "قضت"} and sent.words[i + 1:i + 2] in (["برصاص"], ["بنيران"]) \
+            and cas.count is None:
+        # "أن المسعفة رزان أشرف النجار قضت برصاص الجيش" (eighteenth draw): one death, its
+        # subject before the verb
+        victims = _named_or_singular(sent, i, taken, died=True)
+        if victims is not None:
+            count, first, last = victims
+            return dataclasses.replace(_make(sent, kind, count, False, min(first, i),
+                                             max(last, i + 1), used), named=True)
     if verb.startswith("قض") and (verb not in {"قضي", "قضوا", "قضيا"} or (
             verb == "قضي" and (i + 1 >= len(sent.words)
                                or _number(sent.words, i + 1) is None))):
@@ -551,8 +560,11 @@ def _place_groups(sent: Sentence, count: int, last: int,
     parts: list[dict[str, Any]] = []
     end = last
     while k < len(words) and words[k] == "في":
+        # (واحد begins with و but joins nothing: "عشرات القتلى في غزة خلال يوم واحد" is 10,
+        # eighteenth draw)
         nxt = next((j for j in range(k + 2, min(k + 5, len(words)))
-                    if words[j].startswith("و") or words[j] in _PUNCT), None)
+                    if words[j].startswith("و") and words[j] not in {"واحد", "واحده"}
+                    or words[j] in _PUNCT), None)
         if nxt is None or words[nxt] in _PUNCT or any(
                 j in used and j not in sent.named for j in range(k, nxt)):
             break
@@ -657,6 +669,8 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
         if words[last] == "و" and last + 1 < len(words):
             last += 1  # "و 9 من عناصر": the conjunction written apart
             joined = True
+            if words[last] in _QUOTES and last + 1 < len(words):
+                last += 1  # 'مقتل جنديين و"13 ارهابيا"' (eighteenth draw)
         else:
             joined = words[last].startswith("و")
         if _is_casualty_word(sent.tokens[last].text):
@@ -1067,7 +1081,7 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
         return 1, i, j + 1  # "وفاة طالب سعودي"، "لوفاة بريطانية"
     if died and word == "توفيا":
         return 2, i, i + 1  # "اللذين توفيا محاولين إنقاذ طفلين"
-    if word not in _SINGULAR_VERBS | ({"توفي", "توفيت"} if died else set()):
+    if word not in _SINGULAR_VERBS | ({"توفي", "توفيت", "قضي", "قضت"} if died else set()):
         return None
     # The subject before a singular verb: a name ("خاشقجي، قتل") or a singular people noun
     # with up to two modifiers ("مسعفة فلسطينية قتلت"، "أحد رجال الشرطة قتل").
@@ -2045,6 +2059,8 @@ def _negated(sent: Sentence, i: int) -> bool:
     # chain is bounded: a long run of "قتلى وجرحى" must not make this quadratic.
     head = i
     for _ in range(_CHAIN_STEPS):
+        if head >= 3 and words[head - 1] in {"سقوط", "وقوع"} and words[head - 2] == "او":
+            head -= 1  # "عن وقوع أضرار أو سقوط ضحايا" (eighteenth draw: 0 and 0)
         if head >= 2 and words[head - 1] in {"او", "ولا"} \
                 and (_is_casualty_word(sent.tokens[head - 2].text)
                      # "لم ترد تقارير عن أية أضرار أو إصابات" (fourteenth draw: 0 and 0)
