@@ -352,6 +352,8 @@ def counts(text: str) -> dict[str, int | None]:
                  id="a-quoted-group-after-and"),
     pytest.param("ألقت الشرطة القبض على طالب يشتبه في قتله والديه", {"killed": 2},
                  id="his-parents-are-two"),
+    pytest.param("وذكرت المصادر أن مواطنا واثنان من أبنائه قتلوا بانفجار لغم", {"killed": 3},
+                 id="a-singular-before-a-counted-subject"),
     pytest.param("بأن المتمردين قتلوا بدم بارد طفلا عمره 12 عاما ووالده", {"killed": 2},
                  id="past-the-first-victim-s-age"),
     pytest.param("أسفرت عن مقتل أحد قادة داعش في ما تعرف بولاية خراسان ومقاتل آخر",

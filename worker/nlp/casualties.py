@@ -1487,6 +1487,12 @@ def _with_groups_before(words: list[str], num: Number, used: set[int]
     count, approx, first = num.count, num.approx, num.first
     while words[first].startswith("و") and first > 1:
         prev = _number_ending_at(words, first - 1, used)
+        if prev is None and first - 1 not in used and words[first - 1] not in _NOT_COUNTED \
+                and not words[first - 1].startswith(("ال", "و")) \
+                and _people_count(words[first - 1]) == 1:
+            # "مواطنا واثنان من أبنائه قتلوا" (3; train gold): a singular before the group
+            count, first = count + 1, first - 1
+            break
         if prev is None or not prev.count or not _is_people(words[first - 1]):
             break
         count, approx, first = count + prev.count, approx or prev.approx, prev.first
