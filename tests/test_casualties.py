@@ -354,6 +354,8 @@ def counts(text: str) -> dict[str, int | None]:
                  id="his-parents-are-two"),
     pytest.param("وذكرت المصادر أن مواطنا واثنان من أبنائه قتلوا بانفجار لغم", {"killed": 3},
                  id="a-singular-before-a-counted-subject"),
+    pytest.param("إن اثنين على الأقل من العاملين بالمؤسسة واثنين من المسلحين قتلوا في الهجوم",
+                 {"killed": 4}, id="a-partitive-group-before-a-counted-subject"),
     pytest.param("بأن المتمردين قتلوا بدم بارد طفلا عمره 12 عاما ووالده", {"killed": 2},
                  id="past-the-first-victim-s-age"),
     pytest.param("أسفرت عن مقتل أحد قادة داعش في ما تعرف بولاية خراسان ومقاتل آخر",

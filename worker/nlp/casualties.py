@@ -1493,7 +1493,20 @@ def _with_groups_before(words: list[str], num: Number, used: set[int]
             # "مواطنا واثنان من أبنائه قتلوا" (3; train gold): a singular before the group
             count, first = count + 1, first - 1
             break
-        if prev is None or not prev.count or not _is_people(words[first - 1]):
+        if prev is None:
+            # "اثنين على الأقل من العاملين بالمؤسسة واثنين من المسلحين قتلوا" (4; eighteenth
+            # draw): a partitive group before, its noun a few words on
+            part = next((j for j in range(first - 3, max(first - 8, -1), -1)
+                         if _number(words, j) is not None or words[j] in _PUNCT
+                         or j in used or _is_casualty_word(words[j])), None)
+            if part is None or words[part] in _PUNCT or part in used:
+                break
+            head = _number(words, part)
+            if head is None or not head.count or "من" not in words[head.last:first]:
+                break
+            count, approx, first = count + head.count, approx or head.approx, part
+            break
+        if not prev.count or not _is_people(words[first - 1]):
             break
         count, approx, first = count + prev.count, approx or prev.approx, prev.first
     return count, approx, first
