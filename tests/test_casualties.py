@@ -356,6 +356,8 @@ def counts(text: str) -> dict[str, int | None]:
                  id="a-singular-before-a-counted-subject"),
     pytest.param("إن اثنين على الأقل من العاملين بالمؤسسة واثنين من المسلحين قتلوا في الهجوم",
                  {"killed": 4}, id="a-partitive-group-before-a-counted-subject"),
+    pytest.param("المسعفة الشابة، البالغة من العمر 21 عاماً، فارقت الحياة بعدما أصيبت برصاصة",
+                 {"killed": 1}, id="she-departed-life-past-her-age"),
     pytest.param("بأن المتمردين قتلوا بدم بارد طفلا عمره 12 عاما ووالده", {"killed": 2},
                  id="past-the-first-victim-s-age"),
     pytest.param("أسفرت عن مقتل أحد قادة داعش في ما تعرف بولاية خراسان ومقاتل آخر",

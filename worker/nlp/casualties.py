@@ -1055,7 +1055,8 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
     "مسعفة فلسطينية قتلت"، "أحد رجال الشرطة قتل".  GUIDELINE.md counts them: a named or
     singular victim is 1 (train gold: 28 of the figure errors were this)."""
     words = sent.words
-    word = bare_clitic(words[i])
+    # (فارق/فارقت keep their ف, which bare_clitic would take for the conjunction)
+    word = words[i] if words[i] in _SINGULAR_VERBS else bare_clitic(words[i])
     suffix = _suffix(words[i])
     if suffix in ("ه", "ها") and i + 1 < len(words) and words[i + 1] in _KIN_DUAL:
         return 2, i, i + 2  # "يشتبه في قتله والديه": his parents (the suffix is the killer)
@@ -1155,7 +1156,11 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
                 _people_count(words[k - 1]) or _number(words, k - 1) is not None)):
             break  # "وفي تطور آخر قتل": another development, not another person
         one_of = words[k] in {"احد", "احدي"}  # "القيادي ... أحد مسؤولي الحماية قتل"
-        if k not in used and _people_count(words[k]) == 1 and (
+        # (a definite feminine too: "المسعفة الشابة، البالغة من العمر 21 عاماً، فارقت
+        # الحياة", train gold)
+        if k not in used and (_people_count(words[k]) == 1 or (
+                words[k].startswith("ال") and words[k].endswith("ه")
+                and _people_count(words[k][:-1]) == 1)) and (
                 one_of or _number(words, k) is None):
             return 1, k, i + 1
         if _number(words, k) is not None or _is_casualty_word(sent.tokens[k].text):
