@@ -1055,8 +1055,7 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
     "مسعفة فلسطينية قتلت"، "أحد رجال الشرطة قتل".  GUIDELINE.md counts them: a named or
     singular victim is 1 (train gold: 28 of the figure errors were this)."""
     words = sent.words
-    # (فارق/فارقت keep their ف, which bare_clitic would take for the conjunction)
-    word = words[i] if words[i] in _SINGULAR_VERBS else bare_clitic(words[i])
+    word = bare_clitic(words[i])
     suffix = _suffix(words[i])
     if suffix in ("ه", "ها") and i + 1 < len(words) and words[i + 1] in _KIN_DUAL:
         return 2, i, i + 2  # "يشتبه في قتله والديه": his parents (the suffix is the killer)
@@ -2023,12 +2022,13 @@ def _toll_after(sent: Sentence, i: int, used: set[int], reach: int = 4) -> Numbe
 
 def bare_clitic(word: str) -> str:
     """A word without a leading و/ف/ب/ل (one clitic letter), for closed-class lookups."""
-    if word in _L_VERBS:
-        return word  # لقوا، لفظا: the ل is the verb's own
+    if word in _OWN_FIRST_LETTER:
+        return word  # لقوا، لفظا، فارقت: the ل or ف is the verb's own
     return word[1:] if len(word) > 3 and word[0] in "وفبل" else word
 
 
-_L_VERBS = frozenset({"لقي", "لقيت", "لقوا", "لقيا", "لفظ", "لفظت", "لفظوا", "لفظا"})
+_OWN_FIRST_LETTER = frozenset({"لقي", "لقيت", "لقوا", "لقيا", "لفظ", "لفظت", "لفظوا", "لفظا",
+                               "فارق", "فارقت", "فارقوا", "فارقا"})
 
 
 def _is_people(word: str) -> bool:
