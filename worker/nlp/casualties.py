@@ -436,11 +436,9 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
             and cas.count is None:
         # "أن المسعفة رزان أشرف النجار قضت برصاص الجيش" (eighteenth draw): one death, its
         # subject before the verb
-        victims = _named_or_singular(sent, i, taken, died=True)
-        if victims is not None:
-            count, first, last = victims
-            return dataclasses.replace(_make(sent, kind, count, False, min(first, i),
-                                             max(last, i + 1), used), named=True)
+        death = _death_of(sent, i, kind, taken, used)
+        if death is not None:
+            return death
     if verb.startswith("قض") and (verb not in {"قضي", "قضوا", "قضيا"} or (
             verb == "قضي" and (i + 1 >= len(sent.words)
                                or _number(sent.words, i + 1) is None))):
@@ -468,14 +466,9 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         # أعصاب": a named or singular person's death beside a cause that is no illness or
         # old age is one killed (train gold: about 20 of the 38 killed figures the rules
         # read as nothing were deaths told this way; natural deaths are mentions)
-        w = sent.words[i].lstrip("بل")
-        suffix = w[4:] if w.startswith("وفات") else ""
-        victims = {"ه": (1, i, i + 1), "ها": (1, i, i + 1), "هما": (2, i, i + 1)}.get(
-            suffix) or _named_or_singular(sent, i, taken, died=True)  # "أدى إلى وفاته"
-        if victims is not None:
-            count, first, last = victims
-            return dataclasses.replace(_make(sent, kind, count, False, min(first, i),
-                                             max(last, i + 1), used), named=True)
+        death = _death_of(sent, i, kind, taken, used)
+        if death is not None:
+            return death
     if cas.count is None and bare_clitic(sent.words[i]) in {"توفي", "توفيت"} \
             and sent.words[i + 1:i + 2] in (["اخر"], ["اخري"]):
         # "انتحر سجين ... في حين توفي آخر": one more death beside another (fifth-stop
@@ -493,6 +486,21 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         return None  # ("وأصابت آخرين": others hurt, no number; train gold)
     used |= taken
     return cas
+
+
+def _death_of(sent: Sentence, i: int, kind: str, taken: set[int], used: set[int]
+              ) -> Casualty | None:
+    """The one or two whose death the word at ``i`` tells: its pronoun ("أدى إلى وفاته"),
+    or a named or singular victim after or before it (:func:`_named_or_singular`)."""
+    word = sent.words[i].lstrip("بل")
+    suffix = word[4:] if word.startswith("وفات") else ""
+    victims = {"ه": (1, i, i + 1), "ها": (1, i, i + 1), "هما": (2, i, i + 1)}.get(suffix) \
+        or _named_or_singular(sent, i, taken, died=True)
+    if victims is None:
+        return None
+    count, first, last = victims
+    return dataclasses.replace(_make(sent, kind, count, False, min(first, i), max(last, i + 1),
+                                     used), named=True)
 
 
 _ELIMINATED = frozenset({"القضاء", "تصفيه"})
