@@ -104,7 +104,7 @@ def main() -> None:
             if taken >= 3 or not 8 <= len(sent) <= 80:
                 continue
             sentence = text[sent[0].start:sent[-1].end]
-            key = re.sub(r"\W", "", sentence)[:60]
+            key = dedup_key(sentence)
             kind = stratum(sentence)
             if key in seen or len(pools[kind]) >= TARGET[kind] * 3:
                 continue
@@ -113,12 +113,7 @@ def main() -> None:
             pools[kind].append({"id": f"{docno}#{index}", "split": split_of(docno),
                                 "published": published,
                                 "stratum": kind, "title": title, "text": sentence})
-    items = []
-    for kind, want in TARGET.items():
-        rng.shuffle(pools[kind])
-        items += pools[kind][:want]
-        print(f"{kind}: {min(want, len(pools[kind]))} of {len(pools[kind])} candidates")
-    rng.shuffle(items)
+    items = take_quota(pools, TARGET, rng)
     OUT.mkdir(parents=True, exist_ok=True)
     first = _write_batches(items, 0, PER_BATCH)
     splits = {s: sum(1 for i in items if i["split"] == s) for s in ("train", "dev", "test")}
@@ -135,6 +130,23 @@ def main() -> None:
     print(f"{len(extra)} more train-part items in {OUT}")
     # The double-annotation sample: every 8th item of the first draw, in batch order.
     _write_jsonl(OUT / "second_pass.jsonl", items[2::8])
+
+
+def dedup_key(text: str) -> str:
+    """A sentence's text for spotting the same sentence twice (cross-posted stories)."""
+    return re.sub(r"\W", "", text)[:60]
+
+
+def take_quota(pools: dict[str, list[dict]], quota: dict[str, int],
+               rng: random.Random) -> list[dict]:
+    """``quota[kind]`` items of each stratum's pool, drawn by ``rng``, in a shuffled order."""
+    items = []
+    for kind, want in quota.items():
+        rng.shuffle(pools[kind])
+        items += pools[kind][:want]
+        print(f"{kind}: {min(want, len(pools[kind]))} of {len(pools[kind])} candidates")
+    rng.shuffle(items)
+    return items
 
 
 def _write_batches(items: list[dict], first: int, size: int) -> int:

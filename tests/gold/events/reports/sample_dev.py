@@ -22,24 +22,20 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[3]))
-from sample import OUT, TARGET, _write_jsonl, shuffled_articles, split_of, stratum  # noqa: E402
+from sample import (OUT, TARGET, _write_batches, dedup_key, shuffled_articles,  # noqa: E402
+                    split_of, stratum, take_quota)
 
 from worker.nlp.tokenize import sentences  # noqa: E402
 
 SEED = 20261145
 WANT = 400
 FIRST_BATCH, PER_BATCH = 60, 100
-
-
-def _key(text: str) -> str:
-    return re.sub(r"\W", "", text)[:60]  # as sample.py's dedup key
 
 
 def main() -> None:
@@ -50,7 +46,7 @@ def main() -> None:
              for path in [OUT / f"batch_{n:02d}.jsonl"] if path.is_file()
              for line in path.open(encoding="utf-8") if line.strip()]
     used = {item["id"].split("#")[0] for item in gold}
-    keys = {_key(item["text"]) for item in gold}
+    keys = {dedup_key(item["text"]) for item in gold}
     rng = random.Random(SEED)
     pools: dict[str, list[dict]] = {k: [] for k in quota}
     for docno, title, text, published in shuffled_articles(rng):
@@ -61,7 +57,7 @@ def main() -> None:
         taken = 0
         for index, sent in candidates:
             sentence = text[sent[0].start:sent[-1].end]
-            kind, key = stratum(sentence), _key(sentence)
+            kind, key = stratum(sentence), dedup_key(sentence)
             if taken >= 3 or key in keys or len(pools[kind]) >= quota[kind] * 3:
                 continue
             keys.add(key)
@@ -71,15 +67,8 @@ def main() -> None:
                                 "stratum": kind, "title": title, "text": sentence})
         if all(len(pools[k]) >= quota[k] * 3 for k in quota):
             break
-    items = []
-    for kind, want in quota.items():
-        rng.shuffle(pools[kind])
-        items += pools[kind][:want]
-        print(f"{kind}: {min(want, len(pools[kind]))} of {len(pools[kind])} candidates")
-    rng.shuffle(items)
-    for n in range(0, len(items), PER_BATCH):
-        _write_jsonl(OUT / f"batch_{FIRST_BATCH + n // PER_BATCH:02d}.jsonl",
-                     items[n:n + PER_BATCH])
+    items = take_quota(pools, quota, rng)
+    _write_batches(items, FIRST_BATCH, PER_BATCH)
     articles = len({i["id"].split("#")[0] for i in items})
     print(f"{len(items)} dev-part items from {articles} new articles in {OUT} "
           f"(batch_{FIRST_BATCH:02d} on)")

@@ -46,7 +46,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[3]))
-from sample import CASUALTY, FIGURE, OUT, _write_jsonl, shuffled_articles, split_of  # noqa: E402
+from sample import (CASUALTY, FIGURE, OUT, _write_jsonl, dedup_key,  # noqa: E402
+                    shuffled_articles, split_of)
 
 from worker.nlp.tokenize import sentences  # noqa: E402
 
@@ -106,10 +107,6 @@ def _draw_name(argv: list[str]) -> str:
     return named[0] if named else "fourth"
 
 
-def _key(text: str) -> str:
-    return re.sub(r"\W", "", text)[:60]  # as sample.py's dedup key
-
-
 def main() -> None:
     seed, want, first_batch, kind = DRAWS[_draw_name(sys.argv[1:])]
     used = {json.loads(line)["id"].split("#")[0]
@@ -141,12 +138,12 @@ def main() -> None:
     # The corpus carries some stories twice (France24 under both sections, agency copies):
     # a sentence whose text is already in the gold, in any part, or twice in this draw is
     # dropped, so no sentence of dev or test comes back as training data.
-    gold_keys = {_key(json.loads(line)["text"])
+    gold_keys = {dedup_key(json.loads(line)["text"])
                  for part in ("train", "dev", "test")
                  for line in (HERE / f"{part}.jsonl").open(encoding="utf-8") if line.strip()}
     items, keys = [], set()
     for item in pool[:want]:
-        key = _key(item["text"])
+        key = dedup_key(item["text"])
         if key not in gold_keys and key not in keys:
             items.append(item)
         keys.add(key)
