@@ -84,6 +84,9 @@ DRAWS = {
     # stop's end, to measure its changes on text nothing was read off
     "seventeenth": (20261143, 400, 52, "casualty_word"),
     "eighteenth": (20261144, 400, 56, "casualty_word"),
+    # a later stop, the same design (20261145 is sample_dev.py's seed)
+    "nineteenth": (20261146, 400, 64, "casualty_word"),
+    "twentieth": (20261147, 400, 68, "casualty_word"),
 }
 FIRST_DRAW_BATCH = DRAWS["fourth"][2]
 # ``sample.CASUALTY`` matches inside words ("ألقي", "استقبل" ...); the tenth draw on wants
