@@ -390,6 +390,11 @@ def counts(text: str) -> dict[str, int | None]:
                  id="a-definite-subject-between-that-and-a-passive-verb-then-where"),
     pytest.param("انسحبت الميليشيات تاركة خلفها عتادها وقتلاها", {"killed": None},
                  id="their-dead-with-no-count"),
+    # A later stop's train errors.
+    pytest.param("إن اثنين من الجرحى ممن أسعفوا إلى مستشفى الخوخة، فارقوا الحياة متأثرين "
+                 "بجراحهم", {"killed": 2}, id="two-of-the-wounded-died-of-their-wounds"),
+    pytest.param("إن أكثر من 30 عنصراً من ميليشيات الحوثي في جبهة الميمنة (شمال مديرية نهم)، "
+                 "لقوا مصرعهم", {"killed": 30}, id="a-comma-between-the-subject-and-its-verb"),
 
     pytest.param("تتعامل مع الحادث على أنه محاولة قتل باستعمال غاز الأعصاب، وأن الشخصين "
                  "المصابين كانا مستهدفين", {"injured": 2}, id="an-attempt-kills-no-one"),
