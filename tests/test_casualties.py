@@ -395,6 +395,19 @@ def counts(text: str) -> dict[str, int | None]:
                  "بجراحهم", {"killed": 2}, id="two-of-the-wounded-died-of-their-wounds"),
     pytest.param("إن أكثر من 30 عنصراً من ميليشيات الحوثي في جبهة الميمنة (شمال مديرية نهم)، "
                  "لقوا مصرعهم", {"killed": 30}, id="a-comma-between-the-subject-and-its-verb"),
+    # Nineteenth draw.
+    pytest.param('نقلت عن مسؤولين أتراك أنه "قتل داخل القنصلية"', {"killed": 1},
+                 id="that-he-then-a-quoted-verb"),
+    pytest.param("تمكنت الدفاعات من اعتراضه ولم تسجل أي أضرار أو إصابة", {"killed": 0, "injured": 0},
+                 id="no-damage-or-injury-is-no-one-hurt"),
+    pytest.param("وعُرفت هوية شخصين من القتلى وهما", {"killed": 2}, id="two-of-the-dead"),
+    pytest.param("ما أسفر عن مقتل شابة في الثامنة عشرة وفتاة في العاشرة وإصابة 13 اخرين",
+                 {"killed": 2, "injured": 13}, id="singular-victims-past-their-ages"),
+    pytest.param("حيث تم القضاء على إرهابي وإلقاء القبض على 5 آخرين", {"killed": 1},
+                 id="one-eliminated-then-five-arrested"),
+    pytest.param("نجح الأمن في القضاء على خلية إرهابية", {}, id="a-cell-eliminated-is-no-toll"),
+    pytest.param("عثرت السلطات على جثة معارض إيراني بعد قتله قرب الحدود", {"killed": 1},
+                 id="after-his-killing-is-when"),
 
     pytest.param("تتعامل مع الحادث على أنه محاولة قتل باستعمال غاز الأعصاب، وأن الشخصين "
                  "المصابين كانا مستهدفين", {"injured": 2}, id="an-attempt-kills-no-one"),
@@ -583,6 +596,9 @@ def named_counts(text: str, names: list[str]) -> dict[str, int | None]:
                  ["جهاد النجار"], {"killed": 1}, id="a-name-with-its-age-past-a-comma"),
     pytest.param("كشفت مصادر عن مقتل القائد الحوثي، عبد الكريم مروان، مع عدد من مرافقيه",
                  ["عبد الكريم مروان"], {"killed": None}, id="a-named-one-and-some-more"),
+    pytest.param("ما أدى إلى مقتل #عبدالله_القادري، وإصابة #ذياب_الشاطر و #وليد_الجعوري",
+                 ["عبدالله القادري", "ذياب الشاطر", "وليد الجعوري"], {"killed": 1, "injured": 2},
+                 id="hashtag-names"),
 ])
 def test_named_and_singular_victims(text, names, expected):
     found = named_counts(text, names)

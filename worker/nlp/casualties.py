@@ -396,7 +396,11 @@ def _expand(sent: Sentence, cas: Casualty, found: list[Casualty]) -> list[Casual
     word = bare_clitic(sent.words[cas.first])
     # ("لم يتم الإبلاغ عن أي إصابة": "any casualty" is the generic noun too, sixteenth
     # draw: both 0)
-    any_one = word == "اصابه" and cas.first > 0 and sent.words[cas.first - 1] in {"اي", "ايه"}
+    # ("لم تسجل أي أضرار أو إصابة": nineteenth draw, the same)
+    any_one = word == "اصابه" and cas.first > 0 and (
+        sent.words[cas.first - 1] in {"اي", "ايه"}
+        or (sent.words[cas.first - 1] == "او"
+            and any(w in {"اي", "ايه"} for w in sent.words[max(cas.first - 4, 0):cas.first])))
     if cas.negated and (word in vocab().generic or word.removeprefix("ال") in vocab().generic
                         or any_one):
         return [cas.with_kind("killed"), cas.with_kind("injured")]
@@ -474,6 +478,14 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         # "كما قضى 21 شخصا": the count right after; not "قضى القاضي بسجن 3", and not قضية
         # ("case"), which the matcher reads as قضى with a suffix.
         return None
+    if verb in _ELIMINATED and sent.words[at:at + 1] == ["علي"] and at + 1 < len(sent.words) \
+            and at + 1 not in used and not sent.words[at + 1].startswith("ال") \
+            and sent.words[at + 1] not in _NOT_COUNTED and (
+                _people_count(sent.words[at + 1]) == 1
+                or (len(sent.words[at + 1]) > 4 and sent.words[at + 1].endswith("ي"))):
+        # "تم القضاء على إرهابي وإلقاء القبض على 5 آخرين": one killed, not the five
+        # arrested after it (nineteenth draw)
+        return _make(sent, kind, 1, False, i, at + 2, used)
     if verb in _ELIMINATED and not _counts_people(sent, cas):
         return None  # "القضاء على 90 في المئة من الأمية"، "تصفية 3 شركات": no people
     if cas.count is None and _violent_cause(sent, i):
@@ -1098,14 +1110,18 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
         return 2, i, i + 2  # "يشتبه في قتله والديه": his parents (the suffix is the killer)
     if suffix in ("ه", "ها") and not (i + 1 < len(words) and i + 1 in sent.persons):
         # (with a name after it, "قتله تانيشا", the suffix is the killer)
-        return None if _cause_of_death(sent, i) else (1, i, i + 1)
+        # ("جثة معارض إيراني بعد قتله": after a killing word بعد is when, not the wound
+        # a death came of; nineteenth draw)
+        after_killing = word.startswith(("مقتل", "قتل", "اغتيال", "استشهاد")) \
+            and "بعد" in words[max(i - 2, 0):i]
+        return (1, i, i + 1) if after_killing or not _cause_of_death(sent, i) else None
     if suffix == "هما":
         return 2, i, i + 1
     if suffix in ("هم", "هن"):
         return _antecedent_count(sent, i, used)
     j = i + 1
-    if j < len(words) and words[j] in _QUOTES:
-        j += 1
+    if j < len(words) and (words[j] in _QUOTES or words[j] == "#"):
+        j += 1  # '"مقتل "فلان'، "مقتل #عبدالله_القادري" (a hashtag name; nineteenth draw)
     if j + 1 < len(words) and words[j] in _KIN and j + 1 in sent.persons:
         j += 1  # "مقتل شقيقه طه"
     if j < len(words) and j in sent.persons:
@@ -1182,6 +1198,9 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
             # the passive verb is its subject, a name the tagger missed (eleventh draw);
             # a definite one only before where or when ("أن الصماد قتل في غارة")
             return 1, k, i + 1
+        if k == i - 1 and words[k] in _QUOTES and k >= 1 and words[k - 1] in _HE_THAT:
+            # 'أنه "قتل داخل القنصلية"' (nineteenth draw): the quote opens at the verb
+            return 1, k - 1, i + 1
         if k == i - 1 and words[k] in _HE_THAT:
             # "وقال إنه أصيب في رأسه"، "وقالا إنه قتل فيما يبدو": a pronoun subject is one
             # person (tenth draw).
@@ -1428,7 +1447,11 @@ def _named_count(sent: Sentence, j: int) -> int:
     if end < len(words) and words[end].startswith("و") and (
             end in sent.persons or words[end][1:] in _KIN):
         return 2
-    return 1
+    # "وإصابة #ذياب_الشاطر و #وليد_الجعوري": a lone و and a hashtag before the second name
+    k = end + 1 if end < len(words) and words[end] == "و" else end
+    if k > end and k < len(words) and words[k] == "#":
+        k += 1
+    return 2 if k > end and k in sent.persons else 1
 
 
 def _name_end(sent: Sentence, j: int) -> int:
@@ -1637,6 +1660,10 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             obj = _object_after(sent, j, used)
             if obj is not None:
                 return obj
+            if not words[j].startswith("ال") and words[j] not in _NOT_COUNTED:
+                # "مقتل شابة في الثامنة عشرة وفتاة في العاشرة" (2; nineteenth draw): more
+                # singular victims joined by و, each past its description
+                return _singular_victims_after(sent, j, used)
         if people is not None:
             return people, False, j + 1
         if j == i + 1 and words[j].startswith("ال") and j + 1 < len(words) \
@@ -1652,6 +1679,41 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
         if j == i + 1 and words[j] in _SEVERITY:  # "إصابة بالغة": one person's wound
             return 1, False, j + 1
     return _counted_further(sent, i, used)
+
+
+def _singular_victims_after(sent: Sentence, j: int, used: set[int]) -> tuple[int, bool, int]:
+    """(count, approx, end word) of a singular victim at ``j`` and the singular victims
+    joined to it by و ("مقتل طفل ووالده"، "مقتل شابة في الثامنة عشرة وفتاة في العاشرة"),
+    each past a nisba or two, an age ("في الثامنة عشرة"، "(35 عاما)") and a rank's second
+    word."""
+    words, count = sent.words, 1
+    k = _past_description(words, j + 1)
+    while k < len(words) and k not in used and words[k].startswith("و") \
+            and _one_person(words[k]) and words[k][1:] not in _NOT_COUNTED:
+        count += 1
+        k = _past_description(words, k + 1)
+    return count, False, k if count > 1 else j + 1
+
+
+_AGE_ORDINALS = frozenset({"الثانيه", "الثالثه", "الرابعه", "الخامسه", "السادسه", "السابعه",
+                           "الثامنه", "التاسعه", "العاشره", "الحاديه", "الثاني", "الثالث",
+                           "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع",
+                           "العاشر", "الحادي"})
+
+
+def _past_description(words: list[str], k: int) -> int:
+    """The word after what describes a person ending at ``k``: up to two nisbas, an age
+    ("في الثامنة عشرة"، "في العاشرة من العمر") and what :func:`_item_end` skips."""
+    for _ in range(2):
+        if _is_nisba(words, k) and not _is_casualty_word(words[k]):
+            k += 1
+    if k + 1 < len(words) and words[k] == "في" and words[k + 1] in _AGE_ORDINALS:
+        k += 2
+        if k < len(words) and words[k] in {"عشره", "عشر"}:
+            k += 1
+        if words[k:k + 2] in (["من", "العمر"], ["من", "عمره"], ["من", "عمرها"]):
+            k += 2
+    return _item_end(words, k - 1) if k > 0 else k
 
 
 def _object_after(sent: Sentence, j: int, used: set[int]) -> tuple[int, bool, int] | None:
@@ -1789,6 +1851,11 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
         num = _number_ending_at(words, k, used) if k >= 0 else None
         if num is not None:
             return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
+        if k >= 0 and k + 1 < i and words[k + 1] == "من" and k not in used \
+                and _people_count(words[k]) == 2:
+            # "وعُرفت هوية شخصين من القتلى": a dual before من counts two of them
+            # (nineteenth draw)
+            return _make(sent, kind, 2, False, k, i + 1, used)
         if k >= 0 and (words[k] in _PUNCT or not _is_people(words[k])):
             break
     # "حيث بلغ قتلى الميليشيا أكثر من ثمانين عنصراً": the toll verb before the noun, or
