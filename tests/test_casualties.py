@@ -408,6 +408,14 @@ def counts(text: str) -> dict[str, int | None]:
     pytest.param("نجح الأمن في القضاء على خلية إرهابية", {}, id="a-cell-eliminated-is-no-toll"),
     pytest.param("عثرت السلطات على جثة معارض إيراني بعد قتله قرب الحدود", {"killed": 1},
                  id="after-his-killing-is-when"),
+    pytest.param("أسفر القصف عن مقتل 5 مدنيين في دوما، و3 في حرستا", {"killed": 8},
+                 id="counts-by-place-past-a-comma"),
+    pytest.param("حيث توفي 3 منهم في فرنسا وتشيكيا منذ الجمعة، واثنان في إيطاليا",
+                 {"killed": 5}, id="counts-by-place-past-places-joined-by-and"),
+    pytest.param("وقتل شخصان في ولاية الكاف (شمال غرب) وأخر في مدينة قرمبالية", {"killed": 3},
+                 id="another-one-in-another-place"),
+    pytest.param("أسفر القصف عن مقتل 5 مدنيين في دوما وإصابة 3 آخرين", {"killed": 5, "injured": 3},
+                 id="a-place-then-the-wounded"),
 
     pytest.param("تتعامل مع الحادث على أنه محاولة قتل باستعمال غاز الأعصاب، وأن الشخصين "
                  "المصابين كانا مستهدفين", {"injured": 2}, id="an-attempt-kills-no-one"),
