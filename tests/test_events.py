@@ -265,6 +265,8 @@ def test_in_addition_to_another_killing_adds_up():
     pytest.param('قال متحدث: "أعلنا للتو خبر" مقتل فتاة بعد انهيار جدار، من دون أن يؤكد خبراً '
                  "أوردته وسائل إعلام محلية عن مقتل رجل", 1,
                  id="an-unconfirmed-report-ten-words-back"),
+    pytest.param("إن اثنين من الركاب لقيا حتفهما على الفور، فيما نقل 3 إلى مستشفيين لكنهم توفوا "
+                 "فيما بعد", 5, id="taken-to-two-hospitals-is-no-toll"),
 ])
 def test_sentence_killed_figure(text, killed):
     from worker.nlp.evaluate_reports import from_events

@@ -23,6 +23,7 @@ from worker.nlp import lexicons, report_model
 from worker.nlp.casualties import KINDS, Casualty, Sentence, bare_clitic, find_casualties, \
     find_people
 from worker.nlp.event_coref import merge_coreferent
+from worker.nlp.numbers import parse_number
 from worker.nlp.timex import find_times
 from worker.nlp.tokenize import Token
 from worker.records import Entity, Event
@@ -855,8 +856,13 @@ def _is_toll(local: _Local, cas: Casualty) -> bool:
     cues = [bare_clitic(w) for w in before]
     if cues and cues[-1] == "الي" and not (len(cues) > 1 and cues[0] in _TOLL_WORDS):
         cues = cues[:-1]
+    # In the mention itself إلى is a toll's only before its number ("القتلى إلى 30"), not
+    # "نقل 3 إلى مستشفيين لكنهم توفوا" (one more group; dev gold 5).
+    words = text.split()
     return any(w in _TOLL_WORDS for w in cues) or \
-        any(w in _TOLL_WORDS for w in text.split())
+        any(w in _TOLL_WORDS and (w != "الي" or k + 1 < len(words)
+                                  and parse_number(words, k + 1) is not None)
+            for k, w in enumerate(words))
 
 
 _TOLL_WORDS = frozenset({"عدد", "اعداد", "حصيله", "اجمالي", "الي", "بلغ", "بلغت", "ليرتفع",
