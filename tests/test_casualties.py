@@ -416,6 +416,16 @@ def counts(text: str) -> dict[str, int | None]:
                  id="another-one-in-another-place"),
     pytest.param("أسفر القصف عن مقتل 5 مدنيين في دوما وإصابة 3 آخرين", {"killed": 5, "injured": 3},
                  id="a-place-then-the-wounded"),
+    pytest.param("بعد معارك أسفرت عن سقوط 13 حوثيا بينهم اثنين من القيادات", {"killed": 13},
+                 id="thirteen-fallen"),
+    pytest.param("أسفرت المواجهات عن سقوط 16 جريحا", {"injured": 16}, id="sixteen-wounded-fallen"),
+    pytest.param("وأعلن الجيش سقوط 16 صاروخا في مناطق مفتوحة", {}, id="fallen-rockets-are-none"),
+    pytest.param("أسفر سقوط إحدى شظايا الصواريخ عن مقتل مقيم مصري", {"killed": 1},
+                 id="a-falling-fragment-is-no-toll"),
+    pytest.param("لافتة إلى أنه لم يسفر عن سقوط جرحى", {"injured": 0},
+                 id="no-wounded-fell-says-nothing-of-the-dead"),
+    pytest.param("أن واحدًا من الشرطيين الخمسة الذين أصيبوا قد توفي", {"killed": 1, "injured": 5},
+                 id="one-of-the-wounded-died"),
 
     pytest.param("تتعامل مع الحادث على أنه محاولة قتل باستعمال غاز الأعصاب، وأن الشخصين "
                  "المصابين كانا مستهدفين", {"injured": 2}, id="an-attempt-kills-no-one"),

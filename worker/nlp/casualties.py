@@ -416,6 +416,8 @@ def _read(sent: Sentence, i: int, kind: str, form: str, used: set[int]) -> Casua
     """The casualty mention around the casualty word at ``i``, per its form."""
     if _not_violence(sent, i, kind) or _cared_for(sent, i) or _attempted(sent, i):
         return None
+    if form == "counted" and bare_clitic(sent.words[i]) == "سقوط" and not _fallen(sent, i):
+        return None
     if _negated(sent, i):
         return _make(sent, kind, 0, False, i, i + 1, used, negated=True)
     if kind == "injured" and form == "act" and _suffix(sent.words[i]) in ("هما", "هم") \
@@ -447,6 +449,17 @@ def _read(sent: Sentence, i: int, kind: str, form: str, used: set[int]) -> Casua
     reader = {"act": _read_act, "plural": _read_plural, "singular": _read_singular,
               "fate": _read_fate, "counted": _read_counted}[form]
     return reader(sent, i, kind, used)
+
+
+def _fallen(sent: Sentence, i: int) -> bool:
+    """سقوط ("fall") is a death only as "سقوط 13 حوثيا": a count right after it and a people
+    noun right after the count that is no casualty noun ("سقوط 14 قتيلا" is the noun's to
+    read, "سقوط 16 صاروخا" and "سقوط إحدى الشظايا" are none; dev gold)."""
+    words = sent.words
+    num = _number(words, i + 1) if i + 1 < len(words) else None
+    return num is not None and num.count is not None and num.count > 1 \
+        and num.last < len(words) and _is_people(words[num.last]) \
+        and not _is_casualty_word(sent.tokens[num.last].text)
 
 
 def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty | None:
@@ -511,6 +524,11 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         if death is not None:
             return death
     if cas.count is None and bare_clitic(sent.words[i]) in {"توفي", "توفيت"} \
+            and _one_of_them_before(sent.words, i):
+        # "أن واحدًا من الشرطيين الخمسة الذين أصيبوا قد توفي" (dev gold): one of a group
+        # died, past the group's relative clause
+        return _make(sent, kind, 1, False, i, i + 1, used)
+    if cas.count is None and bare_clitic(sent.words[i]) in {"توفي", "توفيت"} \
             and sent.words[i + 1:i + 2] in (["اخر"], ["اخري"]):
         # "انتحر سجين ... في حين توفي آخر": one more death beside another (fifth-stop
         # train gold).
@@ -527,6 +545,17 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         return None  # ("وأصابت آخرين": others hurt, no number; train gold)
     used |= taken
     return cas
+
+
+def _one_of_them_before(words: list[str], i: int) -> bool:
+    """"واحداً من ... (قد) توفي": "one of" opens the singular verb's subject within ten
+    words before it, with no punctuation between."""
+    for k in range(i - 1, max(i - 11, 0), -1):
+        if words[k] in _PUNCT and words[k] not in _QUOTES:
+            return False
+        if words[k] in {"واحدا", "واحده", "واحد", "احد", "احدي"} and words[k + 1] == "من":
+            return True
+    return False
 
 
 def _death_of(sent: Sentence, i: int, kind: str, taken: set[int], used: set[int]
