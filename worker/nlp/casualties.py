@@ -335,7 +335,15 @@ def _died_of_wounds(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
     last_death_start = max((c.first for c in ones if c.form == "counted"), default=-1)
     out = []
     wounded_who_died = _wounded_who_died(sent, found)
+    # "أن واحدًا من الشرطيين الخمسة الذين أصيبوا قد توفي": the one who died is no longer
+    # among the wounded (dev gold: killed 1, injured 4)
+    died_of_them = [c for c in found if c.kind == "killed" and c.count == 1
+                    and c.form == "counted" and _one_of_them_before(sent.words, c.word)]
     for cas in found:
+        if cas.kind == "injured" and cas.count and cas.count > 1 and any(
+                0 <= d.word - cas.last <= 3 for d in died_of_them):
+            out.append(dataclasses.replace(cas, count=cas.count - 1))
+            continue
         if cas in wounded_who_died:
             out.append(cas.with_kind("killed"))
             continue
