@@ -58,3 +58,44 @@ def test_a_later_draw_is_scored_on_its_own_and_sits_in_the_train_part():
     train = {i["id"] for i in load_gold("train")}
     assert len(fourth) == 279 and fourth <= train
     assert not fourth & {i["id"] for s in ("dev", "test") for i in load_gold(s)}
+
+
+def _build_module():
+    import importlib.util
+
+    path = pathlib.Path(__file__).parent / "gold" / "events" / "reports" / "build.py"
+    spec = importlib.util.spec_from_file_location("reports_build", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_gold_files_are_what_build_makes_of_the_annotations():
+    from worker.nlp.report_model import load_gold
+
+    items, _ = _build_module().merged()
+    for split in ("train", "dev", "test"):
+        made = sorted((x for x in items.values() if x["split"] == split), key=lambda x: x["id"])
+        assert made == load_gold(split), f"{split}.jsonl is not build.py's output: rerun it"
+
+
+def test_a_recheck_replaces_a_first_label_only_on_two_agreeing_votes():
+    build = _build_module()
+
+    def item(i, label, killed=None):
+        return {"id": i, "split": "train", "label": label, "types": [], "killed": killed,
+                "injured": None, "location": None, "mention_class": None}
+
+    items = {i: item(i, "mention") for i in ("x", "y", "z")}
+    items["w"] = item("w", "report", 3)
+    pairs = [(item("x", "report", 7), item("x", "report", 7)),   # two votes against one
+             (item("y", "report", 7), item("y", "report", 5)),   # the two disagree on figures
+             (item("z", "report"), item("z", "none")),           # on the label
+             (item("w", "report", 3), item("w", "report", 3))]   # with the first label
+    result = build.apply_recheck(items, pairs)
+    assert (items["x"]["label"], items["x"]["killed"]) == ("report", 7)
+    assert [items[i]["label"] for i in ("y", "z", "w")] == ["mention", "mention", "report"]
+    assert result["replaced_count"] == 1 and result["a_b_agree"] == 2
+    with pytest.raises(SystemExit):
+        build.apply_recheck({"d": {**item("d", "none"), "split": "dev"}},
+                            [(item("d", "report"), item("d", "report"))])

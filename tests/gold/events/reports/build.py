@@ -7,7 +7,9 @@ Reads ``batches/*.jsonl`` (the items) and ``annotated/*.jsonl`` (first pass), wr
 before any annotation), and compares ``second_pass/second_pass.jsonl`` (an independent
 second annotator on every 8th item) with the first pass: Cohen's kappa on report / not
 report and on the three labels, and exact agreement on killed and injured where both
-annotators say ``report``.  Prints a summary and writes ``agreement.json``.
+annotators say ``report``.  Where ``recheck/a`` and ``recheck/b`` hold two more blind labels
+of train items (``recheck.py``), a first label that both contradict alike is replaced
+(:func:`apply_recheck`).  Prints a summary and writes ``agreement.json``.
 """
 from __future__ import annotations
 
@@ -32,7 +34,9 @@ def kappa(a: list[str], b: list[str]) -> float:
     return round((observed - expected) / (1 - expected), 3) if expected < 1 else 1.0
 
 
-def main() -> None:
+def merged() -> tuple[dict[str, dict], dict]:
+    """Every item with its label (first pass, then the recheck's replacements), and the
+    recheck's figures."""
     items = {}
     for batch in sorted((HERE / "batches").glob("batch_*.jsonl")):
         labels = read(HERE / "annotated" / batch.name)
@@ -41,6 +45,11 @@ def main() -> None:
             raise SystemExit(f"{batch.name}: annotation ids do not match the batch")
         for item, label in zip(source, labels):
             items[item["id"]] = {**item, **{k: label[k] for k in FIELDS}}
+    return items, apply_recheck(items, recheck_pairs())
+
+
+def main() -> None:
+    items, recheck = merged()
     for split in ("train", "dev", "test"):
         part = [x for x in items.values() if x["split"] == split]
         with open(HERE / f"{split}.jsonl", "w", encoding="utf-8") as fh:
@@ -69,8 +78,70 @@ def main() -> None:
         "disagreements": [{"id": f["id"], "first": f["label"], "second": s["label"]}
                           for f, s in zip(first, second) if f["label"] != s["label"]],
     }
+    if recheck:
+        result["recheck"] = recheck
     (HERE / "agreement.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
-    print({k: v for k, v in result.items() if k != "disagreements"})
+    print({k: v for k, v in result.items() if k not in ("disagreements", "recheck")})
+    if recheck:
+        print("recheck:", {k: v for k, v in recheck.items() if k != "replaced"})
+
+
+def _same_reading(a: dict, b: dict) -> bool:
+    """Two labels agree: the same label, and for a report the same killed and injured."""
+    return a["label"] == b["label"] and (
+        a["label"] != "report" or (a["killed"], a["injured"]) == (b["killed"], b["injured"]))
+
+
+def recheck_pairs() -> list[tuple[dict, dict]]:
+    """(side a, side b) label pairs of the rechecked items, in batch order."""
+    pairs: list[tuple[dict, dict]] = []
+    names = sorted({p.name for side in "ab"
+                    for p in (HERE / "recheck" / side).glob("batch_r*.jsonl")})
+    for name in names:
+        a_path, b_path = HERE / "recheck" / "a" / name, HERE / "recheck" / "b" / name
+        if not (a_path.exists() and b_path.exists()):
+            raise SystemExit(f"recheck/{name}: labelled on one side only (a and b both "
+                             "label every batch)")
+        a, b, ids = read(a_path), read(b_path), [x["id"] for x in read(HERE / "recheck" / name)]
+        if [x["id"] for x in a] != ids or [x["id"] for x in b] != ids:
+            raise SystemExit(f"recheck/{name}: label ids do not match the batch")
+        pairs += zip(a, b)
+    return pairs
+
+
+def apply_recheck(items: dict[str, dict], pairs: list[tuple[dict, dict]]) -> dict:
+    """Replace a first label where two later blind labels (``recheck/a``, ``recheck/b``, of
+    the train items ``recheck.py`` chose) agree with each other and not with it: two votes
+    against one.  Returns the agreement figures and the replaced ids ({} with no recheck)."""
+    if not pairs:
+        return {}
+    replaced = []
+    for a, b in pairs:
+        first = items[a["id"]]
+        if first["split"] != "train":
+            raise SystemExit(f"recheck: {a['id']} is not a train item")
+        if _same_reading(a, b) and not _same_reading(a, first):
+            replaced.append({"id": a["id"], "first": [first["label"], first["killed"],
+                                                      first["injured"]],
+                             "now": [a["label"], a["killed"], a["injured"]]})
+            first.update({k: a[k] for k in FIELDS})
+    firsts = [items[a["id"]] for a, _ in pairs]  # (after replacement: compare the originals)
+    originals = {r["id"]: r["first"][0] for r in replaced}
+    first_labels = [originals.get(x["id"], x["label"]) == "report" for x in firsts]
+    return {
+        "items": len(pairs),
+        "kappa_a_vs_b_report_vs_not": kappa([a["label"] == "report" for a, _ in pairs],
+                                            [b["label"] == "report" for _, b in pairs]),
+        "first_vs_a_report_agreement": round(sum(
+            f == (a["label"] == "report") for f, (a, _) in zip(first_labels, pairs))
+            / len(pairs), 3),
+        "first_vs_b_report_agreement": round(sum(
+            f == (b["label"] == "report") for f, (_, b) in zip(first_labels, pairs))
+            / len(pairs), 3),
+        "a_b_agree": sum(_same_reading(a, b) for a, b in pairs),
+        "replaced": replaced,
+        "replaced_count": len(replaced),
+    }
 
 
 if __name__ == "__main__":
