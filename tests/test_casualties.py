@@ -426,6 +426,12 @@ def counts(text: str) -> dict[str, int | None]:
                  id="no-wounded-fell-says-nothing-of-the-dead"),
     pytest.param("أن واحدًا من الشرطيين الخمسة الذين أصيبوا قد توفي", {"killed": 1, "injured": 4},
                  id="one-of-the-wounded-died"),
+    # Twentieth draw, read after it was measured.
+    pytest.param("حبس أربعة رجال شرطة على ذمة التحقيق في واقعة مقتل محتجز داخل قسم شرطة",
+                 {"killed": 1}, id="a-detainee-killed"),
+    pytest.param("بعد العثور على شخص في الثلاثينيات من عمره مصابا بجروح خطيرة، خارج محطة مترو، "
+                 "قبل أن يلفظ أنفاسه الأخيرة", {"killed": 1}, id="found-wounded-then-died"),
+    pytest.param("وقال إنه قد يلفظ أنفاسه في أي لحظة", {}, id="may-die-is-no-death"),
 
     pytest.param("تتعامل مع الحادث على أنه محاولة قتل باستعمال غاز الأعصاب، وأن الشخصين "
                  "المصابين كانا مستهدفين", {"injured": 2}, id="an-attempt-kills-no-one"),

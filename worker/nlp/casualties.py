@@ -360,9 +360,11 @@ def _died_of_wounds(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
                 continue  # "توفي متأثراً بجراح أصيب بها": the wound he died of
             if cas.last == cas.word + 1 and first_one_end <= cas.first:
                 continue  # "قتلت المسعفة رازان ... حيث أصيبت برصاصة": how she was killed
-        if cas.kind == "injured" and cas.count == 1 and cas.form == "act" \
+        if cas.kind == "injured" and cas.count == 1 and cas.form in ("act", "singular") \
                 and last_death_start > cas.last:
-            continue  # "أحمد أصيب برصاصة في رأسه ... حيث توفي هناك": he died of it
+            # "أحمد أصيب برصاصة في رأسه ... حيث توفي هناك": he died of it; "العثور على شخص
+            # ... مصابا بجروح خطيرة ... قبل أن يلفظ أنفاسه" (twentieth draw)
+            continue
         if cas.kind == "killed" and cas.form == "singular" \
                 and normalize_text(cas.text).lstrip("و").startswith("متاثر"):
             before = [k for k in killed if 0 <= cas.first - k.last <= 8]
@@ -601,7 +603,7 @@ def _unnatural_death(sent: Sentence) -> bool:
     return any(w.startswith(_UNNATURAL) for w in words) \
         and not any(w.startswith(_NATURAL) for w in words)
 _TOOK_LIFE = frozenset({"اودي", "اودت", "اوديا", "اودتا", "موديه", "موديا"})
-_IMPERFECT_ONE = frozenset({"تقتله", "يقتله", "تقتلها", "يقتلها"})
+_IMPERFECT_ONE = frozenset({"تقتله", "يقتله", "تقتلها", "يقتلها", "يلفظ", "تلفظ"})
 
 
 def _counts_people(sent: Sentence, cas: Casualty) -> bool:
@@ -2257,6 +2259,8 @@ _SINGULAR_PEOPLE = frozenset({"شخص", "طفل", "جندي", "عنصر", "شر�
     "مهاجر", "مدرب", "لاجئ", "نازح", "متظاهر", "محتج", "مصل", "زائر", "سائح", "بحار",
     "صياد", "مساعد", "سكرتير", "محاضر", "كاهن", "راهب", "دبلوماسي", "ملازم",
     "عقيد", "عميد", "حفيد", "مستوطنه", "مختطف",
+    # "في واقعة مقتل محتجز داخل قسم شرطة" (twentieth draw, read after it was measured)
+    "محتجز",
     # sixteenth draw: "مسلحين قتلا قسا رومانيا"; titles: "بمقتل الملا فضل الله"
     "قس", "قسيس", "ملا", "دكتور", "نقيب"})
 _SINGULAR_STEMS = frozenset(f.removesuffix("ه") for f in _SINGULAR_PEOPLE)
