@@ -96,7 +96,7 @@ def recheck_pairs() -> list[tuple[dict, dict]]:
     """(side a, side b) label pairs of the rechecked items, in batch order."""
     pairs: list[tuple[dict, dict]] = []
     names = sorted({p.name for side in "ab"
-                    for p in (HERE / "recheck" / side).glob("batch_r*.jsonl")})
+                    for p in (HERE / "recheck" / side).glob("batch_*.jsonl")})
     for name in names:
         a_path, b_path = HERE / "recheck" / "a" / name, HERE / "recheck" / "b" / name
         if not (a_path.exists() and b_path.exists()):
