@@ -348,8 +348,7 @@ def _died_of_wounds(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
             out.append(cas.with_kind("killed"))
             continue
         if cas.kind == "killed" and cas.count is None and cas.form == "act" \
-                and any(w is not cas and cas.word - w.last <= 8 and w.last <= cas.word
-                        for w in wounded_who_died):
+                and any(0 <= cas.word - w.last <= 8 for w in wounded_who_died):
             continue  # the death verb of the group just read as killed
         if cas.kind == "injured" and cas.count is None and cas.form == "act" \
                 and bare_clitic(sent.words[cas.word]) in {"اصيب", "اصيبت"}:
@@ -1785,7 +1784,7 @@ def _past_description(words: list[str], k: int) -> int:
             k += 1
         if words[k:k + 2] in (["من", "العمر"], ["من", "عمره"], ["من", "عمرها"]):
             k += 2
-    return _item_end(words, k - 1) if k > 0 else k
+    return _item_end(words, k - 1)  # (k > 0: the caller starts past a word)
 
 
 def _object_after(sent: Sentence, j: int, used: set[int]) -> tuple[int, bool, int] | None:

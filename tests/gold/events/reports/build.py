@@ -115,6 +115,8 @@ def apply_recheck(items: dict[str, dict], pairs: list[tuple[dict, dict]]) -> dic
     against one.  Returns the agreement figures and the replaced ids ({} with no recheck)."""
     if not pairs:
         return {}
+    # report or not, as first labelled (before any replacement below)
+    first_labels = [items[a["id"]]["label"] == "report" for a, _ in pairs]
     replaced = []
     for a, b in pairs:
         first = items[a["id"]]
@@ -125,9 +127,6 @@ def apply_recheck(items: dict[str, dict], pairs: list[tuple[dict, dict]]) -> dic
                                                       first["injured"]],
                              "now": [a["label"], a["killed"], a["injured"]]})
             first.update({k: a[k] for k in FIELDS})
-    firsts = [items[a["id"]] for a, _ in pairs]  # (after replacement: compare the originals)
-    originals = {r["id"]: r["first"][0] for r in replaced}
-    first_labels = [originals.get(x["id"], x["label"]) == "report" for x in firsts]
     return {
         "items": len(pairs),
         "kappa_a_vs_b_report_vs_not": kappa([a["label"] == "report" for a, _ in pairs],

@@ -48,9 +48,9 @@ def suspects() -> list[tuple[dict, float]]:
     entities = rm.gazetteer_entities(items)
     feats = rm.candidate_features(items, lambda _: entities)
     folds = rm.article_folds(items, 5)
-    l2 = rm.ReportModel.load().meta.get("l2", 1.0)
-    args = argparse.Namespace(epochs=300, min_count=2)
-    models = rm.fold_models(items, feats, folds, l2, args)
+    meta = rm.ReportModel.load().meta  # the shipped model's recipe: L2, epochs, min_count
+    args = argparse.Namespace(epochs=meta["epochs"], min_count=meta["min_count"])
+    models = rm.fold_models(items, feats, folds, meta["l2"], args)
     out = []
     for item, found, fold in zip(items, feats, folds):
         if not found:
