@@ -20,7 +20,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@echo "==> installing Rasad and its locked dependencies into $(VENV) (first run takes a few minutes)"
 	$(BIN)/pip install --quiet pip==$(PIP_VERSION)
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
-	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
 lock:                  ## refresh requirements.lock from pyproject.toml (then run make test)

@@ -308,7 +308,12 @@ def test_compose_builds_from_the_repository_dockerfile():
     context = (DEPLOY / build["context"]).resolve()
     assert context == ROOT and (context / build["dockerfile"]).is_file()
     dockerfile = (DEPLOY / "Dockerfile").read_text()
-    assert "download.pytorch.org/whl/cpu" in dockerfile and "pip install ." in dockerfile
+    assert "download.pytorch.org/whl/cpu" in dockerfile
+    # the image installs what the tests ran on: the lock with its hashes, then the project
+    # without resolving anything (no drift between CI and the image)
+    assert "--require-hashes -r requirements.lock" in dockerfile
+    assert "pip install --no-deps --no-build-isolation ." in dockerfile
+    assert "pip install torch" not in dockerfile.replace("`pip install torch`", "")
 
 
 # --- systemd ------------------------------------------------------------------------------
