@@ -53,6 +53,7 @@ class Casualty:
     named: bool = False  # one named or singular victim, no number ("مقتل خاشقجي")
     subgroup: bool = False  # after بينهم/منهم: part of a toll already told, never added
     word: int = -1  # the casualty word itself (first..last also covers the number)
+    split: bool = False  # one count of the killed and wounded together, each "?"
 
     def with_kind(self, kind: str) -> "Casualty":
         return dataclasses.replace(self, kind=kind)
@@ -307,9 +308,10 @@ def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]
                 and sent.words[a.word].startswith("لل")))
         # "ارتفاع حصيلة ضحايا تظاهرات الجمعة ... إلى 47 قتيلا وجريحا": the toll's number
         # and noun, then "وجريحا": the 47 are the killed and wounded together (train gold)
-        pair = a.kind == "killed" and b.form == "singular" and bool(a.count) \
-            and b.count == 1 and b.word == a.last + 1 \
-            and sent.words[a.last] in {"قتيلا", "قتيل"}
+        # "راح ضحيته عشرات القتلى والجرحى" (train and dev gold: "?" and "?") the same
+        pair = a.kind == "killed" and b.form in ("singular", "plural") and bool(a.count) \
+            and b.count in (None, 1) and b.word == a.last + 1 \
+            and sent.words[a.last] in _KILLED_NOUNS
         if {a.kind, b.kind} == {"killed", "injured"} and not a.negated and not b.negated \
                 and (pair or shared and b.word == a.word + 1) \
                 and sent.words[b.word].startswith("و"):
@@ -317,8 +319,25 @@ def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]
             # sentence of them)
             for k in (n, n + 1):
                 out[k] = dataclasses.replace(out[k], count=None, approx=False,
-                                             anaphoric=False, groups=())
+                                             anaphoric=False, groups=(), split=True)
+    for n, (cas, noun) in enumerate(zip(out, out[1:])):
+        if cas.count and noun.split and noun.kind == cas.kind and noun.word == cas.last:
+            # "راح ضحيته عشرات القتلى والجرحى": the count of a noun that the pair split
+            out[n] = dataclasses.replace(cas, count=None, approx=False, groups=(), split=True)
+    for n, cas in enumerate(out):
+        # "خسائر في الأرواح بلغت ما يقارب 350 عنصراً، ما بين قتيل وجريح" (train gold: "?"
+        # and "?"): the count right before "(ما) بين قتيل وجريح" is both's (_distributive)
+        k = cas.last + (cas.last < len(sent.words) and sent.words[cas.last] in {",", "،"})
+        k += sent.words[k:k + 1] == ["ما"]
+        if cas.count and not cas.negated and sent.words[k:k + 1] == ["بين"] \
+                and k + 1 < len(sent.words) and _distributive(sent.words, k + 1) \
+                and _is_casualty_word(sent.tokens[k + 1].text):
+            out[n] = dataclasses.replace(cas, count=None, approx=False, groups=(), split=True)
     return out
+
+
+# The killed noun after a count ("12 قتيلا"، "عشرات القتلى"), normalised.
+_KILLED_NOUNS = frozenset({"قتيلا", "قتيل", "القتلي", "قتلي"})
 
 
 def _died_of_wounds(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
@@ -1688,6 +1707,13 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             # "قتل، الأربعاء، 16 عنصراً" / "قتل الجيش الإسرائيلي، الأربعاء، 3 فلسطينيين"
             skipped, resume = skipped + 3, j + 3
             continue
+        if words[j] == "يوم" and words[j + 1:j + 2] and words[j + 1] in _DAY_WORDS:
+            skipped += 1  # "قد قتلت يوم الأحد، ثلاثة من عناصر الجهاد" (ANT news, mined)
+            continue
+        if words[j] in {",", "،"} and words[j - 1] in _DAY_WORDS and j - 1 - skipped <= i + 1 \
+                and _number(words, j + 1) is not None:
+            skipped += 1  # the comma after that day and before the count
+            continue
         if words[j] in _PUNCT or j in used:
             return None
         if j == i + 1 and words[j] in {"واسر", "واعتقال", "واختطاف", "واسري"}:
@@ -1749,6 +1775,13 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
                 return num.count, False, j + 2
         if j == i + 1 and words[j] in _SEVERITY:  # "إصابة بالغة": one person's wound
             return 1, False, j + 1
+        if j == i + 1 and words[j].startswith("ال") and words[j] not in _DAY_WORDS:
+            # "مما أدى لمقتل التسعة": a definite number alone names a group told of
+            # before (ANT news, mined); not a weekday (الأحد، الاثنين read as 1 and 2)
+            num = parse_number([words[j][2:]], 0)
+            if num is not None and num.count and 3 <= num.count <= 19 and num.last == 1 \
+                    and not (j + 1 < len(words) and bare_clitic(words[j + 1]) in _TIME_UNITS):
+                return num.count, False, j + 1
     return _counted_further(sent, i, used)
 
 
@@ -1875,6 +1908,10 @@ def _counted_further(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool,
             if num is not None and num.count and num.last < len(words) \
                     and _is_people(words[num.last]) and j + 1 not in used:
                 return num.count, num.approx, num.last + 1
+            if num is not None and num.count and j + 1 not in used \
+                    and _partitive_of_people(sent, num):
+                # "قد قتلت يوم الأحد، ثلاثة من عناصر الجهاد" (ANT news, mined)
+                return num.count, num.approx, num.last + 2
             if words[j + 1] in _DAY_WORDS and words[j + 2:j + 3] in ([","], ["،"]):
                 skip_to = j + 2  # "وقتل في معركة تحرير مطار الحديدة، الثلاثاء، أكثر من 250
                 continue  # عنصراً" (train gold)
@@ -1889,12 +1926,17 @@ def _counted_further(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool,
         if num is not None and num.count and num.last < len(words) \
                 and _is_people(words[num.last]):
             return num.count, num.approx, num.last + 1
-        if num is not None and num.count and num.last + 1 < len(words) \
-                and words[num.last] == "من" and words[num.last + 1] not in _PUNCT \
-                and not _is_casualty_word(sent.tokens[num.last + 1].text):
+        if num is not None and num.count and _partitive_of_people(sent, num):
             # "قتلت قوات الجيش الوطني الصومالي خمسة من مسلحي حركة الشباب"
             return num.count, num.approx, num.last + 2
     return None
+
+
+def _partitive_of_people(sent: Sentence, num: Number) -> bool:
+    """"خمسة من مسلحي ...": a count of a group named after من (no casualty word there)."""
+    words, k = sent.words, num.last
+    return k + 1 < len(words) and words[k] == "من" and words[k + 1] not in _PUNCT \
+        and not _is_casualty_word(sent.tokens[k + 1].text)
 
 
 def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:

@@ -768,8 +768,8 @@ def _reportable(cas: Casualty) -> bool:
     """Alone in a sentence (no event trigger), a casualty word is a report only with a
     count ("قتل 5 أشخاص"), or as killed/injured nouns ("سقوط قتلى وجرحى"); not "تم إصابة
     كل الأهداف", "محاولة قتل", "لضحايا الحرب" or "لدينا رهائن" (dev gold and ANT news)."""
-    if cas.count is not None:
-        return True
+    if cas.count is not None or cas.split:
+        return True  # (split: "راح ضحيته 12 قتيلا وجريحا", casualties._killed_and_wounded)
     # (a singular with no count is one side of a split not given: "20 قتيلا وجريحا"،
     # "سقوط العشرات بين قتيل وجريح", casualties._killed_and_wounded, _distributive)
     return cas.form in ("plural", "singular") and cas.kind in ("killed", "injured") \
