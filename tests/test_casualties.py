@@ -442,6 +442,14 @@ def counts(text: str) -> dict[str, int | None]:
     pytest.param("وجرى تبادل لإطلاق الرصاص مما أدى لمقتل التسعة، بحسب اللجنة", {"killed": 9},
                  id="a-definite-number-names-the-group"),
     pytest.param("أعلن مقتل الأحد في الغارة", {"killed": None}, id="a-weekday-is-no-number"),
+    pytest.param("وقال سكان إن أربعة أشخاص من عائلة واحدة قتلوا في غارة أخرى", {"killed": 4},
+                 id="one-family-is-no-one-more"),
+    pytest.param("سقط 7 قتلى على الأقل إثر تفجير انتحاري في مسجد حيث كان يجري إحياء ذكرى "
+                 "مقتل الزعيم عبدالعلي مزاري", {"killed": 7}, id="an-anniversary-death-is-not-counted"),
+    pytest.param("إن الفلسطيني فادي البطش قتل على يد رجلين كانا على دراجة نارية",
+                 {"killed": 1}, id="the-killers-after-at-the-hands-of-are-no-victims"),
+    pytest.param("وفي أكتوبر الماضي، قتل مسلح اثنين من الحرس وجرح ثلاثة آخرين",
+                 {"killed": 2, "injured": 3}, id="a-killer-then-a-partitive-object"),
     # The count of the killed and wounded together (GUIDELINE.md: "?" and "?"; train and
     # dev gold).
     pytest.param("التفجير الانتحاري الذي راح ضحيته عشرات القتلى والجرحى، في كابل",

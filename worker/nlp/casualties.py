@@ -145,6 +145,9 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
         i = sent.index_at(hit.start + base)
         if i < 0 or i in used:
             continue
+        if _remembered(sent.words, i):
+            used.add(i)
+            continue
         for kind, form in dict.fromkeys(hit.payloads):
             cas = _read(sent, i, kind, form, used)
             if cas is not None:
@@ -157,6 +160,21 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
     found += _taken_to_hospital(sent, used, found)
     return _among_a_later_toll(sent, _shared_with_captives(sent, _killed_and_wounded(
         sent, _died_of_wounds(sent, _other_figures(sent, found)))))
+
+
+_ANNIVERSARY = frozenset({"ذكري", "الذكري", "لذكري"})
+
+
+def _remembered(words: list[str], i: int) -> bool:
+    """"إحياء ذكرى مقتل الزعيم مزاري"، "الذكرى السنوية لاستشهاد": deaths of an anniversary
+    are an older event's (GUIDELINE.md: a mention), not the toll of the sentence's report
+    ("سقط 7 قتلى ... حيث كان يجري إحياء ذكرى مقتل الزعيم" is 7; ANT news)."""
+    for k in range(i - 1, max(i - 3, -1), -1):
+        if words[k] in _PUNCT:
+            return False
+        if bare_clitic(words[k]) in _ANNIVERSARY:
+            return True
+    return False
 
 
 def _one_more_further(sent: Sentence, cas: Casualty, used: set[int]) -> Casualty:
@@ -1337,6 +1355,8 @@ _KIN_STEMS = frozenset({"زوج", "زوجت", "ابن", "ابنت", "شقيق", 
 
 
 def _one_person(word: str) -> bool:
+    if word in _ONE_WORDS:
+        return False  # "أربعة أشخاص من عائلة واحدة قتلوا": "one", not "و + أحد" (ANT news)
     w = word[1:] if word.startswith("و") and len(word) > 3 else word
     if _people_count(w) == 1 and not w.startswith("ال"):
         return True
@@ -1642,7 +1662,13 @@ def _with_groups_before(words: list[str], num: Number, used: set[int]
     و-joined counted groups before it added: "ما لا يقل عن 7 جنود و8 مسلحين قتلوا" is 15
     (fourth draw)."""
     count, approx, first = num.count, num.approx, num.first
-    while words[first].startswith("و") and first > 1:
+    if words[first] in _ONE_WORDS and num.last == first + 1 and first > 1 \
+            and _number(words, first - 1) is None:
+        # "أربعة أشخاص من عائلة واحدة قتلوا" (4; ANT news): "one" after a noun describes
+        # it; the subject is the partitive group before
+        head = _partitive_head(words, first, used)
+        return (head.count, head.approx, head.first) if head else (count, approx, first)
+    while words[first].startswith("و") and words[first] not in _ONE_WORDS and first > 1:
         prev = _number_ending_at(words, first - 1, used)
         if prev is None and first - 1 not in used and words[first - 1] not in _NOT_COUNTED \
                 and not words[first - 1].startswith(("ال", "و")) \
@@ -1653,20 +1679,28 @@ def _with_groups_before(words: list[str], num: Number, used: set[int]
         if prev is None:
             # "اثنين على الأقل من العاملين بالمؤسسة واثنين من المسلحين قتلوا" (4; eighteenth
             # draw): a partitive group before, its noun a few words on
-            part = next((j for j in range(first - 3, max(first - 8, -1), -1)
-                         if _number(words, j) is not None or words[j] in _PUNCT
-                         or j in used or _is_casualty_word(words[j])), None)
-            if part is None or words[part] in _PUNCT or part in used:
-                break
-            head = _number(words, part)
-            if head is None or not head.count or "من" not in words[head.last:first]:
-                break
-            count, approx, first = count + head.count, approx or head.approx, part
+            head = _partitive_head(words, first, used)
+            if head is not None:
+                count, approx, first = count + head.count, approx or head.approx, head.first
             break
         if not prev.count or not _is_people(words[first - 1]):
             break
         count, approx, first = count + prev.count, approx or prev.approx, prev.first
     return count, approx, first
+
+
+def _partitive_head(words: list[str], first: int, used: set[int]) -> Number | None:
+    """The counted group of a partitive ("اثنين على الأقل من العاملين بالمؤسسة") that ends
+    a few words before ``first``, or None."""
+    part = next((j for j in range(first - 3, max(first - 8, -1), -1)
+                 if _number(words, j) is not None or words[j] in _PUNCT
+                 or j in used or _is_casualty_word(words[j])), None)
+    if part is None or words[part] in _PUNCT or part in used:
+        return None
+    head = _number(words, part)
+    if head is None or not head.count or "من" not in words[head.last:first]:
+        return None
+    return head
 
 
 def _is_group_marker(word: str) -> bool:
@@ -1707,6 +1741,8 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             # "قتل، الأربعاء، 16 عنصراً" / "قتل الجيش الإسرائيلي، الأربعاء، 3 فلسطينيين"
             skipped, resume = skipped + 3, j + 3
             continue
+        if words[j] == "علي" and words[j + 1:j + 2] and words[j + 1] in {"يد", "ايدي", "يدي"}:
+            return None  # "قتل على يد رجلين": the killers follow, not the victims (ANT news)
         if words[j] == "يوم" and words[j + 1:j + 2] and words[j + 1] in _DAY_WORDS:
             skipped += 1  # "قد قتلت يوم الأحد، ثلاثة من عناصر الجهاد" (ANT news, mined)
             continue
@@ -1842,6 +1878,9 @@ def _object_after(sent: Sentence, j: int, used: set[int]) -> tuple[int, bool, in
         if num is not None and num.count and num.last < len(words) \
                 and _is_people(words[num.last]) and not _is_date(words, num):
             return num.count, num.approx, num.last + 1
+        if num is not None and num.count and not _is_date(words, num) \
+                and _partitive_of_people(sent, num):
+            return num.count, num.approx, num.last + 2  # "قتل مسلح اثنين من الحرس" (ANT news)
     return None
 
 
@@ -2307,10 +2346,14 @@ _SINGULAR_PEOPLE = frozenset({"شخص", "طفل", "جندي", "عنصر", "شر�
 _SINGULAR_STEMS = frozenset(f.removesuffix("ه") for f in _SINGULAR_PEOPLE)
 
 
+# The number one, which a split و would misread as "and one of": واحدة -> و + احدة.
+_ONE_WORDS = frozenset({"واحد", "واحده", "واحدا"})
+
+
 def _people_count(word: str) -> int | None:
     """A people noun right after a casualty verb: dual = 2, singular = 1, plural = None."""
-    if word in _DAY_WORDS:
-        return None  # "وأصيب آخرون الأحد": Sunday, not one more
+    if word in _DAY_WORDS or word == "احده":
+        return None  # "وأصيب آخرون الأحد": Sunday, not one more; "احده" is واحدة split
     w = bare_clitic(word)
     # (with the article too: "مقتل الضحيتين"، "إصابة الجنديين", tenth draw)
     for stem in (w[:-2], word[:-2], w.removeprefix("ال")[:-2]):
