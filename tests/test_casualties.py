@@ -450,6 +450,13 @@ def counts(text: str) -> dict[str, int | None]:
                  {"killed": 1}, id="the-killers-after-at-the-hands-of-are-no-victims"),
     pytest.param("وفي أكتوبر الماضي، قتل مسلح اثنين من الحرس وجرح ثلاثة آخرين",
                  {"killed": 2, "injured": 3}, id="a-killer-then-a-partitive-object"),
+    pytest.param("أفادت حصيلة جديدة أن 436 شخصا قتلوا في الكارثة بالإضافة إلى مئات الآلاف من "
+                 "المشردين", {"killed": 436}, id="the-homeless-are-no-more-dead"),
+    pytest.param("وراح ضحية هذا الزلزال أكثر من 2100 شخص، وأصيب ما لا يقل عن 2500 بجروح "
+                 "خطيرة، مع مئات المفقودين", {"killed": 2100, "injured": 2500},
+                 id="victims-of-a-cause-and-the-missing-apart"),
+    pytest.param("قتل 20 جنديا بالإضافة إلى 5 مدنيين", {"killed": 25},
+                 id="in-addition-to-more-dead-still-adds"),
     # The count of the killed and wounded together (GUIDELINE.md: "?" and "?"; train and
     # dev gold).
     pytest.param("التفجير الانتحاري الذي راح ضحيته عشرات القتلى والجرحى، في كابل",

@@ -970,12 +970,20 @@ def _in_addition(sent: Sentence, k: int, used: set[int]) -> tuple[dict[str, Any]
         return None
     num = _number(words, k + 2) if k + 2 < len(words) else None
     if num is None or not num.count or num.last >= len(words) or not _is_people(
-            words[num.last]) or any(j in used for j in range(num.first, num.last + 1)):
+            words[num.last]) or any(j in used for j in range(num.first, num.last + 1)) \
+            or _uprooted(words[num.last]):
         return None
     end = num.last + 1
     if end < len(words) and bare_clitic(words[end]) in {"اخرين", "اخرون"}:
         end += 1
     return {"count": num.count, "approx": num.approx, "who": sent.tokens[num.last].text}, end
+
+
+def _uprooted(word: str) -> bool:
+    """The displaced and homeless ("النازحين"، "المشردين"، "المهجرين"): told after a toll
+    ("436 شخصا قتلوا ... بالإضافة إلى مئات الآلاف من المشردين", ANT news) they are its
+    aftermath, not more dead."""
+    return bare_clitic(word).removeprefix("ال").startswith(("نازح", "مشرد", "مهجر"))
 
 
 # The second word of a two-word rank: "ضابط صف" (a non-commissioned officer) is one person.
@@ -1517,6 +1525,8 @@ def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]
                 or any(j in used for j in range(num.first, num.last)):
             break
         after = words[num.last]
+        if _uprooted(after) or _is_casualty_word(sent.tokens[num.last].text):
+            break  # "وأصيب 2500 بجروح، مع مئات المفقودين": another fate (ANT news)
         if _is_people(after) or bare_clitic(after) in {"اخرين", "اخرون"} or (
                 words[num.first] in {"عشرات", "مئات"} and after.startswith("ال")):
             return count + num.count, num.last + 1  # ("مع عشرات المتمردين")
