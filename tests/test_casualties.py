@@ -453,8 +453,10 @@ def counts(text: str) -> dict[str, int | None]:
     pytest.param("أفادت حصيلة جديدة أن 436 شخصا قتلوا في الكارثة بالإضافة إلى مئات الآلاف من "
                  "المشردين", {"killed": 436}, id="the-homeless-are-no-more-dead"),
     pytest.param("وراح ضحية هذا الزلزال أكثر من 2100 شخص، وأصيب ما لا يقل عن 2500 بجروح "
-                 "خطيرة، مع مئات المفقودين", {"killed": 2100, "injured": 2500},
+                 "خطيرة، مع مئات المفقودين", {"killed": 2100, "injured": 2500, "missing": 100},
                  id="victims-of-a-cause-and-the-missing-apart"),
+    pytest.param("وارتفع عدد القتلى إلى 131 يوم الأربعاء", {"killed": 131},
+                 id="a-toll-before-its-day-is-no-span"),
     pytest.param("قتل 20 جنديا بالإضافة إلى 5 مدنيين", {"killed": 25},
                  id="in-addition-to-more-dead-still-adds"),
     # The count of the killed and wounded together (GUIDELINE.md: "?" and "?"; train and

@@ -1918,8 +1918,11 @@ def _is_date(words: list[str], num: Number) -> bool:
 
 
 def _is_span(words: list[str], num: Number) -> bool:
-    """"بعد خمسة أيام من مصرعه": a span of time, not a count (fourth draw)."""
-    return num.last < len(words) and bare_clitic(words[num.last]) in _TIME_UNITS
+    """"بعد خمسة أيام من مصرعه": a span of time, not a count (fourth draw); not "إلى 131
+    يوم الأربعاء", a count before its day (ANT news)."""
+    return num.last < len(words) and bare_clitic(words[num.last]) in _TIME_UNITS \
+        and not (words[num.last] == "يوم" and words[num.last + 1:num.last + 2]
+                 and words[num.last + 1] in _DAY_WORDS)
 
 
 _TIME_UNITS = frozenset({"ايام", "يوما", "يوم", "ساعات", "ساعه", "اسابيع", "اسبوعا",
