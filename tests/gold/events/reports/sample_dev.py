@@ -1,7 +1,8 @@
 """A second dev draw for the report gold (issue 8, a later stop): more dev-part sentences,
 sampled by the first draw's design, from articles no gold has used.
 
-    python tests/gold/events/reports/sample_dev.py
+    python tests/gold/events/reports/sample_dev.py            # the second dev draw
+    python tests/gold/events/reports/sample_dev.py --third    # the third (batches 72-75)
 
 Why: dev chooses the report model's L2 and thresholds (with cross-validation of the train
 part) and carries the gate's floors, but it had 346 sentences and 85 casualty sentences,
@@ -14,7 +15,11 @@ Same corpus, sections, split (``sample.split_of``: only dev-part articles), stra
 (``sample.stratum``), sentence bounds (8 to 80 tokens) and at most three sentences an
 article as ``sample.py``; only articles with no sentence in any gold part or batch, and no
 sentence whose text the gold already has (cross-posted copies).  Fixed seed; writes
-``batches/batch_60`` to ``batch_63`` (100 each).  Annotated blind like every batch; then
+``batches/batch_60`` to ``batch_63`` (100 each).  The third draw (stop 22) is the same with
+its own seed, from articles no earlier batch used (batches 72 to 75): a fresh sample to
+measure a stop's changes on before they join dev.  (A draw reruns byte for byte only while
+the gold does not yet hold it: once built into ``dev.jsonl`` its articles count as used, so
+the second draw reran unchanged at f0bebc3, before its build, and not after.)  Annotated blind like every batch; then
 ``build.py`` puts them in ``dev.jsonl`` (their ``split`` is ``dev``).  As with
 ``sample.py``, the committed batches are the record.
 """
@@ -33,12 +38,17 @@ from sample import (OUT, TARGET, _write_batches, dedup_key, shuffled_articles,  
 
 from worker.nlp.tokenize import sentences  # noqa: E402
 
-SEED = 20261145
-WANT = 400
-FIRST_BATCH, PER_BATCH = 60, 100
+# draw: (seed, sentences, first batch)
+DRAWS = {"second": (20261145, 400, 60), "third": (20261201, 400, 72)}
+PER_BATCH = 100
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    names = [a[2:] for a in args if a.startswith("--") and a[2:] in DRAWS]
+    if len(names) != len(args) or len(names) > 1:
+        raise SystemExit("usage: sample_dev.py [--third]")
+    SEED, WANT, FIRST_BATCH = DRAWS[names[0] if names else "second"]
     quota = {k: round(WANT * v / sum(TARGET.values())) for k, v in TARGET.items()}
     gold = [json.loads(line) for part in ("train", "dev", "test")
             for line in (HERE / f"{part}.jsonl").open(encoding="utf-8") if line.strip()]
