@@ -326,8 +326,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.batches:
             from worker.nlp.report_model import batch_ids
 
-            return evaluate_reports.main("train", args.ner, args.json, args.errors,
-                                         batch_ids(args.batches))
+            # (a train-part draw by default; --split dev for a dev draw, sample_dev.py)
+            return evaluate_reports.main(args.split or "train", args.ner, args.json,
+                                         args.errors, batch_ids(args.batches))
         return evaluate_reports.main(args.split or "test", args.ner, args.json, args.errors)
     args.split = args.split or "dev"
     if args.write_baseline:
