@@ -459,6 +459,25 @@ def counts(text: str) -> dict[str, int | None]:
                  id="a-toll-before-its-day-is-no-span"),
     pytest.param("قتل 20 جنديا بالإضافة إلى 5 مدنيين", {"killed": 25},
                  id="in-addition-to-more-dead-still-adds"),
+    # Third dev draw (stop 22), read after it was measured.
+    pytest.param("كما قتل قناص حوثي، امرأة في قرية آل أحمد", {"killed": 1},
+                 id="a-killer-a-comma-then-one-victim"),
+    pytest.param("يقول الشهود إن صاروخاً ضرب حافلة تقل أطفال مدرسة في غارة مباشرة، قُتل وأصيب "
+                 "على إثرها عشرات الأطفال", {"killed": None, "injured": None},
+                 id="a-school-is-no-teacher"),
+    pytest.param("ووثق المرصد منذ 25 شباط/فبراير مقتل 76 عنصرا من قوات النظام والمسلحين الموالين "
+                 "لها، و43 مقاتلا من \"جيش الإسلام\"", {"killed": 119},
+                 id="a-second-group-past-the-first-ones-name"),
+    pytest.param("وأن من بين القتلى 8 عناصر قيادية من حزب الله اللبناني الإرهابي و7 مسلحين آخرين",
+                 {"killed": 15}, id="a-second-group-past-an-adjective-and-a-name"),
+    pytest.param("أن 21 عنصرا على الأقل من قوات النظام والمسلحين الموالين لها قتلوا في كمين",
+                 {"killed": 21}, id="at-least-then-a-partitive-before-the-verb"),
+    pytest.param("أن 44 شخصا على الأقل سقطوا قتلى، خلال الليلة الماضية", {"killed": 44},
+                 id="fell-dead"),
+    pytest.param("أن 5 كوريين جنوبيين ومرشديهم الأربعة لقوا حتفهم", {"killed": 9},
+                 id="a-second-group-with-a-definite-number"),
+    pytest.param("بعد أن توفيت في 8 تموز/يوليو المرأة التي تعرضت لغاز نوفيتشوك", {"killed": 1},
+                 id="a-death-its-date-then-the-victim"),
     # The count of the killed and wounded together (GUIDELINE.md: "?" and "?"; train and
     # dev gold).
     pytest.param("التفجير الانتحاري الذي راح ضحيته عشرات القتلى والجرحى، في كابل",

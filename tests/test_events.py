@@ -481,3 +481,36 @@ def test_a_toll_of_killed_and_wounded_together_is_a_report_of_both(text):
     its killed figure."""
     found = run(text)
     assert [(e.killed["count"], e.injured["count"]) for e in found] == [(None, None)]
+
+
+@pytest.mark.parametrize("text, killed", [
+    pytest.param("وأسفر الهجوم الأربعاء عن مقتل أكثر من 250 شخصا بينهم 139 مدنيا على الأقل، قضى "
+                 "أكثر من ستين منهم في الشبكي، بعدما عمد التنظيم خلال هجومه إلى اقتحام المنازل.",
+                 250, id="sixty-of-them-belong-to-the-toll-not-the-nearest-trigger"),
+    pytest.param("قتل الثلاثاء في مدينة لييج أربعة أشخاص في إطلاق نار، ومن بين القتلى شرطيان "
+                 "إضافة للمهاجم.", 4, id="among-the-dead-is-part-of-the-toll"),
+    pytest.param("أعلن المتحدث العسكري مقتل 7 من عناصر القوات المسلحة أثناء مداهمة البؤر "
+                 "الإرهابية، والقضاء على 71 إرهابيا والقبض على 5 آخرين.", 78,
+                 id="a-definite-verbal-noun-is-one-more-group"),
+    pytest.param("ونقلت المواقع عن مصدر محلي أن الشاب \"الجمال\"، أوهمهم بقبوله القتال في "
+                 "صفوفهم، بدلاً من سجنه أو قتله، وعندما تحرك معهم على متن سيارة تابعة لهم في "
+                 "طريقهم إلى مدينة الحديدة، فتح النار على الميليشيات وقتل أربعة منهم، قبل أن "
+                 "يقوم عنصر حوثي بقتله.", 5,
+                 id="four-of-them-with-no-larger-toll-before-adds"),
+])
+def test_a_sentences_killed_figure(text, killed):
+    """The sentence's figure as evaluate_reports reads it over its events (third dev draw:
+    a part of a toll never adds to it, a second killing told with القضاء على does)."""
+    from worker.nlp.evaluate_reports import from_events
+
+    assert from_events(run(text)).killed == killed
+
+
+def test_victims_the_clause_calls_wounded_are_the_injured():
+    """"لدينا 4 ضحايا نقلوا جميعا إلى المستشفى مصابين بجروح" (third dev draw: injured 4,
+    killed null)."""
+    from worker.nlp.evaluate_reports import from_events
+
+    found = from_events(run("وقال قائد الشرطة \"لدينا 4 ضحايا نقلوا جميعا إلى المستشفى "
+                            "مصابين بجروح ناجمة عن سلاح ناري\"."))
+    assert (found.killed, found.injured) == (None, 4)

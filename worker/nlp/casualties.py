@@ -151,11 +151,16 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
         for kind, form in dict.fromkeys(hit.payloads):
             cas = _read(sent, i, kind, form, used)
             if cas is not None:
-                cas = dataclasses.replace(cas, form=form, word=i,
-                                          subgroup=_after_group_marker(sent, cas.first))
+                cas = dataclasses.replace(cas, form=form, word=i, subgroup=(
+                    _after_group_marker(sent, cas.first) or _among_the(sent.words, i)
+                    # "قضى أكثر من ستين منهم في الشبكي": sixty of them (third dev draw),
+                    # of a larger toll before; not "فتح النار على الميليشيات وقتل أربعة منهم"
+                    or (sent.words[cas.last:cas.last + 1] in (["منهم"], ["منهن"])
+                        and any(c.kind == kind and c.count and cas.count
+                                and c.count > cas.count for c in found))))
                 found.extend(_expand(sent, cas, found))
                 break
-    found = [_one_more_further(sent, c, used) for c in found]
+    found = [_wounded_victims(sent, _one_more_further(sent, c, used)) for c in found]
     found += _losses(sent, used, found)
     found += _taken_to_hospital(sent, used, found)
     return _among_a_later_toll(sent, _shared_with_captives(sent, _killed_and_wounded(
@@ -175,6 +180,24 @@ def _remembered(words: list[str], i: int) -> bool:
         if bare_clitic(words[k]) in _ANNIVERSARY:
             return True
     return False
+
+
+_VICTIMS_WORD = frozenset({"ضحايا", "ضحيه", "الضحايا"})
+_WOUNDED_AFTER = frozenset({"مصابين", "مصابون", "بجروح", "بجراح", "جرحي", "اصيبوا"})
+
+
+def _wounded_victims(sent: Sentence, cas: Casualty) -> Casualty:
+    """"لدينا 4 ضحايا نقلوا جميعا إلى المستشفى مصابين بجروح" (third dev draw: injured 4):
+    victims the same clause calls wounded are the injured, not the dead."""
+    if cas.kind != "killed" or cas.word < 0 or bare_clitic(sent.words[cas.word]) not in \
+            _VICTIMS_WORD:
+        return cas
+    for k in range(cas.last, min(cas.last + 7, len(sent.words))):
+        if sent.words[k] in _PUNCT:
+            return cas
+        if sent.words[k] in _WOUNDED_AFTER:
+            return cas.with_kind("injured")
+    return cas
 
 
 def _one_more_further(sent: Sentence, cas: Casualty, used: set[int]) -> Casualty:
@@ -253,6 +276,13 @@ def _shared_with_captives(sent: Sentence, found: list[Casualty]) -> list[Casualt
                 cas = dataclasses.replace(cas, count=None, approx=False, groups=())
         out.append(cas)
     return out
+
+
+def _among_the(words: list[str], i: int) -> bool:
+    """"قتل ... أربعة أشخاص، ومن بين القتلى شرطيان إضافة للمهاجم" (4; third dev draw):
+    "(من) بين القتلى" names part of a toll, never more of it."""
+    return i > 0 and bare_clitic(words[i - 1]) == "بين" \
+        and (i < 2 or bare_clitic(words[i - 2]) in {"من", "ومن"} or words[i - 2] in _PUNCT)
 
 
 def _after_group_marker(sent: Sentence, first: int) -> bool:
@@ -815,6 +845,7 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
     if last + 2 < len(words) and words[last] in {"عمره", "عمرها"} and words[last + 2] in _YEARS \
             and parse_number(words, last + 1) is not None:
         last += 3  # "قتلوا بدم بارد طفلا عمره 12 عاما ووالده" (2; train gold): past his age
+    last = _past_group_name(sent, last, used)
     while last < len(words) and last not in used:
         versus = _versus(sent, last, used)
         if versus is not None:
@@ -916,6 +947,35 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
     used.update(range(last))
     groups = ({"count": count, "approx": False, "who": first_who}, *parts)
     return count + sum(p["count"] for p in parts), groups, last
+
+
+def _past_group_name(sent: Sentence, k: int, used: set[int]) -> int:
+    """"مقتل 76 عنصرا من قوات النظام والمسلحين الموالين لها، و43 مقاتلا من جيش الإسلام"
+    (119; third dev draw): the comma that ends the first group's من-phrase, when a second
+    counted group follows it; else ``k``."""
+    words = sent.words
+    start = k
+    if k + 1 < len(words) and words[k + 1] == "من" and _is_nisba(words, k):
+        k += 1  # "8 عناصر قيادية من حزب الله ... و7 مسلحين آخرين" (15; third dev draw)
+    if k >= len(words) or words[k] != "من":
+        return start
+    for j in range(k + 1, min(k + 9, len(words) - 2)):
+        if words[j].startswith("و") and j not in used:
+            num = _number(words, j)
+            if num is not None and num.count and num.last < len(words) \
+                    and _is_people(words[num.last]):
+                return j  # the next group joined by و right after the name
+        if j in used and j not in sent.named or _number(words, j) is not None \
+                or _is_casualty_word(sent.tokens[j].text):
+            return start
+        if words[j] in _PUNCT:
+            if words[j] not in {",", "،"} or not words[j + 1].startswith("و"):
+                return k
+            num = _number(words, j + 1)
+            people = num is not None and num.count and num.last < len(words) \
+                and _is_people(words[num.last])
+            return j if people else start
+    return start
 
 
 def _versus(sent: Sentence, k: int, used: set[int]) -> tuple[dict[str, Any], int] | None:
@@ -1240,6 +1300,14 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
         j += 1  # '"مقتل "فلان'، "مقتل #عبدالله_القادري" (a hashtag name; nineteenth draw)
     if j + 1 < len(words) and words[j] in _KIN and j + 1 in sent.persons:
         j += 1  # "مقتل شقيقه طه"
+    if died and j + 1 < len(words) and words[j] == "في":
+        # "بعد أن توفيت في 8 تموز/يوليو المرأة التي تعرضت لغاز نوفيتشوك" (dev, twice):
+        # the victim after the date of the death
+        date = _number(words, j + 1)
+        if date is not None and _is_date(words, date):
+            j = date.last + 1
+            while j < len(words) and (words[j] == "/" or words[j].rstrip("/") in _MONTH_WORDS):
+                j += 1
     if j < len(words) and j in sent.persons:
         return _named_count(sent, j), i, _name_end(sent, j)
     if j < len(words) and j not in used and words[j] in _KIN:
@@ -1268,7 +1336,8 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
             and words[j + 1][2:] in _ORDINALS and not _is_casualty_word(sent.tokens[j].text):
         return 1, i, j + 2  # "ومقتل شريكهم الثالث": one more (sixth-stop train gold)
     if j < len(words) and j not in used and words[j].startswith("ال") \
-            and _people_count(words[j].removesuffix("ه")) == 1:  # قتلت المسعفة رازان
+            and (_people_count(words[j].removesuffix("ه")) == 1  # قتلت المسعفة رازان
+                 or (died and _people_count(words[j]) == 1)):  # توفيت ... المرأة
         return 1, i, j + 1
     aged = _aged_name_after(sent, j, used)
     if aged is not None:
@@ -1636,6 +1705,16 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
             continue
         if _people_count(words[k]) == 2 and looked <= 3:
             return 2, False, k
+        if looked <= 2 and k >= 3 and words[k].startswith("ال") and words[k] not in _DAY_WORDS \
+                and words[k - 1].startswith("و") and k - 1 not in used:
+            # "5 كوريين جنوبيين ومرشديهم الأربعة لقوا حتفهم" (9; third dev draw): a second
+            # group, its definite number after its noun, joined to a counted first group
+            second = parse_number([words[k][2:]], 0)
+            head = next((n for n in (_number_ending_at(words, e, used) for e in (k - 2, k - 3))
+                         if n is not None and n.count), None)
+            if second is not None and second.count and second.count > 1 and second.last == 1 \
+                    and head is not None:
+                return head.count + second.count, head.approx, head.first
         if looked <= 2 and k >= 1 and words[k].startswith("ال") and words[k] != "الاثنين" \
                 and words[k - 1].startswith("ال") and _is_people(bare_clitic(words[k - 1])):
             # "إن المهاجمين الثلاثة قتلوا": a definite number after its definite noun
@@ -1657,8 +1736,10 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
                 and _one_person(words[k + 1])
             return count + int(one_more), approx, first
         if words[k] == "من" and k > 0:
-            # "ثلاثة من منفذي الهجوم قتلوا": the number before a partitive من.
-            num = _number_ending_at(words, k - 1, used)
+            # "ثلاثة من منفذي الهجوم قتلوا": the number before a partitive من; "21 عنصرا
+            # على الأقل من قوات النظام ... قتلوا" (third dev draw): past "على الأقل"
+            end = k - 3 if k >= 3 and words[k - 2:k] == ["علي", "الاقل"] else k - 1
+            num = _number_ending_at(words, end, used)
             if num is not None and num.count:
                 # "أربعة جنود وثلاثة من ميليشيا القرى قد أصيبوا": 7
                 return _with_groups_before(words, num, used)
@@ -1760,6 +1841,11 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
                 and _number(words, j + 1) is not None:
             skipped += 1  # the comma after that day and before the count
             continue
+        if words[j] in {",", "،"} and bare_clitic(words[i]) in _ACTIVE_KILL and 2 <= j - i <= 3 \
+                and j + 1 < len(words) and j + 1 not in used \
+                and not words[j + 1].startswith(("ال", "و")) \
+                and words[j + 1] not in _NOT_COUNTED and _people_count(words[j + 1]) == 1:
+            return 1, False, j + 2  # "كما قتل قناص حوثي، امرأة في قرية" (third dev draw)
         if words[j] in _PUNCT or j in used:
             return None
         if j == i + 1 and words[j] in {"واسر", "واعتقال", "واختطاف", "واسري"}:
@@ -2009,6 +2095,12 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     if i > 0 and words[i].startswith("ال") and bare_clitic(words[i - 1]).startswith("ال") \
             and i - 1 not in used and _people_count(bare_clitic(words[i - 1])[2:]) == 2:
         return _make(sent, kind, 2, False, i - 1, i + 1, used)
+    if i > 0 and bare_clitic(words[i - 1]) in _FELL and i - 1 not in used:
+        # "أن 44 شخصا على الأقل سقطوا قتلى" (44; third dev draw): the counted subject of
+        # "fell" is the toll, as before a plural killing verb
+        subject = _subject_before(sent, i - 1, used)
+        if subject is not None:
+            return _make(sent, kind, subject[0], subject[1], subject[2], i + 1, used)
     back = i - 1 if i > 0 and bare_clitic(words[i - 1]) in {"عدد", "حصيله", "اعداد"} else i
     for k in (back - 1, back - 2):
         if k >= 0 and words[k] == "من" and k - 1 >= 0:
@@ -2069,6 +2161,9 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
                     or words[num.last:num.last + 1] == ["من"]):
                 return _make(sent, kind, num.count, num.approx, k, i + 1, used)
     return _make(sent, kind, None, False, i, i + 1, used)
+
+
+_FELL = frozenset({"سقطوا", "سقط", "سقطت", "سقطا"})
 
 
 def _read_singular(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty | None:
@@ -2365,8 +2460,11 @@ _ONE_WORDS = frozenset({"واحد", "واحده", "واحدا"})
 
 def _people_count(word: str) -> int | None:
     """A people noun right after a casualty verb: dual = 2, singular = 1, plural = None."""
-    if word in _DAY_WORDS or word == "احده":
-        return None  # "وأصيب آخرون الأحد": Sunday, not one more; "احده" is واحدة split
+    if word in _DAY_WORDS or word in {"احده", "مدرسه"}:
+        # "وأصيب آخرون الأحد": Sunday, not one more; "احده" is واحدة split; "مدرسة" is far
+        # more often a school than a teacher ("حافلة تقل أطفال مدرسة ...، قُتل وأصيب على
+        # إثرها عشرات الأطفال", third dev draw)
+        return None
     w = bare_clitic(word)
     # (with the article too: "مقتل الضحيتين"، "إصابة الجنديين", tenth draw)
     for stem in (w[:-2], word[:-2], w.removeprefix("ال")[:-2]):

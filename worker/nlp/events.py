@@ -736,7 +736,11 @@ def _attach_casualties(local: _Local, frames: list[_Frame], casualties: list[Cas
     # Negated mentions last: "لا خسائر في الأرواح، لكن 6 أشخاص أصيبوا" has no trigger, and
     # its zero joins the event the wounded make (fifth draw).
     for cas in sorted(casualties, key=lambda c: c.negated):
-        frame = _owner(local, frames, cas)
+        # A part of a toll told in this sentence ("بينهم"، "منهم"، "من بين القتلى") belongs
+        # to the event that holds that toll, not to the nearest trigger: "مقتل أكثر من 250
+        # شخصا ...، قضى أكثر من ستين منهم ...، خلال هجومه" is 250 (third dev draw).
+        frame = (_holder(frames + orphans, cas.kind, local.index) if cas.subgroup else None) \
+            or _owner(local, frames, cas)
         # (relaxed: a killing or a fate with no count, "لقي عدد من الأشخاص مصرعهم")
         alone = _reportable(cas) or (relaxed and cas.form in ("act", "fate")
                                      and cas.kind in ("killed", "injured"))
@@ -762,6 +766,15 @@ def _attach_casualties(local: _Local, frames: list[_Frame], casualties: list[Cas
                 orphans.append(frame)
         _set_count(frame, cas, local.index, _is_toll(local, cas))
     return orphans
+
+
+def _holder(frames: list[_Frame], kind: str, sentence: int) -> _Frame | None:
+    """The event that holds a counted ``kind`` figure of this sentence, if any."""
+    for frame in frames:
+        slot = frame.slots.get(kind)
+        if slot and slot.get("sentence") == sentence and slot.get("count"):
+            return frame
+    return None
 
 
 def _reportable(cas: Casualty) -> bool:
@@ -819,8 +832,11 @@ def _set_count(frame: _Frame, cas: Casualty, sentence: int, toll: bool = False) 
     # A definite ("المسلحين الثلاثة") or named victim ("مقتل خاشقجي") restates a group.
     # ... unless it is "the other ones": "ستة من القتلى ... بينما سقط القتيلان الآخران" is 8.
     words = normalize_text(cas.text).split()
+    # (not a definite verbal noun itself: "مقتل 7 ... والقضاء على 71 إرهابيا" is 78, third
+    # dev draw)
     definite = cas.named or cas.subgroup or cas.word >= 0 and \
-        bare_clitic(words[0]).startswith("ال") and not words[-1].startswith("الاخر")
+        bare_clitic(words[0]).startswith("ال") and not words[-1].startswith("الاخر") \
+        and not (cas.first == cas.word and cas.form in ("act", "counted"))
     # Two vague amounts ("قتل عشرات الأشخاص ... عن \"عشرات الضحايا\"") tell one toll twice
     # (train gold: 10, not 20): the larger stands.
     vague = old is not None and old.get("approx") and new["approx"] \
