@@ -162,6 +162,7 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
                 break
     found = [_wounded_victims(sent, _one_more_further(sent, c, used)) for c in found]
     found += _losses(sent, used, found)
+    found += _bomber_alone(sent, used, found)
     found += _taken_to_hospital(sent, used, found)
     return _among_a_later_toll(sent, _shared_with_captives(sent, _killed_and_wounded(
         sent, _died_of_wounds(sent, _other_figures(sent, found)))))
@@ -180,6 +181,28 @@ def _remembered(words: list[str], i: int) -> bool:
         if bare_clitic(words[k]) in _ANNIVERSARY:
             return True
     return False
+
+
+_DETONATED = frozenset({"فجر", "فجرت"})
+
+
+def _bomber_alone(sent: Sentence, used: set[int], found: list[Casualty]) -> list[Casualty]:
+    """"ألقي القبض على اثنين منهما، فيما فجر الثالث نفسه" / "فجر أحدهما نفسه دون أن يصيب
+    قوات الأمن" (fourth dev draw and dev gold: killed 1): a bomber who blew himself up is
+    the one death when the sentence counts no other dead (with a toll, "فجر انتحاري نفسه
+    ... موقعا سبعة قتلى", the gold counts the toll alone, 7)."""
+    if any(c.kind == "killed" for c in found):
+        return []
+    words = sent.words
+    for k, w in enumerate(words):
+        if bare_clitic(w) in _DETONATED and k not in used:
+            for j in range(k + 1, min(k + 4, len(words))):
+                if words[j] in _PUNCT:
+                    break
+                if words[j] in {"نفسه", "نفسها"}:
+                    used.update(range(k, j + 1))
+                    return [_make(sent, "killed", 1, False, k, j + 1, used)]
+    return []
 
 
 _VICTIMS_WORD = frozenset({"ضحايا", "ضحيه", "الضحايا"})
