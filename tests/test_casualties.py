@@ -483,6 +483,10 @@ def counts(text: str) -> dict[str, int | None]:
                  id="a-bomber-who-blew-himself-up-alone"),
     pytest.param("وبعد ساعة فجر انتحاري نفسه عند مدخل الخيمة موقعا سبعة قتلى", {"killed": 7},
                  id="a-bomber-beside-a-toll-is-not-added"),
+    pytest.param("وأصيب ثلاثة أشخاص فجر اليوم نفسه في قصف", {"injured": 3},
+                 id="dawn-of-the-same-day-is-no-bomber"),
+    pytest.param("مقتل 8 عناصر قيادية من حزب الله. وأصيب 3 آخرون", {"killed": 8, "injured": 3},
+                 id="a-group-name-ending-the-sentence-adds-nothing"),
     # The count of the killed and wounded together (GUIDELINE.md: "?" and "?"; train and
     # dev gold).
     pytest.param("التفجير الانتحاري الذي راح ضحيته عشرات القتلى والجرحى، في كابل",

@@ -195,7 +195,9 @@ def _bomber_alone(sent: Sentence, used: set[int], found: list[Casualty]) -> list
         return []
     words = sent.words
     for k, w in enumerate(words):
-        if bare_clitic(w) in _DETONATED and k not in used:
+        if bare_clitic(w) in _DETONATED and k not in used and not (
+                k + 1 < len(words) and words[k + 1] in _DAY_WORDS):
+            # (not فجر "dawn": "أصيب ثلاثة أشخاص فجر اليوم نفسه" is the same day's dawn)
             for j in range(k + 1, min(k + 4, len(words))):
                 if words[j] in _PUNCT:
                     break
@@ -993,7 +995,7 @@ def _past_group_name(sent: Sentence, k: int, used: set[int]) -> int:
             return start
         if words[j] in _PUNCT:
             if words[j] not in {",", "،"} or not words[j + 1].startswith("و"):
-                return k
+                return start
             num = _number(words, j + 1)
             people = num is not None and num.count and num.last < len(words) \
                 and _is_people(words[num.last])

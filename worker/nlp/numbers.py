@@ -46,8 +46,7 @@ THOUSAND = {"الف": 1000, "الفا": 1000, "الفان": 2000, "الفين": 
 MULTIPLIERS = {"الاف": 1000, "الف": 1000, "الفا": 1000, "مئه": 100, "مائه": 100, "مليون": 10**6,
                "ملايين": 10**6, "مليار": 10**9}
 # The thousands and millions a chain of number words multiplies ("عشرة آلاف").
-BIG = {"الاف": 1000, "الف": 1000, "الفا": 1000, "مليون": 10**6, "ملايين": 10**6,
-       "مليار": 10**9}
+BIG = {word: value for word, value in MULTIPLIERS.items() if value >= 1000}
 # Vague quantities: the count is the lower bound, always approximate (عشرات = "tens").
 VAGUE = {"عشرات": 10, "العشرات": 10, "مئات": 100, "المئات": 100, "الاف": 1000,
          "الالاف": 1000, "الوف": 1000}
