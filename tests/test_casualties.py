@@ -761,3 +761,16 @@ def test_the_attacker_killed_after_his_victims_is_one_more():
     text = "وقتل 4 أشخاص وأصاب واحدا بجروح خطرة قبل أن تقتله الشرطة"
     found = find_casualties(Sentence.of(text, tokenize(text)))
     assert [(c.kind, c.count) for c in found] == [("killed", 4), ("injured", 1), ("killed", 1)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "وا" and "ت" are no suffix of the matcher: the plural and feminine past are listed.
+    pytest.param("نعت القيادة العامة أربعة من جنودها، استشهدوا أثناء تأدية واجبهم", 4,
+                 id="martyred-plural-after-a-comma"),
+    pytest.param("ثلاثة مدنيين استشهدوا في القصف", 3, id="martyred-plural"),
+    pytest.param("وأكدت الشرطة أن خمسة من قادة الحزب اغتيلوا خلال عام", 5,
+                 id="assassinated-plural"),
+    pytest.param("اغتيلت الناشطة أمس في منزلها", 1, id="assassinated-feminine"),
+])
+def test_plural_and_feminine_forms_of_the_killing_verbs(text, expected):
+    assert counts(text)["killed"] == expected
