@@ -774,3 +774,38 @@ def test_the_attacker_killed_after_his_victims_is_one_more():
 ])
 def test_plural_and_feminine_forms_of_the_killing_verbs(text, expected):
     assert counts(text)["killed"] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "The toll" alone, raised to a number of people, is the death toll (fifth dev draw).
+    pytest.param("وقال المرصد إن الحصيلة ارتفعت إلى 58 شخصا بينهم 20 طفلا", 58,
+                 id="the-toll-rose-to"),
+    pytest.param("قتل 4 مدنيين في القصف، ما رفع الحصيلة منذ بدء الحملة إلى 312 بينهم 40 طفلا",
+                 312, id="raised-the-toll-since"),
+    pytest.param("لترتفع بذلك حصيلة هذا القصف إلى 900 مدني", 900, id="the-toll-of-this-shelling"),
+    # Not a toll of people, or not of the dead.
+    pytest.param("لتناهز الحصيلة النهائية 20 مقرا", None, id="a-toll-of-offices"),
+    pytest.param("وترتفع حصيلة المسلحين الذين سلموا أنفسهم خلال الأسبوع إلى 40", None,
+                 id="a-toll-of-surrenders"),
+    # A definite teen after its noun ("القتلى الخمسة عشر") is the whole number, not 5.
+    pytest.param("وأوضح المرصد أن من بين القتلى الخمسة عشر سبعة أطفال", 15,
+                 id="a-definite-teen-after-the-dead"),
+    pytest.param("وأكدت الوزارة مقتل الجنود الأحد عشر في الكمين", 11, id="a-definite-eleven"),
+])
+def test_tolls_told_without_a_casualty_noun(text, expected):
+    assert counts(text).get("killed") == expected
+
+
+def test_a_count_with_at_least_then_between_killed_and_wounded_is_both():
+    text = "ونقل المصور أن خمسة ضحايا على الأقل ما بين قتيل وجريح نقلوا من موقع التفجير"
+    found = find_casualties(Sentence.of(text, tokenize(text)))
+    assert {(c.kind, c.count, c.split) for c in found} == {("killed", None, True),
+                                                          ("injured", None, True)}
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("أعلنت الوزارة مقتل الجنود الأحد في الكمين", id="on-sunday"),
+    pytest.param("أعلنت الوزارة مقتل الجنود الاثنين في الكمين", id="on-monday"),
+])
+def test_a_weekday_after_the_victims_is_no_count(text):
+    assert counts(text)["killed"] is None

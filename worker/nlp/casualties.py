@@ -162,6 +162,7 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
                 break
     found = [_wounded_victims(sent, _one_more_further(sent, c, used)) for c in found]
     found += _losses(sent, used, found)
+    found += _bare_toll(sent, used, found)
     found += _bomber_alone(sent, used, found)
     found += _taken_to_hospital(sent, used, found)
     return _among_a_later_toll(sent, _shared_with_captives(sent, _killed_and_wounded(
@@ -401,6 +402,8 @@ def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]
         # "خسائر في الأرواح بلغت ما يقارب 350 عنصراً، ما بين قتيل وجريح" (train gold: "?"
         # and "?"): the count right before "(ما) بين قتيل وجريح" is both's (_distributive)
         k = cas.last + (cas.last < len(sent.words) and sent.words[cas.last] in {",", "،"})
+        # "خمسة ضحايا على الأقل ما بين قتيل وجريح" (fifth dev draw: "?" and "?")
+        k += 2 * (sent.words[k:k + 2] == ["علي", "الاقل"])
         k += sent.words[k:k + 1] == ["ما"]
         if cas.count and not cas.negated and sent.words[k:k + 1] == ["بين"] \
                 and k + 1 < len(sent.words) and _distributive(sent.words, k + 1) \
@@ -1927,9 +1930,9 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
                 return num.count, False, j + 2
         if words[j].startswith("ال") and j + 1 < len(words) and words[j + 1].startswith("ال"):
             # "مقتل المجندين الثلاثة": a definite number after its definite noun counts it.
-            num = parse_number([words[j + 1][2:]], 0)
-            if num is not None and num.count and num.last == 1:
-                return num.count, False, j + 2
+            definite = _definite_number(words, j + 1)
+            if definite is not None:
+                return definite[0], False, definite[1]
         if j == i + 1 and words[j] in _SEVERITY:  # "إصابة بالغة": one person's wound
             return 1, False, j + 1
         if j == i + 1 and words[j].startswith("ال") and words[j] not in _DAY_WORDS:
@@ -2095,6 +2098,19 @@ def _counted_further(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool,
     return None
 
 
+def _definite_number(words: list[str], k: int) -> tuple[int, int] | None:
+    """(count, end word) of the definite number at ``k`` that follows its noun: "الستة",
+    and the teens with their second word, "القتلى الخمسة عشر" (15; fifth dev draw, where
+    the first word alone read 5); None for anything else."""
+    if not words[k].startswith("ال") or words[k] in _DAY_WORDS and words[k + 1:k + 2] != ["عشر"]:
+        return None  # "مقتل الجنود الأحد": on Sunday, not one; "الاثنين": Monday, not two
+    tail = [words[k][2:]] + words[k + 1:k + 2] * (words[k + 1:k + 2] in (["عشر"], ["عشره"]))
+    num = parse_number(tail, 0)
+    if num is None or not num.count or num.last != len(tail):
+        return None
+    return num.count, k + len(tail)
+
+
 def _partitive_of_people(sent: Sentence, num: Number) -> bool:
     """"خمسة من مسلحي ...": a count of a group named after من (no casualty word there)."""
     words, k = sent.words, num.last
@@ -2109,13 +2125,13 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     # the definite noun counts all of them (a number before is a part).
     if words[i].startswith("ال") and i + 1 < len(words) and words[i + 1].startswith("ال") \
             and words[i + 1] != "الاثنين" and i + 1 not in used:
-        num = parse_number([words[i + 1][2:]], 0)
-        if num is None and words[i + 1] == "ال" and i + 2 < len(words):
+        definite = _definite_number(words, i + 1)
+        if definite is None and words[i + 1] == "ال" and i + 2 < len(words):
             num = parse_number([words[i + 2]], 0)  # "المصابين الـ 220"
             if num is not None and num.count and num.last == 1:
                 return _make(sent, kind, num.count, False, i, i + 3, used)
-        elif num is not None and num.count and num.last == 1:
-            return _make(sent, kind, num.count, False, i, i + 2, used)
+        elif definite is not None:
+            return _make(sent, kind, definite[0], False, i, definite[1], used)
     # "الشخصين المصابين": a definite dual before the adjective counts it (eighth-draw gold).
     if i > 0 and words[i].startswith("ال") and bare_clitic(words[i - 1]).startswith("ال") \
             and i - 1 not in used and _people_count(bare_clitic(words[i - 1])[2:]) == 2:
@@ -2669,6 +2685,40 @@ def _losses(sent: Sentence, used: set[int], found: list[Casualty]) -> list[Casua
             else:
                 cas = _make(sent, "killed", None, False, i, i + 1, used)
             return [dataclasses.replace(cas, form="plural", word=i, anaphoric=False)]
+    return []
+
+
+# "The toll" alone, with no casualty noun after it, and the verbs that raise it.
+_TOLL_ALONE = frozenset({"الحصيله", "حصيله"})
+_TOLL_RAISED = frozenset({"ارتفعت", "رفع", "رفعت", "ترتفع", "يرفع", "ليرفع", "لترفع", "ارتفاع",
+                          "لترتفع", "وصلت", "لتصل", "تجاوزت", "ارتفع"})
+
+
+def _bare_toll(sent: Sentence, used: set[int], found: list[Casualty]) -> list[Casualty]:
+    """"ارتفعت الحصيلة إلى 246 شخصا" / "ما رفع الحصيلة منذ 18 فبراير إلى 1002 بينهم 215
+    طفلا" (fifth dev draw: 246 and 1002 killed): "the toll" alone, raised to a number of
+    people, is the death toll, as newswire writes it once the dead were named before.
+    Not a toll of something else: no people noun before the number ("حصيلة الإرهابيين
+    الذين سلموا أنفسهم ... إلى 4") and no other noun after it ("20 مقرا")."""
+    words = sent.words
+    taken = {k for c in found for k in range(c.first, c.last)}
+    for i, w in enumerate(words):
+        if bare_clitic(w) not in _TOLL_ALONE or i in used or i in taken \
+                or i + 1 < len(words) and _is_casualty_word(sent.tokens[i + 1].text):
+            continue
+        near = [bare_clitic(x) for x in words[max(i - 2, 0):i] + words[i + 1:i + 3]]
+        if not any(x in _TOLL_RAISED for x in near):
+            continue
+        num = _toll_after(sent, i, used, reach=10)
+        if num is None or not num.count or _is_date(words, num) or any(
+                _is_people(x) or k in used or k in taken
+                for k, x in enumerate(words[i + 1:num.first], start=i + 1)):
+            continue
+        after = words[num.last] if num.last < len(words) else "."
+        if not (after in _PUNCT or after in {"بينهم", "منهم", "علي"} or _is_people(after)):
+            continue
+        cas = _make(sent, "killed", num.count, num.approx, i, _after_noun(words, num.last), used)
+        return [dataclasses.replace(cas, form="plural", word=i)]
     return []
 
 
