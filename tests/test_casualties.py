@@ -809,3 +809,9 @@ def test_a_count_with_at_least_then_between_killed_and_wounded_is_both():
 ])
 def test_a_weekday_after_the_victims_is_no_count(text):
     assert counts(text)["killed"] is None
+
+
+def test_how_many_they_were_is_counted_past_a_long_phrase():
+    text = ("مما أسفر عن مقتل جميع من كانوا من على متن الطائرة الصغيرة والبالغ عددهم 17 "
+            "شخصا")
+    assert counts(text)["killed"] == 17

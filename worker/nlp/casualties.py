@@ -2083,10 +2083,11 @@ def _counted_further(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool,
                 continue  # عنصراً" (train gold)
         if words[j] in _PUNCT or j in used or _is_casualty_word(sent.tokens[j].text):
             return None
-        if j >= i + 9:
+        if j >= i + 9 and words[j - 1] not in {"عددهم", "عددهن"}:
             # Further on, only the count after a comma that closes the phrase: "وقد قتل
             # فيما يشتبه بأنه هجوم كيمياوي وقع في وقت متأخر من يوم السبت، 60 شخصا على
-            # الأقل" (eighth-draw gold).
+            # الأقل" (eighth-draw gold), or the count that says how many they were: "مقتل
+            # جميع من كانوا من على متنها والبالغ عددهم 11 شخصا" (fifth dev draw)
             continue
         num = _number(words, j)
         if num is not None and num.count and num.last < len(words) \
