@@ -815,3 +815,20 @@ def test_how_many_they_were_is_counted_past_a_long_phrase():
     text = ("مما أسفر عن مقتل جميع من كانوا من على متن الطائرة الصغيرة والبالغ عددهم 17 "
             "شخصا")
     assert counts(text)["killed"] == 17
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("وقع انفجار في المصنع وأودى بحياة وإصابة العشرات",
+                 {"killed": None, "injured": None}, id="lives-and-wounds-of-dozens-is-split"),
+    pytest.param("قام رجل بقتل شابتين في المحطة", {"killed": 2}, id="a-feminine-dual"),
+    pytest.param("أصيبت فلسطينيتان برصاص الاحتلال", {"injured": 2}, id="a-feminine-nisba-dual"),
+])
+def test_sixth_draw_readings(text, expected):
+    assert counts(text) == expected
+
+
+def test_a_name_before_the_verbal_noun_with_a_preposition_is_who_spoke():
+    # "ندد فلان بقتل المدنيين": the speaker is no victim (sixth dev draw read one more).
+    text = "وندد الوزير، معمر الإرياني، بقتل المدنيين في مأرب"
+    sent = Sentence.of(text, tokenize(text), persons=frozenset({3, 4}))
+    assert [(c.kind, c.count) for c in find_casualties(sent)] == [("killed", None)]

@@ -387,7 +387,10 @@ def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]
             and b.count in (None, 1) and b.word == a.last + 1 \
             and sent.words[a.last] in _KILLED_NOUNS
         if {a.kind, b.kind} == {"killed", "injured"} and not a.negated and not b.negated \
-                and (pair or shared and b.word == a.word + 1) \
+                and (pair or shared and (b.word == a.word + 1 or (
+                    # "وأودى بحياة وإصابة العشرات" (sixth dev draw: "?" and "?"): after
+                    # the two-word death term
+                    b.word == a.word + 2 and sent.words[a.word + 1] == "بحياه"))) \
                 and sent.words[b.word].startswith("و"):
             # (by position: list.index compared whole casualties, quadratic in a long
             # sentence of them)
@@ -1147,6 +1150,13 @@ def _plus_crew(sent: Sentence, count: int, last: int,
     return count, (), last
 
 
+def _prepositional(word: str) -> bool:
+    """بقتل، وبقتل: with a preposition the casualty word is the verbal noun, whose victim
+    follows it; the person before is its agent or who spoke ("ندد الإرياني، بقتل
+    المدنيين", "قام رجل بقتل شابتين": sixth dev draw and dev gold, each read one more)."""
+    return word.startswith(("ب", "وب", "فب")) and bare_clitic(word) != word
+
+
 def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
               named: bool = True) -> Casualty:
     """مقتل 5 أشخاص / أصيب جنديان / مقتل جندي / 5 أشخاص قتلوا / قتلت مجموعة من /
@@ -1157,6 +1167,7 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
             and not (i + 1 < len(words) and _number(words, i + 1) is not None
                      and (words[i].startswith("و") or _is_people_count_after(words, i + 1))) \
             and bare_clitic(words[i]) not in _PLURAL_VERBS \
+            and not _prepositional(words[i]) \
             and not words[i - 1].startswith("ال") and words[i - 1] not in _NOT_COUNTED \
             and not (words[i - 1] == "طيار" and i > 1 and bare_clitic(words[i - 2]) == "دون") \
             and (i < 2 or parse_number(words, i - 2) is None):  # not "53 شخصاً وإصابة"
@@ -1377,6 +1388,8 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
     if died and word == "توفيا":
         return 2, i, i + 1  # "اللذين توفيا محاولين إنقاذ طفلين"
     if word not in _SINGULAR_VERBS | ({"توفي", "توفيت", "قضي", "قضت"} if died else set()):
+        return None
+    if _prepositional(words[i]):
         return None
     # The subject before a singular verb: a name ("خاشقجي، قتل") or a singular people noun
     # with up to two modifiers ("مسعفة فلسطينية قتلت"، "أحد رجال الشرطة قتل").
