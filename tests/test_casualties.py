@@ -832,3 +832,12 @@ def test_a_name_before_the_verbal_noun_with_a_preposition_is_who_spoke():
     text = "وندد الوزير، معمر الإرياني، بقتل المدنيين في مأرب"
     sent = Sentence.of(text, tokenize(text), persons=frozenset({3, 4}))
     assert [(c.kind, c.count) for c in find_casualties(sent)] == [("killed", None)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("قتل قناص المواطن سالم أحمد علي (60 عاما)، وطفل عمره 7 سنوات في تعز", 2,
+                 id="a-named-victim-then-a-child"),
+    pytest.param("أسفر القصف عن مقتل شخص واحد وإصابة 7 آخرين", 1, id="one-describes-the-victim"),
+])
+def test_a_singular_victim_joined_after_a_named_one(text, expected):
+    assert counts(text)["killed"] == expected

@@ -1595,12 +1595,41 @@ def _plus_the_subject(sent: Sentence, i: int, count: int | None, last: int) -> i
     return count
 
 
+def _one_more_joined(sent: Sentence, last: int, used: set[int]) -> int | None:
+    """The end of a singular victim joined by و after a named one, past the rest of the
+    name and an age in brackets: "قتل المواطن عبده عقلان (70 عاما)، وطفل عمره 5 سنوات"
+    (2; sixth dev draw read 1).  None when no such victim follows."""
+    words, k = sent.words, last
+    while k < len(words) and k in sent.persons:  # (entity words count as used)
+        k += 1
+    # the age in brackets, past the name's last words the tagger left out ("عبده احمد
+    # [قائد عقلان] (70 عاما)")
+    opening = next((j for j in range(k, min(k + 5, len(words))) if words[j] == "("
+                    or words[j] in _PUNCT or j in used), None)
+    if opening is not None and words[opening] == "(" and ")" in words[opening + 1:opening + 6]:
+        close = words.index(")", opening + 1)
+        if opening == k or any(w in _YEARS | {"عاما", "سنه", "سنوات"}
+                               for w in words[opening + 1:close]):
+            k = close + 1
+    if k < len(words) and words[k] in {",", "،"}:
+        k += 1
+    if k >= len(words) or k in used or not words[k].startswith("و") \
+            or bare_clitic(words[k]).startswith("ال") or words[k] in _NOT_COUNTED \
+            or words[k] in _ONE_WORDS or bare_clitic(words[k]) in {"احد", "احدي", "احده"} \
+            or _people_count(words[k]) != 1 or _is_casualty_word(sent.tokens[k].text):
+        return None  # (not "شخص واحد": "one" describes the victim before)
+    return k + 1
+
+
 def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]
                           ) -> tuple[int | None, int]:
     """The named, singular or dual victims plus the people killed with them, counted after
     مع a few words on: "بمقتل العميد المنشق، محمود النقيب، الذي ...، مع ثلاثة من مرافقيه"
     (4), "القياديان ... قتلا مع عشرات المتمردين" (12; train gold).  (count, last word)."""
     words = sent.words
+    one_more = _one_more_joined(sent, last, used) if count == 1 else None
+    if one_more is not None:
+        count, last = count + 1, one_more
     for k in range(last, min(last + 14, len(words) - 1)):
         if words[k] in {".", "؟", "!"} or words[k] in _CLAUSE_LINKS \
                 or (k in used and k not in sent.named) \
