@@ -841,3 +841,12 @@ def test_a_name_before_the_verbal_noun_with_a_preposition_is_who_spoke():
 ])
 def test_a_singular_victim_joined_after_a_named_one(text, expected):
     assert counts(text)["killed"] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("وكبدت القوات الميليشيا قتلى بالعشرات في محور آزال", 10, id="dead-by-the-tens"),
+    pytest.param("وقال إن خسائر المسلحين من القتلى تقدر بالمئات", 100, id="dead-by-the-hundreds"),
+    pytest.param("سقط قتلى في الحي وأصيب المارة بالعشرات", None, id="not-past-another-casualty"),
+])
+def test_a_vague_count_told_after_its_noun(text, expected):
+    assert counts(text)["killed"] == expected

@@ -2244,7 +2244,28 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
                     (num.last < len(words) and _is_people(words[num.last]))
                     or words[num.last:num.last + 1] == ["من"]):
                 return _make(sent, kind, num.count, num.approx, k, i + 1, used)
+    by_the = _by_the_tens(sent, i, used)
+    if by_the is not None:
+        return _make(sent, kind, by_the[0], True, i, by_the[1], used)
     return _make(sent, kind, None, False, i, i + 1, used)
+
+
+# "بالعشرات"، "بالمئات": "in their tens", a vague count told after its noun.
+_BY_THE = {"بالعشرات": 10, "بالمئات": 100, "بالالاف": 1000}
+
+
+def _by_the_tens(sent: Sentence, i: int, used: set[int]) -> tuple[int, int] | None:
+    """(count, end word) of "بالعشرات" a few words after a plural casualty noun with no
+    count: "هناك شهداء، أطفال ونساء ورجال بالعشرات" (10; train gold), "أعداد القتلى ...
+    تشير إلى أنهم بالعشرات" (10; train gold), as GUIDELINE.md reads عشرات."""
+    words = sent.words
+    for j in range(i + 1, min(i + 9, len(words))):
+        if j in used or words[j] in _PUNCT and words[j] not in {",", "،"} \
+                or _is_casualty_word(sent.tokens[j].text):
+            return None
+        if words[j] in _BY_THE:
+            return _BY_THE[words[j]], j + 1
+    return None
 
 
 _FELL = frozenset({"سقطوا", "سقط", "سقطت", "سقطا"})
