@@ -6,6 +6,7 @@ sampled by the first draw's design, from articles no gold has used.
     python tests/gold/events/reports/sample_dev.py --fourth   # the fourth (batches 76-79)
     python tests/gold/events/reports/sample_dev.py --fifth    # the fifth (batches 80-83)
     python tests/gold/events/reports/sample_dev.py --sixth    # the sixth (batches 84-87)
+    python tests/gold/events/reports/sample_dev.py --seventh  # the seventh (batches 88-91)
 
 Why: dev chooses the report model's L2 and thresholds (with cross-validation of the train
 part) and carries the gate's floors, but it had 346 sentences and 85 casualty sentences,
@@ -23,7 +24,8 @@ its own seed, from articles no earlier batch used (batches 72 to 75): a fresh sa
 measure a stop's changes on before they join dev; the fourth (batches 76 to 79), the same
 stop, measures the fixes read off the third; the fifth (batches 80 to 83, stop 23) measures
 the stop's starting code and its changes on text no stop has read; the sixth (batches 84
-to 87, the same stop) measures its end, the fixes read off the fifth and the retrain.  (A draw reruns byte for byte only while
+to 87, the same stop) measures its end, the fixes read off the fifth and the retrain; the seventh (batches 88 to 91) the code
+after the fixes read off the sixth.  (A draw reruns byte for byte only while
 the gold does not yet hold it: once built into ``dev.jsonl`` its articles count as used, so
 the second draw reran unchanged at f0bebc3, before its build, and not after.)  Annotated blind like every batch; then
 ``build.py`` puts them in ``dev.jsonl`` (their ``split`` is ``dev``).  As with
@@ -47,7 +49,7 @@ from worker.nlp.tokenize import sentences  # noqa: E402
 # draw: (seed, sentences, first batch)
 DRAWS = {"second": (20261145, 400, 60), "third": (20261201, 400, 72),
          "fourth": (20261202, 400, 76), "fifth": (20261203, 400, 80),
-         "sixth": (20261204, 400, 84)}
+         "sixth": (20261204, 400, 84), "seventh": (20261205, 400, 88)}
 PER_BATCH = 100
 
 
@@ -55,7 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     names = [a[2:] for a in args if a.startswith("--") and a[2:] in DRAWS]
     if len(names) != len(args) or len(names) > 1:
-        raise SystemExit("usage: sample_dev.py [--third | --fourth | --fifth | --sixth]")
+        raise SystemExit("usage: sample_dev.py [--third | ... | --seventh]")
     SEED, WANT, FIRST_BATCH = DRAWS[names[0] if names else "second"]
     quota = {k: round(WANT * v / sum(TARGET.values())) for k, v in TARGET.items()}
     gold = [json.loads(line) for part in ("train", "dev", "test")
