@@ -1608,8 +1608,7 @@ def _one_more_joined(sent: Sentence, last: int, used: set[int]) -> int | None:
                     or words[j] in _PUNCT or j in used), None)
     if opening is not None and words[opening] == "(" and ")" in words[opening + 1:opening + 6]:
         close = words.index(")", opening + 1)
-        if opening == k or any(w in _YEARS | {"عاما", "سنه", "سنوات"}
-                               for w in words[opening + 1:close]):
+        if opening == k or any(w in _YEARS for w in words[opening + 1:close]):
             k = close + 1
     if k < len(words) and words[k] in {",", "،"}:
         k += 1
