@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from worker.nlp.event_coref import merge_coreferent
+from worker.nlp.event_coref import STRETCH_SENTENCES, merge_coreferent
 from worker.nlp.events import extract_events
 from worker.nlp.tokenize import sentences
 from worker.records import Event
@@ -182,3 +182,17 @@ def test_casualty_report_joins_the_event_with_its_subgroup_figure():
     (merged,) = merge_coreferent(TEXT, [report, strike])
     assert merged.type == "missile_attack" and merged.injured["count"] == 10
     assert merged.mentions[0]["start"] == 0
+
+
+def test_mentions_merge_within_a_stretch_of_sentences_and_not_across():
+    # STRETCH_SENTENCES bounds coreference so that a text of thousands of sentences merges
+    # in linear time; inside one stretch nothing changes.
+    last = STRETCH_SENTENCES - 1
+    assert len(merge_coreferent(TEXT, [event(0, 0), event(10, last)])) == 1
+    assert len(merge_coreferent(TEXT, [event(0, last), event(10, last + 1)])) == 2
+    # Stretches keep the order of first mentions, and each merges on its own.
+    out = merge_coreferent(TEXT, [event(30, STRETCH_SENTENCES + 3), event(0, 0),
+                                  event(40, STRETCH_SENTENCES + 4), event(10, 1)])
+    assert [e.sentence for e in out] == [0, STRETCH_SENTENCES + 3]
+    assert [len(e.mentions) for e in out] == [1, 1]
+

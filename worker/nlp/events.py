@@ -14,6 +14,7 @@ Quality is measured by ``python -m worker.nlp.evaluate_events`` on tests/gold/ev
 from __future__ import annotations
 
 import bisect
+import itertools
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -372,9 +373,12 @@ def _weak_cue(local: _Local, context: _Context) -> str | None:
     evacuation when civilians or a batch (دفعة) were: in this sentence, or in the two
     previous ones when this sentence counts the people who moved ("21 إيزيدياً")."""
     index = local.index
-    here = {kind for s, kind in context.cues if s == index}
+    # Cues are appended in sentence order: read back from the end over the last three
+    # sentences only (the whole list each time was quadratic in a long article).
+    recent = list(itertools.takewhile(lambda cue: cue[0] >= index - 2, reversed(context.cues)))
+    here = {kind for s, kind in recent if s == index}
     if not here and find_people(local.sent, set()) is not None:
-        here = {kind for s, kind in context.cues if index - 2 <= s <= index}
+        here = {kind for s, kind in recent}
     if "release_cue" in here:
         return "release"
     return "evacuation" if "evacuation_cue" in here else None
@@ -908,8 +912,10 @@ def _antecedent(local: _Local, frame: _Frame, previous: list[_Frame]) -> _Frame 
     word = local.sent.words[frame.word] if frame.type != CASUALTIES_ONLY else ""
     if not (word.startswith("ال") or bare_clitic(word).startswith("ال")):
         return None
-    for prior in reversed(previous):
-        if local.index - 2 <= prior.sentence < local.index and prior.type == frame.type:
+    for prior in reversed(previous):  # frames are in sentence order: stop past the window
+        if prior.sentence < local.index - 2:
+            break
+        if prior.sentence < local.index and prior.type == frame.type:
             return prior
     return None
 
