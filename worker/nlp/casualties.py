@@ -1381,10 +1381,11 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
     aged = _aged_name_after(sent, j, used)
     if aged is not None:
         return _named_count(sent, aged), i, _name_end(sent, aged)
-    if died and j < len(words) and j not in used and words[j] not in _NOT_COUNTED \
+    if (died or word in _KILLING_NOUNS) and j < len(words) and j not in used \
+            and words[j] not in _NOT_COUNTED \
             and not _is_casualty_word(sent.tokens[j].text) and (
             _people_count(words[j]) == 1 or (_is_nisba(words, j) and len(words[j]) > 5)):
-        return 1, i, j + 1  # "وفاة طالب سعودي"، "لوفاة بريطانية"
+        return 1, i, j + 1  # "وفاة طالب سعودي"، "لوفاة بريطانية"، "مقتل أمريكي"
     if died and word == "توفيا":
         return 2, i, i + 1  # "اللذين توفيا محاولين إنقاذ طفلين"
     if word not in _SINGULAR_VERBS | ({"توفي", "توفيت", "قضي", "قضت"} if died else set()):
@@ -1447,6 +1448,10 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
         if _number(words, k) is not None or _is_casualty_word(sent.tokens[k].text):
             break
     return None
+
+
+# Verbal nouns of a killing whose genitive is the victim: "مقتل أمريكي" (one).
+_KILLING_NOUNS = frozenset({"مقتل", "اغتيال", "استشهاد"})
 
 
 def _aged_name_after(sent: Sentence, j: int, used: set[int]) -> int | None:
