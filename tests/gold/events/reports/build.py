@@ -9,7 +9,8 @@ second annotator on every 8th item) with the first pass: Cohen's kappa on report
 report and on the three labels, and exact agreement on killed and injured where both
 annotators say ``report``.  Where ``recheck/a`` and ``recheck/b`` hold two more blind labels
 of train items (``recheck.py``), a first label that both contradict alike is replaced
-(:func:`apply_recheck`).  Prints a summary and writes ``agreement.json``.
+(:func:`apply_recheck`); ``retest/a`` and ``retest/b`` do the same for every test item
+(``retest.py``).  Prints a summary and writes ``agreement.json``.
 """
 from __future__ import annotations
 
@@ -45,7 +46,9 @@ def merged() -> tuple[dict[str, dict], dict]:
             raise SystemExit(f"{batch.name}: annotation ids do not match the batch")
         for item, label in zip(source, labels):
             items[item["id"]] = {**item, **{k: label[k] for k in FIELDS}}
-    return items, apply_recheck(items, recheck_pairs())
+    recheck = apply_recheck(items, recheck_pairs("recheck"), part="train")
+    retest = apply_recheck(items, recheck_pairs("retest"), part="test")
+    return items, {**recheck, **({"retest": retest} if retest else {})}
 
 
 def main() -> None:
@@ -78,12 +81,16 @@ def main() -> None:
         "disagreements": [{"id": f["id"], "first": f["label"], "second": s["label"]}
                           for f, s in zip(first, second) if f["label"] != s["label"]],
     }
+    retest = recheck.pop("retest", None)
     if recheck:
         result["recheck"] = recheck
+    if retest:
+        result["retest"] = retest
     (HERE / "agreement.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
-    print({k: v for k, v in result.items() if k not in ("disagreements", "recheck")})
-    if recheck:
-        print("recheck:", {k: v for k, v in recheck.items() if k != "replaced"})
+    print({k: v for k, v in result.items() if k not in ("disagreements", "recheck", "retest")})
+    for name, figures in (("recheck", recheck), ("retest", retest)):
+        if figures:
+            print(f"{name}:", {k: v for k, v in figures.items() if k != "replaced"})
 
 
 def _same_reading(a: dict, b: dict) -> bool:
@@ -92,36 +99,47 @@ def _same_reading(a: dict, b: dict) -> bool:
         a["label"] != "report" or (a["killed"], a["injured"]) == (b["killed"], b["injured"]))
 
 
-def recheck_pairs() -> list[tuple[dict, dict]]:
-    """(side a, side b) label pairs of the rechecked items, in batch order."""
+def recheck_pairs(folder: str) -> list[tuple[dict, dict]]:
+    """(side a, side b) label pairs of the items of ``folder`` (recheck, retest), in batch
+    order."""
     pairs: list[tuple[dict, dict]] = []
     names = sorted({p.name for side in "ab"
-                    for p in (HERE / "recheck" / side).glob("batch_*.jsonl")})
+                    for p in (HERE / folder / side).glob("batch_*.jsonl")})
     for name in names:
-        a_path, b_path = HERE / "recheck" / "a" / name, HERE / "recheck" / "b" / name
+        a_path, b_path = HERE / folder / "a" / name, HERE / folder / "b" / name
         if not (a_path.exists() and b_path.exists()):
-            raise SystemExit(f"recheck/{name}: labelled on one side only (a and b both "
+            raise SystemExit(f"{folder}/{name}: labelled on one side only (a and b both "
                              "label every batch)")
-        a, b, ids = read(a_path), read(b_path), [x["id"] for x in read(HERE / "recheck" / name)]
+        a, b, ids = read(a_path), read(b_path), [x["id"] for x in read(HERE / folder / name)]
         if [x["id"] for x in a] != ids or [x["id"] for x in b] != ids:
-            raise SystemExit(f"recheck/{name}: label ids do not match the batch")
+            raise SystemExit(f"{folder}/{name}: label ids do not match the batch")
         pairs += zip(a, b)
     return pairs
 
 
-def apply_recheck(items: dict[str, dict], pairs: list[tuple[dict, dict]]) -> dict:
+def apply_recheck(items: dict[str, dict], pairs: list[tuple[dict, dict]], part: str) -> dict:
     """Replace a first label where two later blind labels (``recheck/a``, ``recheck/b``, of
-    the train items ``recheck.py`` chose) agree with each other and not with it: two votes
-    against one.  Returns the agreement figures and the replaced ids ({} with no recheck)."""
+    the train items ``recheck.py`` chose; ``retest/a``, ``retest/b``, of every test item)
+    agree with each other and not with it: two votes against one.  Returns the agreement
+    figures and the replaced ids ({} with no recheck)."""
     if not pairs:
         return {}
+    ids = [a["id"] for a, _ in pairs]
+    if part == "test" and sorted(ids) != sorted(k for k, x in items.items()
+                                                if x["split"] == "test"):
+        # The test part is relabelled whole or not at all: a selection of test items by
+        # what a system reads would bias the test figure toward that system.
+        raise SystemExit("retest: the relabelled items are not exactly the test part")
+    # Where the two new labels both say report: how often they agree on the figures (the
+    # noise of one careful reading of a casualty sentence).
+    both = [(a, b) for a, b in pairs if a["label"] == b["label"] == "report"]
     # report or not, as first labelled (before any replacement below)
     first_labels = [items[a["id"]]["label"] == "report" for a, _ in pairs]
     replaced = []
     for a, b in pairs:
         first = items[a["id"]]
-        if first["split"] != "train":
-            raise SystemExit(f"recheck: {a['id']} is not a train item")
+        if first["split"] != part:
+            raise SystemExit(f"recheck: {a['id']} is not a {part} item")
         if _same_reading(a, b) and not _same_reading(a, first):
             replaced.append({"id": a["id"], "first": [first["label"], first["killed"],
                                                       first["injured"]],
@@ -138,6 +156,11 @@ def apply_recheck(items: dict[str, dict], pairs: list[tuple[dict, dict]]) -> dic
             f == (b["label"] == "report") for f, (_, b) in zip(first_labels, pairs))
             / len(pairs), 3),
         "a_b_agree": sum(_same_reading(a, b) for a, b in pairs),
+        "a_b_both_report": len(both),
+        "a_b_killed_exact": round(sum(a["killed"] == b["killed"] for a, b in both)
+                                  / max(len(both), 1), 3),
+        "a_b_injured_exact": round(sum(a["injured"] == b["injured"] for a, b in both)
+                                   / max(len(both), 1), 3),
         "replaced": replaced,
         "replaced_count": len(replaced),
     }
