@@ -819,6 +819,9 @@ def test_killed_figures_of_the_later_dev_draws(text, expected):
                  {"killed": None, "injured": None}, id="lives-and-wounds-of-dozens-is-split"),
     pytest.param("قام رجل بقتل شابتين في المحطة", {"killed": 2}, id="a-feminine-dual"),
     pytest.param("أصيبت فلسطينيتان برصاص الاحتلال", {"injured": 2}, id="a-feminine-nisba-dual"),
+    pytest.param("قتل ثلاثة جنود ومدنيان في الهجوم", {"killed": 5},
+                 id="a-joined-nominative-dual-of-a-people-noun"),
+    pytest.param("قتل مسؤولان في الهجوم", {"killed": 2}, id="a-nominative-dual-is-two"),
 ])
 def test_feminine_duals_and_a_split_toll(text, expected):
     assert counts(text) == expected

@@ -2582,6 +2582,10 @@ def _people_count(word: str) -> int | None:
             return 2
     if len(w) > 6 and w.endswith("يان") and not w.startswith("ال"):
         return 2  # a nisba dual in the nominative: "قتل فلسطينيان" (the plural is -يون)
+    if w.endswith("ان") and w.removeprefix("ال")[:-2] in _SINGULAR_PEOPLE - _NOT_COUNTED:
+        # the nominative dual of any singular people noun: "قتل ثلاثة جنود ومدنيان"،
+        # "مسؤولان"، "شابان" (-ان is never its plural; the oblique -ين may be)
+        return 2
     forms = {w, word, word.removeprefix("ال"), w.removesuffix("ه"), w.removeprefix("ال"),
              w.removesuffix("ا"), w.removesuffix("ها")}  # "مستوطنا قتل"، "زوجها أصيب"
     if forms & _SINGULAR_PEOPLE or forms & _SINGULAR_STEMS:
