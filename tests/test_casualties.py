@@ -809,6 +809,11 @@ def test_the_attacker_killed_after_his_victims_is_one_more():
     pytest.param("وكبدت القوات الميليشيا قتلى بالعشرات في محور آزال", 10, id="dead-by-the-tens"),
     pytest.param("وقال إن خسائر المسلحين من القتلى تقدر بالمئات", 100, id="dead-by-the-hundreds"),
     pytest.param("سقط قتلى في الحي وأصيب المارة بالعشرات", None, id="not-past-another-casualty"),
+    # An inclusion between the counted subject and مصرعهم, closed by a comma (fifth draw).
+    pytest.param("لقي 14 مقاتلا على الأقل من بينهم إيرانيون، مصرعهم في الضربة", 14,
+                 id="fate-past-an-inclusion-aside"),
+    pytest.param("لقي 14 مقاتلا، بينهم ثلاثة إيرانيين، مصرعهم في الضربة", 14,
+                 id="fate-past-an-inclusion-between-commas"),
 ])
 def test_killed_figures_of_the_later_dev_draws(text, expected):
     assert counts(text).get("killed") == expected

@@ -2349,6 +2349,16 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     aside = {k + n for k in range(max(i - 16, 0), i - 3)
              if words[k] in {",", "،"} and words[k + 1:k + 3] == ["علي", "الاقل"]
              and words[k + 3] in {",", "،"} for n in range(4)}
+    # "لقي 14 مقاتلا على الأقل من بينهم إيرانيون، مصرعهم" (fifth dev draw): a part of the
+    # subject (بينهم، منهم) closed by a comma right before the fate noun is an aside too
+    if i >= 3 and words[i - 1] in {",", "،"}:
+        opening = next((k for k in range(i - 2, max(i - 8, 0), -1)
+                        if words[k] in {"بينهم", "منهم"} or words[k] in _PUNCT), None)
+        if opening is not None and words[opening] in {"بينهم", "منهم"}:
+            start = opening - 1 if words[opening - 1] in {"من", ",", "،"} else opening
+            if words[start] == "من" and start >= 1 and words[start - 1] in {",", "،"}:
+                start -= 1
+            aside |= set(range(start, i))
     for j in range(i - 1, max(i - 16 if aside else i - 12, -1), -1):
         if j in aside:
             continue
