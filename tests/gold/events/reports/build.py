@@ -133,6 +133,10 @@ def apply_recheck(items: dict[str, dict], pairs: list[tuple[dict, dict]], part: 
     # Where the two new labels both say report: how often they agree on the figures (the
     # noise of one careful reading of a casualty sentence).
     both = [(a, b) for a, b in pairs if a["label"] == b["label"] == "report"]
+    # and the first label against each new one, on killed where both call it a report
+    first_killed = {side: [(items[x["id"]]["killed"], x["killed"]) for pair in pairs
+                           for x in [pair[n]] if x["label"] == items[x["id"]]["label"] == "report"]
+                    for n, side in enumerate("ab")}
     # report or not, as first labelled (before any replacement below)
     first_labels = [items[a["id"]]["label"] == "report" for a, _ in pairs]
     replaced = []
@@ -157,6 +161,9 @@ def apply_recheck(items: dict[str, dict], pairs: list[tuple[dict, dict]], part: 
             / len(pairs), 3),
         "a_b_agree": sum(_same_reading(a, b) for a, b in pairs),
         "a_b_both_report": len(both),
+        **{f"first_vs_{side}_killed_exact": round(sum(f == x for f, x in got)
+                                                  / max(len(got), 1), 3)
+           for side, got in first_killed.items()},
         "a_b_killed_exact": round(sum(a["killed"] == b["killed"] for a, b in both)
                                   / max(len(both), 1), 3),
         "a_b_injured_exact": round(sum(a["injured"] == b["injured"] for a, b in both)
