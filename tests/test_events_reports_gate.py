@@ -92,10 +92,31 @@ def test_a_recheck_replaces_a_first_label_only_on_two_agreeing_votes():
              (item("y", "report", 7), item("y", "report", 5)),   # the two disagree on figures
              (item("z", "report"), item("z", "none")),           # on the label
              (item("w", "report", 3), item("w", "report", 3))]   # with the first label
-    result = build.apply_recheck(items, pairs)
+    result = build.apply_recheck(items, pairs, part="train")
     assert (items["x"]["label"], items["x"]["killed"]) == ("report", 7)
     assert [items[i]["label"] for i in ("y", "z", "w")] == ["mention", "mention", "report"]
     assert result["replaced_count"] == 1 and result["a_b_agree"] == 2
     with pytest.raises(SystemExit):
         build.apply_recheck({"d": {**item("d", "none"), "split": "dev"}},
-                            [(item("d", "report"), item("d", "report"))])
+                            [(item("d", "report"), item("d", "report"))], part="train")
+
+
+def test_a_test_part_relabel_must_cover_the_whole_test_part():
+    # Relabelling only the test items a system gets wrong would bias the test figure toward
+    # that system (retest.py): build.py refuses any selection of the test part.
+    build = _build_module()
+
+    def item(i, label, killed=None):
+        return {"id": i, "split": "test", "label": label, "types": [], "killed": killed,
+                "injured": None, "location": None, "mention_class": None}
+
+    items = {i: item(i, "mention") for i in ("p", "q")}
+    with pytest.raises(SystemExit):
+        build.apply_recheck(items, [(item("p", "report", 2), item("p", "report", 2))],
+                            part="test")
+    result = build.apply_recheck(items, [(item("p", "report", 2), item("p", "report", 2)),
+                                         (item("q", "none"), item("q", "mention"))], part="test")
+    assert (items["p"]["label"], items["p"]["killed"]) == ("report", 2)
+    assert items["q"]["label"] == "mention" and result["replaced_count"] == 1
+    # (no item was a report to the first label and to side a: no figure to compare)
+    assert result["a_b_killed_exact"] == 1.0 and result["first_vs_a_killed_exact"] is None

@@ -161,9 +161,8 @@ def apply_recheck(items: dict[str, dict], pairs: list[tuple[dict, dict]], part: 
             / len(pairs), 3),
         "a_b_agree": sum(_same_reading(a, b) for a, b in pairs),
         "a_b_both_report": len(both),
-        **{f"first_vs_{side}_killed_exact": round(sum(f == x for f, x in got)
-                                                  / max(len(got), 1), 3)
-           for side, got in first_killed.items()},
+        **{f"first_vs_{side}_killed_exact": round(sum(f == x for f, x in got) / len(got), 3)
+           if got else None for side, got in first_killed.items()},
         "a_b_killed_exact": round(sum(a["killed"] == b["killed"] for a, b in both)
                                   / max(len(both), 1), 3),
         "a_b_injured_exact": round(sum(a["injured"] == b["injured"] for a, b in both)
