@@ -814,6 +814,17 @@ def test_the_attacker_killed_after_his_victims_is_one_more():
                  id="fate-past-an-inclusion-aside"),
     pytest.param("لقي 14 مقاتلا، بينهم ثلاثة إيرانيين، مصرعهم في الضربة", 14,
                  id="fate-past-an-inclusion-between-commas"),
+    # A superlative measured against an older event: that event's figure is background;
+    # "the deadliest" says people were killed, how many not told (train and dev gold).
+    pytest.param("ويعتبر هذا الاعتداء الأكثر دموية في العراق منذ الاعتداء الانتحاري الذي "
+                 "أوقع 31 قتيلا ببغداد في كانون الثاني الماضي", None,
+                 id="the-older-event-s-toll-after-since-is-background"),
+    pytest.param("تعد الغارات الأعنف على شمالي سوريا منذ شهر، حين أوقعت غارات روسية 53 قتيلا",
+                 None, id="since-then-when-continues-the-older-event"),
+    pytest.param("واعتبر المرصد أن هذا هو الهجوم الأعنف منذ نحو 3 سنوات، لافتا إلى أنه أسفر "
+                 "عن مقتل 6 مسلحين", 6, id="a-toll-after-the-since-clause-is-this-one-s"),
+    pytest.param("وشن الجيش أحد أعنف هجماته منذ بداية الحرب لاستعادة الغوطة وقتل أكثر من 1600 "
+                 "شخص", 1600, id="a-clause-joined-after-the-since-clause-is-this-one-s"),
 ])
 def test_killed_figures_of_the_later_dev_draws(text, expected):
     assert counts(text).get("killed") == expected
@@ -844,3 +855,21 @@ def test_a_name_before_the_verbal_noun_with_a_preposition_is_who_spoke():
     text = "وندد الوزير، معمر الإرياني، بقتل المدنيين في مأرب"
     sent = Sentence.of(text, tokenize(text), persons=frozenset({3, 4}))
     assert [(c.kind, c.count) for c in find_casualties(sent)] == [("killed", None)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("وكان الاثنين الأكثر دموية في غزة منذ حرب 2014", (None, False),
+                 id="the-deadliest-day-is-a-toll-not-told"),
+    pytest.param("تعتبر من بين الأكثر دموية للقوات التركية في يوم واحد", (None, False),
+                 id="among-the-deadliest"),
+])
+def test_the_deadliest_says_people_were_killed(text, expected):
+    (cas,) = [c for c in find_casualties(Sentence.of(text, tokenize(text))) if c.kind == "killed"]
+    assert (cas.count, cas.anaphoric) == expected
+
+
+def test_bloody_alone_is_no_toll():
+    # "مواجهات دامية" alone: the gold reads it either way, so no figure is made of it
+    text = "واشتباكات دامية بين المحتجين والشرطة العراقية منذ أسابيع"
+    assert [c for c in find_casualties(Sentence.of(text, tokenize(text)))
+            if c.kind == "killed"] == []
