@@ -7,6 +7,7 @@ sampled by the first draw's design, from articles no gold has used.
     python tests/gold/events/reports/sample_dev.py --fifth    # the fifth (batches 80-83)
     python tests/gold/events/reports/sample_dev.py --sixth    # the sixth (batches 84-87)
     python tests/gold/events/reports/sample_dev.py --seventh  # the seventh (batches 88-91)
+    python tests/gold/events/reports/sample_dev.py --eighth   # casualty words (92-94)
 
 Why: dev chooses the report model's L2 and thresholds (with cross-validation of the train
 part) and carries the gate's floors, but it had 346 sentences and 85 casualty sentences,
@@ -25,7 +26,11 @@ measure a stop's changes on before they join dev; the fourth (batches 76 to 79),
 stop, measures the fixes read off the third; the fifth (batches 80 to 83, stop 23) measures
 the stop's starting code and its changes on text no stop has read; the sixth (batches 84
 to 87, the same stop) measures its end, the fixes read off the fifth and the retrain; the seventh (batches 88 to 91) the code
-after the fixes read off the sixth.  (A draw reruns byte for byte only while
+after the fixes read off the sixth.  The eighth (batches 92 to 94, stop 24) has another
+design, because the dev pool's casualty stratum is used up: 300 sentences with a casualty
+word, figure or not (``sample_more.CASUALTY_WORD``, as the train part's tenth to twentieth
+draws), at most two an article, mostly without a figure, to measure the stop's readings of
+casualties told without one (named victims, "the deadliest") on text no stop has read.  (A draw reruns byte for byte only while
 the gold does not yet hold it: once built into ``dev.jsonl`` its articles count as used, so
 the second draw reran unchanged at f0bebc3, before its build, and not after.)  Annotated blind like every batch; then
 ``build.py`` puts them in ``dev.jsonl`` (their ``split`` is ``dev``).  As with
@@ -51,13 +56,17 @@ DRAWS = {"second": (20261145, 400, 60), "third": (20261201, 400, 72),
          "fourth": (20261202, 400, 76), "fifth": (20261203, 400, 80),
          "sixth": (20261204, 400, 84), "seventh": (20261205, 400, 88)}
 PER_BATCH = 100
+# casualty-word draws (sample_more.py's "casualty_word" kind, in the dev part)
+WORD_DRAWS = {"eighth": (20261206, 300, 92)}
 
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    if len(args) == 1 and args[0][2:] in WORD_DRAWS:
+        return word_draw(*WORD_DRAWS[args[0][2:]])
     names = [a[2:] for a in args if a.startswith("--") and a[2:] in DRAWS]
     if len(names) != len(args) or len(names) > 1:
-        raise SystemExit("usage: sample_dev.py [--third | ... | --seventh]")
+        raise SystemExit("usage: sample_dev.py [--third | ... | --seventh | --eighth]")
     SEED, WANT, FIRST_BATCH = DRAWS[names[0] if names else "second"]
     quota = {k: round(WANT * v / sum(TARGET.values())) for k, v in TARGET.items()}
     gold = [json.loads(line) for part in ("train", "dev", "test")
@@ -92,6 +101,43 @@ def main(argv: list[str] | None = None) -> None:
     articles = len({i["id"].split("#")[0] for i in items})
     print(f"{len(items)} dev-part items from {articles} new articles in {OUT} "
           f"(batch_{FIRST_BATCH:02d} on)")
+
+
+def word_draw(seed: int, want: int, first_batch: int) -> None:
+    """Dev-part sentences with a casualty word, figure or not, at most two an article, from
+    articles no gold part or batch has used; as ``sample_more.py`` draws them for train."""
+    from sample_more import _wanted
+
+    gold = [json.loads(line) for part in ("train", "dev", "test")
+            for line in (HERE / f"{part}.jsonl").open(encoding="utf-8") if line.strip()]
+    gold += [json.loads(line) for n in range(first_batch)
+             for path in [OUT / f"batch_{n:02d}.jsonl"] if path.is_file()
+             for line in path.open(encoding="utf-8") if line.strip()]
+    used = {item["id"].split("#")[0] for item in gold}
+    keys = {dedup_key(item["text"]) for item in gold}
+    rng = random.Random(seed)
+    pool: list[dict] = []
+    for docno, title, text, published in shuffled_articles(rng):
+        if docno in used or split_of(docno) != "dev":
+            continue
+        candidates = [(i, s) for i, s in enumerate(sentences(text)) if 8 <= len(s) <= 80]
+        rng.shuffle(candidates)
+        taken = 0
+        for index, sent in candidates:
+            sentence = text[sent[0].start:sent[-1].end]
+            key = dedup_key(sentence)
+            if taken < 2 and key not in keys and _wanted("casualty_word", sentence):
+                keys.add(key)
+                taken += 1
+                pool.append({"id": f"{docno}#{index}", "split": "dev", "published": published,
+                             "stratum": stratum(sentence), "title": title, "text": sentence})
+        if len(pool) >= want:
+            break
+    items = pool[:want]
+    _write_batches(items, first_batch, PER_BATCH)
+    articles = len({i["id"].split("#")[0] for i in items})
+    print(f"{len(items)} dev-part items with a casualty word from {articles} new articles in "
+          f"{OUT} (batch_{first_batch:02d} on)")
 
 
 if __name__ == "__main__":
