@@ -825,6 +825,11 @@ def test_the_attacker_killed_after_his_victims_is_one_more():
                  "عن مقتل 6 مسلحين", 6, id="a-toll-after-the-since-clause-is-this-one-s"),
     pytest.param("وشن الجيش أحد أعنف هجماته منذ بداية الحرب لاستعادة الغوطة وقتل أكثر من 1600 "
                  "شخص", 1600, id="a-clause-joined-after-the-since-clause-is-this-one-s"),
+    # A toll told past its source between commas, or past its qualifier (eighth draw).
+    pytest.param("وبلغت بذلك حصيلة القتلى خلال أسبوع، وفق المرصد، 29 مقاتلا من الفصائل و24 "
+                 "عنصرا من قوات النظام", 53, id="a-toll-past-its-source-between-commas"),
+    pytest.param("وأعلنت الحكومة عن حصيلة جديدة لقتلى الفيضانات والانهيارات الأرضية، بلغت 199 "
+                 "شخصا على الأقل", 199, id="a-new-toll-of-the-dead-reached"),
 ])
 def test_killed_figures_of_the_later_dev_draws(text, expected):
     assert counts(text).get("killed") == expected

@@ -2192,6 +2192,8 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
         if subject is not None:
             return _make(sent, kind, subject[0], subject[1], subject[2], i + 1, used)
     back = i - 1 if i > 0 and bare_clitic(words[i - 1]) in {"عدد", "حصيله", "اعداد"} else i
+    if back == i and i > 1 and words[i - 1] in _NEW_TOLL and bare_clitic(words[i - 2]) == "حصيله":
+        back = i - 2  # "حصيلة جديدة لقتلى الفيضانات ...، بلغت 199 شخصا" (eighth dev draw)
     for k in (back - 1, back - 2):
         if k >= 0 and words[k] == "من" and k - 1 >= 0:
             k -= 1  # العشرات من القتلى
@@ -2207,14 +2209,27 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             break
     # "حيث بلغ قتلى الميليشيا أكثر من ثمانين عنصراً": the toll verb before the noun, or
     # before its عدد ("فيما بلغ عدد المصابين أكثر من 2000 شخص", eighth-draw gold).
-    if back > 0 and bare_clitic(words[back - 1]) in {"بلغ", "بلغت", "تجاوز", "تجاوزت"}:
-        for j in range(i + 1, min(i + 4, len(words))):
+    verb = back - 2 if back > 1 and words[back - 1] in {"بذلك", "بهذا"} else back - 1
+    if verb >= 0 and bare_clitic(words[verb]) in {"بلغ", "بلغت", "تجاوز", "تجاوزت"}:
+        j, limit = i + 1, i + 4
+        while j < min(limit, len(words)):
+            # past a source between commas: "وبلغت بذلك حصيلة القتلى خلال أسبوع، وفق
+            # المرصد، 29 مقاتلا ... و24 عنصرا" (53; eighth dev draw)
+            if words[j] in {",", "،"} and j + 1 < len(words) \
+                    and bare_clitic(words[j + 1]) in _SOURCE_ASIDE:
+                close = next((c for c in range(j + 2, min(j + 6, len(words)))
+                              if words[c] in {",", "،"}), None)
+                if close is not None:
+                    limit += close + 1 - j
+                    j = close + 1
+                    continue
             if words[j] in _PUNCT or j in used:
                 break
             num = _number(words, j)
             if num is not None and num.count:
-                return _make(sent, kind, num.count, num.approx, back - 1,
+                return _make(sent, kind, num.count, num.approx, verb,
                              _after_noun(words, num.last), used)
+            j += 1
     # "ومن بين القتلى 99 طفلا" / "من بين القتلى أكثر من 50 طفلا": the count that follows;
     # "من بين القتلى القياديان الحوثيان" (fourteenth draw): a dual.
     if i > 0 and bare_clitic(words[i - 1]) == "بين" and words[i].startswith("ال") \
@@ -2254,6 +2269,12 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     if by_the is not None:
         return _make(sent, kind, by_the[0], True, i, by_the[1], used)
     return _make(sent, kind, None, False, i, i + 1, used)
+
+
+# "حصيلة جديدة / أولية لقتلى": the toll, however qualified, before its casualty noun.
+_NEW_TOLL = frozenset({"جديده", "اوليه", "نهائيه", "رسميه", "اخيره", "محدثه"})
+# "، وفق المرصد،": the source of a figure, told between commas.
+_SOURCE_ASIDE = frozenset({"وفق", "وفقا", "حسب", "بحسب", "حسبما", "طبقا"})
 
 
 # "بالعشرات"، "بالمئات": "in their tens", a vague count told after its noun.
