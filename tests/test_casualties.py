@@ -830,6 +830,8 @@ def test_the_attacker_killed_after_his_victims_is_one_more():
                  "عنصرا من قوات النظام", 53, id="a-toll-past-its-source-between-commas"),
     pytest.param("وأعلنت الحكومة عن حصيلة جديدة لقتلى الفيضانات والانهيارات الأرضية، بلغت 199 "
                  "شخصا على الأقل", 199, id="a-new-toll-of-the-dead-reached"),
+    pytest.param("مقتل ما لا يقل عن 12 طفلا وامرأتين ورجل مسن بالقرب من الحدود", 15,
+                 id="a-joined-victim-with-its-adjective-before-where"),
 ])
 def test_killed_figures_of_the_later_dev_draws(text, expected):
     assert counts(text).get("killed") == expected

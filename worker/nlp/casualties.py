@@ -965,7 +965,9 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
                     and words[last + 1] not in _AFTER_VICTIMS
                     and _number(words, last + 1) is None
                     and not _is_casualty_word(sent.tokens[last + 1].text)
-                    and (last + 2 >= len(words) or words[last + 2] in _PUNCT))):
+                    # (or before where: "12 طفلا وامرأتين ورجل مسن بالقرب من الحدود",
+                    # 15; eighth dev draw)
+                    and _ends_list(words, last + 2))):
             # "قتل 4 مسلحين وشرطي واحد": a singular people noun is one more; so is each
             # of a longer list, "مقتل رجل وامرأة وطفلهما" (3), "استشهاد ضابط وضابط صف
             # (رتبة أقل من ضابط) وجندي" (3; dev gold).
@@ -1120,7 +1122,8 @@ def _is_nisba(words: list[str], k: int) -> bool:
 
 # Words that may follow the last victim of a list: "قتل 9 طلبة ومعلماً داخل فصل".
 _AFTER_VICTIMS = frozenset({"في", "من", "خلال", "جراء", "اثر", "بعد", "داخل", "علي", "عند",
-                            "عندما", "برصاص", "بنيران", "قرب", "امام", "بين", "الي", "حين"})
+                            "عندما", "برصاص", "بنيران", "قرب", "امام", "بين", "الي", "حين",
+                            "بالقرب"})
 
 
 # "وقتل 26 من الركاب، وأفراد طاقمها المكون من ستة" / "ركابها وعددهم 60 إلى جانب الطاقم
