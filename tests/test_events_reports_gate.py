@@ -10,6 +10,7 @@ its lead over it.
 
 from __future__ import annotations
 
+import itertools
 import json
 import pathlib
 
@@ -39,11 +40,10 @@ def test_report_detection_and_figures_stay_above_floors(split):
 def test_gold_is_split_by_article_and_big_enough():
     from worker.nlp.report_model import load_gold
 
-    parts = {s: load_gold(s) for s in ("train", "dev", "test")}
+    parts = {s: load_gold(s) for s in ("train", "dev", "test", "probe")}
     articles = {s: {i["id"].split("#")[0] for i in items} for s, items in parts.items()}
-    assert not articles["train"] & articles["dev"]
-    assert not articles["train"] & articles["test"]
-    assert not articles["dev"] & articles["test"]
+    for a, b in itertools.combinations(parts, 2):
+        assert not articles[a] & articles[b], (a, b)
     assert sum(len(items) for items in parts.values()) >= 1500
     with_figures = sum(1 for items in parts.values() for i in items
                        if i["label"] == "report"
@@ -74,7 +74,7 @@ def test_the_gold_files_are_what_build_makes_of_the_annotations():
     from worker.nlp.report_model import load_gold
 
     items, _ = _build_module().merged()
-    for split in ("train", "dev", "test"):
+    for split in ("train", "dev", "test", "probe"):
         made = sorted((x for x in items.values() if x["split"] == split), key=lambda x: x["id"])
         assert made == load_gold(split), f"{split}.jsonl is not build.py's output: rerun it"
 

@@ -20,6 +20,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 FIELDS = ("label", "types", "killed", "injured", "location", "mention_class")
+# "probe": dev-part articles drawn by another design than dev's (sample_dev.py --eighth,
+# casualty words), a measurement set kept out of dev, whose mix chooses the report model's
+# thresholds and carries the gate's floors as a sample of the test part's design.
+PARTS = ("train", "dev", "test", "probe")
 
 
 def read(path: Path) -> list[dict]:
@@ -53,7 +57,7 @@ def merged() -> tuple[dict[str, dict], dict]:
 
 def main() -> None:
     items, recheck = merged()
-    for split in ("train", "dev", "test"):
+    for split in PARTS:
         part = [x for x in items.values() if x["split"] == split]
         with open(HERE / f"{split}.jsonl", "w", encoding="utf-8") as fh:
             for x in sorted(part, key=lambda x: x["id"]):

@@ -30,7 +30,10 @@ after the fixes read off the sixth.  The eighth (batches 92 to 94, stop 24) has 
 design, because the dev pool's casualty stratum is used up: 300 sentences with a casualty
 word, figure or not (``sample_more.CASUALTY_WORD``, as the train part's tenth to twentieth
 draws), at most two an article, mostly without a figure, to measure the stop's readings of
-casualties told without one (named victims, "the deadliest") on text no stop has read.  (A draw reruns byte for byte only while
+casualties told without one (named victims, "the deadliest") on text no stop has read.
+Being of another design, it does not join dev (whose mix is the test part's): ``build.py``
+writes it to ``probe.jsonl`` (``split`` "probe"), scored with ``evaluate_events --split
+probe``.  (A draw reruns byte for byte only while
 the gold does not yet hold it: once built into ``dev.jsonl`` its articles count as used, so
 the second draw reran unchanged at f0bebc3, before its build, and not after.)  Annotated blind like every batch; then
 ``build.py`` puts them in ``dev.jsonl`` (their ``split`` is ``dev``).  As with
@@ -69,8 +72,9 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("usage: sample_dev.py [--third | ... | --seventh | --eighth]")
     SEED, WANT, FIRST_BATCH = DRAWS[names[0] if names else "second"]
     quota = {k: round(WANT * v / sum(TARGET.values())) for k, v in TARGET.items()}
-    gold = [json.loads(line) for part in ("train", "dev", "test")
-            for line in (HERE / f"{part}.jsonl").open(encoding="utf-8") if line.strip()]
+    gold = [json.loads(line) for part in ("train", "dev", "test", "probe")
+            for path in [HERE / f"{part}.jsonl"] if path.is_file()
+            for line in path.open(encoding="utf-8") if line.strip()]
     gold += [json.loads(line) for n in range(FIRST_BATCH)
              for path in [OUT / f"batch_{n:02d}.jsonl"] if path.is_file()
              for line in path.open(encoding="utf-8") if line.strip()]
@@ -108,8 +112,9 @@ def word_draw(seed: int, want: int, first_batch: int) -> None:
     articles no gold part or batch has used; as ``sample_more.py`` draws them for train."""
     from sample_more import _wanted
 
-    gold = [json.loads(line) for part in ("train", "dev", "test")
-            for line in (HERE / f"{part}.jsonl").open(encoding="utf-8") if line.strip()]
+    gold = [json.loads(line) for part in ("train", "dev", "test", "probe")
+            for path in [HERE / f"{part}.jsonl"] if path.is_file()
+            for line in path.open(encoding="utf-8") if line.strip()]
     gold += [json.loads(line) for n in range(first_batch)
              for path in [OUT / f"batch_{n:02d}.jsonl"] if path.is_file()
              for line in path.open(encoding="utf-8") if line.strip()]
@@ -129,15 +134,15 @@ def word_draw(seed: int, want: int, first_batch: int) -> None:
             if taken < 2 and key not in keys and _wanted("casualty_word", sentence):
                 keys.add(key)
                 taken += 1
-                pool.append({"id": f"{docno}#{index}", "split": "dev", "published": published,
+                pool.append({"id": f"{docno}#{index}", "split": "probe", "published": published,
                              "stratum": stratum(sentence), "title": title, "text": sentence})
         if len(pool) >= want:
             break
     items = pool[:want]
     _write_batches(items, first_batch, PER_BATCH)
     articles = len({i["id"].split("#")[0] for i in items})
-    print(f"{len(items)} dev-part items with a casualty word from {articles} new articles in "
-          f"{OUT} (batch_{first_batch:02d} on)")
+    print(f"{len(items)} probe items (dev-part articles) with a casualty word from {articles} "
+          f"new articles in {OUT} (batch_{first_batch:02d} on)")
 
 
 if __name__ == "__main__":
