@@ -63,6 +63,19 @@ PER_BATCH = 100
 WORD_DRAWS = {"eighth": (20261206, 300, 92)}
 
 
+def already_drawn(first_batch: int) -> tuple[set[str], set[str]]:
+    """The articles and sentence texts (``dedup_key``) every gold part and every batch
+    before ``first_batch`` hold: a new draw takes neither."""
+    gold = [json.loads(line) for part in ("train", "dev", "test", "probe")
+            for path in [HERE / f"{part}.jsonl"] if path.is_file()
+            for line in path.open(encoding="utf-8") if line.strip()]
+    gold += [json.loads(line) for n in range(first_batch)
+             for path in [OUT / f"batch_{n:02d}.jsonl"] if path.is_file()
+             for line in path.open(encoding="utf-8") if line.strip()]
+    return ({item["id"].split("#")[0] for item in gold},
+            {dedup_key(item["text"]) for item in gold})
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if len(args) == 1 and args[0][2:] in WORD_DRAWS:
@@ -72,14 +85,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("usage: sample_dev.py [--third | ... | --seventh | --eighth]")
     SEED, WANT, FIRST_BATCH = DRAWS[names[0] if names else "second"]
     quota = {k: round(WANT * v / sum(TARGET.values())) for k, v in TARGET.items()}
-    gold = [json.loads(line) for part in ("train", "dev", "test", "probe")
-            for path in [HERE / f"{part}.jsonl"] if path.is_file()
-            for line in path.open(encoding="utf-8") if line.strip()]
-    gold += [json.loads(line) for n in range(FIRST_BATCH)
-             for path in [OUT / f"batch_{n:02d}.jsonl"] if path.is_file()
-             for line in path.open(encoding="utf-8") if line.strip()]
-    used = {item["id"].split("#")[0] for item in gold}
-    keys = {dedup_key(item["text"]) for item in gold}
+    used, keys = already_drawn(FIRST_BATCH)
     rng = random.Random(SEED)
     pools: dict[str, list[dict]] = {k: [] for k in quota}
     for docno, title, text, published in shuffled_articles(rng):
@@ -112,14 +118,7 @@ def word_draw(seed: int, want: int, first_batch: int) -> None:
     articles no gold part or batch has used; as ``sample_more.py`` draws them for train."""
     from sample_more import _wanted
 
-    gold = [json.loads(line) for part in ("train", "dev", "test", "probe")
-            for path in [HERE / f"{part}.jsonl"] if path.is_file()
-            for line in path.open(encoding="utf-8") if line.strip()]
-    gold += [json.loads(line) for n in range(first_batch)
-             for path in [OUT / f"batch_{n:02d}.jsonl"] if path.is_file()
-             for line in path.open(encoding="utf-8") if line.strip()]
-    used = {item["id"].split("#")[0] for item in gold}
-    keys = {dedup_key(item["text"]) for item in gold}
+    used, keys = already_drawn(first_batch)
     rng = random.Random(seed)
     pool: list[dict] = []
     for docno, title, text, published in shuffled_articles(rng):
