@@ -8,6 +8,7 @@ sampled by the first draw's design, from articles no gold has used.
     python tests/gold/events/reports/sample_dev.py --sixth    # the sixth (batches 84-87)
     python tests/gold/events/reports/sample_dev.py --seventh  # the seventh (batches 88-91)
     python tests/gold/events/reports/sample_dev.py --eighth   # casualty words (92-94)
+    python tests/gold/events/reports/sample_dev.py --ninth    # casualty words (95-96)
 
 Why: dev chooses the report model's L2 and thresholds (with cross-validation of the train
 part) and carries the gate's floors, but it had 346 sentences and 85 casualty sentences,
@@ -25,19 +26,23 @@ its own seed, from articles no earlier batch used (batches 72 to 75): a fresh sa
 measure a stop's changes on before they join dev; the fourth (batches 76 to 79), the same
 stop, measures the fixes read off the third; the fifth (batches 80 to 83, stop 23) measures
 the stop's starting code and its changes on text no stop has read; the sixth (batches 84
-to 87, the same stop) measures its end, the fixes read off the fifth and the retrain; the seventh (batches 88 to 91) the code
-after the fixes read off the sixth.  The eighth (batches 92 to 94, stop 24) has another
-design, because the dev pool's casualty stratum is used up: 300 sentences with a casualty
-word, figure or not (``sample_more.CASUALTY_WORD``, as the train part's tenth to twentieth
-draws), at most two an article, mostly without a figure, to measure the stop's readings of
-casualties told without one (named victims, "the deadliest") on text no stop has read.
-Being of another design, it does not join dev (whose mix is the test part's): ``build.py``
-writes it to ``probe.jsonl`` (``split`` "probe"), scored with ``evaluate_events --split
-probe``.  (A draw reruns byte for byte only while
-the gold does not yet hold it: once built into ``dev.jsonl`` its articles count as used, so
-the second draw reran unchanged at f0bebc3, before its build, and not after.)  Annotated blind like every batch; then
+to 87, the same stop) measures its end, the fixes read off the fifth and the retrain; the
+seventh (batches 88 to 91) the code after the fixes read off the sixth.  (A draw reruns
+byte for byte only while the gold does not yet hold it: once built into ``dev.jsonl`` its
+articles count as used, so the second draw reran unchanged at f0bebc3, before its build,
+and not after.)  Annotated blind like every batch; then
 ``build.py`` puts them in ``dev.jsonl`` (their ``split`` is ``dev``).  As with
 ``sample.py``, the committed batches are the record.
+
+The eighth (batches 92 to 94, stop 24) has another design, because the dev pool's casualty
+stratum is used up: 300 sentences with a casualty word, figure or not
+(``sample_more.CASUALTY_WORD``, as the train part's tenth to twentieth draws), at most two an
+article, mostly without a figure, to measure the stop's readings of casualties told without
+one (named victims, "the deadliest") on text no stop has read.  The ninth (batches 95 and
+96, the same stop, at its end; the 158 such sentences left) is the same design, to measure
+the stop's end against its start on text nothing was read off.  Being of another design,
+they do not join dev (whose mix is the test part's): their ``split`` is "probe", and
+``build.py`` writes them to ``probe.jsonl``, scored with ``evaluate_events --split probe``.
 """
 from __future__ import annotations
 
@@ -60,7 +65,7 @@ DRAWS = {"second": (20261145, 400, 60), "third": (20261201, 400, 72),
          "sixth": (20261204, 400, 84), "seventh": (20261205, 400, 88)}
 PER_BATCH = 100
 # casualty-word draws (sample_more.py's "casualty_word" kind, in the dev part)
-WORD_DRAWS = {"eighth": (20261206, 300, 92)}
+WORD_DRAWS = {"eighth": (20261206, 300, 92), "ninth": (20261207, 300, 95)}
 
 
 def already_drawn(first_batch: int) -> tuple[set[str], set[str]]:
@@ -82,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
         return word_draw(*WORD_DRAWS[args[0][2:]])
     names = [a[2:] for a in args if a.startswith("--") and a[2:] in DRAWS]
     if len(names) != len(args) or len(names) > 1:
-        raise SystemExit("usage: sample_dev.py [--third | ... | --seventh | --eighth]")
+        raise SystemExit("usage: sample_dev.py [--third | ... | --seventh | --eighth | --ninth]")
     SEED, WANT, FIRST_BATCH = DRAWS[names[0] if names else "second"]
     quota = {k: round(WANT * v / sum(TARGET.values())) for k, v in TARGET.items()}
     used, keys = already_drawn(FIRST_BATCH)
