@@ -2845,8 +2845,10 @@ def _past_since(sent: Sentence) -> set[int]:
     event; "الأسوأ ... منذ عام 2009، عندما لقي 49 شخصا حتفهم")."""
     words = sent.words
     out: set[int] = set()
-    for k, w in enumerate(words):
-        if w != "منذ" or not any(x in _SUPERLATIVES for x in words[max(k - 6, 0):k]):
+    k = 0
+    while k < len(words):
+        if words[k] != "منذ" or not any(x in _SUPERLATIVES for x in words[max(k - 6, 0):k]):
+            k += 1
             continue
         # The older event's own words: منذ's object itself ("منذ مقتل 20 طفلا"، "منذ اغتصاب
         # وقتل طالبة"), or a clause that describes it (الذي أوقع، منذ أن، حين); not a
@@ -2863,6 +2865,7 @@ def _past_since(sent: Sentence) -> set[int]:
             if described or j - k <= 2:
                 out.add(j)
             j += 1
+        k = j  # on from the clause's end: each word is read once (linear in the sentence)
     return out
 
 
@@ -2872,6 +2875,8 @@ _DESCRIBES_THE_PAST = frozenset({"الذي", "التي", "الذين", "اللذ
 def _outside_a_past_since(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
     """Without the figures of the older event a superlative compares this one with
     (:func:`_past_since`): they are background, not this report's toll."""
+    if not found:
+        return found
     past = _past_since(sent)
     return [c for c in found if c.first not in past] if past else found
 
