@@ -832,6 +832,8 @@ def test_the_attacker_killed_after_his_victims_is_one_more():
                  "شخصا على الأقل", 199, id="a-new-toll-of-the-dead-reached"),
     pytest.param("مقتل ما لا يقل عن 12 طفلا وامرأتين ورجل مسن بالقرب من الحدود", 15,
                  id="a-joined-victim-with-its-adjective-before-where"),
+    pytest.param("تعتقد أن خاشقجي، المعروف بانتقاده لسياسات السعودية، قتل في القنصلية", 1,
+                 id="that-a-name-past-its-description-was-killed"),
 ])
 def test_killed_figures_of_the_later_dev_draws(text, expected):
     assert counts(text).get("killed") == expected

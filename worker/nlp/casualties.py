@@ -1399,10 +1399,19 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
         return None
     # The subject before a singular verb: a name ("خاشقجي، قتل") or a singular people noun
     # with up to two modifiers ("مسعفة فلسطينية قتلت"، "أحد رجال الشرطة قتل").
-    k, looked = i, 0
+    k, looked, adjacent = i, 0, i - 1  # (adjacent: the word right before the verb or its aside)
     while k - 1 >= 0 and looked < 6:
         k -= 1
         looked += 1
+        if words[k] in {",", "،"} and k == i - 1 and k >= 2:
+            # "أن خاشقجي، المعروف بانتقاده لسياسات السعودية، قتل في القنصلية" (eighth draw):
+            # past a description between commas, the subject is the word before it
+            opening = next((c for c in range(k - 1, max(k - 10, -1), -1)
+                            if words[c] in _PUNCT), None)
+            if opening is not None and words[opening] in {",", "،"} \
+                    and words[opening + 1] in _DESCRIBING:
+                k, adjacent = opening, opening - 1
+                continue
         if words[k] == ")" and "(" in words[max(k - 4, 0):k]:
             # "المواطن جبر سالم أبو مصطفى (40 عاما) قتل" (seventh draw)
             k = max(c for c in range(max(k - 4, 0), k) if words[c] == "(")
@@ -1420,7 +1429,7 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
             break
         if k in sent.persons:
             return 1, k, i + 1
-        if k == i - 1 and k >= 1 and words[k - 1] in _THAT and k not in used \
+        if k == adjacent and k >= 1 and words[k - 1] in _THAT and k not in used \
                 and not words[k].startswith("و") \
                 and word in {"قتل", "قتلت"} | ({"توفي", "توفيت"} if died else set()) \
                 and (not words[k].startswith("ال") or words[i + 1:i + 2] in _WHERE_WHEN) \
@@ -1457,6 +1466,11 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
 
 # Verbal nouns of a killing whose genitive is the victim: "مقتل أمريكي" (one).
 _KILLING_NOUNS = frozenset({"مقتل", "اغتيال", "استشهاد"})
+
+
+# Words that open a description of a person between commas: "، المعروف بانتقاده ...،".
+_DESCRIBING = frozenset({"المعروف", "المعروفه", "الذي", "التي", "وهو", "وهي", "البالغ",
+                         "البالغه"})
 
 
 def _aged_name_after(sent: Sentence, j: int, used: set[int]) -> int | None:
