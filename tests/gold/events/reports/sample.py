@@ -92,6 +92,21 @@ def shuffled_articles(rng: random.Random) -> Iterator[tuple[str, str, str, str]]
         yield docno, title, text, f"{date[:4]}-{date[4:6]}-{date[6:]}"
 
 
+def unused_article_sentences(rng: random.Random, used: set[str], part: str
+                             ) -> Iterator[tuple[str, str, str, list[tuple[int, str]]]]:
+    """(DOCNO, title, published, [(sentence index, sentence text), ...]) of each article of
+    ``part`` (``split_of``) not in ``used``, in ``rng``'s order, its sentences of 8 to 80
+    tokens in an order ``rng`` shuffles: the later draws (sample_more.py, sample_dev.py)
+    take from these, making the same ``rng`` calls in the same order as when each took
+    them inline, so a draw reruns as it was made."""
+    for docno, title, text, published in shuffled_articles(rng):
+        if docno in used or split_of(docno) != part:
+            continue
+        candidates = [(i, s) for i, s in enumerate(sentences(text)) if 8 <= len(s) <= 80]
+        rng.shuffle(candidates)
+        yield docno, title, published, [(i, text[s[0].start:s[-1].end]) for i, s in candidates]
+
+
 def main() -> None:
     rng = random.Random(SEED)
     pools: dict[str, list[dict]] = {k: [] for k in TARGET}

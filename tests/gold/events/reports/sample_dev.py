@@ -54,10 +54,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[3]))
-from sample import (OUT, TARGET, _write_batches, dedup_key, shuffled_articles,  # noqa: E402
-                    split_of, stratum, take_quota)
-
-from worker.nlp.tokenize import sentences  # noqa: E402
+from sample import (OUT, TARGET, _write_batches, dedup_key, stratum,  # noqa: E402
+                    take_quota, unused_article_sentences)
 
 # draw: (seed, sentences, first batch)
 DRAWS = {"second": (20261145, 400, 60), "third": (20261201, 400, 72),
@@ -93,14 +91,9 @@ def main(argv: list[str] | None = None) -> None:
     used, keys = already_drawn(FIRST_BATCH)
     rng = random.Random(SEED)
     pools: dict[str, list[dict]] = {k: [] for k in quota}
-    for docno, title, text, published in shuffled_articles(rng):
-        if docno in used or split_of(docno) != "dev":
-            continue
-        candidates = [(i, s) for i, s in enumerate(sentences(text)) if 8 <= len(s) <= 80]
-        rng.shuffle(candidates)
+    for docno, title, published, candidates in unused_article_sentences(rng, used, "dev"):
         taken = 0
-        for index, sent in candidates:
-            sentence = text[sent[0].start:sent[-1].end]
+        for index, sentence in candidates:
             kind, key = stratum(sentence), dedup_key(sentence)
             if taken >= 3 or key in keys or len(pools[kind]) >= quota[kind] * 3:
                 continue
@@ -126,14 +119,9 @@ def word_draw(seed: int, want: int, first_batch: int) -> None:
     used, keys = already_drawn(first_batch)
     rng = random.Random(seed)
     pool: list[dict] = []
-    for docno, title, text, published in shuffled_articles(rng):
-        if docno in used or split_of(docno) != "dev":
-            continue
-        candidates = [(i, s) for i, s in enumerate(sentences(text)) if 8 <= len(s) <= 80]
-        rng.shuffle(candidates)
+    for docno, title, published, candidates in unused_article_sentences(rng, used, "dev"):
         taken = 0
-        for index, sent in candidates:
-            sentence = text[sent[0].start:sent[-1].end]
+        for index, sentence in candidates:
             key = dedup_key(sentence)
             if taken < 2 and key not in keys and _wanted("casualty_word", sentence):
                 keys.add(key)

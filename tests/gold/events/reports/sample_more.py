@@ -47,9 +47,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[3]))
 from sample import (CASUALTY, FIGURE, OUT, _write_jsonl, dedup_key,  # noqa: E402
-                    shuffled_articles, split_of)
-
-from worker.nlp.tokenize import sentences  # noqa: E402
+                    unused_article_sentences)
 
 PER_BATCH = 100
 # Each draw: its seed, how many items it draws, its first batch number, and which sentences
@@ -121,14 +119,9 @@ def main() -> None:
              for line in (OUT / f"batch_{n}.jsonl").open(encoding="utf-8")}
     rng = random.Random(seed)
     pool = []
-    for docno, title, text, published in shuffled_articles(rng):
-        if docno in used or split_of(docno) != "train":
-            continue
-        candidates = [(i, s) for i, s in enumerate(sentences(text)) if 8 <= len(s) <= 80]
-        rng.shuffle(candidates)
+    for docno, title, published, candidates in unused_article_sentences(rng, used, "train"):
         taken = 0
-        for index, sent in candidates:
-            sentence = text[sent[0].start:sent[-1].end]
+        for index, sentence in candidates:
             if taken < 2 and _wanted(kind, sentence):
                 pool.append({"id": f"{docno}#{index}", "split": "train",
                              "published": published,
