@@ -882,3 +882,11 @@ def test_bloody_alone_is_no_toll():
     text = "واشتباكات دامية بين المحتجين والشرطة العراقية منذ أسابيع"
     assert [c for c in find_casualties(Sentence.of(text, tokenize(text)))
             if c.kind == "killed"] == []
+
+
+def test_more_than_before_since_is_a_quantity_not_a_superlative():
+    # "أكثر من" counts; only a superlative (الأكثر دموية، الأعنف) makes منذ's clause an
+    # older event whose toll is background
+    text = "قتل أكثر من 20 شخصا منذ أن بدأ القصف الذي أودى بحياة 300 مدني"
+    assert [c.count for c in find_casualties(Sentence.of(text, tokenize(text)))
+            if c.kind == "killed"] == [20, 300]

@@ -2611,6 +2611,7 @@ _SINGULAR_PEOPLE = frozenset({"شخص", "طفل", "جندي", "عنصر", "شر�
     # sixteenth draw: "مسلحين قتلا قسا رومانيا"; titles: "بمقتل الملا فضل الله"
     "قس", "قسيس", "ملا", "دكتور", "نقيب"})
 _SINGULAR_STEMS = frozenset(f.removesuffix("ه") for f in _SINGULAR_PEOPLE)
+_DUAL_STEMS = _SINGULAR_PEOPLE - _NOT_COUNTED  # "مدنيان" = 2, not "آخران" (one more pair)
 
 
 # The number one, which a split و would misread as "and one of": واحدة -> و + احدة.
@@ -2632,7 +2633,7 @@ def _people_count(word: str) -> int | None:
             return 2
     if len(w) > 6 and w.endswith("يان") and not w.startswith("ال"):
         return 2  # a nisba dual in the nominative: "قتل فلسطينيان" (the plural is -يون)
-    if w.endswith("ان") and w.removeprefix("ال")[:-2] in _SINGULAR_PEOPLE - _NOT_COUNTED:
+    if w.endswith("ان") and w.removeprefix("ال")[:-2] in _DUAL_STEMS:
         # the nominative dual of any singular people noun: "قتل ثلاثة جنود ومدنيان"،
         # "مسؤولان"، "شابان" (-ان is never its plural; the oblique -ين may be)
         return 2
@@ -2861,7 +2862,10 @@ def _past_since(sent: Sentence) -> set[int]:
     out: set[int] = set()
     k = 0
     while k < len(words):
-        if words[k] != "منذ" or not any(x in _SUPERLATIVES for x in words[max(k - 6, 0):k]):
+        # ("أكثر من 100 شخص منذ": a quantity, not a superlative)
+        if words[k] != "منذ" or not any(
+                words[m] in _SUPERLATIVES and words[m + 1] != "من"
+                for m in range(max(k - 6, 0), k)):
             k += 1
             continue
         # The older event's own words: منذ's object itself ("منذ مقتل 20 طفلا"، "منذ اغتصاب
@@ -2904,16 +2908,13 @@ def _deadliest(sent: Sentence, used: set[int], found: list[Casualty]) -> list[Ca
         return []
     words = sent.words
     for i, w in enumerate(words):
-        if w in _BLOODY and i > 0 and i not in used and (
+        if i in used or not (w == "الادمي" or w in _BLOODY and i > 0 and (
                 words[i - 1] in {"الاكثر", "الاشد", "اكثر", "اشد"}
-                or (i > 1 and words[i - 2] in {"اكثر", "احد"} and words[i - 1] == "الايام")):
-            # (the mention starts at دموية: "الأكثر" is no definite noun that restates
-            # victims told before, so it is not anaphoric)
-            cas = _make(sent, "killed", None, False, i, i + 1, used)
-            return [dataclasses.replace(cas, form="plural", word=i)]
-        if w == "الادمي" and i not in used:
-            cas = _make(sent, "killed", None, False, i, i + 1, used)
-            return [dataclasses.replace(cas, form="plural", word=i, anaphoric=False)]
+                or (i > 1 and words[i - 2] in {"اكثر", "احد"} and words[i - 1] == "الايام"))):
+            continue
+        # (not anaphoric: a superlative restates no victims told before, as "القتلى" may)
+        cas = _make(sent, "killed", None, False, i, i + 1, used)
+        return [dataclasses.replace(cas, form="plural", word=i, anaphoric=False)]
     return []
 
 
