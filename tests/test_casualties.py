@@ -942,3 +942,30 @@ def test_a_perfect_verb_joined_after_a_negated_one_is_not_negated():
 def test_a_date_in_the_subject_s_clause_is_no_count():
     text = "فإن المدنيين السبعة الذين تم توقيفهم في 21 فبراير في سوكولو من قبل الجيش قتلوا"
     assert counts(text).get("killed") != 21
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("راح ضحيته عشرات القتلى والجرحى", {"killed": None, "injured": None},
+                 id="dozens-of-killed-and-wounded-stay-shared"),
+    pytest.param("ولقي 20 عنصراً من #ميليشيا_الحوثي، مصرعهم في المواجهات",
+                 {"killed": 20}, id="a-comma-alone-before-the-fate-noun"),
+    pytest.param("أن 11 شخصاً على الأقل، معظمهم من المسنين، لقوا مصرعهم السبت",
+                 {"killed": 11}, id="most-of-them-opens-a-part-between-commas"),
+    pytest.param("نجا من غارة في 22 يونيو الماضي، قتل فيها مرافقاه", {"killed": 2},
+                 id="a-nominative-dual-with-its-possessive"),
+    pytest.param("وكانت القوات الإسرائيلية قتلت فلسطينيين، الجمعة، أحدهما صبي عمره 14 عاما",
+                 {"killed": 2}, id="one-of-the-two-makes-the-nisba-a-dual"),
+    pytest.param("أعلنت وزارة الصحة وفاة فلسطينيين أحدهما صحافي متأثرا بجروحه",
+                 {"killed": 2}, id="one-of-the-two-after-a-death"),
+])
+def test_counts_mined_at_stop_25(text, expected):
+    assert counts(text) == expected
+
+
+def test_a_counted_noun_then_wounded_with_their_own_count_share_nothing():
+    # "3 شهداء" then "وإصابة اثنين": the wounded have their own count, so the bare plural
+    # noun after the 3 is no "killed and wounded" pair (mined at stop 25)
+    text = "تسبب بارتقاء 3 شهداء وإصابة اثنين آخرين بجراح"
+    found = find_casualties(Sentence.of(text, tokenize(text)))
+    assert max(c.count or 0 for c in found if c.kind == "killed") == 3
+    assert [c.count for c in found if c.kind == "injured"] == [2]

@@ -370,7 +370,11 @@ def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]
     out = list(found)
     for n, (a, b) in enumerate(zip(found, found[1:])):
         # ("لقيا حتفهما وأصيب 14": the first has its own count, nothing is shared)
-        shared = a.last == a.word + 1 and (
+        # (not the counted noun of a number before it: "بارتقاء 3 شهداء وإصابة اثنين
+        # آخرين" is 3 and 2; mined at stop 25)
+        counted_noun = a.form == "plural" and a.count is None and b.count is not None \
+            and a.word > 0 and _number_ending_at(sent.words, a.word - 1, set()) is not None
+        shared = a.last == a.word + 1 and not counted_noun and (
             (a.first == a.word and (a.count is None or a.count == b.count))
             or (a.form == b.form == "singular" and b.count == 1)
             or (b.count == a.count and b.approx)
@@ -2005,6 +2009,11 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             # "مقتل جنديين وإصابة ثالث"، "بينما توفي رابع"، "مقتل اثنين من الإرهابيين
             # وإصابة الثالث" (eighth-draw gold)
             return 1, False, j + 1
+        if words[j].endswith("يين") and len(words[j]) > 5 and any(
+                w in {"احدهما", "احداهما", "كلاهما", "كليهما"} for w in words[j + 1:j + 6]):
+            # "قتلت فلسطينيين، الجمعة، أحدهما صبي": "one of the two" makes the oblique
+            # nisba a dual, not a plural (mined at stop 25)
+            return 2, False, j + 1
         people = _people_count(words[j])
         if people == 1 and words[j] in {"اخر", "اخري"} and words[j - 1] == "في":
             people = None  # "مقتل مدنيين في آخر معقل": the last, no one more (ninth draw)
@@ -2451,6 +2460,10 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             if words[start] == "من" and start >= 1 and words[start - 1] in {",", "،"}:
                 start -= 1
             aside |= set(range(start, i))
+        else:
+            # "ولقي 20 عنصراً من #ميليشيا_الحوثي، مصرعهم" (mined at stop 25): a comma
+            # alone between the subject and its fate noun
+            aside.add(i - 1)
     # A plural fate noun may end a long subject: "لقي عشرة صحافيين بينهم رئيس قسم التصوير
     # في مكتب وكالة فرانس برس في كابول شاه مراي حتفهم" (10; mined at stop 25)
     reach = 20 if words[i].endswith(("هم", "هن")) else 16 if aside else 12
@@ -2671,6 +2684,9 @@ _SINGULAR_PEOPLE = frozenset({"شخص", "طفل", "جندي", "عنصر", "شر�
     "رئيس"})
 _SINGULAR_STEMS = frozenset(f.removesuffix("ه") for f in _SINGULAR_PEOPLE)
 _DUAL_STEMS = _SINGULAR_PEOPLE - _NOT_COUNTED  # "مدنيان" = 2, not "آخران" (one more pair)
+# Stems whose dual may carry a possessive ("مرافقاه": his two companions); مرافق alone is
+# no people noun (مرافق عامة: public facilities).
+_DUAL_POSSESSED = _DUAL_STEMS | frozenset({"مرافق", "ابن", "ابنت", "شقيق", "شقيقت", "حارس"})
 
 
 # The number one, which a split و would misread as "and one of": واحدة -> و + احدة.
@@ -2689,6 +2705,11 @@ def _people_count(word: str) -> int | None:
     for stem in (w[:-2], word[:-2], w.removeprefix("ال")[:-2]):
         if (w.endswith("ان") or (w.endswith("ين") and stem not in _SOUND_PLURAL)) \
                 and stem in vocab().dual_nouns:
+            return 2
+    for ending in ("اه", "اها", "اهم"):
+        # a nominative dual with its possessive: "قتل فيها مرافقاه"، "طفلاها" (mined at
+        # stop 25; "طفلاه" read as the accusative singular "طفلا" + ه)
+        if w.endswith(ending) and w[:-len(ending)] in _DUAL_POSSESSED:
             return 2
     if len(w) > 6 and w.endswith("يان") and not w.startswith("ال"):
         return 2  # a nisba dual in the nominative: "قتل فلسطينيان" (the plural is -يون)
