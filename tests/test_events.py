@@ -514,3 +514,22 @@ def test_victims_the_clause_calls_wounded_are_the_injured():
     found = from_events(run("وقال قائد الشرطة \"لدينا 4 ضحايا نقلوا جميعا إلى المستشفى "
                             "مصابين بجروح ناجمة عن سلاح ناري\"."))
     assert (found.killed, found.injured) == (None, 4)
+
+
+@pytest.mark.parametrize("text, killed", [
+    # The same toll told again after a quote or another source is one toll (mined at stop
+    # 25: both read as twice the toll).
+    pytest.param("أسفرت عن مقتل نحو 88 شخصا، وفق حصيلة رسمية، في وقت تحدثت وسائل إعلام محلية "
+                 "عن وجود 88 قتيلا فضلا عن 58 مفقودا", 88, id="another-source-restates"),
+    pytest.param("أسفرت المواجهات عن مقتل 52 فلسطينيا وإصابة 2400 آخرين: \"اليوم هو من أعنف "
+                 "الأيام، إذ سقط نحو 52 شهيدا\"", 52, id="a-quote-restates"),
+    # ... but one more group of the same size still adds up
+    pytest.param("أسفرا عن مقتل ثمانية أشخاص، بالإضافة لمقتل 8 مهاجمين، حسب ما أعلنته الوكالة",
+                 16, id="in-addition-adds-a-group-of-the-same-size"),
+    pytest.param("أن مستوطنا قتل في هجوم بسكين شنه شاب فلسطيني قتل بالرصاص لاحقا", 2,
+                 id="two-single-victims-are-two"),
+])
+def test_a_toll_told_twice_is_one(text, killed):
+    from worker.nlp.evaluate_reports import from_events
+
+    assert from_events(run(text, [])).killed == killed

@@ -768,7 +768,7 @@ def _attach_casualties(local: _Local, frames: list[_Frame], casualties: list[Cas
             frame = orphans[-1] if orphans else _orphan(local, cas)
             if frame not in orphans:
                 orphans.append(frame)
-        _set_count(frame, cas, local.index, _is_toll(local, cas))
+        _set_count(frame, cas, local.index, _is_toll(local, cas), local.sent.text)
     return orphans
 
 
@@ -826,7 +826,8 @@ def _orphan(local: _Local, cas: Casualty) -> _Frame:
     return _Frame(CASUALTIES_ONLY, hit, cas.first, local.index)
 
 
-def _set_count(frame: _Frame, cas: Casualty, sentence: int, toll: bool = False) -> None:
+def _set_count(frame: _Frame, cas: Casualty, sentence: int, toll: bool = False,
+               text: str = "") -> None:
     """Two counted mentions of a kind in one sentence are distinct groups and add up ("بمقتل
     12 جندياً ... في حين قتل 8 من المسلحين" = 20; inclusion, "بينهم طفلان", is a sub-group
     inside one mention and never adds).  A toll (عدد القتلى، الحصيلة), or a mention in a
@@ -846,7 +847,7 @@ def _set_count(frame: _Frame, cas: Casualty, sentence: int, toll: bool = False) 
     vague = old is not None and old.get("approx") and new["approx"] \
         and old.get("count") in _VAGUE and new["count"] in _VAGUE
     if old is not None and old.get("sentence") == sentence and not toll and not old.get("toll") \
-            and not definite and not vague \
+            and not definite and not vague and not _restated(old, new, text) \
             and old["count"] and new["count"] and not (new["negated"] or old["negated"]):
         groups = (old.get("groups") or [{"count": old["count"], "approx": old["approx"],
                                          "who": old["text"]}]) + \
@@ -862,6 +863,26 @@ def _set_count(frame: _Frame, cas: Casualty, sentence: int, toll: bool = False) 
 
 
 _VAGUE = frozenset({10, 100, 1000})  # عشرات، مئات، آلاف (GUIDELINE.md: their lower bounds)
+
+# What tells a figure again after a first: a quote or a colon, or another source's words.
+_RESTATING = ('"', "«", "“", ":", "قال", "تحدث", "افاد", "ذكر", "وفق", "حسب", "بحسب", "اكد",
+              "اعلن")
+
+
+def _restated(old: dict[str, Any], new: dict[str, Any], text: str) -> bool:
+    """The same count told twice in one sentence, the second after a quote or another
+    source ("مقتل 52 فلسطينيا ...: "... إذ سقط نحو 52 شهيدا"، "مقتل نحو 88 شخصا ... في وقت
+    تحدثت وسائل إعلام عن وجود 88 قتيلا"; mined at stop 25, both read as twice the toll):
+    one toll, not two groups.  Never after "بالإضافة" (one more group of the same size)."""
+    # (a toll's number: two single or paired victims, "مستوطنا قتل ... شنه شاب فلسطيني
+    # قتل بالرصاص لاحقا", are more often two than one told twice)
+    if old.get("count") != new.get("count") or (old.get("count") or 0) < 3 or not text \
+            or old.get("end") is None:
+        return False
+    between = normalize_text(text[old["end"]:new["start"]])
+    if "اضاف" in between:
+        return False
+    return any(cue in between for cue in _RESTATING)
 
 
 def _is_toll(local: _Local, cas: Casualty) -> bool:
