@@ -969,3 +969,12 @@ def test_a_counted_noun_then_wounded_with_their_own_count_share_nothing():
     found = find_casualties(Sentence.of(text, tokenize(text)))
     assert max(c.count or 0 for c in found if c.kind == "killed") == 3
     assert [c.count for c in found if c.kind == "injured"] == [2]
+
+
+def test_the_displaced_after_in_addition_are_no_toll():
+    # "حصيلة الضحايا ... بالإضافة إلى مئات الآلاف من المشردين" read 100,000 killed (mined at
+    # stop 25): إلى after بالإضافة is one more group, and the displaced are no dead
+    text = ("ولا تزال حصيلة الضحايا في ارتفاع، فقد أفادت حصيلة جديدة أن 436 شخصا قتلوا في "
+            "الكارثة بالإضافة إلى مئات الآلاف من المشردين")
+    assert max(c.count or 0 for c in find_casualties(Sentence.of(text, tokenize(text)))
+               if c.kind == "killed") == 436

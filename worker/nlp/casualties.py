@@ -2606,10 +2606,16 @@ def _toll_after(sent: Sentence, i: int, used: set[int], reach: int = 4) -> Numbe
             return None
         if j >= 2 and words[j - 2] in {"ربما", "قد"}:
             continue  # "لارتفاع كبير في عدد القتلى، ربما إلى آلاف": a feared toll
+        if words[j - 1] == "الي" and j >= 2 and words[j - 2] in {"بالاضافه", "اضافه", "جانب"}:
+            continue  # "بالإضافة إلى مئات الآلاف من المشردين": one more group, no toll
         if j not in used and (words[j - 1] in verbs or words[j].startswith("ل")):
             num = _number(words, j)
             if num is not None and num.count is not None and (
                     words[j - 1] in verbs or num.approx):  # "القتلى لأكثر من 1560"
+                # (the noun, or past a partitive من: "مئات الآلاف من المشردين")
+                k = num.last + (words[num.last:num.last + 1] == ["من"])
+                if k < len(words) and _uprooted(words[k]):
+                    return None  # the displaced after a toll word are no dead (ANT news)
                 return _range_low(words, num, used)  # "بين 22 إلى 33"
     return None
 
