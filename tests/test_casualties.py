@@ -978,3 +978,13 @@ def test_the_displaced_after_in_addition_are_no_toll():
             "الكارثة بالإضافة إلى مئات الآلاف من المشردين")
     assert max(c.count or 0 for c in find_casualties(Sentence.of(text, tokenize(text)))
                if c.kind == "killed") == 436
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("إن طه ومحمد الرزامي تم تكليفهما لإسناد جبهاتهم، قبل أن يلقيا مصرعيهما، الاثنين",
+                 {"killed": 2}, id="the-dual-fate-noun"),
+    pytest.param("وتوفيت مريم قبل أيام بعد الهجوم الذي تعرضت له في مدينة نوتنغهام",
+                 {"killed": 1}, id="a-death-after-an-attack-is-of-violence"),
+])
+def test_more_deaths_mined_at_stop_25(text, expected):
+    assert counts(text) == expected

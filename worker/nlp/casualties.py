@@ -748,7 +748,10 @@ def _violent_cause(sent: Sentence, i: int) -> bool:
     window = sent.words[i + 1:i + 6]
     for k, w in enumerate(window):
         if w in _CAUSES and (w not in {"اثر", "بعد", "جراء"} or any(
-                x.startswith(("اصاب", "جروح", "جراح", "رصاص", "بجروح", "قصف", "انفجار", "تعذيب"))
+                x.startswith(("اصاب", "جروح", "جراح", "رصاص", "بجروح", "قصف", "انفجار", "تعذيب",
+                              # "توفيت مريم مصطفى ... بعد الهجوم الذي تعرضت له" (mined at
+                              # stop 25)
+                              "الهجوم", "هجوم", "الاعتداء", "اعتداء", "تفجير", "الغاره"))
                 for x in window[k + 1:k + 3])):
             return True
     return False
