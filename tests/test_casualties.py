@@ -988,3 +988,22 @@ def test_the_displaced_after_in_addition_are_no_toll():
 ])
 def test_more_deaths_mined_at_stop_25(text, expected):
     assert counts(text) == expected
+
+
+def test_a_second_toll_joined_by_wa_is_its_own():
+    # "والجرحى" after the killed toll's number is another toll, not the number's noun
+    text = "ارتفع عدد القتلى إلى 58 والجرحى إلى 2771، فيما تستقبل مصر أول جريحين"
+    found = find_casualties(Sentence.of(text, tokenize(text)))
+    assert [c.count for c in found if c.kind == "killed"] == [58]
+    assert 2771 in [c.count for c in found if c.kind == "injured"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("ولقي فتيان فلسطينيان في الخامسة عشرة والسادسة عشرة من عمرهما حتفهما",
+                 {"killed": 2}, id="the-dual-pronoun-not-the-ages"),
+    pytest.param("فيما بلغت الإصابات 924 إصابة بينهم 10 أطفال و36 امرأة", {"injured": 924},
+                 id="the-number-before-the-injuries-noun"),
+])
+def test_tolls_mined_at_stop_25(text, expected):
+    found = find_casualties(Sentence.of(text, tokenize(text)))
+    assert {k: max(c.count or 0 for c in found if c.kind == k) for k in expected} == expected

@@ -1190,6 +1190,13 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
     """مقتل 5 أشخاص / أصيب جنديان / مقتل جندي / 5 أشخاص قتلوا / قتلت مجموعة من /
     شخصا قُتل (subject first) / مقتل وجرح العشرات (one number for both)."""
     words = sent.words
+    if words[i] in {"اصابه", "اصابات"} and i > 0:
+        # "بلغت الإصابات 924 إصابة بينهم 10 أطفال و36 امرأة" (924; mined at stop 25): the
+        # number right before the noun of the injuries counts them; the part after is a part
+        num = _number_ending_at(words, i - 1, used)
+        if num is not None and num.count and num.count >= 3 and not _is_date(words, num) \
+                and not _looks_like_year(words, num):
+            return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
     # (not "قتل شرطي وأصيب خمسة آخرون": a و-verb with its own count starts a new clause)
     if i > 0 and i - 1 not in used and _people_count(words[i - 1]) == 1 \
             and not (i + 1 < len(words) and _number(words, i + 1) is not None
@@ -2404,8 +2411,13 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     """لقي 5 أشخاص حتفهم: the subject between لقي and حتف counts; حتفه alone is one.
     "مصرع أكثر من 250 عنصراً" (the noun as a verbal noun) counts after it; "لقي 10 من
     عناصر الميليشيا مصرعهم" takes the number right after لقي, however long the subject."""
-    num = _number_before(sent, i, used)
     words = sent.words
+    if words[i].endswith("هما"):
+        # "لقي سائق قطار وراكبة مصرعهما"; "لقي فتيان فلسطينيان في الخامسة عشرة والسادسة
+        # عشرة من عمرهما حتفهما" (2; mined at stop 25): the dual pronoun counts them, not
+        # the ages before it
+        return _make(sent, kind, 2, False, i, i + 1, used)
+    num = _number_before(sent, i, used)
     part: set[int] = set()
     if num is not None and num.first >= 1 and words[num.first - 1] in {"بينهم", "منهم"}:
         # "لقي 26 مدنيا على الأقل، بينهم 11 طفلا مصرعهم" (26; mined at stop 25): the
@@ -2431,8 +2443,6 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
         one_more = k + 1 < i and words[k].startswith("و") and k not in used \
             and _one_person(words[k]) and bare_clitic(words[k + 1]) in _FATE_VERBS
         return _make(sent, kind, num.count + int(one_more), num.approx, num.first, i + 1, used)
-    if words[i].endswith("هما"):  # "لقي سائق قطار وراكبة مصرعهما"
-        return _make(sent, kind, 2, False, i, i + 1, used)
     # "لقي القيادي ... مصرعه مع 6 آخرين": the named one and the others.
     if i + 2 < len(words) and words[i + 1] == "مع":
         num = _number(words, i + 2)
@@ -2570,8 +2580,11 @@ def _range_low(words: list[str], num: Number, used: set[int]) -> Number:
 def _after_noun(words: list[str], last: int) -> int:
     """Extend a number over its counted noun: "5 أشخاص", "سبعة من القوات", and over a
     casualty noun that names who they were ("وفاة ثلاثة جرحى": the wounded who died)."""
+    # (not one joined by و: "ارتفع عدد القتلى إلى 58 والجرحى إلى 2771" is another toll,
+    # mined at stop 25)
     if last < len(words) and (_is_people(words[last])
-                              or bare_clitic(words[last]) in _VICTIM_NOUNS):
+                              or (bare_clitic(words[last]) in _VICTIM_NOUNS
+                                  and not words[last].startswith("و"))):
         return last + 1
     if last + 1 < len(words) and words[last] == "من" and words[last + 1] not in _PUNCT \
             and not _is_casualty_word(words[last + 1]):
