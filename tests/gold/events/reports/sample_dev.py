@@ -9,6 +9,7 @@ sampled by the first draw's design, from articles no gold has used.
     python tests/gold/events/reports/sample_dev.py --seventh  # the seventh (batches 88-91)
     python tests/gold/events/reports/sample_dev.py --eighth   # casualty words (92-94)
     python tests/gold/events/reports/sample_dev.py --ninth    # casualty words (95-96)
+    python tests/gold/events/reports/sample_dev.py --tenth    # the same, used articles (97-98)
 
 Why: dev chooses the report model's L2 and thresholds (with cross-validation of the train
 part) and carries the gate's floors, but it had 346 sentences and 85 casualty sentences,
@@ -64,6 +65,11 @@ DRAWS = {"second": (20261145, 400, 60), "third": (20261201, 400, 72),
 PER_BATCH = 100
 # casualty-word draws (sample_more.py's "casualty_word" kind, in the dev part)
 WORD_DRAWS = {"eighth": (20261206, 300, 92), "ninth": (20261207, 300, 95)}
+# The tenth (stop 25): the same design from dev-part articles already used, since no unused
+# one is left: their sentences outside the gold and outside those the stop read
+# (seen_stop25.txt)
+TENTH = (20261208, 200, 97)
+SEEN = HERE / "seen_stop25.txt"
 
 
 def already_drawn(first_batch: int) -> tuple[set[str], set[str]]:
@@ -83,9 +89,12 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if len(args) == 1 and args[0][2:] in WORD_DRAWS:
         return word_draw(*WORD_DRAWS[args[0][2:]])
+    if args == ["--tenth"]:
+        return word_draw(*TENTH, used_articles=True)
     names = [a[2:] for a in args if a.startswith("--") and a[2:] in DRAWS]
     if len(names) != len(args) or len(names) > 1:
-        raise SystemExit("usage: sample_dev.py [--third | ... | --seventh | --eighth | --ninth]")
+        raise SystemExit("usage: sample_dev.py [--third | ... | --seventh | --eighth | --ninth | "
+                         "--tenth]")
     SEED, WANT, FIRST_BATCH = DRAWS[names[0] if names else "second"]
     quota = {k: round(WANT * v / sum(TARGET.values())) for k, v in TARGET.items()}
     used, keys = already_drawn(FIRST_BATCH)
@@ -111,18 +120,27 @@ def main(argv: list[str] | None = None) -> None:
           f"(batch_{FIRST_BATCH:02d} on)")
 
 
-def word_draw(seed: int, want: int, first_batch: int) -> None:
+def word_draw(seed: int, want: int, first_batch: int, used_articles: bool = False) -> None:
     """Dev-part sentences with a casualty word, figure or not, at most two an article, from
-    articles no gold part or batch has used; as ``sample_more.py`` draws them for train."""
+    articles no gold part or batch has used (or, ``used_articles``, from any dev-part
+    article, leaving out the gold's sentences and those in ``SEEN``); as ``sample_more.py``
+    draws them for train."""
     from sample_more import _wanted
 
     used, keys = already_drawn(first_batch)
+    seen: set[str] = set()
+    if used_articles:
+        used = set()
+        seen = {line.strip() for line in SEEN.open(encoding="utf-8")
+                if line.strip() and not line.startswith("#")}
     rng = random.Random(seed)
     pool: list[dict] = []
     for docno, title, published, candidates in unused_article_sentences(rng, used, "dev"):
         taken = 0
         for index, sentence in candidates:
             key = dedup_key(sentence)
+            if f"{docno}#{index}" in seen:
+                continue
             if taken < 2 and key not in keys and _wanted("casualty_word", sentence):
                 keys.add(key)
                 taken += 1
@@ -134,7 +152,7 @@ def word_draw(seed: int, want: int, first_batch: int) -> None:
     _write_batches(items, first_batch, PER_BATCH)
     articles = len({i["id"].split("#")[0] for i in items})
     print(f"{len(items)} probe items (dev-part articles) with a casualty word from {articles} "
-          f"new articles in {OUT} (batch_{first_batch:02d} on)")
+          f"{'' if used_articles else 'new '}articles in {OUT} (batch_{first_batch:02d} on)")
 
 
 if __name__ == "__main__":
