@@ -1007,3 +1007,21 @@ def test_a_second_toll_joined_by_wa_is_its_own():
 def test_tolls_mined_at_stop_25(text, expected):
     found = find_casualties(Sentence.of(text, tokenize(text)))
     assert {k: max(c.count or 0 for c in found if c.kind == k) for k in expected} == expected
+
+
+# Readings off the tenth draw (read after it was measured, at stop 25).
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("وبذلك، يرتفع إلى 96 عدد عناصر قوات النظام الذين قتلوا منذ بدء التصعيد مقابل 59 "
+                 "على الأقل من الفصائل المعارضة", 155, id="a-toll-told-before-its-noun-and-the-other-side"),
+    pytest.param("ليرتفع بذلك إلى 117 عدد قتلى القوات الموالية للنظام", 117,
+                 id="the-observatory-s-order-with-the-dead-noun"),
+    pytest.param("في هجوم أوقع ثمانية قتلى بين الجنود، وأيضا جميع المهاجمين البالغ عددهم14  "
+                 "جهاديا", 22, id="all-of-another-group-with-their-number-too"),
+    pytest.param("تحطمت طائرة ركاب روسية بعد إقلاعها، وقتل جميع ركابها وعددهم 65", 65,
+                 id="all-of-them-numbering"),
+    pytest.param("أن أكثر من 40 عنصرا من ميليشيات الحوثي، قُتلوا أو أصيبوا خلال مواجهات", None,
+                 id="killed-or-wounded-splits-the-count"),
+])
+def test_killed_figures_off_the_tenth_draw(text, expected):
+    found = [c for c in find_casualties(Sentence.of(text, tokenize(text))) if c.kind == "killed"]
+    assert max((c.count for c in found if c.count), default=None) == expected

@@ -160,7 +160,8 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
                                 and c.count > cas.count for c in found))))
                 found.extend(_expand(sent, cas, found))
                 break
-    found = [_wounded_victims(sent, _one_more_further(sent, c, used)) for c in found]
+    found = [_all_of_them_too(sent, _wounded_victims(sent, _one_more_further(sent, c, used)),
+                              used) for c in found]
     found += _losses(sent, used, found)
     found = _outside_a_past_since(sent, found)
     found += _bare_toll(sent, used, found)
@@ -225,6 +226,44 @@ def _wounded_victims(sent: Sentence, cas: Casualty) -> Casualty:
             return cas
         if sent.words[k] in _WOUNDED_AFTER:
             return cas.with_kind("injured")
+    return cas
+
+
+def _all_counted(words: list[str], k: int, used: set[int]) -> tuple[int, int] | None:
+    """(count, end word) of "جميع المهاجمين البالغ عددهم 14" / "جميع العناصر الإرهابية
+    وعددهم 14 فردا" at ``k`` ("all of them, numbering N"), or None."""
+    if k >= len(words) or bare_clitic(words[k]) not in {"جميع", "كل"}:
+        return None
+    for j in range(k + 1, min(k + 6, len(words) - 1)):
+        if words[j] in _PUNCT or j in used:
+            return None
+        if bare_clitic(words[j]) in {"عددهم", "عددهن"}:
+            num = _number(words, j + 1)
+            if num is None or not num.count:
+                return None
+            return num.count, _after_noun(words, num.last)
+    return None
+
+
+def _all_of_them_too(sent: Sentence, cas: Casualty, used: set[int]) -> Casualty:
+    """"أوقع ثمانية قتلى بين الجنود، وأيضا جميع المهاجمين البالغ عددهم 14 جهاديا" (22;
+    the tenth draw): all of another group, told with their number, died too."""
+    words = sent.words
+    if cas.kind != "killed" or not cas.count:
+        return cas
+    for k in range(cas.last, min(cas.last + 6, len(words))):
+        if words[k] in {"وايضا", "وكذلك"} or (words[k] in {"ايضا", "كذلك"}
+                                              and words[k - 1] in {",", "،", "و"}):
+            counted = _all_counted(words, k + 1, used)
+            if counted is None:
+                return cas
+            used.update(range(k, counted[1]))
+            groups = cas.groups or ({"count": cas.count, "approx": cas.approx, "who": cas.text},
+                                    {"count": counted[0], "approx": False,
+                                     "who": sent.tokens[k + 1].text})
+            return dataclasses.replace(cas, count=cas.count + counted[0], groups=groups)
+        if words[k] in _PUNCT and words[k] not in {",", "،"}:
+            return cas
     return cas
 
 
@@ -392,6 +431,15 @@ def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]
         pair = a.kind == "killed" and b.form in ("singular", "plural") and bool(a.count) \
             and b.count in (None, 1) and b.word == a.last + 1 \
             and sent.words[a.last] in _KILLED_NOUNS
+        # "أكثر من 40 عنصرا ... قُتلوا أو أصيبوا" (the tenth draw: "?" and "?"): killed or
+        # wounded, how many of each not told
+        either = b.word >= 1 and sent.words[b.word - 1] == "او" and a.last == b.word - 1 \
+            and b.count is None and not b.negated
+        if {a.kind, b.kind} == {"killed", "injured"} and not a.negated and either:
+            for k in (n, n + 1):
+                out[k] = dataclasses.replace(out[k], count=None, approx=False,
+                                             anaphoric=False, groups=(), split=True)
+            continue
         if {a.kind, b.kind} == {"killed", "injured"} and not a.negated and not b.negated \
                 and (pair or shared and (b.word == a.word + 1 or (
                     # "وأودى بحياة وإصابة العشرات" (sixth dev draw: "?" and "?"): after
@@ -1036,6 +1084,40 @@ def _past_group_name(sent: Sentence, k: int, used: set[int]) -> int:
     return start
 
 
+_RISE = frozenset({"يرتفع", "ترتفع", "ارتفع", "ارتفعت", "ليرتفع", "لترتفع", "وارتفع", "وارتفعت",
+                   "يصل", "تصل", "ليصل", "لتصل", "وصل", "وصلت"})
+
+
+def _toll_before(sent: Sentence, k: int, used: set[int]) -> Number | None:
+    """The number of a toll told before its noun, at ``k`` "عدد": "يرتفع إلى 96 عدد
+    عناصر قوات النظام الذين قتلوا"، "ليرتفع بذلك إلى 117 عدد قتلى القوات" (the Syrian
+    Observatory's order; the tenth draw and train gold read no figure)."""
+    words = sent.words
+    if words[k] not in {"عدد", "اعداد"}:
+        return None
+    num = _number_ending_at(words, k - 1, used)
+    if num is None or not num.count or num.first < 2 or words[num.first - 1] != "الي":
+        return None
+    verb = num.first - 2
+    if words[verb] == "بذلك" and verb >= 1:
+        verb -= 1
+    return num if words[verb] in _RISE else None
+
+
+def _toll_of_the_relative(sent: Sentence, i: int, used: set[int]) -> Number | None:
+    """A plural verb in a relative clause ("الذين قتلوا") whose antecedent is a toll told
+    before its noun (:func:`_toll_before`), within the clause."""
+    words = sent.words
+    if i < 1 or words[i - 1] not in {"الذين", "اللذين", "ممن"}:
+        return None
+    for k in range(i - 2, max(i - 16, 0), -1):
+        if words[k] in _PUNCT:
+            return None
+        if words[k] in {"عدد", "اعداد"}:
+            return _toll_before(sent, k, used)
+    return None
+
+
 def _versus(sent: Sentence, k: int, used: set[int]) -> tuple[dict[str, Any], int] | None:
     """"قتل 79 عنصراً من قوات النظام ... مقابل 68 من مقاتلي التنظيم" / "سقوط عشرة قتلى في
     صفوف الفصائل، مقابل سبعة في صفوف قوات النظام": the other side's dead add up (seventh
@@ -1054,11 +1136,13 @@ def _versus(sent: Sentence, k: int, used: set[int]) -> tuple[dict[str, Any], int
     if num is None or not num.count or num.last >= len(words) \
             or any(x in used for x in range(num.first, num.last)):
         return None
-    nxt = words[num.last]
-    if _is_people(nxt):
-        end = num.last + 1
+    last = num.last + 2 if words[num.last:num.last + 2] == ["علي", "الاقل"] else num.last
+    nxt = words[last] if last < len(words) else ""
+    if _is_people(nxt) or (nxt.startswith("ل") and _is_people(nxt[1:])):
+        end = last + 1  # ("مقابل 74 لعناصر الفصائل المسلحة", train gold)
     elif nxt in {"من", "في"}:
-        end = num.last + 1  # "68 من مقاتلي التنظيم" / "سبعة في صفوف قوات النظام"
+        # "68 من مقاتلي التنظيم" / "سبعة في صفوف قوات النظام" / "59 على الأقل من الفصائل"
+        end = last + 1
     else:
         return None
     return {"count": num.count, "approx": num.approx, "who": sent.tokens[end - 1].text}, end
@@ -1222,6 +1306,9 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
         if subject is not None:
             count, approx, first = subject
             return _make(sent, kind, count, approx, first, i + 1, used)
+        ahead = _toll_of_the_relative(sent, i, used)
+        if ahead is not None:  # "يرتفع إلى 96 عدد عناصر قوات النظام ... الذين قتلوا"
+            return _make(sent, kind, ahead.count, ahead.approx, ahead.first, i + 1, used)
         first = _dual_subject(sent, i, used)
         if first is not None:
             count, last = _plus_those_with_them(sent, 2, i + 1, used)
@@ -2004,6 +2091,10 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             obj = _object_after(sent, j, used)
             if obj is not None:
                 return obj
+        counted = _all_counted(words, j, used) if j <= i + 3 else None
+        if counted is not None:
+            # "قتل على إثرها جميع العناصر الإرهابية وعددهم 14 فردا" (ANT news, mined)
+            return counted[0], False, counted[1]
         if words[j].startswith(("ب", "لب", "وب")) and words[j].lstrip("لو")[1:] in _SOME:
             return None  # "إن لحود قتل بعدة طلقات": with several bullets (sixteenth draw)
         if bare_clitic(words[j]) in _SOME or (j == i + 1 and bare_clitic(words[j]) in {
@@ -2240,6 +2331,10 @@ def _partitive_of_people(sent: Sentence, num: Number) -> bool:
 def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     """5 قتلى / عشرات الجرحى / العشرات من القتلى / عدد القتلى إلى 30 / قتلى وجرحى."""
     words = sent.words
+    if i >= 4:
+        ahead = _toll_before(sent, i - 1, used)
+        if ahead is not None:  # "ليرتفع بذلك إلى 117 عدد قتلى القوات الموالية"
+            return _make(sent, kind, ahead.count, ahead.approx, ahead.first, i + 1, used)
     # "من بين القتلى الستة، طفلين" / "اثنان من المصابين الأربعة": a definite number after
     # the definite noun counts all of them (a number before is a part).
     if words[i].startswith("ال") and i + 1 < len(words) and words[i + 1].startswith("ال") \
