@@ -1025,3 +1025,10 @@ def test_tolls_mined_at_stop_25(text, expected):
 def test_killed_figures_off_the_tenth_draw(text, expected):
     found = [c for c in find_casualties(Sentence.of(text, tokenize(text))) if c.kind == "killed"]
     assert max((c.count for c in found if c.count), default=None) == expected
+
+
+def test_a_fate_noun_before_an_uncounted_plural_tells_no_number():
+    text = "وتحدث ناجون عن مشاهد مروعة ومنها مصرع عائلات داخل المنازل"
+    assert counts(text) == {"killed": None}
+    text = "وجاء في رسالة مقتضبة على قنوات التنظيم خبر مصرع المقدسي."
+    assert counts(text) == {"killed": 1}  # a name the tagger missed is still one

@@ -2606,6 +2606,12 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
         return _make(sent, kind, None, False, i, i + 1, used)  # "مصرع من فيها": unnumbered
     if sent.words[i].endswith(("هم", "هن")):
         return _make(sent, kind, None, False, i, i + 1, used)
+    if bare_clitic(sent.words[i]) in {"مصرع", "حتف"} and i + 1 < len(sent.words) \
+            and sent.words[i + 1].endswith("ات") and not sent.words[i + 1].startswith("ال"):
+        # "ومنها مصرع عائلات داخل المنازل" (the tenth draw: "?"): the verbal noun before an
+        # uncounted plural tells no number (before a name the tagger missed, "مصرع
+        # الصماد", and with its pronoun, مصرعه, it tells one)
+        return _make(sent, kind, None, False, i, i + 1, used)
     # "لقي مصرعه، مع أحد مرافقيه" (2; eleventh draw)
     count, last = _plus_those_with_them(sent, 1, i + 1, used)
     return _make(sent, kind, count, False, i, last, used)
@@ -2700,7 +2706,9 @@ _VICTIM_NOUNS = frozenset({"جرحي", "مصابين", "المصابين", "ال
 # "القتلى البالغ عددهم 25"، "عدد القتلى البالغ 18"، "عدد القتلى المؤكد يبلغ خمسة";
 # "قدرت الإحصاءات عدد الضحايا في الزلزال بـ 1558 شخصا" (the detached بـ, fifth-stop train gold)
 _TOLL_VERBS = frozenset({"الي", "بلغ", "بلغت", "البالغ", "البالغه", "البالغين", "عددهم",
-                         "عددهن", "ب", "يبلغ", "تبلغ"})
+                         "عددهن", "ب", "يبلغ", "تبلغ",
+                         # "ارتفاع أعداد القتلى ... لتتجاوز الـ150" (the tenth draw)
+                         "تتجاوز", "لتتجاوز", "يتجاوز", "ليتجاوز", "تجاوز", "تجاوزت"})
 
 
 def _toll_after(sent: Sentence, i: int, used: set[int], reach: int = 4) -> Number | None:
