@@ -1772,7 +1772,9 @@ def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]
     one_more = _one_more_joined(sent, last, used) if count == 1 else None
     if one_more is not None:
         count, last = count + 1, one_more
-    for k in range(last, min(last + 14, len(words) - 1)):
+    # (16: past a place and its gloss in brackets, "بمقتل أحد قادتها الميدانيين في محور صعدة
+    # (معقلهم الرئيسي أقصى شمال اليمن)، مع عدد من مرافقيه", the tenth draw)
+    for k in range(last, min(last + 16, len(words) - 1)):
         if words[k] in {".", "؟", "!"} or words[k] in _CLAUSE_LINKS \
                 or (k in used and k not in sent.named) \
                 or _is_casualty_word(sent.tokens[k].text):
