@@ -10,6 +10,7 @@ sampled by the first draw's design, from articles no gold has used.
     python tests/gold/events/reports/sample_dev.py --eighth   # casualty words (92-94)
     python tests/gold/events/reports/sample_dev.py --ninth    # casualty words (95-96)
     python tests/gold/events/reports/sample_dev.py --tenth    # the same, used articles (97-98)
+    python tests/gold/events/reports/sample_dev.py --eleventh # the same again (99-100)
 
 Why: dev chooses the report model's L2 and thresholds (with cross-validation of the train
 part) and carries the gate's floors, but it had 346 sentences and 85 casualty sentences,
@@ -70,6 +71,11 @@ WORD_DRAWS = {"eighth": (20261206, 300, 92), "ninth": (20261207, 300, 95)}
 # (seen_stop25.txt)
 TENTH = (20261208, 200, 97)
 SEEN = HERE / "seen_stop25.txt"
+# The eleventh (stop 25, at its end): the same again, to measure the stop's end, with the
+# readings made off the tenth, against its start; it leaves out the tenth (now gold) and the
+# sentences read after the tenth was drawn (seen_stop25_late.txt)
+ELEVENTH = (20261209, 200, 99)
+SEEN_LATE = HERE / "seen_stop25_late.txt"
 
 
 def already_drawn(first_batch: int) -> tuple[set[str], set[str]]:
@@ -91,10 +97,12 @@ def main(argv: list[str] | None = None) -> None:
         return word_draw(*WORD_DRAWS[args[0][2:]])
     if args == ["--tenth"]:
         return word_draw(*TENTH, used_articles=True)
+    if args == ["--eleventh"]:
+        return word_draw(*ELEVENTH, used_articles=True, seen_files=(SEEN, SEEN_LATE))
     names = [a[2:] for a in args if a.startswith("--") and a[2:] in DRAWS]
     if len(names) != len(args) or len(names) > 1:
         raise SystemExit("usage: sample_dev.py [--third | ... | --seventh | --eighth | --ninth | "
-                         "--tenth]")
+                         "--tenth | --eleventh]")
     SEED, WANT, FIRST_BATCH = DRAWS[names[0] if names else "second"]
     quota = {k: round(WANT * v / sum(TARGET.values())) for k, v in TARGET.items()}
     used, keys = already_drawn(FIRST_BATCH)
@@ -120,7 +128,8 @@ def main(argv: list[str] | None = None) -> None:
           f"(batch_{FIRST_BATCH:02d} on)")
 
 
-def word_draw(seed: int, want: int, first_batch: int, used_articles: bool = False) -> None:
+def word_draw(seed: int, want: int, first_batch: int, used_articles: bool = False,
+              seen_files: tuple[Path, ...] = (SEEN,)) -> None:
     """Dev-part sentences with a casualty word, figure or not, at most two an article, from
     articles no gold part or batch has used (or, ``used_articles``, from any dev-part
     article, leaving out the gold's sentences and those in ``SEEN``); as ``sample_more.py``
@@ -131,7 +140,7 @@ def word_draw(seed: int, want: int, first_batch: int, used_articles: bool = Fals
     seen: set[str] = set()
     if used_articles:
         used = set()
-        seen = {line.strip() for line in SEEN.open(encoding="utf-8")
+        seen = {line.strip() for path in seen_files for line in path.open(encoding="utf-8")
                 if line.strip() and not line.startswith("#")}
     rng = random.Random(seed)
     pool: list[dict] = []
