@@ -1029,3 +1029,30 @@ def test_a_fate_noun_before_an_uncounted_plural_tells_no_number():
     assert counts(text) == {"killed": None}
     text = "وجاء في رسالة مقتضبة على قنوات التنظيم خبر مصرع المقدسي."
     assert counts(text) == {"killed": 1}  # a name the tagger missed is still one
+
+
+# Readings off the eleventh draw (read after it was measured, at stop 25).
+@pytest.mark.parametrize("text, kind, expected", [
+    pytest.param("وأضاف: بلغ عدد الإصابات 13 ألف و672 إصابة بجراح مختلفة", "injured", 13672,
+                 id="thousands-then-the-rest-in-digits"),
+    pytest.param("وقال الجيش في بيان إن الجندي الذي لم يكشف عن هويته أصيب لدى إطلاق النار",
+                 "injured", 1, id="lam-negates-its-own-verb-not-a-perfect-one-after-it"),
+    pytest.param("مما أسفر عن مقتل ركابها الخمسة ونجاة الطيار", "killed", 5,
+                 id="a-definite-number-after-a-possessed-noun"),
+    pytest.param("قال لاحقاً إن ثلاثة جنود أصيبوا بجروح خطيرة ورابعاً بجروح طفيفة", "injured", 4,
+                 id="the-next-ordinal-is-one-more"),
+])
+def test_figures_off_the_eleventh_draw(text, kind, expected):
+    assert largest(text, kind) == expected
+
+
+def test_the_verbal_noun_after_lam_stays_negated():
+    assert counts("ولم يسفر الهجوم عن قتل أحد") == {"killed": 0}
+
+
+def test_died_of_wounds_restates_the_death_past_a_long_description():
+    # one death, not a second (the tenth and eleventh draws read 2)
+    text = ("أعلنت مصادر طبية عن وفاة الجندي الإسرائيلي من القوات الخاصة 'المستعربين' "
+            "والمعرفة باسم 'دوفدوفان' متأثرا بجروحه التي أصيب بها قبل يومين")
+    assert [c.count for c in find_casualties(Sentence.of(text, tokenize(text)))
+            if c.kind == "killed"] == [1]

@@ -67,3 +67,15 @@ def test_approximations_are_marked(text, value, approx):
 ])
 def test_weekdays_and_words_are_not_numbers(text):
     assert number_value(text) is None
+
+
+def test_thousands_then_the_rest_in_digits():
+    from worker.nlp.numbers import parse_number
+    from worker.text.normalize import normalize_text
+
+    def read(text):
+        return parse_number(normalize_text(text).split(), 0).count
+
+    assert read("13 ألف و672 إصابة") == 13672
+    assert read("ثلاثة آلاف و 500 شخص") == 3500
+    assert read("10 آلاف و2000") == 10000  # the rest must be under the thousand

@@ -160,8 +160,9 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
                                 and c.count > cas.count for c in found))))
                 found.extend(_expand(sent, cas, found))
                 break
-    found = [_all_of_them_too(sent, _wounded_victims(sent, _one_more_further(sent, c, used)),
-                              used) for c in found]
+    found = [_next_ordinal(sent, _all_of_them_too(
+        sent, _wounded_victims(sent, _one_more_further(sent, c, used)), used), used)
+        for c in found]
     found += _losses(sent, used, found)
     found = _outside_a_past_since(sent, found)
     found += _bare_toll(sent, used, found)
@@ -226,6 +227,27 @@ def _wounded_victims(sent: Sentence, cas: Casualty) -> Casualty:
             return cas
         if sent.words[k] in _WOUNDED_AFTER:
             return cas.with_kind("injured")
+    return cas
+
+
+_ORDINAL_VALUES = {stem: n for n, stem in enumerate(
+    ("ثاني", "ثالث", "رابع", "خامس", "سادس", "سابع", "ثامن", "تاسع", "عاشر"), start=2)}
+
+
+def _next_ordinal(sent: Sentence, cas: Casualty, used: set[int]) -> Casualty:
+    """"ثلاثة جنود أصيبوا بجروح خطيرة ورابعاً بجروح طفيفة" (4; the eleventh draw): the
+    next ordinal joined by و a few words after a count is one more of them."""
+    words = sent.words
+    if not cas.count:
+        return cas
+    for k in range(cas.last, min(cas.last + 5, len(words))):
+        if words[k] in _PUNCT or (k in used and k not in sent.named):
+            return cas
+        stem = words[k][1:].removesuffix("ا").removesuffix("ه") if words[k].startswith("و") \
+            else None
+        if stem is not None and _ORDINAL_VALUES.get(stem) == cas.count + 1:
+            used.add(k)
+            return dataclasses.replace(cas, count=cas.count + 1)
     return cas
 
 
@@ -518,8 +540,12 @@ def _died_of_wounds(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
             continue
         if cas.kind == "killed" and cas.form == "singular" \
                 and normalize_text(cas.text).lstrip("و").startswith("متاثر"):
-            before = [k for k in killed if 0 <= cas.first - k.last <= 8]
-            if before and not any(bare_clitic(w) in _DEATH_VERBS
+            # (16 words: past the victim's name, age and unit, "وفاة الجندي الإسرائيلي من
+            # القوات الخاصة ... باسم "دوفدوفان" متأثرا بجروحه"، "استشهد صباح اليوم (السبت)
+            # الطفل عزام ... (15 عاما) متأثرا بجراحه": one death each, the tenth and
+            # eleventh draws read 2)
+            before = [k for k in killed if 0 <= cas.first - k.last <= 16]
+            if before and not any(bare_clitic(w) in _DEATH_VERBS or w in {".", "؟", "!"}
                                   for w in sent.words[before[-1].last:cas.first]):
                 continue
         out.append(cas)
@@ -2139,8 +2165,10 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             num = parse_number([words[j][2:]], 0)  # "وأصيب الأربعة الآخرون" (ninth draw)
             if num is not None and num.count and num.last == 1:
                 return num.count, False, j + 2
-        if words[j].startswith("ال") and j + 1 < len(words) and words[j + 1].startswith("ال"):
-            # "مقتل المجندين الثلاثة": a definite number after its definite noun counts it.
+        if (words[j].startswith("ال") or (len(words[j]) > 4 and words[j].endswith(("ها", "هم")))) \
+                and j + 1 < len(words) and words[j + 1].startswith("ال"):
+            # "مقتل المجندين الثلاثة": a definite number after its definite noun counts it;
+            # so after a noun with a possessive, "مقتل ركابها الخمسة" (the eleventh draw)
             definite = _definite_number(words, j + 1)
             if definite is not None:
                 return definite[0], False, definite[1]
@@ -2914,9 +2942,11 @@ def _negated_here(sent: Sentence, i: int) -> bool:
     if any(w in {"سوي", "الا"} for w in window[cues[-1] + 1:]):
         return False  # "لم ينتج عن ذلك سوى تعرض مقيم لإصابة خفيفة": one hurt (eleventh draw)
     if window[cues[-1]].removeprefix("و") in {"لم", "لن"} and cues[-1] < len(window) - 1 \
-            and sent.words[i].startswith("و") and _perfect_verb(bare_clitic(sent.words[i])):
-        # "لم يمهله طويلا وقتله": لم governs its own jussive verb; a perfect verb joined
-        # after it by و is told as done (mined at stop 25: killed 0 where 11 were killed)
+            and _perfect_verb(bare_clitic(sent.words[i]) if sent.words[i].startswith("و")
+                              else sent.words[i]):
+        # "لم يمهله طويلا وقتله" (mined at stop 25: killed 0 where 11 were killed)، "الجندي
+        # الذي لم يكشف عن هويته أصيب" (the eleventh draw: injured 0): لم governs its own
+        # jussive verb; a perfect verb after that verb is told as done
         return False
     # Two negations cancel: "لم تكن بلا خسائر إذ قتل أربعة" (not without losses: four were
     # killed; eighth-draw gold).  Only a verbal negation before a privative one, so that
@@ -2929,10 +2959,13 @@ def _negated_here(sent: Sentence, i: int) -> bool:
 
 
 def _perfect_verb(word: str) -> bool:
-    """A past-tense killing or wounding verb, with or without an object pronoun: قتل،
-    قتلته، قتلوا، أصابت."""
-    return any(word == v or (word.startswith(v) and _suffix(word) in {"ه", "ها", "هم", "هما"})
-               for v in ("قتل", "قتلت", "قتلوا", "اصاب", "اصابت", "اصابوا", "جرح"))
+    """A past-tense killing or wounding verb: قتلته، قتلوا، أصابت، أصيب.  The bare قتل،
+    جرح، أصاب only with an object pronoun: alone they may be the verbal noun ("لم يسفر عن
+    قتل أحد" stays negated)."""
+    if word.startswith(("قتل", "جرح", "اصاب")) and _suffix(word) in {"ه", "ها", "هم", "هما"}:
+        return True
+    return word in {"قتلت", "قتلوا", "اصابت", "اصابوا", "اصيب", "اصيبت", "اصيبوا", "استشهد",
+                    "استشهدت", "توفي", "توفيت"}
 
 
 # "محاولة قتل"، "نجا من محاولة اغتيال"، "الشروع في القتل": an attempt kills no one

@@ -152,9 +152,25 @@ def _cardinal(words: list[str], j: int) -> tuple[float | None, int]:
     digits = _digits_value(first)
     if digits is not None:
         if j + 1 < len(words) and words[j + 1] in MULTIPLIERS:
-            return digits * MULTIPLIERS[words[j + 1]], j + 2
+            value, end = digits * MULTIPLIERS[words[j + 1]], j + 2
+            return _plus_digits(words, value, end, MULTIPLIERS[words[j + 1]])
         return digits, j + 1
-    return _word_chain(words, j)
+    value, end = _word_chain(words, j)
+    if value is not None and value >= 1000 and value % 1000 == 0:
+        return _plus_digits(words, value, end, 1000)
+    return value, end
+
+
+def _plus_digits(words: list[str], value: float, end: int, below: float) -> tuple[float, int]:
+    """The rest joined in digits after thousands: "13 ألف و672" (13,672), "ثلاثة آلاف
+    و500" (the probe's eleventh draw read 13,000)."""
+    k = end + (end < len(words) and words[end] == "و")
+    word = words[k] if k < len(words) else ""
+    rest = _digits_value(word[1:] if k == end and word.startswith("و") else
+                         word if k > end else "")
+    if rest is None or rest >= below or rest != int(rest):
+        return value, end
+    return value + rest, k + 1
 
 
 def _word_chain(words: list[str], j: int) -> tuple[float | None, int]:
