@@ -11,6 +11,7 @@ sampled by the first draw's design, from articles no gold has used.
     python tests/gold/events/reports/sample_dev.py --ninth    # casualty words (95-96)
     python tests/gold/events/reports/sample_dev.py --tenth    # the same, used articles (97-98)
     python tests/gold/events/reports/sample_dev.py --eleventh # the same again (99-100)
+    python tests/gold/events/reports/sample_dev.py --twelfth  # and again (101-102)
 
 Why: dev chooses the report model's L2 and thresholds (with cross-validation of the train
 part) and carries the gate's floors, but it had 346 sentences and 85 casualty sentences,
@@ -76,6 +77,10 @@ SEEN = HERE / "seen_stop25.txt"
 # sentences read after the tenth was drawn (seen_stop25_late.txt)
 ELEVENTH = (20261209, 200, 99)
 SEEN_LATE = HERE / "seen_stop25_late.txt"
+# The twelfth (the same stop, at its very end): the same again, to measure the readings made
+# off the eleventh on text nothing was read off
+TWELFTH = (20261210, 200, 101)
+SEEN_FINAL = HERE / "seen_stop25_final.txt"
 
 
 def already_drawn(first_batch: int) -> tuple[set[str], set[str]]:
@@ -99,10 +104,12 @@ def main(argv: list[str] | None = None) -> None:
         return word_draw(*TENTH, used_articles=True)
     if args == ["--eleventh"]:
         return word_draw(*ELEVENTH, used_articles=True, seen_files=(SEEN, SEEN_LATE))
+    if args == ["--twelfth"]:
+        return word_draw(*TWELFTH, used_articles=True, seen_files=(SEEN, SEEN_LATE, SEEN_FINAL))
     names = [a[2:] for a in args if a.startswith("--") and a[2:] in DRAWS]
     if len(names) != len(args) or len(names) > 1:
         raise SystemExit("usage: sample_dev.py [--third | ... | --seventh | --eighth | --ninth | "
-                         "--tenth | --eleventh]")
+                         "--tenth | --eleventh | --twelfth]")
     SEED, WANT, FIRST_BATCH = DRAWS[names[0] if names else "second"]
     quota = {k: round(WANT * v / sum(TARGET.values())) for k, v in TARGET.items()}
     used, keys = already_drawn(FIRST_BATCH)
