@@ -949,7 +949,7 @@ def test_a_perfect_verb_joined_after_a_negated_one_is_not_negated():
 
 def test_a_date_in_the_subject_s_clause_is_no_count():
     text = "فإن المدنيين السبعة الذين تم توقيفهم في 21 فبراير في سوكولو من قبل الجيش قتلوا"
-    assert counts(text).get("killed") != 21
+    assert counts(text) == {"killed": None}  # killed, how many not read (was 21)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -528,6 +528,9 @@ def test_victims_the_clause_calls_wounded_are_the_injured():
                  16, id="in-addition-adds-a-group-of-the-same-size"),
     pytest.param("أن مستوطنا قتل في هجوم بسكين شنه شاب فلسطيني قتل بالرصاص لاحقا", 2,
                  id="two-single-victims-are-two"),
+    # a source's word is read word by word: "ذكر" inside "الذكرى" is none
+    pytest.param("قتل 3 مدنيين في الذكرى السنوية للمجزرة، كما قتل 3 جنود", 6,
+                 id="an-anniversary-is-no-source"),
 ])
 def test_a_toll_told_twice_is_one(text, killed):
     from worker.nlp.evaluate_reports import from_events

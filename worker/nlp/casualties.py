@@ -122,6 +122,14 @@ class Sentence:
                    for k, w in enumerate(self.words))
 
     @functools.cached_property
+    def death_causes(self) -> tuple[bool, bool]:
+        """(a cause of violence or an accident, a cause of illness or age) anywhere in the
+        sentence (_UNNATURAL, _NATURAL): found once, for every death word in it."""
+        words = [w.lstrip("وفبلك").removeprefix("ال") for w in self.words]
+        return (any(w.startswith(_UNNATURAL) for w in words),
+                any(w.startswith(_NATURAL) for w in words))
+
+    @functools.cached_property
     def died_of_wounds_word(self) -> bool:
         """متأثراً anywhere in the sentence: it counts the death it describes itself."""
         return any(w.startswith(("متاثر", "ومتاثر")) for w in self.words)
@@ -160,9 +168,11 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
                                 and c.count > cas.count for c in found))))
                 found.extend(_expand(sent, cas, found))
                 break
-    found = [_next_ordinal(sent, _all_of_them_too(
-        sent, _wounded_victims(sent, _one_more_further(sent, c, used)), used), used)
-        for c in found]
+    # Each mention, then what a few words after it add to it or say of it.
+    for n, cas in enumerate(found):
+        cas = _wounded_victims(sent, _one_more_further(sent, cas, used))
+        cas = _all_of_them_too(sent, cas, used)
+        found[n] = _next_ordinal(sent, cas, used)
     found += _losses(sent, used, found)
     found = _outside_a_past_since(sent, found)
     found += _bare_toll(sent, used, found)
@@ -782,17 +792,15 @@ _NATURAL = ("ناهز", "يناهز", "مرض", "جلطه", "سكته", "سرط�
 def _unnatural_death(sent: Sentence) -> bool:
     """A cause of death beside it that is violence or an accident ("للتعذيب"، "لغاز
     أعصاب"، "الغرق"), and none of illness or age ("عن عمر ناهز"، "المرض")."""
-    words = [w.lstrip("وفبلك").removeprefix("ال") for w in sent.words]
-    return any(w.startswith(_UNNATURAL) for w in words) \
-        and not any(w.startswith(_NATURAL) for w in words)
+    unnatural, natural = sent.death_causes
+    return unnatural and not natural
 
 
 def _natural_death(sent: Sentence) -> bool:
     """A cause of death of illness or age beside it ("عن عمر يناهز"، "المرض") and none of
     violence or an accident."""
-    words = [w.lstrip("وفبلك").removeprefix("ال") for w in sent.words]
-    return any(w.startswith(_NATURAL) for w in words) \
-        and not any(w.startswith(_UNNATURAL) for w in words)
+    unnatural, natural = sent.death_causes
+    return natural and not unnatural
 
 
 _TOOK_LIFE = frozenset({"اودي", "اودت", "اوديا", "اودتا", "موديه", "موديا"})

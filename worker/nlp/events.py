@@ -864,9 +864,10 @@ def _set_count(frame: _Frame, cas: Casualty, sentence: int, toll: bool = False,
 
 _VAGUE = frozenset({10, 100, 1000})  # عشرات، مئات، آلاف (GUIDELINE.md: their lower bounds)
 
-# What tells a figure again after a first: a quote or a colon, or another source's words.
-_RESTATING = ('"', "«", "“", ":", "قال", "تحدث", "افاد", "ذكر", "وفق", "حسب", "بحسب", "اكد",
-              "اعلن")
+# What tells a figure again after a first: a quote or a colon, or a word of another
+# source's speech (normalised stems; a word may carry و/ف/ب/ل before them).
+_RESTATING_MARKS = frozenset('"«»“”:')
+_RESTATING = ("قال", "تحدث", "افاد", "ذكر", "وفق", "حسب", "اكد", "اعلن")
 
 
 def _restated(old: dict[str, Any], new: dict[str, Any], text: str) -> bool:
@@ -879,10 +880,13 @@ def _restated(old: dict[str, Any], new: dict[str, Any], text: str) -> bool:
     if old.get("count") != new.get("count") or (old.get("count") or 0) < 3 or not text \
             or old.get("end") is None:
         return False
-    between = normalize_text(text[old["end"]:new["start"]])
-    if "اضاف" in between:
+    between = text[old["end"]:new["start"]]
+    words = [bare_clitic(w) for w in normalize_text(between).split()]
+    if any(w.startswith(("اضاف", "بالاضاف")) for w in words):
         return False
-    return any(cue in between for cue in _RESTATING)
+    # (word by word: "ذكر" inside "ذكري" or "اعلن" inside "الاعلان" is no source)
+    return any(c in _RESTATING_MARKS for c in between) \
+        or any(w.startswith(_RESTATING) for w in words)
 
 
 def _is_toll(local: _Local, cas: Casualty) -> bool:

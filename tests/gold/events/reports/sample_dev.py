@@ -67,20 +67,15 @@ DRAWS = {"second": (20261145, 400, 60), "third": (20261201, 400, 72),
 PER_BATCH = 100
 # casualty-word draws (sample_more.py's "casualty_word" kind, in the dev part)
 WORD_DRAWS = {"eighth": (20261206, 300, 92), "ninth": (20261207, 300, 95)}
-# The tenth (stop 25): the same design from dev-part articles already used, since no unused
-# one is left: their sentences outside the gold and outside those the stop read
-# (seen_stop25.txt)
-TENTH = (20261208, 200, 97)
-SEEN = HERE / "seen_stop25.txt"
-# The eleventh (stop 25, at its end): the same again, to measure the stop's end, with the
-# readings made off the tenth, against its start; it leaves out the tenth (now gold) and the
-# sentences read after the tenth was drawn (seen_stop25_late.txt)
-ELEVENTH = (20261209, 200, 99)
-SEEN_LATE = HERE / "seen_stop25_late.txt"
-# The twelfth (the same stop, at its very end): the same again, to measure the readings made
-# off the eleventh on text nothing was read off
-TWELFTH = (20261210, 200, 101)
-SEEN_FINAL = HERE / "seen_stop25_final.txt"
+# Draws from dev-part articles already used, since no unused one was left (stop 25): their
+# sentences outside the gold and outside those whose readings the stop was shown.  Each
+# leaves out the seen lists up to its own: the tenth the first; the eleventh (to measure the
+# readings made off the tenth) also those shown after the tenth; the twelfth (the readings
+# made off the eleventh) also those shown after the eleventh.
+SEEN_LISTS = [HERE / "seen_stop25.txt", HERE / "seen_stop25_late.txt",
+              HERE / "seen_stop25_final.txt"]
+USED_ARTICLE_DRAWS = {"tenth": ((20261208, 200, 97), 1), "eleventh": ((20261209, 200, 99), 2),
+                      "twelfth": ((20261210, 200, 101), 3)}
 
 
 def already_drawn(first_batch: int) -> tuple[set[str], set[str]]:
@@ -100,12 +95,9 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if len(args) == 1 and args[0][2:] in WORD_DRAWS:
         return word_draw(*WORD_DRAWS[args[0][2:]])
-    if args == ["--tenth"]:
-        return word_draw(*TENTH, used_articles=True)
-    if args == ["--eleventh"]:
-        return word_draw(*ELEVENTH, used_articles=True, seen_files=(SEEN, SEEN_LATE))
-    if args == ["--twelfth"]:
-        return word_draw(*TWELFTH, used_articles=True, seen_files=(SEEN, SEEN_LATE, SEEN_FINAL))
+    if len(args) == 1 and args[0][2:] in USED_ARTICLE_DRAWS:
+        draw, lists = USED_ARTICLE_DRAWS[args[0][2:]]
+        return word_draw(*draw, seen_files=tuple(SEEN_LISTS[:lists]))
     names = [a[2:] for a in args if a.startswith("--") and a[2:] in DRAWS]
     if len(names) != len(args) or len(names) > 1:
         raise SystemExit("usage: sample_dev.py [--third | ... | --seventh | --eighth | --ninth | "
@@ -135,17 +127,17 @@ def main(argv: list[str] | None = None) -> None:
           f"(batch_{FIRST_BATCH:02d} on)")
 
 
-def word_draw(seed: int, want: int, first_batch: int, used_articles: bool = False,
-              seen_files: tuple[Path, ...] = (SEEN,)) -> None:
+def word_draw(seed: int, want: int, first_batch: int,
+              seen_files: tuple[Path, ...] = ()) -> None:
     """Dev-part sentences with a casualty word, figure or not, at most two an article, from
-    articles no gold part or batch has used (or, ``used_articles``, from any dev-part
-    article, leaving out the gold's sentences and those in ``SEEN``); as ``sample_more.py``
-    draws them for train."""
+    articles no gold part or batch has used (or, given ``seen_files``, from any dev-part
+    article, leaving out the gold's sentences and the ids those files list); as
+    ``sample_more.py`` draws them for train."""
     from sample_more import _wanted
 
     used, keys = already_drawn(first_batch)
     seen: set[str] = set()
-    if used_articles:
+    if seen_files:
         used = set()
         seen = {line.strip() for path in seen_files for line in path.open(encoding="utf-8")
                 if line.strip() and not line.startswith("#")}
@@ -168,7 +160,7 @@ def word_draw(seed: int, want: int, first_batch: int, used_articles: bool = Fals
     _write_batches(items, first_batch, PER_BATCH)
     articles = len({i["id"].split("#")[0] for i in items})
     print(f"{len(items)} probe items (dev-part articles) with a casualty word from {articles} "
-          f"{'' if used_articles else 'new '}articles in {OUT} (batch_{first_batch:02d} on)")
+          f"{'' if seen_files else 'new '}articles in {OUT} (batch_{first_batch:02d} on)")
 
 
 if __name__ == "__main__":
