@@ -12,6 +12,8 @@ sampled by the first draw's design, from articles no gold has used.
     python tests/gold/events/reports/sample_dev.py --tenth    # the same, used articles (97-98)
     python tests/gold/events/reports/sample_dev.py --eleventh # the same again (99-100)
     python tests/gold/events/reports/sample_dev.py --twelfth  # and again (101-102)
+    python tests/gold/events/reports/sample_dev.py --thirteenth  # stop 26 (103-104)
+    python tests/gold/events/reports/sample_dev.py --fourteenth  # stop 26 (105-106)
 
 Why: dev chooses the report model's L2 and thresholds (with cross-validation of the train
 part) and carries the gate's floors, but it had 346 sentences and 85 casualty sentences,
@@ -74,8 +76,13 @@ WORD_DRAWS = {"eighth": (20261206, 300, 92), "ninth": (20261207, 300, 95)}
 # made off the eleventh) also those shown after the eleventh.
 SEEN_LISTS = [HERE / "seen_stop25.txt", HERE / "seen_stop25_late.txt",
               HERE / "seen_stop25_final.txt"]
+# The thirteenth (stop 26) chooses between the stop's variants of the report decision
+# (casualty nouns put to the model, the lead as context, retrained or not); the fourteenth,
+# measured once after that choice, confirms it.  Neither stop showed other sentences.
 USED_ARTICLE_DRAWS = {"tenth": ((20261208, 200, 97), 1), "eleventh": ((20261209, 200, 99), 2),
-                      "twelfth": ((20261210, 200, 101), 3)}
+                      "twelfth": ((20261210, 200, 101), 3),
+                      "thirteenth": ((20261211, 200, 103), 3),
+                      "fourteenth": ((20261212, 200, 105), 3)}
 
 
 def already_drawn(first_batch: int) -> tuple[set[str], set[str]]:
@@ -101,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     names = [a[2:] for a in args if a.startswith("--") and a[2:] in DRAWS]
     if len(names) != len(args) or len(names) > 1:
         raise SystemExit("usage: sample_dev.py [--third | ... | --seventh | --eighth | --ninth | "
-                         "--tenth | --eleventh | --twelfth]")
+                         "--tenth | ... | --fourteenth]")
     SEED, WANT, FIRST_BATCH = DRAWS[names[0] if names else "second"]
     quota = {k: round(WANT * v / sum(TARGET.values())) for k, v in TARGET.items()}
     used, keys = already_drawn(FIRST_BATCH)
