@@ -87,7 +87,34 @@ def test_the_gold_files_are_what_build_makes_of_the_annotations():
     items, _ = _build_module().merged()
     for split in ("train", "dev", "test", "probe"):
         made = sorted((x for x in items.values() if x["split"] == split), key=lambda x: x["id"])
-        assert made == load_gold(split), f"{split}.jsonl is not build.py's output: rerun it"
+        assert made == load_gold(split, leads=False), \
+            f"{split}.jsonl is not build.py's output: rerun it"
+
+
+def test_every_gold_article_has_its_lead_as_the_corpus_gives_it():
+    """The report model reads the article's lead (worker/nlp/events.py _lead_figures); the
+    gold's single sentences get it from leads.jsonl, which leads.py writes from the corpus."""
+    from worker.nlp.report_model import article_leads, load_gold
+    from worker.nlp.tokenize import sentences
+
+    leads = article_leads()
+    items = [i for s in ("train", "dev", "test", "probe") for i in load_gold(s)]
+    assert all(i["lead"] == leads[i["id"].split("#")[0]] for i in items)
+    first = [i for i in items if i["id"].endswith("#0")]
+    assert len(first) > 100
+    for item in first:  # an article's first sentence is its lead's second line
+        assert leads[item["id"].split("#")[0]][1] == item["text"]
+    leads_py = _gold_module("leads")
+    corpus = sorted(leads_py.CORPUS.glob("*/*/*.txt"))
+    if not corpus:
+        pytest.skip(f"no corpus at {leads_py.CORPUS} to check leads.jsonl against")
+    import re
+    for path in corpus[::500]:
+        raw = path.read_text(encoding="utf-8")
+        docno = re.search(r"<DOCNO>(.*?)</DOCNO>", raw).group(1)
+        if docno in leads:
+            body = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.S).group(1).strip()
+            assert leads[docno][1:] == [body[s[0].start:s[-1].end] for s in sentences(body)[:2]]
 
 
 def test_a_recheck_replaces_a_first_label_only_on_two_agreeing_votes():

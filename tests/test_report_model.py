@@ -165,3 +165,50 @@ def test_the_shipped_model_records_what_it_was_trained_on():
     assert meta["trained_on"] == "tests/gold/events/reports/train.jsonl"
     assert meta["train_sentences"] == sum(
         1 for line in (GOLD_DIR / "train.jsonl").open(encoding="utf-8") if line.strip())
+
+
+# The article's lead as context (stop 26): victims told without a number are a report when
+# the article's lead counts casualties, and mostly a mention when it does not.
+_LEAD_WITH_TOLL = ["مقتل 12 شخصا في انفجار سيارة مفخخة بمدينة الباب",
+                   "قتل 12 شخصا وأصيب 30 آخرون في انفجار سيارة مفخخة بمدينة الباب السورية، الأحد.",
+                   "وقالت مصادر محلية إن الانفجار وقع قرب سوق شعبي."]
+_LEAD_WITHOUT = ["الحكومة تناقش الموازنة", "ناقش مجلس الوزراء الموازنة العامة للعام المقبل.",
+                 "وقال الوزير إن العجز سينخفض."]
+_VICTIMS = "وكان معظم الضحايا من المدنيين، بحسب المصادر الطبية."
+
+
+def _features(text: str, lead: list[str] | None = None, published: str = PUBLISHED
+              ) -> list[list[str]]:
+    seen: list[list[str]] = []
+    extract_events(text, sentences(text), [], published,
+                   report_filter=lambda f: seen.append(f) or True, lead=lead)
+    return seen
+
+
+def test_victims_with_no_number_stand_for_the_model_to_judge_not_for_the_rules():
+    assert not events(_VICTIMS, report_filter=None)  # the rules alone: no event
+    (feats,) = _features(_VICTIMS)
+    assert "t=casualties" in feats and "casualty_nocount" in feats
+
+
+def test_the_lead_feature_fires_only_when_another_lead_sentence_counts_casualties():
+    assert "lead_fig" in _features(_VICTIMS, _LEAD_WITH_TOLL)[0]
+    assert "lead_fig" not in _features(_VICTIMS, _LEAD_WITHOUT)[0]
+    # a lead sentence is not its own context: the one that counts gets nothing from itself
+    own = _LEAD_WITH_TOLL[1]
+    assert all("lead_fig" not in f for f in _features(own, [_LEAD_WITHOUT[0], own]))
+    # a whole article reads its own lead (title line, then the first two body sentences)
+    def article(lead: list[str]) -> str:
+        return "\n".join([lead[0], " ".join(lead[1:]) + " " + _VICTIMS])
+    assert "lead_fig" in _features(article(_LEAD_WITH_TOLL))[-1]
+    assert all("lead_fig" not in f for f in _features(article(_LEAD_WITHOUT)))
+
+
+def test_the_lead_decides_victims_told_without_a_number():
+    model = report_model.shipped()
+    (with_toll,) = _features(_VICTIMS, _LEAD_WITH_TOLL)
+    (without,) = _features(_VICTIMS, _LEAD_WITHOUT)
+    assert model.probability(with_toll) > model.probability(without)
+    kept = extract_events(_VICTIMS, sentences(_VICTIMS), [], PUBLISHED, lead=_LEAD_WITH_TOLL)
+    assert [(e.type, e.killed["count"]) for e in kept] == [("casualties", None)]
+    assert not extract_events(_VICTIMS, sentences(_VICTIMS), [], PUBLISHED, lead=_LEAD_WITHOUT)

@@ -142,7 +142,7 @@ def predict(items: list[dict[str, Any]], ner: str) -> dict[str, list[Prediction]
         out["keyword+cas"].append(keyword_cas.predict(text))
         for name, report_filter in (("rules", None), ("system", "model")):
             events = extract_events(text, sentences(text), entities, published,
-                                    report_filter=report_filter)
+                                    report_filter=report_filter, lead=item.get("lead"))
             out[name].append(from_events(events))
     return out
 
