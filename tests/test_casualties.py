@@ -1056,3 +1056,27 @@ def test_died_of_wounds_restates_the_death_past_a_long_description():
             "والمعرفة باسم 'دوفدوفان' متأثرا بجروحه التي أصيب بها قبل يومين")
     assert [c.count for c in find_casualties(Sentence.of(text, tokenize(text)))
             if c.kind == "killed"] == [1]
+
+
+# Readings off the 13th-14th probe draws (stop 26; read after they were measured).
+@pytest.mark.parametrize("text, kind, expected", [
+    pytest.param("إن أكثر من 250 فرداً من إحدى العزل بقبائل طوق صنعاء، لقوا مصرعهم في صفوف "
+                 "الميليشيات", "killed", 250, id="from-one-of-the-clans-is-no-count"),
+    pytest.param("والقادة الثلاثة الذين اعترف الناشطون الحوثيون بمصرعهم، هم فلان وفلان وفلان",
+                 "killed", 3, id="a-plural-pronoun-counts-its-definite-antecedent"),
+    pytest.param("قبل أن يدوي انفجار أسفر عن مقتل سائق الحافلة وأحد المارة وإصابة 14 آخرين",
+                 "killed", 2, id="and-one-of-the-passers-by-is-one-more"),
+    pytest.param("وينتمي الضحايا، وعددهم 11، إلى عائلة باثيا", "killed", 11,
+                 id="victims-numbered-after-them"),
+    pytest.param("أفادت مصادر يمنية بمقتل 3 خبراء من ميليشيات حزب الله اللبناني، و4 يمنيين، في "
+                 "غارة جوية", "killed", 7, id="experts-count-as-people-and-groups-add"),
+    pytest.param("مقتل شخص واحد الأحد في غارة", "killed", 1, id="one-after-its-noun-still-one"),
+])
+def test_figures_off_the_thirteenth_and_fourteenth_draws(text, kind, expected):
+    assert largest(text, kind) == expected
+
+
+def test_some_who_met_their_death_are_uncounted():
+    text = "وقال إن عددا كبيرا من عناصر الميليشيات لقي مصرعه خلال مواجهات مع قوات المقاومة"
+    assert counts(text) == {"killed": None}
+    assert counts("وقال إن عنصرا من الميليشيات لقي مصرعه خلال مواجهات") == {"killed": 1}

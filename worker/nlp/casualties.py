@@ -171,7 +171,7 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
     # Each mention, then what a few words after it add to it or say of it.
     for n, cas in enumerate(found):
         cas = _wounded_victims(sent, _one_more_further(sent, cas, used))
-        cas = _all_of_them_too(sent, cas, used)
+        cas = _all_of_them_too(sent, _numbering(sent, cas, used), used)
         found[n] = _next_ordinal(sent, cas, used)
     found += _losses(sent, used, found)
     found = _outside_a_past_since(sent, found)
@@ -275,6 +275,32 @@ def _all_counted(words: list[str], k: int, used: set[int]) -> tuple[int, int] | 
                 return None
             return num.count, _after_noun(words, num.last)
     return None
+
+
+_NUMBERING = frozenset({"وعددهم", "عددهم", "وعددهن", "عددهن"})
+
+
+def _numbering(sent: Sentence, cas: Casualty, used: set[int]) -> Casualty:
+    """"وينتمي الضحايا، وعددهم 11، إلى عائلة" (11; 13th-14th probe draws): victims told without a
+    number, then numbered right after ("and they number N", "البالغ عددهم N")."""
+    words, k = sent.words, cas.last
+    if cas.count is not None or cas.negated or cas.kind not in ("killed", "injured"):
+        return cas
+    if k < len(words) and words[k] in {",", "،"}:
+        k += 1
+    if k < len(words) and words[k] in {"البالغ", "والبالغ"}:
+        k += 1
+    if k + 1 >= len(words) or words[k] not in _NUMBERING or k in used:
+        return cas
+    num = _number(words, k + 1)
+    if num is None or not num.count or _is_date(words, num) \
+            or any(j in used for j in range(num.first, num.last)):
+        return cas
+    last = _after_noun(words, num.last)
+    used.update(range(k, last))
+    return dataclasses.replace(cas, count=num.count, approx=num.approx, anaphoric=False,
+                               end=sent.tokens[last - 1].end, last=last,
+                               text=sent.text[cas.start:sent.tokens[last - 1].end])
 
 
 def _all_of_them_too(sent: Sentence, cas: Casualty, used: set[int]) -> Casualty:
@@ -1772,6 +1798,10 @@ def _plus_the_subject(sent: Sentence, i: int, count: int | None, last: int) -> i
     return count
 
 
+# "one of" (أحد / إحدى), normalised: a partitive head, not a count of its own.
+_ONE_OF = frozenset({"احد", "احدي", "احده"})
+
+
 def _one_more_joined(sent: Sentence, last: int, used: set[int]) -> int | None:
     """The end of a singular victim joined by و after a named one, past the rest of the
     name and an age in brackets: "قتل المواطن عبده عقلان (70 عاما)، وطفل عمره 5 سنوات"
@@ -1787,13 +1817,25 @@ def _one_more_joined(sent: Sentence, last: int, used: set[int]) -> int | None:
         close = words.index(")", opening + 1)
         if opening == k or any(w in _YEARS for w in words[opening + 1:close]):
             k = close + 1
+    if k == last and k + 1 < len(words) and k not in used and words[k].startswith("ال") \
+            and words[k + 1].startswith("و") and not _is_casualty_word(sent.tokens[k].text):
+        k += 1  # past the singular's genitive: "مقتل سائق الحافلة وأحد المارة"
     if k < len(words) and words[k] in {",", "،"}:
         k += 1
-    if k >= len(words) or k in used or not words[k].startswith("و") \
-            or bare_clitic(words[k]).startswith("ال") or words[k] in _NOT_COUNTED \
-            or words[k] in _ONE_WORDS or bare_clitic(words[k]) in {"احد", "احدي", "احده"} \
-            or _people_count(words[k]) != 1 or _is_casualty_word(sent.tokens[k].text):
+    if k >= len(words) or k in used or not words[k].startswith("و"):
+        return None
+    if words[k][1:] in _ONE_OF and k > last and k + 1 < len(words) and k + 1 not in used \
+            and words[k + 1].startswith("ال") and words[k + 1] not in _DAY_WORDS \
+            and not _is_casualty_word(sent.tokens[k + 1].text):
+        # "مقتل سائق الحافلة وأحد المارة" (2; 13th-14th probe draws): one of a group, one
+        # more (normalised, وأحد is واحد, "one"; not "مقتل شخص واحد الأحد", where it
+        # follows its noun)
+        return k + 2
+    if bare_clitic(words[k]).startswith("ال") or words[k] in _NOT_COUNTED \
+            or words[k] in _ONE_WORDS or _is_casualty_word(sent.tokens[k].text):
         return None  # (not "شخص واحد": "one" describes the victim before)
+    if bare_clitic(words[k]) in _ONE_OF or _people_count(words[k]) != 1:
+        return None
     return k + 1
 
 
@@ -1860,7 +1902,9 @@ def _antecedent_count(sent: Sentence, i: int, used: set[int]) -> tuple[int, int,
     for k in range(i - 1, max(i - 10, 0), -1):
         if words[k] in {".", "؟", "!"}:
             return None
-        if words[k].startswith("ال") and words[k - 1].startswith(("ال", "بال", "في", "لل")):
+        if words[k].startswith("ال") and words[k - 1].startswith(("ال", "وال", "بال", "في",
+                                                                    "لل")):
+            # ("والقادة الثلاثة الذين اعترف الناشطون الحوثيون بمصرعهم" 3; 13th-14th probe draws)
             num = parse_number([words[k][2:]], 0)
             if num is not None and num.count and num.count > 1 and num.last == 1 \
                     and words[k] != "الاثنين" and _is_people(bare_clitic(words[k - 1])):
@@ -1978,6 +2022,12 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
             if num is not None and num.count and num.count > 1 and num.last == 1:
                 return num.count, False, k - 1
         num = _number_ending_at(words, k, used)
+        if num is not None and num.first == k and k > 0 \
+                and words[num.first - 1] == "من" and words[num.first] in _ONE_OF:
+            # "أكثر من 250 فرداً من إحدى العزل بقبائل طوق صنعاء، لقوا مصرعهم" (250; the
+            # 13th-14th probe draws): "from one of the clans" tells where they came from
+            k = num.first - 1
+            continue
         if num is not None and num.count and _is_date(words, num):
             # "المدنيين السبعة الذين تم توقيفهم في 21 فبراير ... قتلوا": a date in the
             # subject's relative clause counts no one (mined at stop 25)
@@ -2643,16 +2693,34 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
     if sent.words[i + 1:i + 2] == ["من"] and not sent.words[i].endswith(("ه", "ها")):
         return _make(sent, kind, None, False, i, i + 1, used)  # "مصرع من فيها": unnumbered
     if sent.words[i].endswith(("هم", "هن")):
-        return _make(sent, kind, None, False, i, i + 1, used)
+        # "والقادة الثلاثة الذين اعترف الناشطون الحوثيون بمصرعهم" (3; the 13th-14th probe draws)
+        antecedent = _antecedent_count(sent, i, used)
+        count = antecedent[0] if antecedent else None
+        return _make(sent, kind, count, False, i, i + 1, used)
     if bare_clitic(sent.words[i]) in {"مصرع", "حتف"} and i + 1 < len(sent.words) \
             and sent.words[i + 1].endswith("ات") and not sent.words[i + 1].startswith("ال"):
         # "ومنها مصرع عائلات داخل المنازل" (the tenth draw: "?"): the verbal noun before an
         # uncounted plural tells no number (before a name the tagger missed, "مصرع
         # الصماد", and with its pronoun, مصرعه, it tells one)
         return _make(sent, kind, None, False, i, i + 1, used)
+    if i >= 1 and bare_clitic(words[i - 1]) in _FATE_VERBS and _vague_subject(words, i - 1):
+        # "إن عددا كبيرا من عناصر الميليشيات لقي مصرعه" ("?"; 13th-14th probe draws): the verb
+        # and its pronoun agree with عدد, a number not told
+        return _make(sent, kind, None, False, i, i + 1, used)
     # "لقي مصرعه، مع أحد مرافقيه" (2; eleventh draw)
     count, last = _plus_those_with_them(sent, 1, i + 1, used)
     return _make(sent, kind, count, False, i, last, used)
+
+
+def _vague_subject(words: list[str], verb: int) -> bool:
+    """The subject before the verb at ``verb`` is "عدد (كبير) من ...": some, uncounted."""
+    for k in range(verb - 1, max(verb - 8, -1), -1):
+        if words[k] in _PUNCT:
+            return False
+        if bare_clitic(words[k]) in {"عدد", "عددا"}:
+            rest = words[k + 1:k + 3]
+            return rest[:1] == ["من"] or (len(rest) == 2 and rest[1] == "من")
+    return False
 
 
 def _is_casualty_word(token: str) -> bool:
