@@ -1080,3 +1080,31 @@ def test_some_who_met_their_death_are_uncounted():
     text = "وقال إن عددا كبيرا من عناصر الميليشيات لقي مصرعه خلال مواجهات مع قوات المقاومة"
     assert counts(text) == {"killed": None}
     assert counts("وقال إن عنصرا من الميليشيات لقي مصرعه خلال مواجهات") == {"killed": 1}
+
+
+# Readings off the 15th-16th probe draws (stop 26; read after they were measured).
+@pytest.mark.parametrize("text, kind, expected", [
+    pytest.param("وذكر الراديو أن رجلا قتل بالرصاص شرطيين في وسط مدينة لييج واحتجز امرأة رهينة "
+                 "قبل أن يلقى مصرعه بالرصاص", "killed", 2,
+                 id="a-dual-after-the-verb-is-its-object-the-man-is-the-killer"),
+    pytest.param("وأضافت أن المشتبه فيه هاجم الشرطة بالسكين فقتلته", "killed", 1,
+                 id="she-killed-him-is-one-victim"),
+])
+def test_figures_off_the_fifteenth_and_sixteenth_draws(text, kind, expected):
+    assert largest(text, kind) == expected
+
+
+def test_the_killer_before_an_active_verb_is_no_victim():
+    found = [(c.count, c.text) for c in find_casualties(Sentence.of(
+        "أن رجلا قتل بالرصاص شرطيين", tokenize("أن رجلا قتل بالرصاص شرطيين")))]
+    assert found == [(2, "قتل بالرصاص شرطيين")]
+    assert counts("أن رجلا قتل بالرصاص في الهجوم") == {"killed": 1}  # no object: a victim
+
+
+def test_a_nisba_the_tagger_took_for_a_country_does_not_end_the_group():
+    text = ("فمنذ انطلاقها قتل أكثر من 40 جنديا تركيا و200 مقاتل من الفصائل السورية المسلحة "
+            "الموالية لأنقرة، مقابل نحو 220 من وحدات الحماية الكردية")
+    tokens = tokenize(text)
+    turkey = frozenset(k for k, t in enumerate(tokens) if t.text == "تركيا")  # tagged LOC
+    found = find_casualties(Sentence.of(text, tokens, named=turkey), set(turkey))
+    assert [c.count for c in found] == [460]

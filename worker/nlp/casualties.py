@@ -1009,6 +1009,11 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
     if last + 2 < len(words) and words[last] in {"عمره", "عمرها"} and words[last + 2] in _YEARS \
             and parse_number(words, last + 1) is not None:
         last += 3  # "قتلوا بدم بارد طفلا عمره 12 عاما ووالده" (2; train gold): past his age
+    if last < len(words) and last in sent.named and words[last].endswith("يا") \
+            and words[last - 1].endswith("ا") and _is_people(words[last - 1]):
+        # "قتل أكثر من 40 جنديا تركيا و200 مقاتل ...، مقابل نحو 220" (460; a draw of stop
+        # 26): after an accusative people noun, the tagger's Turkey is the soldiers' nisba
+        last += 1
     last = _past_group_name(sent, last, used)
     while last < len(words) and last not in used:
         versus = _versus(sent, last, used)
@@ -1345,6 +1350,7 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
     if i > 0 and i - 1 not in used and _people_count(words[i - 1]) == 1 \
             and not (i + 1 < len(words) and _number(words, i + 1) is not None
                      and (words[i].startswith("و") or _is_people_count_after(words, i + 1))) \
+            and not _dual_victims_after(words, i) \
             and bare_clitic(words[i]) not in _PLURAL_VERBS \
             and not _prepositional(words[i]) \
             and not words[i - 1].startswith("ال") and words[i - 1] not in _NOT_COUNTED \
@@ -1449,6 +1455,17 @@ _SUICIDE = frozenset({"انتحر", "انتحرت", "ينتحر", "تنتحر"})
 _EXPOSED_ONE = frozenset({"تعرض", "تعرضت"})
 
 
+# How a killing was done, between an active verb and its victims: "قتل بالرصاص شرطيين".
+_MANNER = frozenset({"بالرصاص", "رميا", "طعنا", "بالسكين", "ذبحا", "خنقا", "حرقا", "عمدا"})
+
+
+def _dual_victims_after(words: list[str], i: int) -> bool:
+    """"أن رجلا قتل بالرصاص شرطيين" (a draw of stop 26): a dual after the verb, past how
+    it was done, is its object, so the singular before it is the killer, not a victim."""
+    j = i + 2 if i + 2 < len(words) and words[i + 1] in _MANNER else i + 1
+    return j < len(words) and _people_count(words[j]) == 2
+
+
 def _is_people_count_after(words: list[str], j: int) -> bool:
     """A count of people at ``j``: "شاب قتل ثمانية من أقاربه"، "قتل 5 أشخاص" (the noun
     before the verb is then its killer; seventeenth draw)."""
@@ -1477,7 +1494,8 @@ def _exposed_one(sent: Sentence, i: int) -> int | None:
 
 # Verbal nouns and singular verbs of killing and wounding (normalised, clitic stripped) that
 # take a pronoun suffix for their victim: مقتله / إصابتها / مقتلهما.
-_SUFFIX_STEMS = ("مقتل", "استشهاد", "اغتيال", "قتل", "اصابت", "جرح", "تصفيت")
+# (قتلت before قتل: "فقتلته", she killed him, is one victim, not قتل + ته; a draw of stop 26)
+_SUFFIX_STEMS = ("مقتل", "استشهاد", "اغتيال", "قتلت", "قتل", "اصابت", "جرح", "تصفيت")
 # (توفي is left out: "توفيت ويني مانديلا" is most often a natural death.)
 _SINGULAR_VERBS = frozenset({"قتل", "قتلت", "استشهد", "استشهدت", "اغتيل", "اغتيلت", "اصيب",
                              "اصيبت", "جرح", "جرحت", "لفظ", "لفظت", "فارق", "فارقت"})
