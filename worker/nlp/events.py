@@ -144,6 +144,9 @@ def extract_events(text: str, sentences: list[list[Token]], entities: list[Entit
                            _entity_words(tokens, here))
         local = _Local(sent, index, trigger_hits.within(span), weapon_hits.within(span),
                        attribution_hits.within(span), here)
+        if context.lead:  # once a sentence: its text against the lead's few (issue 11)
+            own = text[span[0]:span[1]]
+            local.lead_figure = any(fig for part, fig in context.lead if part != own)
         frames.extend(_sentence_frames(local, frames, context))
     # One event per incident: the headline, lead and later mentions merge (event_coref).
     return merge_coreferent(text, [f.event() for f in frames])
@@ -224,6 +227,7 @@ class _Local:
     sources: list[Hit]
     entities: list[Entity]
     attribution: dict[str, Any] | None = None  # the source, whose words are no participant
+    lead_figure: bool = False  # another sentence of the article's lead counts casualties
     _times: list[dict[str, Any]] | None = None
 
     def word(self, offset: int) -> int:
@@ -279,12 +283,10 @@ def _report_features(local: _Local, frame: _Frame, casualties: list[Casualty],
                      context: _Context) -> list[str]:
     words = local.sent.words
     quote = any(w in {'"', "«", "»", "“", "”"} for w in words[:max(frame.word, 0)])
-    tokens = local.sent.tokens
-    here = local.sent.text[tokens[0].start:tokens[-1].end]
     return report_model.features(
         words, frame.word, frame.type, published=context.published, casualties=casualties,
         times=local.times(context.published), has_place=bool(_place_entities(local)),
-        quote_before=quote, lead_figure=any(fig for part, fig in context.lead if part != here))
+        quote_before=quote, lead_figure=local.lead_figure)
 
 
 # Words that make "هجوم" armed: fighters, forces, arms (a verbal attack has none).
