@@ -118,6 +118,12 @@ def _pluperfect(bare: list[str]) -> bool:
     return any(w in _KANA and "قد" in bare[i + 1:i + 5] for i, w in enumerate(bare))
 
 
+def names_an_earlier_year(words: list[str], published: str | None) -> bool:
+    """A year before the publication year among ``words`` (the ``year<pub`` feature)."""
+    year = _published_year(published)
+    return bool(year) and any(_YEAR.match(w) and int(w) < year for w in words)
+
+
 def _published_year(published: str | None) -> int | None:
     pub = published_date(published)
     return pub.year if pub else None
