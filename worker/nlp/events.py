@@ -27,6 +27,7 @@ from worker.nlp.event_coref import merge_coreferent
 from worker.nlp.numbers import parse_number
 from worker.nlp.timex import find_times
 from worker.nlp.tokenize import Token
+from worker.nlp.tokenize import sentences as split_sentences
 from worker.records import Entity, Event
 from worker.text.match import Hit, TermMatcher
 from worker.text.normalize import normalize_text
@@ -170,10 +171,8 @@ def _lead_figures(text: str, sentences: list[list[Token]], title_end: int,
 
 
 def _gives_figure(text: str) -> bool:
-    from worker.nlp.tokenize import sentences as split
-
     return any(c.count and not c.negated and c.kind in ("killed", "injured")
-               for tokens in split(text) if tokens
+               for tokens in split_sentences(text) if tokens
                for c in find_casualties(Sentence.of(text, tokens)))
 
 

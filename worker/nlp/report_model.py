@@ -13,13 +13,13 @@ sentence's words, its first words, casualty figures and their negation, years an
 expressions older than the publication date, quotes, place entities, and whether another
 sentence of the article's lead counts casualties: worker/nlp/events.py ``_lead_figures``).
 Trained on the train part of tests/gold/events/reports (candidate triggers from the rules,
-labelled by their sentence's gold label).  L2 and two thresholds (one for triggers in a sentence with a
-casualty figure, one for the others: :class:`ReportModel`) are chosen on report F1 plus
-killed exact match, each pooled over five-fold cross-validation of the train part (folds by
-article) and dev, scored through the event stage as ``python -m worker.nlp.evaluate_events``
-scores it (among the choices whose pooled precision is 0.87 or more; none that loses an
-event the tests check in the reference article, tests/fixtures/seed_article.txt); the test
-part is never used.
+labelled by their sentence's gold label).  L2 and two thresholds (one for triggers in a
+sentence with a casualty figure, one for the others: :class:`ReportModel`) are chosen on
+report F1 plus killed exact match, each pooled over five-fold cross-validation of the train
+part (folds by article) and dev, scored through the event stage as ``python -m
+worker.nlp.evaluate_events`` scores it (among the choices whose pooled precision is 0.87
+or more; none that loses an event the tests check in the reference article,
+tests/fixtures/seed_article.txt); the test part is never used.
 Pure Python at run time (a dict of weights): tens of thousands of triggers per second.
 
     python -m worker.nlp.report_model train     # retrain and write the shipped model
