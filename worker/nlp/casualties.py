@@ -269,15 +269,21 @@ def _all_counted(words: list[str], k: int, used: set[int]) -> tuple[int, int] | 
     for j in range(k + 1, min(k + 6, len(words) - 1)):
         if words[j] in _PUNCT or j in used:
             return None
-        if bare_clitic(words[j]) in {"عددهم", "عددهن"}:
-            num = _number(words, j + 1)
-            if num is None or not num.count:
-                return None
-            return num.count, _after_noun(words, num.last)
+        if bare_clitic(words[j]) in _NUMBERING:
+            numbered = _numbered(words, j)
+            return (numbered[0].count, numbered[1]) if numbered else None
     return None
 
 
-_NUMBERING = frozenset({"وعددهم", "عددهم", "وعددهن", "عددهن"})
+_NUMBERING = frozenset({"عددهم", "عددهن"})  # "(and) they number", after bare_clitic
+
+
+def _numbered(words: list[str], j: int) -> tuple[Number, int] | None:
+    """(the number, the end of its noun) of "(و)عددهم N" at ``j``, or None."""
+    if j + 1 >= len(words) or bare_clitic(words[j]) not in _NUMBERING:
+        return None
+    num = _number(words, j + 1)
+    return (num, _after_noun(words, num.last)) if num is not None and num.count else None
 
 
 def _numbering(sent: Sentence, cas: Casualty, used: set[int]) -> Casualty:
@@ -290,13 +296,12 @@ def _numbering(sent: Sentence, cas: Casualty, used: set[int]) -> Casualty:
         k += 1
     if k < len(words) and words[k] in {"البالغ", "والبالغ"}:
         k += 1
-    if k + 1 >= len(words) or words[k] not in _NUMBERING or k in used:
+    numbered = _numbered(words, k) if k not in used else None
+    if numbered is None:
         return cas
-    num = _number(words, k + 1)
-    if num is None or not num.count or _is_date(words, num) \
-            or any(j in used for j in range(num.first, num.last)):
+    num, last = numbered
+    if _is_date(words, num) or any(j in used for j in range(num.first, num.last)):
         return cas
-    last = _after_noun(words, num.last)
     used.update(range(k, last))
     return dataclasses.replace(cas, count=num.count, approx=num.approx, anaphoric=False,
                                end=sent.tokens[last - 1].end, last=last,

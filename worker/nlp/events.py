@@ -163,16 +163,18 @@ _LEAD_BODY_SENTENCES = 2
 
 def _lead_figures(text: str, sentences: list[list[Token]], title_end: int,
                   lead: list[str] | None) -> tuple[tuple[str, bool], ...]:
-    """(sentence text, whether it gives a killed or injured count) for each lead sentence."""
+    """(sentence text, whether it gives a killed or injured count) for each lead sentence:
+    the article's own first sentences (already split), or the ``lead`` given."""
     if lead is None:
         size = _LEAD_BODY_SENTENCES + (1 if title_end > 0 else 0)
-        lead = [text[t[0].start:t[-1].end] for t in sentences[:size] if t]
-    return tuple((part, _gives_figure(part)) for part in lead)
+        own = [t for t in sentences[:size] if t]
+        return tuple((text[t[0].start:t[-1].end], _gives_figure(text, [t])) for t in own)
+    return tuple((part, _gives_figure(part, split_sentences(part))) for part in lead)
 
 
-def _gives_figure(text: str) -> bool:
+def _gives_figure(text: str, sentences: list[list[Token]]) -> bool:
     return any(c.count and not c.negated and c.kind in ("killed", "injured")
-               for tokens in split_sentences(text) if tokens
+               for tokens in sentences if tokens
                for c in find_casualties(Sentence.of(text, tokens)))
 
 
@@ -790,9 +792,7 @@ def _attach_casualties(local: _Local, frames: list[_Frame], casualties: list[Cas
         # شخصا ...، قضى أكثر من ستين منهم ...، خلال هجومه" is 250 (third dev draw).
         frame = (_holder(frames + orphans, cas.kind, local.index) if cas.subgroup else None) \
             or _owner(local, frames, cas)
-        # (relaxed: a killing or a fate with no count, "لقي عدد من الأشخاص مصرعهم")
-        alone = _reportable(cas, relaxed) or (relaxed and cas.form in ("act", "fate")
-                                              and cas.kind in ("killed", "injured"))
+        alone = _reportable(cas, relaxed)
         if frame is None and orphans and cas.negated:
             frame = orphans[-1]
         # A definite casualty noun with no number ("القتلى"، "الجرحى") restates victims
@@ -830,11 +830,14 @@ def _reportable(cas: Casualty, relaxed: bool = False) -> bool:
     """Alone in a sentence (no event trigger), a casualty word is a report only with a
     count ("قتل 5 أشخاص"), or as killed/injured nouns ("سقوط قتلى وجرحى"); not "تم إصابة
     كل الأهداف", "محاولة قتل", "لضحايا الحرب" or "لدينا رهائن" (dev gold and ANT news).
-    ``relaxed`` (the report model judging) lets victims stand too ("وأغلب الضحايا طلاب"):
-    whether they are those of an event the article reports, the model reads from the
-    article's lead (``_lead_figures``)."""
+    ``relaxed`` (the report model judging) lets a killing or a fate with no count stand
+    ("لقي عدد من الأشخاص مصرعهم"), and victims too ("وأغلب الضحايا طلاب"): whether they
+    are those of an event the article reports, the model reads from the article's lead
+    (``_lead_figures``)."""
     if cas.count is not None or cas.split:
         return True  # (split: "راح ضحيته 12 قتيلا وجريحا", casualties._killed_and_wounded)
+    if relaxed and cas.form in ("act", "fate") and cas.kind in ("killed", "injured"):
+        return True
     # (a singular with no count is one side of a split not given: "20 قتيلا وجريحا"،
     # "سقوط العشرات بين قتيل وجريح", casualties._killed_and_wounded, _distributive)
     return cas.form in ("plural", "singular") and cas.kind in ("killed", "injured") \
