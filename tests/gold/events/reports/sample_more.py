@@ -85,7 +85,14 @@ DRAWS = {
     # a later stop, the same design (20261145 is sample_dev.py's seed)
     "nineteenth": (20261146, 400, 64, "casualty_word"),
     "twentieth": (20261147, 400, 68, "casualty_word"),
+    # stop 27: no unused train-part article has a casualty word left, so this draw takes
+    # figure sentences of train-part articles the gold already uses (USED_ARTICLE_DRAWS)
+    "twentyfirst": (20261148, 800, 114, "figure"),
 }
+# Draws from train-part articles already used: every sentence not in the gold (by id or by
+# text) may be drawn.  Training data, not article-held-out from the train part (its
+# cross-validation folds by article, so they stay with their article's fold).
+USED_ARTICLE_DRAWS = frozenset({"twentyfirst"})
 FIRST_DRAW_BATCH = DRAWS["fourth"][2]
 # ``sample.CASUALTY`` matches inside words ("ألقي", "استقبل" ...); the tenth draw on wants
 # the word itself, after at most a clitic and the article, or half its sentences are noise.
@@ -109,19 +116,26 @@ def _draw_name(argv: list[str]) -> str:
 
 
 def main() -> None:
-    seed, want, first_batch, kind = DRAWS[_draw_name(sys.argv[1:])]
-    used = {json.loads(line)["id"].split("#")[0]
-            for part in ("train", "dev", "test")
-            for line in (HERE / f"{part}.jsonl").open(encoding="utf-8") if line.strip()}
+    name = _draw_name(sys.argv[1:])
+    seed, want, first_batch, kind = DRAWS[name]
+    gold_ids = {json.loads(line)["id"]
+                for part in ("train", "dev", "test", "probe")
+                for line in (HERE / f"{part}.jsonl").open(encoding="utf-8") if line.strip()}
+    used = {item_id.split("#")[0] for item_id in gold_ids}
     # Earlier draws' articles too (their batches, in case a draw has not joined train yet).
     earlier = range(FIRST_DRAW_BATCH, first_batch)
     used |= {json.loads(line)["id"].split("#")[0] for n in earlier
-             for line in (OUT / f"batch_{n}.jsonl").open(encoding="utf-8")}
+             for path in [OUT / f"batch_{n}.jsonl"] if path.is_file()
+             for line in path.open(encoding="utf-8")}
+    if name in USED_ARTICLE_DRAWS:
+        used = set()
     rng = random.Random(seed)
     pool = []
     for docno, title, published, candidates in unused_article_sentences(rng, used, "train"):
         taken = 0
         for index, sentence in candidates:
+            if f"{docno}#{index}" in gold_ids:
+                continue
             if taken < 2 and _wanted(kind, sentence):
                 pool.append({"id": f"{docno}#{index}", "split": "train",
                              "published": published,
@@ -135,7 +149,7 @@ def main() -> None:
     # a sentence whose text is already in the gold, in any part, or twice in this draw is
     # dropped, so no sentence of dev or test comes back as training data.
     gold_keys = {dedup_key(json.loads(line)["text"])
-                 for part in ("train", "dev", "test")
+                 for part in ("train", "dev", "test", "probe")
                  for line in (HERE / f"{part}.jsonl").open(encoding="utf-8") if line.strip()}
     items, keys = [], set()
     for item in pool[:want]:
@@ -147,7 +161,8 @@ def main() -> None:
         _write_jsonl(OUT / f"batch_{first_batch + n // PER_BATCH:02d}.jsonl",
                      [i for i in items if i in pool[n:n + PER_BATCH]])
     articles = len({i["id"].split("#")[0] for i in items})
-    print(f"{len(items)} train-part items ({kind}) from {articles} new articles in {OUT} "
+    print(f"{len(items)} train-part items ({kind}) from {articles} "
+          f"{'' if name in USED_ARTICLE_DRAWS else 'new '}articles in {OUT} "
           f"(batch_{first_batch:02d} on)")
 
 
