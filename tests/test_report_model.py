@@ -161,10 +161,38 @@ def test_the_shipped_model_records_what_it_was_trained_on():
     from worker.nlp.report_model import GOLD_DIR, MODEL_PATH
 
     meta = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["meta"]
-    # The recipe (its model card) is `train` on the whole train part, no batch left out.
-    assert meta["trained_on"] == "tests/gold/events/reports/train.jsonl"
+    # The recipe (its model card) is `train` on the whole train part, no batch left out,
+    # with the probe part as training data only (stop 27).
+    assert meta["trained_on"] == ("tests/gold/events/reports/train.jsonl + "
+                                  "tests/gold/events/reports/probe.jsonl")
     assert meta["train_sentences"] == sum(
-        1 for line in (GOLD_DIR / "train.jsonl").open(encoding="utf-8") if line.strip())
+        1 for part in ("train", "probe")
+        for line in (GOLD_DIR / f"{part}.jsonl").open(encoding="utf-8") if line.strip())
+
+
+def test_extra_parts_train_every_fold_and_are_never_judged():
+    """An item whose fold is None (the probe part, stop 27) is in every fold's training set,
+    and no model is made for it: the cross-validation judges the train part alone."""
+    import argparse
+
+    from worker.nlp.report_model import fold_models
+
+    items = [{"label": "report"}, {"label": "mention"}, {"label": "report"}]
+    feats = [[["bias", "a"]], [["bias", "b"]], [["bias", "c"]]]
+    args = argparse.Namespace(epochs=50, min_count=1)
+    models = fold_models(items, feats, [0, 1, None], 1.0, args)
+    assert sorted(models) == [0, 1]
+    # fold 0's model learnt from items 1 and 2 ("b" a mention, "c" a report), not from "a"
+    assert "a" not in models[0].weights and models[0].weights["c"] > 0 > models[0].weights["b"]
+    assert "b" not in models[1].weights and models[1].weights["c"] > 0
+
+
+def test_training_refuses_dev_or_test_as_extra_data():
+    from worker.nlp.report_model import main
+
+    for part in ("dev", "test", "train"):
+        with pytest.raises(SystemExit, match="only probe"):
+            main(["train", "--extra-parts", part, "--out", "/dev/null"])
 
 
 # The article's lead as context (stop 26): victims told without a number are a report when

@@ -293,11 +293,12 @@ def article_folds(items: list[dict[str, Any]], k: int) -> list[int]:
     return [fold_of[item["id"].split("#")[0]] for item in items]
 
 
-def fold_models(items: list[dict[str, Any]], feats: list[list[list[str]]], folds: list[int],
+def fold_models(items: list[dict[str, Any]], feats: list[list[list[str]]], folds: list[int | None],
                 l2: float, args: argparse.Namespace) -> dict[int, ReportModel]:
-    """A model per fold, trained on the other folds (its items' out-of-fold judge)."""
+    """A model per fold, trained on the other folds (its items' out-of-fold judge); items
+    whose fold is None are in every fold's training set."""
     out = {}
-    for fold in sorted(set(folds)):
+    for fold in sorted(set(folds) - {None}):
         train_idx = [n for n, f in enumerate(folds) if f != fold]
         examples = [x for n in train_idx for x in feats[n]]
         labels = [int(items[n]["label"] == "report") for n in train_idx for _ in feats[n]]
@@ -367,17 +368,31 @@ def _pooled(a: dict[str, Any], b: dict[str, Any], key: str, weight: str) -> floa
 
 def train(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    train_items, dev_items = load_gold("train"), load_gold("dev")
+    extra_parts = [part.strip() for part in args.extra_parts.split(",") if part.strip()]
+    if not set(extra_parts) <= {"probe"}:
+        raise SystemExit(f"--extra-parts {args.extra_parts!r}: only probe may join training "
+                         "(dev chooses the thresholds; test is never read)")
     left_out = batch_ids(args.without_batches)
-    train_items = [item for item in train_items if item["id"] not in left_out]
-    print(f"train: {len(train_items)} sentences, dev: {len(dev_items)} (test not read)"
+    train_items = [item for item in load_gold("train") if item["id"] not in left_out]
+    # Extra parts are training data only: in every fold's training set, never judged by the
+    # cross-validation, so that the pooled figures the choice reads (and its precision bar)
+    # are those of the same train part and dev as before they joined.
+    extra_items = [item for part in extra_parts for item in load_gold(part)
+                   if item["id"] not in left_out]
+    dev_items = load_gold("dev")
+    print(f"train: {len(train_items)} sentences"
+          + (f" + {len(extra_items)} of {', '.join(extra_parts)} (training only)"
+             if extra_items else "")
+          + f", dev: {len(dev_items)} (test not read)"
           + (f"; left out: {len(left_out)} items of batches {args.without_batches}"
              if left_out else ""), file=sys.stderr)
-    train_ents, dev_ents = gazetteer_entities(train_items), gazetteer_entities(dev_items)
-    train_feats = candidate_features(train_items, lambda _: train_ents)
+    every_item = train_items + extra_items
+    every_ents, dev_ents = gazetteer_entities(every_item), gazetteer_entities(dev_items)
+    every_feats = candidate_features(every_item, lambda _: every_ents)
     dev_feats = candidate_features(dev_items, lambda _: dev_ents)
-    examples = [f for feats in train_feats for f in feats]
-    labels = [int(item["label"] == "report") for item, feats in zip(train_items, train_feats)
+    train_ents, train_feats = every_ents[:len(train_items)], every_feats[:len(train_items)]
+    examples = [f for feats in every_feats for f in feats]
+    labels = [int(item["label"] == "report") for item, feats in zip(every_item, every_feats)
               for _ in feats]
     print(f"train: {len(examples)} candidate triggers ({sum(labels)} in report sentences)",
           file=sys.stderr)
@@ -406,7 +421,8 @@ def train(args: argparse.Namespace) -> int:
         # Out-of-fold judges on the train part (folds by article): with dev's 116 reports
         # alone the choice swung by the noise of a few sentences; CV adds the train part's
         # reports to judge it on (issue 8).
-        by_fold = fold_models(train_items, train_feats, folds, l2, args)
+        by_fold = fold_models(every_item, every_feats, folds + [None] * len(extra_items),
+                              l2, args)
         cv_models = [by_fold[f] for f in folds]
         cv_probs = [[m.probability(x) for x in feats] for m, feats in zip(cv_models, train_feats)]
         dev_models = [full] * len(dev_items)
@@ -439,9 +455,10 @@ def train(args: argparse.Namespace) -> int:
           f"{best[4]} (figure)", file=sys.stderr)
     (_, _, l2, threshold, figure_threshold, weights, cv_scores, dev_scores) = best
     kept = ("precision", "recall", "f1", "killed_exact", "injured_exact")
-    meta = {"trained_on": "tests/gold/events/reports/train.jsonl"
+    meta = {"trained_on": " + ".join(f"tests/gold/events/reports/{part}.jsonl"
+                                     for part in ["train", *extra_parts])
                           + (f" without batches {args.without_batches}" if left_out else ""),
-            "train_sentences": len(train_items), "train_triggers": len(examples),
+            "train_sentences": len(every_item), "train_triggers": len(examples),
             "l2": l2, "epochs": args.epochs, "min_count": args.min_count,
             "selected_by": f"report F1 + killed exact, each pooled over {args.folds}-fold CV "
                            "of the train part (folds by article; sentences weighted to dev's "
@@ -528,6 +545,11 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--folds", type=int, default=5,
                    help="cross-validation folds of the train part (by article) that join dev "
                         "in choosing l2 and the thresholds")
+    t.add_argument("--extra-parts", default="probe",
+                   help="gold parts that join the training data only, never judged by the "
+                        "cross-validation (default probe: its draws are dev-part articles "
+                        "that dev does not hold, tuning data once read; MODEL_CARD.md); "
+                        "'' for the train part alone")
     t.add_argument("--without-batches", default="",
                    help="leave the train-part items of these gold batches out (e.g. 48-51): "
                         "the shipped model's recipe while a draw waits (its model card)")
