@@ -1077,6 +1077,59 @@ def test_figures_off_the_probe_draws(text, kind, expected):
     assert largest(text, kind) == expected
 
 
+# Readings off the twenty-first train draw (stop 27), each read after it was measured.
+@pytest.mark.parametrize("text, kind, expected", [
+    pytest.param("ما أسفر عن مقتل 6 ضباط و3 سجناء.", "killed", 9, id="prisoners-are-people"),
+    pytest.param("حيث قتل - بحسب تقارير - 10 أشخاص.", "killed", 10,
+                 id="a-source-between-dashes-after-the-verb"),
+    pytest.param("وقتل، وفقا للمرصد السوري لحقوق الإنسان، 12 مدنيا", "killed", 12,
+                 id="a-source-between-commas-after-the-verb"),
+    pytest.param("القضاء على خلية إرهابية ومقتل عدد (6) عنصر تكفيري أثناء تبادل لإطلاق النيران",
+                 "killed", 6, id="a-count-in-parentheses-after-adad"),
+    pytest.param("قضت فتاة وأصيب 12 شخصا جراء عاصفة ضربت موسكو", "killed", 1,
+                 id="the-feminine-died-with-a-feminine-noun-is-one"),
+    pytest.param("وقال إن من بين القتلى ثلاثة موظفين وأربعة من قوات الأمن المحلية.", "killed", 7,
+                 id="a-partitive-of-forces-is-one-more-group"),
+    pytest.param("وأضاف: ارتفع إلى 27 على الأقل عدد عناصر قوات النظام والمسلحين الموالين لها، "
+                 "من ضمنهم 8 ضباط ممن قتلوا في القصف", "killed", 27,
+                 id="the-toll-before-adad-past-at-least-and-a-part"),
+])
+def test_figures_off_the_twenty_first_train_draw(text, kind, expected):
+    assert largest(text, kind) == expected
+
+
+def test_a_court_ruling_is_no_death_and_parts_stay_parts():
+    assert counts("قضت محكمة بسجن 3 أشخاص") == {}
+    assert largest("قتل 20 شخصا بينهم 8 أطفال ممن قتلوا في القصف", "killed") == 20
+    assert largest("يرتفع إلى 96 عدد عناصر قوات النظام الذين قتلوا", "killed") == 96
+
+
+def test_a_victim_told_again_in_a_relative_clause_is_not_one_more():
+    text = ("طالبت منظمة مراسلون بلا حدود بإجراء تحقيق في وفاة الصحافي الروسي ماكسيم بورودين "
+            "الذي لقي حتفه بعد سقوطه من شرفة شقته")
+    tokens = tokenize(text)
+    name = frozenset(k for k, t in enumerate(tokens) if t.text in {"ماكسيم", "بورودين"})
+    found = find_casualties(Sentence.of(text, tokens, persons=name), set(name))  # tagged PER
+    assert [c.count for c in found] == [1]
+    assert counts("لقي شاب حتفه") == {"killed": 1}
+    # a named victim whose death is told only by the relative clause still counts
+    text = "وكان الصحافي الروسي ماكسيم بورودين الذي لقي حتفه قد كتب عن المرتزقة"
+    tokens = tokenize(text)
+    name = frozenset(k for k, t in enumerate(tokens) if t.text in {"ماكسيم", "بورودين"})
+    found = find_casualties(Sentence.of(text, tokens, persons=name), set(name))
+    assert [c.count for c in found] == [1]
+
+
+def test_a_journalist_in_afps_spelling_is_one_more_victim():
+    from worker.nlp.evaluate_reports import from_events
+    from worker.nlp.events import extract_events
+    from worker.nlp.tokenize import sentences
+
+    text = "أدى هجوم انتحاري في كابول إلى مقتل 25 شخصا، فيما قتل صحافي في هجوم منفصل."
+    found = extract_events(text, sentences(text), [], "2018-05-01", report_filter=None)
+    assert from_events(found).killed == 26
+
+
 def test_some_who_met_their_death_are_uncounted():
     text = "وقال إن عددا كبيرا من عناصر الميليشيات لقي مصرعه خلال مواجهات مع قوات المقاومة"
     assert counts(text) == {"killed": None}
