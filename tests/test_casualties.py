@@ -1098,6 +1098,32 @@ def test_figures_off_the_twenty_first_train_draw(text, kind, expected):
     assert largest(text, kind) == expected
 
 
+# And off the twenty-second's first half (batches 122-125), read after it was measured.
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("لقي عشرة أشخاص على الأقل مصرعهم وأصيب نحو عشرة آخرون الأربعاء",
+                 {"killed": 10, "injured": 10}, id="equal-counts-each-its-own-after-a-fate"),
+    pytest.param("الامر الذي أدى لمقتل تاجر وإصابة عشرة أشخاص آخرين بجروح.",
+                 {"killed": 1, "injured": 10}, id="a-merchant-is-one-victim-not-a-shared-count"),
+    pytest.param("وأسفر القصف، خلال الساعات الماضية، عن عشرات القتلى والجرحى.",
+                 {"killed": None, "injured": None}, id="dozens-of-killed-and-wounded-still-shared"),
+])
+def test_counts_off_the_twenty_second_train_draw(text, expected):
+    assert counts(text) == expected
+
+
+def test_a_range_joined_by_waw_counts_its_low_end_and_the_latest_is_a_part():
+    assert largest("تراوحت بين 40 و70 قتيلا جراء القصف", "killed") == 40
+    assert largest("بين 22 إلى 33 قتيلا", "killed") == 22
+    from worker.nlp.evaluate_reports import from_events
+    from worker.nlp.events import extract_events
+    from worker.nlp.tokenize import sentences
+
+    text = ("ومنذ ذلك اليوم، لقي 110 فلسطينيين مصرعهم برصاص الجيش الإسرائيلي، كان آخرها "
+            "مقتل 62 فلسطينيًا الاثنين")
+    found = extract_events(text, sentences(text), [], "2018-05-18", report_filter=None)
+    assert from_events(found).killed == 110
+
+
 def test_a_court_ruling_is_no_death_and_parts_stay_parts():
     assert counts("قضت محكمة بسجن 3 أشخاص") == {}
     assert largest("قتل 20 شخصا بينهم 8 أطفال ممن قتلوا في القصف", "killed") == 20

@@ -479,7 +479,9 @@ def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]
         shared = a.last == a.word + 1 and not counted_noun and (
             (a.first == a.word and (a.count is None or a.count == b.count))
             or (a.form == b.form == "singular" and b.count == 1)
-            or (b.count == a.count and b.approx)
+            # (not a count of its own before it: "لقي عشرة أشخاص على الأقل مصرعهم وأصيب
+            # نحو عشرة آخرون" is 10 and 10; twenty-second train draw)
+            or (b.count == a.count and b.approx and not (a.form == "fate" and a.first < a.word))
             # "ومصرع وإصابة عدد من عناصر": the fate noun with no pronoun is the verbal
             # noun, as مقتل in "مقتل وإصابة" (train gold)
             or (a.form == "fate" and a.first == a.word
@@ -2867,6 +2869,15 @@ def _range_low(words: list[str], num: Number, used: set[int]) -> Number:
     """"بين 22 إلى 33 قتيلا" / "15 أو 20 فلسطينيا": a range counts its lowest number,
     approximately (GUIDELINE.md, as ACLED)."""
     j = num.first - 1
+    if num.count is not None and j >= 1 and words[num.first].startswith("و") \
+            and words[num.first] != "و":
+        # "تراوحت بين 40 و70 قتيلا" (40; twenty-second train draw): the و joined to the
+        # high number, after بين (else "3 و4" may be two groups)
+        low = _number(words, j)
+        if low is not None and low.last == num.first and low.count is not None \
+                and low.count < num.count and words[j - 1] == "بين" and j not in used:
+            return Number(low.count, True, low.first, num.last)
+        return num
     if j < 1 or words[j] not in {"الي", "او", "و", "-"} or num.count is None:
         return num
     for start in range(max(j - 4, 0), j):
@@ -3008,7 +3019,10 @@ _SINGULAR_PEOPLE = frozenset({"شخص", "طفل", "جندي", "عنصر", "شر�
     "رئيس",
     # AFP's spelling (France24): "فيما قتل صحافي في بي بي سي في هجوم منفصل" (twenty-first
     # train draw); "مقتل 5 من مشجعي كرة القدم"
-    "صحافي", "مشجع"})
+    "صحافي", "مشجع",
+    # "الامر الذي أدى لمقتل تاجر وإصابة عشرة أشخاص آخرين" (1 and 10, not 10 shared;
+    # twenty-second train draw)
+    "تاجر", "بائع"})
 _SINGULAR_STEMS = frozenset(f.removesuffix("ه") for f in _SINGULAR_PEOPLE)
 _DUAL_STEMS = _SINGULAR_PEOPLE - _NOT_COUNTED  # "مدنيان" = 2, not "آخران" (one more pair)
 # Stems whose dual may carry a possessive ("مرافقاه": his two companions); مرافق alone is
