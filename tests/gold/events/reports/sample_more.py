@@ -90,11 +90,14 @@ DRAWS = {
     "twentyfirst": (20261148, 800, 114, "figure"),
     # the same stop, after the readings made off the twenty-first: more of the same
     "twentysecond": (20261149, 800, 122, "figure"),
+    # and the natural mix of casualty words, figure or not (the test part's casualty
+    # sentences include ones with no figure)
+    "twentythird": (20261150, 800, 130, "casualty_word"),
 }
 # Draws from train-part articles already used: every sentence not in the gold (by id or by
 # text) may be drawn.  Training data, not article-held-out from the train part (its
 # cross-validation folds by article, so they stay with their article's fold).
-USED_ARTICLE_DRAWS = frozenset({"twentyfirst", "twentysecond"})
+USED_ARTICLE_DRAWS = frozenset({"twentyfirst", "twentysecond", "twentythird"})
 FIRST_DRAW_BATCH = DRAWS["fourth"][2]
 # ``sample.CASUALTY`` matches inside words ("ألقي", "استقبل" ...); the tenth draw on wants
 # the word itself, after at most a clitic and the article, or half its sentences are noise.
