@@ -34,6 +34,14 @@ figure or not (``CASUALTY_WORD``; the natural mix of the two kinds; ``batch_36``
 ``batch_37``), to measure that stop's changes on text none of them saw.  As with
 ``sample.py``, the committed batches are the record: once a draw has joined
 ``train.jsonl`` a rerun excludes its articles and draws other ones.
+
+``--twentyfirst`` to ``--twentythird`` (stop 27) draw from train-part articles the gold
+already uses, since no unused one with a casualty word was left: every sentence of them
+not in the gold (by id or text) may be drawn.  The twenty-first and twenty-second take
+figure sentences (800 each before the duplicates are dropped: 620 and 536 remain), the
+twenty-third the natural mix of casualty words (635).  Training data, not held out by
+article from the train part; its cross-validation folds by article, so each sentence stays
+in its article's fold.
 """
 from __future__ import annotations
 
