@@ -1111,6 +1111,32 @@ def test_counts_off_the_twenty_second_train_draw(text, expected):
     assert counts(text) == expected
 
 
+# And off the twenty-third's first half (batches 130-133), read after it was measured.
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("أسفرت عن إصابة مجند أثناء الاشتباكات، ومقتل فردين مدنيين، نتيجة لانفجار عبوة",
+                 {"killed": 2, "injured": 1}, id="the-dual-of-fard-is-two"),
+    pytest.param("قتل جنديان أمريكيان و3 مدنيين في هجوم", {"killed": 5},
+                 id="groups-add-past-the-duals-nisba"),
+    pytest.param("قتل جنديان أمريكيان في هجوم", {"killed": 2}, id="the-duals-nisba-alone"),
+    pytest.param("مما أسفر عن مقتل \"إيراني و4 سوريين و3 عراقيين أو أفغان\".", {"killed": 8},
+                 id="a-nisba-alone-is-the-first-of-counted-groups"),
+    pytest.param("قتل جماعي و5 أشخاص", {"killed": 5}, id="a-mass-killing-is-no-person"),
+    pytest.param("وبحسب مصادر أمنية فإن الشاب أصيب في الشريان السباتي وأعلنت وفاته لدى وصوله "
+                 "إلى المستشفى.", {"killed": 1}, id="his-death-announced-after-his-wounding"),
+    pytest.param("ونقلت وكالة تاس عن وزارة الصحة تسجيل حالة وفاة في موسكو جراء العاصفة.",
+                 {"killed": 1}, id="a-case-of-death-is-one"),
+    pytest.param("وتم تسجيل ثلاث حالات وفاة جراء القصف", {"killed": 3},
+                 id="counted-cases-of-death"),
+])
+def test_counts_off_the_twenty_third_train_draw(text, expected):
+    assert counts(text) == expected
+
+
+def test_the_latest_case_of_death_is_one_told_before():
+    text = "توفي عامل نيبالي أثناء عمله في ملعب الوكرة، في أحدث حالة وفاة أثناء تنفيذ المشروعات"
+    assert [c.count for c in find_casualties(Sentence.of(text, tokenize(text)))] == [1]
+
+
 def test_a_range_joined_by_waw_counts_its_low_end_and_the_latest_is_a_part():
     assert largest("تراوحت بين 40 و70 قتيلا جراء القصف", "killed") == 40
     assert largest("بين 22 إلى 33 قتيلا", "killed") == 22

@@ -707,6 +707,13 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         # violence beside it, is no casualty however its one victim is read (mined at
         # stop 25; GUIDELINE.md: natural deaths are mentions)
         return None
+    if sent.words[i] == "وفاه" and i >= 1 and bare_clitic(sent.words[i - 1]) == "حاله" \
+            and not (i >= 2 and (_number(sent.words, i - 2) is not None
+                                 or sent.words[i - 2] in {"احدث", "اخر", "اخر"})):
+        # "تسجيل حالة وفاة في ميتيشتشي جراء العاصفة" (1; twenty-third train draw): one
+        # case of death ("ثلاث حالات وفاة" is the number's; "في أحدث حالة وفاة" refers to one
+        # told before)
+        return _make(sent, kind, 1, False, i - 1, i + 1, used)
     at = i + 2 if sent.words[i + 1:i + 2] in (["فيه"], ["فيها"]) else i + 1
     if verb in {"قضي", "قضت"} and at < len(sent.words) and at not in used \
             and _people_count(sent.words[at]) == 1 and not sent.words[at].startswith("ال") \
@@ -745,8 +752,11 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         if bare_clitic(sent.words[i]) in {"توفي", "توفيت"}:
             # (one more, not a restatement: "ثلاثة قتلوا، وتوفي الرابع متأثراً" is four)
             return _make(sent, kind, 1, False, i, i + 1, used)
-    if cas.count is None and bare_clitic(sent.words[i]) in {"توفي", "توفيت"} \
+    if cas.count is None and (bare_clitic(sent.words[i]) in {"توفي", "توفيت"}
+                              or sent.words[i] in {"وفاته", "وفاتها"}) \
             and sent.violent_wounding and not sent.died_of_wounds_word:
+        # (and "الشاب أصيب في الشريان السباتي وأعلنت وفاته لدى وصوله إلى المستشفى", 1;
+        # twenty-third train draw)
         # "أصيب برصاصة في رأسه ... ونقل إلى المستشفى حيث توفي هناك" / "توفيت لاحقا في
         # مستشفى ... وزوجها أصيب": a death beside a wounding is one of violence (train gold);
         # not "بعد أن أصيب بمرض سرطان الرئة", and متأثراً counts the death itself.
@@ -1312,6 +1322,11 @@ def _ends_list(words: list[str], k: int) -> bool:
     return k >= len(words) or words[k] in _PUNCT or words[k] in _AFTER_VICTIMS \
         or words[k] in {"بجروح", "بجراح"} or words[k] in _DAY_WORDS \
         or bare_clitic(words[k]) in {"اخرين", "اخرون"}
+
+
+# Words in -ي that name no person: "مقتل جماعي"، "قتل عشوائي".
+_NOT_A_NISBA = frozenset({"جماعي", "عشوائي", "وحشي", "عمدي", "همجي", "فردي", "يومي", "سنوي",
+                          "جزئي", "كلي", "فوري", "ذاتي"})
 
 
 def _is_nisba(words: list[str], k: int) -> bool:
@@ -2305,6 +2320,22 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             # "مقتل المواطن أحمد ... الصقري وعلي صالح علي الصقري": a title, then its
             # name, and maybe a second name joined to it (mined at stop 25)
             return _named_count(sent, j + 1), False, _name_end(sent, j + 1)
+        if people is None and j - skipped == i + 1 and _is_nisba(words, j) \
+                and words[j] not in _ADVERBS and words[j] not in _NOT_A_NISBA \
+                and j + 1 < len(words) and words[j + 1].startswith("و") and j + 1 not in used:
+            more = _number(words, j + 1)
+            if more is not None and more.count and more.last < len(words) \
+                    and _is_people(words[more.last]):
+                # "مما أسفر عن مقتل "إيراني و4 سوريين و3 عراقيين"" (8; twenty-third train
+                # draw): a nisba alone is one person, the first of counted groups
+                return 1, False, j + 1
+        if people == 2 and j + 1 < len(words) and (j + 1 not in used or j + 1 in sent.named) \
+                and words[j + 1].endswith(("يان", "يتان")) and len(words[j + 1]) > 5 \
+                and not words[j + 1].startswith("و") \
+                and not _is_casualty_word(sent.tokens[j + 1].text):
+            # past the dual's nisba: "قتل كاهنان كاثوليكيان و16 مصليا" (18; twenty-third
+            # train draw), "جنديان أمريكيان و3 مدنيين" (5), so the groups after it add up
+            return 2, False, j + 2
         if people is not None:
             return people, False, j + 1
         if j == i + 1 and words[j].startswith("ال") and j + 1 < len(words) \
@@ -3022,7 +3053,10 @@ _SINGULAR_PEOPLE = frozenset({"شخص", "طفل", "جندي", "عنصر", "شر�
     "صحافي", "مشجع",
     # "الامر الذي أدى لمقتل تاجر وإصابة عشرة أشخاص آخرين" (1 and 10, not 10 shared;
     # twenty-second train draw)
-    "تاجر", "بائع"})
+    "تاجر", "بائع",
+    # twenty-third train draw: "قتل كاهنان كاثوليكيان و16 مصليا" (18), "مع جزار قتل في
+    # الهجوم"، "ومقتل فردين مدنيين" (2)
+    "مصلي", "جزار", "فرد"})
 _SINGULAR_STEMS = frozenset(f.removesuffix("ه") for f in _SINGULAR_PEOPLE)
 _DUAL_STEMS = _SINGULAR_PEOPLE - _NOT_COUNTED  # "مدنيان" = 2, not "آخران" (one more pair)
 # Stems whose dual may carry a possessive ("مرافقاه": his two companions); مرافق alone is
