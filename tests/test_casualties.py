@@ -1132,6 +1132,19 @@ def test_counts_off_the_twenty_third_train_draw(text, expected):
     assert counts(text) == expected
 
 
+# And off the twenty-fourth's first half (batches 138-141), read after it was measured.
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("وارتفع عدد الفلسطينيين الذين قتلوا بنيران الجيش الإسرائيلي منذ بدء التظاهرات، "
+                 "إلى 141 على الأقل.", 141, id="a-rising-toll-after-its-relative-clause"),
+    pytest.param("وبذلك، يرتفع عدد الفلسطينيين الذين قتلوا الاثنين الماضي إلى 61، حيث تزامن ذلك",
+                 61, id="a-rising-toll-after-bidhalik"),
+    pytest.param("وقد لقيت مصرعها رفقة سائق سيارتها، بينما أصيبت سكرتيرتها الصحفية", 2,
+                 id="rifqa-is-with"),
+])
+def test_killed_off_the_twenty_fourth_train_draw(text, expected):
+    assert largest(text, "killed") == expected
+
+
 def test_the_latest_case_of_death_is_one_told_before():
     text = "توفي عامل نيبالي أثناء عمله في ملعب الوكرة، في أحدث حالة وفاة أثناء تنفيذ المشروعات"
     assert [c.count for c in find_casualties(Sentence.of(text, tokenize(text)))] == [1]

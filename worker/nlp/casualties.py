@@ -1198,6 +1198,38 @@ def _toll_before(sent: Sentence, k: int, used: set[int]) -> Number | None:
     return num if words[verb] in _RISE else None
 
 
+def _toll_after_the_relative(sent: Sentence, i: int, used: set[int]) -> Number | None:
+    """"وارتفع عدد الفلسطينيين الذين قتلوا بنيران الجيش ... منذ بدء التظاهرات، إلى 141"
+    (141; twenty-fourth train draw): a rising toll whose noun a relative clause describes
+    ("عدد X الذين قتلوا"), its number after إلى further on in the sentence."""
+    words = sent.words
+    if i < 1 or words[i - 1] not in {"الذين", "اللذين", "ممن"}:
+        return None
+    for k in range(i - 2, max(i - 7, 0), -1):
+        if words[k] in _PUNCT:
+            return None
+        if words[k] in {"عدد", "اعداد"}:
+            break
+    else:
+        return None
+    verb = k - 1
+    if verb >= 1 and words[verb] == "بذلك":
+        verb -= 1
+    if verb < 0 or words[verb] not in _RISE or (verb >= 1 and words[verb - 1] == "بذلك"):
+        return None
+    for j in range(i + 1, min(i + 16, len(words) - 1)):
+        if words[j] in {".", "؟", "!", ";", "؛", ":"} or (j in used and j not in sent.named) \
+                or _is_casualty_word(sent.tokens[j].text):
+            return None
+        if words[j] == "الي":
+            num = _number(words, j + 1)
+            if num is None or not num.count or _is_date(words, num) \
+                    or any(x in used for x in range(num.first, num.last)):
+                return None
+            return num
+    return None
+
+
 def _toll_of_the_relative(sent: Sentence, i: int, used: set[int],
                           past_a_part: bool = False) -> Number | None:
     """A plural verb in a relative clause ("الذين قتلوا") whose antecedent is a toll told
@@ -1410,11 +1442,13 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
         # "أكثر من 25 مدنياً قتلوا وأصيب نحو خمسين آخرين" / "شخصين قتلا": a plural or
         # dual verb agrees with a subject before it, so that is the count (issue 8); an
         # active one with its count right after ("وقتلوا 15 شخصا") counts that.
-        toll = _toll_of_the_relative(sent, i, used, past_a_part=True)
+        toll = _toll_of_the_relative(sent, i, used, past_a_part=True) \
+            or _toll_after_the_relative(sent, i, used)
         if toll is not None:
             # "ارتفع إلى 27 على الأقل عدد عناصر قوات النظام ...، من ضمنهم 8 ضباط ممن
             # قتلوا" (27; twenty-first train draw): the part's verb tells the toll's
-            return _make(sent, kind, toll.count, toll.approx, toll.first, i + 1, used)
+            first, last = (toll.first, i + 1) if toll.first < i else (i, toll.last)
+            return _make(sent, kind, toll.count, toll.approx, first, last, used)
         subject = _subject_before(sent, i, used)
         if subject is not None:
             count, approx, first = subject
@@ -1904,6 +1938,11 @@ def _one_more_joined(sent: Sentence, last: int, used: set[int]) -> int | None:
     return k + 1
 
 
+# "with": "لقي مصرعه مع 6 آخرين"، "لقيت مصرعها رفقة سائق سيارتها" (2; twenty-fourth
+# train draw)
+_WITH = frozenset({"مع", "رفقه", "برفقه"})
+
+
 def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]
                           ) -> tuple[int | None, int]:
     """The named, singular or dual victims plus the people killed with them, counted after
@@ -1921,7 +1960,7 @@ def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]
                 or _is_casualty_word(sent.tokens[k].text):
             break
         beside = words[k:k + 2] == ["الي", "جانب"]  # "مقتل شخصين إلى جانب السائق"
-        if words[k] != "مع" and not beside:
+        if words[k] not in _WITH and not beside:
             continue
         if k != last and words[k - 1] not in {",", "،"} and not (
                 beside or words[k - 2:k] in (["علي", "الاقل"], ["علي", "الفور"])):
