@@ -1145,6 +1145,46 @@ def test_killed_off_the_twenty_fourth_train_draw(text, expected):
     assert largest(text, "killed") == expected
 
 
+# And off the four draws' second halves, read after the stop's end was measured on them.
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("وذكر شهود أن الخمسة قتلوا في انفجار وقع داخل منزل", 5,
+                 id="a-definite-number-alone-as-the-subject"),
+    pytest.param("أدان مسؤول مقتل 22 طفلا على الأقل وأربع نساء في غارة جوية", 26,
+                 id="groups-add-past-at-least"),
+    pytest.param("قتل ثلاثة جنود ماليين على الأقل وثلاثة عشر \"إرهابيا\" في وسط مالي", 16,
+                 id="past-a-nisba-and-at-least-to-a-quoted-group"),
+    pytest.param("قال المرصد إن ستة أشخاص من حلفاء النظام غير السوريين قتلوا في انفجار", 6,
+                 id="ghayr-before-a-definite-nisba-negates-the-nisba"),
+    pytest.param("أن 45 عنصرا من تنظيم الدولة، بينهم قياديون قتلوا في غارة جوية", 45,
+                 id="a-part-after-a-comma-left-open-before-the-verb"),
+    pytest.param("وقتل الخميس، أيضا وفق المرصد، 8 مدنيين بينهم 3 أطفال في قصف", 8,
+                 id="a-day-then-also-a-source-between-commas"),
+])
+def test_killed_off_the_second_halves(text, expected):
+    assert largest(text, "killed") == expected
+
+
+def test_what_stays_as_it_was_beside_those_readings():
+    # a definite number after its noun is the noun's, joined to a counted group before
+    assert largest("أن 5 كوريين جنوبيين ومرشديهم الأربعة لقوا حتفهم أثناء تسلق", "killed") == 9
+    # "unlikely" still negates
+    assert counts("إذ من غير المرجح قتلهما هناك") == {"killed": 0}
+
+
+def test_a_running_total_a_few_words_after_its_toll_word_is_the_toll():
+    from worker.nlp.evaluate_reports import from_events
+    from worker.nlp.events import extract_events
+    from worker.nlp.tokenize import sentences
+
+    text = ("والجمعة الماضية، قتل أربعة فلسطينيين بينهم طفل برصاص الجيش الإسرائيلي في قطاع "
+            "غزة، لتصل بذلك الحصيلة الاجمالية منذ 30 مارس إلى 38 قتيلا.")
+    found = extract_events(text, sentences(text), [], "2018-04-21", report_filter=None)
+    assert from_events(found).killed == 38
+    text = "أدى القصف إلى مقتل 5 أشخاص وإصابة 3 آخرين"
+    found = extract_events(text, sentences(text), [], "2018-04-21", report_filter=None)
+    assert from_events(found).killed == 5
+
+
 def test_the_latest_case_of_death_is_one_told_before():
     text = "توفي عامل نيبالي أثناء عمله في ملعب الوكرة، في أحدث حالة وفاة أثناء تنفيذ المشروعات"
     assert [c.count for c in find_casualties(Sentence.of(text, tokenize(text)))] == [1]

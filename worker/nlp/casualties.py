@@ -1033,6 +1033,14 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
         # "قتل أكثر من 40 جنديا تركيا و200 مقاتل ...، مقابل نحو 220" (460; a draw of stop
         # 26): after an accusative people noun, the tagger's Turkey is the soldiers' nisba
         last += 1
+    at_least = last + 1 if last < len(words) and last not in used and len(words[last]) > 4 \
+        and words[last].endswith(("ي", "يه", "يين", "يون")) \
+        and not words[last].startswith(("ال", "و")) else last
+    if words[at_least:at_least + 2] == ["علي", "الاقل"] and at_least + 2 < len(words) \
+            and words[at_least + 2].startswith("و") and at_least + 2 not in used:
+        # "مقتل 22 طفلا على الأقل وأربع نساء" (26; stop 27), past a nisba: "قتل ثلاثة
+        # جنود ماليين على الأقل وثلاثة عشر "إرهابيا"" (16)
+        last = at_least + 2
     last = _past_group_name(sent, last, used)
     while last < len(words) and last not in used:
         versus = _versus(sent, last, used)
@@ -1042,6 +1050,11 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
             continue
         if severity and words[last] in _SEVERITY:
             last += 1
+            continue
+        if words[last:last + 2] == ["علي", "الاقل"] and last + 2 < len(words) \
+                and words[last + 2].startswith("و") and last + 2 not in used:
+            # "قتل ثلاثة جنود ماليين على الأقل وثلاثة عشر "إرهابيا"" (16; stop 27)
+            last += 2
             continue
         if severity and words[last] in {",", "،"} and last + 1 < len(words) \
                 and words[last + 1].startswith("و"):
@@ -1085,6 +1098,15 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
         word = words[last] if words[last - 1] == "و" else words[last][1:]
         single = _people_count(word) if len(word) > 1 else None
         num = _number(words, last)
+        if num is not None and num.count and num.last + 1 < len(words) \
+                and words[num.last] in _QUOTES and _is_people(words[num.last + 1]):
+            # 'وثلاثة عشر "إرهابيا"' (stop 27): the counted noun in quotes
+            parts.append({"count": num.count, "approx": num.approx,
+                          "who": sent.tokens[num.last + 1].text})
+            last = num.last + 2
+            if last < len(words) and words[last] in _QUOTES:
+                last += 1
+            continue
         if single == 2:
             parts.append({"count": 2, "approx": False, "who": sent.tokens[last].text[1:]})
             last += 1
@@ -2085,6 +2107,18 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
             # "11 عنصرا من التعبئة (الباسيج) ومن الحرس الثوري قتلوا": past a gloss
             k = max(c for c in range(max(k - 5, 0), k) if words[c] == "(") - 1
             continue
+        if looked <= 3 and k >= 2 and _is_group_marker(words[k]) and words[k - 1] in {",", "،"}:
+            # "45 عنصرا من تنظيم الدولة، بينهم قياديون قتلوا" (45; stop 27): a part told
+            # after a comma, with no comma to close it before the verb
+            k -= 2
+            continue
+        if looked == 0 and words[k].startswith("ال") and words[k] not in _DAY_WORDS \
+                and (k == 0 or words[k - 1] in _PUNCT or words[k - 1] in _THAT):
+            # "وذكر شهود أن الخمسة قتلوا في انفجار" (5; stop 27): a definite number alone
+            # as the subject, a group told of before
+            num = parse_number([words[k][2:]], 0)
+            if num is not None and num.count and 2 <= num.count <= 19 and num.last == 1:
+                return num.count, False, k
         if words[k] in {",", "،"}:
             # "أكثر من 100 مسلح حوثي، بينهم قيادات ميدانية، لقوا مصرعهم": skip the
             # sub-group clause between commas to its head.
@@ -2161,6 +2195,10 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
     return None
 
 
+# "that" and "but" before a clause's subject: "وذكر شهود أن الخمسة قتلوا".
+_THAT = frozenset({"ان", "وان", "فان", "لان", "لكن", "ولكن", "بان"})
+
+
 def _with_groups_before(words: list[str], num: Number, used: set[int]
                         ) -> tuple[int, bool, int]:
     """(count, approx, first word) of a plural verb's subject ending in ``num``, with the
@@ -2234,10 +2272,11 @@ _ATTRIBUTION = frozenset({"بحسب", "حسب", "حسبما", "وفق", "وفق�
 def _attribution_end(words: list[str], j: int) -> int | None:
     """The closing mark of an aside naming a source that opens at the mark ``j`` ("،
     بحسب تقارير،" / "- وفق المرصد -"; at most six words), or None."""
-    if j + 1 >= len(words) or words[j + 1] not in _ATTRIBUTION:
+    start = j + 2 if words[j + 1:j + 2] == ["ايضا"] else j + 1  # "، أيضا وفق المرصد،"
+    if start >= len(words) or words[start] not in _ATTRIBUTION:
         return None
     commas = {",", "،"}
-    for k in range(j + 2, min(j + 9, len(words))):
+    for k in range(start + 1, min(start + 8, len(words))):
         if words[k] == words[j] or (words[j] in commas and words[k] in commas):
             return k
         if words[k] in _PUNCT:
@@ -2265,8 +2304,9 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             # "قتل، الأربعاء، 16 عنصراً" / "قتل الجيش الإسرائيلي، الأربعاء، 3 فلسطينيين"
             skipped, resume = skipped + 3, j + 3
             continue
-        if words[j] in _INSERTION_MARKS and j - skipped == i + 1:
-            close = _attribution_end(words, j)
+        if words[j] in _INSERTION_MARKS and (j - skipped == i + 1 or (
+                j - skipped == i + 2 and words[j - 1] in _DAY_WORDS)):
+            close = _attribution_end(words, j)  # (after a day: "وقتل الخميس، أيضا وفق")
             if close is not None:
                 # "حيث قتل - بحسب تقارير - 10 أشخاص" / "قتل، وفق المرصد، 10 أشخاص": the
                 # source told between the verb and its count (twenty-first train draw)
@@ -3193,7 +3233,13 @@ def _negated_here(sent: Sentence, i: int) -> bool:
             if (w in v.negation or bare_clitic(w) in v.negation)
             and window[k + 1:k + 2] not in (["يقل"], ["تقل"], ["طيار"])
             and bare_clitic(window[k + 1] if k + 1 < len(window) else "") not in _STILL
-            and not (bare_clitic(w) == "غير" and len(window) - k > 2)]
+            and not (bare_clitic(w) == "غير" and len(window) - k > 2)
+            # "ستة أشخاص من حلفاء النظام غير السوريين قتلوا" (6; stop 27): غير before a
+            # definite adjective negates the adjective
+            # (not "من غير المرجح قتلهما": unlikely)
+            and not (bare_clitic(w) == "غير" and k + 1 < len(window)
+                     and window[k + 1].startswith("ال")
+                     and window[k + 1].endswith(("ي", "يه", "يين", "يون", "ين", "ون")))]
     # The cue negates its own clause: "بدرجة غير معتادة، أدى إلى إصابة 18 شخصا" is no
     # negation of the injuries (fifth-stop train gold).
     if not cues or any(w in _PUNCT and w not in _QUOTES for w in window[cues[-1] + 1:]):

@@ -950,6 +950,8 @@ def _is_toll(local: _Local, cas: Casualty) -> bool:
     # after a toll word ("ارتفع إلى"); otherwise the next group ("وفاة سادس") was not added
     # (fifth gold draw).
     cues = [bare_clitic(w) for w in before]
+    if cues and cues[-1] == "الي" and _toll_word_before(local.sent.words, cas.first - 1):
+        return True  # "لتصل بذلك الحصيلة الإجمالية منذ 30 مارس إلى 38 قتيلا" (stop 27)
     if cues and cues[-1] == "الي" and not (len(cues) > 1 and cues[0] in _TOLL_WORDS):
         cues = cues[:-1]
     # In the mention itself إلى is a toll's only before its number ("القتلى إلى 30"), not
@@ -959,6 +961,18 @@ def _is_toll(local: _Local, cas: Casualty) -> bool:
         any(w in _TOLL_WORDS and (w != "الي" or k + 1 < len(words)
                                   and parse_number(words, k + 1) is not None)
             for k, w in enumerate(words))
+
+
+def _toll_word_before(words: list[str], k: int) -> bool:
+    """A rising or reaching toll word ("ارتفع"، "لتصل"، "حصيلة") a few words before the
+    إلى at ``k``, in the same clause: its number is the running total."""
+    for j in range(k - 1, max(k - 9, -1), -1):
+        if words[j] in {".", ",", "،", ";", "؛", ":"}:
+            return False
+        if {words[j], bare_clitic(words[j]), bare_clitic(words[j]).removeprefix("ال")} \
+                & (_TOLL_WORDS - {"الي", "عدد", "اعداد"}):
+            return True
+    return False
 
 
 _TOLL_WORDS = frozenset({"عدد", "اعداد", "حصيله", "اجمالي", "الي", "بلغ", "بلغت", "ليرتفع",
