@@ -68,6 +68,17 @@ def test_features_see_time_and_the_pluperfect():
     assert {"pluperfect", "year<pub", "time>30d", "t=shelling"} <= set(feats)
 
 
+def test_a_year_after_since_is_a_duration_not_an_older_event():
+    words = "ما اسفر عن مقتل 11 شخصا في النزاع المستمر منذ 2001".split()
+    feats = report_model.features(words, 3, "casualties", published=PUBLISHED, casualties=[],
+                                  times=[], has_place=False, quote_before=False)
+    assert "year_since" in feats and "year<pub" not in feats
+    words = "وقتل 11 شخصا منذ عام 2014 في النزاع".split()
+    feats = report_model.features(words, 0, "casualties", published=PUBLISHED, casualties=[],
+                                  times=[], has_place=False, quote_before=False)
+    assert "year_since" in feats
+
+
 def test_training_learns_a_separable_signal():
     examples = [["bias", "S=هدد"]] * 20 + [["bias", "S=امس"]] * 20
     labels = [0] * 20 + [1] * 20
