@@ -1164,6 +1164,12 @@ def test_killed_off_the_second_halves(text, expected):
     assert largest(text, "killed") == expected
 
 
+def test_victims_then_who_they_were_counted():
+    assert largest("مشيرا إلى أن الضحايا هم ثلاث نساء وصبيان صغيران.", "killed") == 5
+    assert largest("والقتلى هم أربعة صحافيين وموظفة في قسم التسويق.", "killed") == 5
+    assert largest("وكان القتلى هم 5 جنود و3 مدنيين", "killed") == 8
+
+
 def test_what_stays_as_it_was_beside_those_readings():
     # a definite number after its noun is the noun's, joined to a counted group before
     assert largest("أن 5 كوريين جنوبيين ومرشديهم الأربعة لقوا حتفهم أثناء تسلق", "killed") == 9

@@ -296,6 +296,16 @@ def _numbering(sent: Sentence, cas: Casualty, used: set[int]) -> Casualty:
         k += 1
     if k < len(words) and words[k] in {"البالغ", "والبالغ"}:
         k += 1
+    if k + 2 < len(words) and words[k] in {"هم", "وهم"} and k not in used:
+        # "الضحايا هم ثلاث نساء وصبيان صغيران" (5; stop 27): the victims, then who they
+        # were, counted
+        listed = _counted_list(sent, k + 1, used)
+        if listed is not None:
+            count, last = listed
+            used.update(range(k, last))
+            return dataclasses.replace(cas, count=count, approx=False, anaphoric=False,
+                                       end=sent.tokens[last - 1].end, last=last,
+                                       text=sent.text[cas.start:sent.tokens[last - 1].end])
     numbered = _numbered(words, k) if k not in used else None
     if numbered is None:
         return cas
@@ -306,6 +316,20 @@ def _numbering(sent: Sentence, cas: Casualty, used: set[int]) -> Casualty:
     return dataclasses.replace(cas, count=num.count, approx=num.approx, anaphoric=False,
                                end=sent.tokens[last - 1].end, last=last,
                                text=sent.text[cas.start:sent.tokens[last - 1].end])
+
+
+def _counted_list(sent: Sentence, k: int, used: set[int]) -> tuple[int, int] | None:
+    """(count, end word) of counted groups of people starting at ``k`` ("ثلاث نساء وصبيان
+    صغيران": 5, "15 راكبا"), or None when no counted people noun starts there."""
+    words = sent.words
+    num = _number(words, k)
+    if num is None or not num.count or num.first != k or num.last >= len(words) \
+            or not _is_people(words[num.last]) or _is_date(words, num) \
+            or any(j in used for j in range(num.first, num.last + 1)):
+        return None
+    taken = set(used)
+    count, _, last = _coordinated(sent, num.count, num.last + 1, taken)
+    return count, last
 
 
 def _all_of_them_too(sent: Sentence, cas: Casualty, used: set[int]) -> Casualty:
