@@ -1170,6 +1170,12 @@ def test_victims_then_who_they_were_counted():
     assert largest("وكان القتلى هم 5 جنود و3 مدنيين", "killed") == 8
 
 
+def test_an_accusative_victim_after_the_killer_is_one():
+    text = "قتلت شرطة كانساس الأميركية بولاية ميزوري رجلا بالرصاص، الأحد"
+    assert largest(text, "killed") == 1
+    assert largest("قتل مسلحون مجهولون في مدينة درنة شرطيا", "killed") == 1
+
+
 def test_what_stays_as_it_was_beside_those_readings():
     # a definite number after its noun is the noun's, joined to a counted group before
     assert largest("أن 5 كوريين جنوبيين ومرشديهم الأربعة لقوا حتفهم أثناء تسلق", "killed") == 9

@@ -2616,6 +2616,13 @@ def _counted_further(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool,
         if num is not None and num.count and _partitive_of_people(sent, num):
             # "قتلت قوات الجيش الوطني الصومالي خمسة من مسلحي حركة الشباب"
             return num.count, num.approx, num.last + 2
+        if num is None and j > i + 1 and bare_clitic(words[i]) in _ACTIVE_KILL \
+                and words[j].endswith("ا") and not words[j].startswith(("ال", "و")) \
+                and words[j] not in _NOT_COUNTED and words[j][:-1] in _SINGULAR_PEOPLE \
+                and _number(words, j - 1) is None:
+            # "قتلت شرطة كانساس الأميركية بولاية ميزوري رجلا بالرصاص" (1; stop 27): the
+            # accusative marks the one victim after the killer
+            return 1, False, j + 1
     return None
 
 
