@@ -1176,6 +1176,16 @@ def test_an_accusative_victim_after_the_killer_is_one():
     assert largest("قتل مسلحون مجهولون في مدينة درنة شرطيا", "killed") == 1
 
 
+def test_those_who_died_with_them_and_a_toll_that_grows():
+    text = "ولقيت حتفها في الحادث مع ثلاثة من شقيقاتها وزوجها وشقيقه."
+    assert largest(text, "killed") == 6
+    assert largest("قتل القيادي في غارة مع أربعة من مرافقيه", "killed") == 5
+    assert largest("قتل 5 في اشتباكات مع 3 مسلحين", "killed") == 5  # the other side
+    text = ("قتلت القوات فلسطينيا، ليزيد عدد من قتلوا منذ بدء احتجاجات نقل السفارة إلى القدس "
+            "أمس إلى 62 شخصا.")
+    assert largest(text, "killed") == 62
+
+
 def test_what_stays_as_it_was_beside_those_readings():
     # a definite number after its noun is the noun's, joined to a counted group before
     assert largest("أن 5 كوريين جنوبيين ومرشديهم الأربعة لقوا حتفهم أثناء تسلق", "killed") == 9

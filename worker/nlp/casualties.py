@@ -1223,7 +1223,9 @@ def _past_group_name(sent: Sentence, k: int, used: set[int]) -> int:
 
 
 _RISE = frozenset({"يرتفع", "ترتفع", "ارتفع", "ارتفعت", "ليرتفع", "لترتفع", "وارتفع", "وارتفعت",
-                   "يصل", "تصل", "ليصل", "لتصل", "وصل", "وصلت"})
+                   "يصل", "تصل", "ليصل", "لتصل", "وصل", "وصلت",
+                   # "ليزيد عدد من قتلوا ... إلى 62 شخصا" (stop 27)
+                   "يزيد", "ليزيد", "تزيد", "لتزيد", "زاد", "وزاد"})
 
 
 def _toll_before(sent: Sentence, k: int, used: set[int]) -> Number | None:
@@ -1249,8 +1251,9 @@ def _toll_after_the_relative(sent: Sentence, i: int, used: set[int]) -> Number |
     (141; twenty-fourth train draw): a rising toll whose noun a relative clause describes
     ("عدد X الذين قتلوا"), its number after إلى further on in the sentence."""
     words = sent.words
-    if i < 1 or words[i - 1] not in {"الذين", "اللذين", "ممن"}:
-        return None
+    if i < 1 or not (words[i - 1] in {"الذين", "اللذين", "ممن"}
+                     or (words[i - 1] == "من" and i >= 2 and words[i - 2] in {"عدد", "اعداد"})):
+        return None  # ("ليزيد عدد من قتلوا منذ بدء الاحتجاجات ... إلى 62 شخصا", stop 27)
     for k in range(i - 2, max(i - 7, 0), -1):
         if words[k] in _PUNCT:
             return None
@@ -1269,7 +1272,9 @@ def _toll_after_the_relative(sent: Sentence, i: int, used: set[int]) -> Number |
             return None
         if words[j] == "الي":
             num = _number(words, j + 1)
-            if num is None or not num.count or _is_date(words, num) \
+            if num is None:
+                continue  # "منذ بدء احتجاجات نقل السفارة إلى القدس أمس إلى 62 شخصا"
+            if not num.count or _is_date(words, num) \
                     or any(x in used for x in range(num.first, num.last)):
                 return None
             return num
@@ -1989,6 +1994,15 @@ def _one_more_joined(sent: Sentence, last: int, used: set[int]) -> int | None:
 _WITH = frozenset({"مع", "رفقه", "برفقه"})
 
 
+def _own_people_after(words: list[str], k: int) -> bool:
+    """"ثلاثة من شقيقاتها"، "أربعة من مرافقيه" at ``k``: a count of the victim's own
+    people (a possessive after من), who died with them, not the other side of a fight."""
+    num = _number(words, k) if k < len(words) else None
+    return num is not None and bool(num.count) and num.last + 1 < len(words) \
+        and words[num.last] == "من" and len(words[num.last + 1]) > 3 \
+        and words[num.last + 1].endswith(("ه", "ها", "هم", "هما"))
+
+
 def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]
                           ) -> tuple[int | None, int]:
     """The named, singular or dual victims plus the people killed with them, counted after
@@ -2009,7 +2023,8 @@ def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]
         if words[k] not in _WITH and not beside:
             continue
         if k != last and words[k - 1] not in {",", "،"} and not (
-                beside or words[k - 2:k] in (["علي", "الاقل"], ["علي", "الفور"])):
+                beside or words[k - 2:k] in (["علي", "الاقل"], ["علي", "الفور"])
+                or _own_people_after(words, k + 1)):
             break  # ("قتل 5 في اشتباكات مع 3 مسلحين": the other side, not more dead)
         if beside:
             k += 1
@@ -2040,7 +2055,14 @@ def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]
                 words[num.first] in {"عشرات", "مئات"} and after.startswith("ال")):
             return count + num.count, num.last + 1  # ("مع عشرات المتمردين")
         if after == "من" and num.last + 1 < len(words):  # "مع ثلاثة من مرافقيه"
-            return count + num.count, num.last + 2
+            end = num.last + 2
+            more = 0
+            # "لقيت حتفها ... مع ثلاثة من شقيقاتها وزوجها وشقيقه" (6; stop 27): kin joined
+            # after the group, one each
+            while end < len(words) and end not in used and words[end].startswith("و") \
+                    and _one_person(words[end]) and words[end][1:] in _KIN:
+                more, end = more + 1, end + 1
+            return count + num.count + more, end
         break
     return count, last
 
