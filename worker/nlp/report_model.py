@@ -12,8 +12,9 @@ its clause and its sentence (trigger type and word, the words before and after i
 sentence's words, its first words, casualty figures and their negation, years and time
 expressions older than the publication date, quotes, place entities, and whether another
 sentence of the article's lead counts casualties: worker/nlp/events.py ``_lead_figures``).
-Trained on the train part of tests/gold/events/reports (candidate triggers from the rules,
-labelled by their sentence's gold label).  L2 and two thresholds (one for triggers in a
+Trained on the train part of tests/gold/events/reports, with the probe part as extra data
+that the cross-validation never judges (candidate triggers from the rules, labelled by
+their sentence's gold label).  L2 and two thresholds (one for triggers in a
 sentence with a casualty figure, one for the others: :class:`ReportModel`) are chosen on
 report F1 plus killed exact match, each pooled over five-fold cross-validation of the train
 part (folds by article) and dev, scored through the event stage as ``python -m
