@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from worker.nlp.casualties import Sentence, find_casualties, find_people
+from worker.nlp.tokenize import sentences as tokenize_sentences
 from worker.nlp.tokenize import tokenize
 
 
@@ -16,6 +17,15 @@ def casualties(text: str) -> dict[str, object]:
 
 def counts(text: str) -> dict[str, int | None]:
     return {kind: c.count for kind, c in casualties(text).items()}
+
+
+def sentence_killed(text: str, published: str = "2018-05-01") -> int | str | None:
+    """The sentence's killed figure as the event stage reports it (every trigger kept)."""
+    from worker.nlp.evaluate_reports import from_events
+    from worker.nlp.events import extract_events
+
+    return from_events(extract_events(text, tokenize_sentences(text), [], published,
+                                      report_filter=None)).killed
 
 
 def largest(text: str, kind: str) -> int | None:
@@ -1077,7 +1087,7 @@ def test_figures_off_the_probe_draws(text, kind, expected):
     assert largest(text, kind) == expected
 
 
-# Readings off the twenty-first train draw (stop 27), each read after it was measured.
+# Readings off the stop-27 train draws (batches 114-161), each read after it was measured.
 @pytest.mark.parametrize("text, kind, expected", [
     pytest.param("ما أسفر عن مقتل 6 ضباط و3 سجناء.", "killed", 9, id="prisoners-are-people"),
     pytest.param("حيث قتل - بحسب تقارير - 10 أشخاص.", "killed", 10,
@@ -1093,12 +1103,32 @@ def test_figures_off_the_probe_draws(text, kind, expected):
     pytest.param("وأضاف: ارتفع إلى 27 على الأقل عدد عناصر قوات النظام والمسلحين الموالين لها، "
                  "من ضمنهم 8 ضباط ممن قتلوا في القصف", "killed", 27,
                  id="the-toll-before-adad-past-at-least-and-a-part"),
+    # the twenty-fourth's first half
+    pytest.param("وارتفع عدد الفلسطينيين الذين قتلوا بنيران الجيش الإسرائيلي منذ بدء التظاهرات، "
+                 "إلى 141 على الأقل.", "killed", 141, id="a-rising-toll-after-its-relative-clause"),
+    pytest.param("وبذلك، يرتفع عدد الفلسطينيين الذين قتلوا الاثنين الماضي إلى 61، حيث تزامن ذلك",
+                 "killed", 61, id="a-rising-toll-after-bidhalik"),
+    pytest.param("وقد لقيت مصرعها رفقة سائق سيارتها، بينما أصيبت سكرتيرتها الصحفية", "killed", 2,
+                 id="rifqa-is-with"),
+    # the second halves of the 21st-24th, read after the stop's end was measured on them
+    pytest.param("وذكر شهود أن الخمسة قتلوا في انفجار وقع داخل منزل", "killed", 5,
+                 id="a-definite-number-alone-as-the-subject"),
+    pytest.param("أدان مسؤول مقتل 22 طفلا على الأقل وأربع نساء في غارة جوية", "killed", 26,
+                 id="groups-add-past-at-least"),
+    pytest.param("قتل ثلاثة جنود ماليين على الأقل وثلاثة عشر \"إرهابيا\" في وسط مالي", "killed",
+                 16, id="past-a-nisba-and-at-least-to-a-quoted-group"),
+    pytest.param("قال المرصد إن ستة أشخاص من حلفاء النظام غير السوريين قتلوا في انفجار", "killed",
+                 6, id="ghayr-before-a-definite-nisba-negates-the-nisba"),
+    pytest.param("أن 45 عنصرا من تنظيم الدولة، بينهم قياديون قتلوا في غارة جوية", "killed", 45,
+                 id="a-part-after-a-comma-left-open-before-the-verb"),
+    pytest.param("وقتل الخميس، أيضا وفق المرصد، 8 مدنيين بينهم 3 أطفال في قصف", "killed", 8,
+                 id="a-day-then-also-a-source-between-commas"),
 ])
-def test_figures_off_the_twenty_first_train_draw(text, kind, expected):
+def test_figures_off_the_stop_27_draws(text, kind, expected):
     assert largest(text, kind) == expected
 
 
-# And off the twenty-second's first half (batches 122-125), read after it was measured.
+# And the readings that set both figures: the 22nd's and 23rd's first halves.
 @pytest.mark.parametrize("text, expected", [
     pytest.param("لقي عشرة أشخاص على الأقل مصرعهم وأصيب نحو عشرة آخرون الأربعاء",
                  {"killed": 10, "injured": 10}, id="equal-counts-each-its-own-after-a-fate"),
@@ -1106,13 +1136,7 @@ def test_figures_off_the_twenty_first_train_draw(text, kind, expected):
                  {"killed": 1, "injured": 10}, id="a-merchant-is-one-victim-not-a-shared-count"),
     pytest.param("وأسفر القصف، خلال الساعات الماضية، عن عشرات القتلى والجرحى.",
                  {"killed": None, "injured": None}, id="dozens-of-killed-and-wounded-still-shared"),
-])
-def test_counts_off_the_twenty_second_train_draw(text, expected):
-    assert counts(text) == expected
-
-
-# And off the twenty-third's first half (batches 130-133), read after it was measured.
-@pytest.mark.parametrize("text, expected", [
+    # the twenty-third's
     pytest.param("أسفرت عن إصابة مجند أثناء الاشتباكات، ومقتل فردين مدنيين، نتيجة لانفجار عبوة",
                  {"killed": 2, "injured": 1}, id="the-dual-of-fard-is-two"),
     pytest.param("قتل جنديان أمريكيان و3 مدنيين في هجوم", {"killed": 5},
@@ -1128,40 +1152,8 @@ def test_counts_off_the_twenty_second_train_draw(text, expected):
     pytest.param("وتم تسجيل ثلاث حالات وفاة جراء القصف", {"killed": 3},
                  id="counted-cases-of-death"),
 ])
-def test_counts_off_the_twenty_third_train_draw(text, expected):
+def test_counts_off_the_stop_27_draws(text, expected):
     assert counts(text) == expected
-
-
-# And off the twenty-fourth's first half (batches 138-141), read after it was measured.
-@pytest.mark.parametrize("text, expected", [
-    pytest.param("وارتفع عدد الفلسطينيين الذين قتلوا بنيران الجيش الإسرائيلي منذ بدء التظاهرات، "
-                 "إلى 141 على الأقل.", 141, id="a-rising-toll-after-its-relative-clause"),
-    pytest.param("وبذلك، يرتفع عدد الفلسطينيين الذين قتلوا الاثنين الماضي إلى 61، حيث تزامن ذلك",
-                 61, id="a-rising-toll-after-bidhalik"),
-    pytest.param("وقد لقيت مصرعها رفقة سائق سيارتها، بينما أصيبت سكرتيرتها الصحفية", 2,
-                 id="rifqa-is-with"),
-])
-def test_killed_off_the_twenty_fourth_train_draw(text, expected):
-    assert largest(text, "killed") == expected
-
-
-# And off the four draws' second halves, read after the stop's end was measured on them.
-@pytest.mark.parametrize("text, expected", [
-    pytest.param("وذكر شهود أن الخمسة قتلوا في انفجار وقع داخل منزل", 5,
-                 id="a-definite-number-alone-as-the-subject"),
-    pytest.param("أدان مسؤول مقتل 22 طفلا على الأقل وأربع نساء في غارة جوية", 26,
-                 id="groups-add-past-at-least"),
-    pytest.param("قتل ثلاثة جنود ماليين على الأقل وثلاثة عشر \"إرهابيا\" في وسط مالي", 16,
-                 id="past-a-nisba-and-at-least-to-a-quoted-group"),
-    pytest.param("قال المرصد إن ستة أشخاص من حلفاء النظام غير السوريين قتلوا في انفجار", 6,
-                 id="ghayr-before-a-definite-nisba-negates-the-nisba"),
-    pytest.param("أن 45 عنصرا من تنظيم الدولة، بينهم قياديون قتلوا في غارة جوية", 45,
-                 id="a-part-after-a-comma-left-open-before-the-verb"),
-    pytest.param("وقتل الخميس، أيضا وفق المرصد، 8 مدنيين بينهم 3 أطفال في قصف", 8,
-                 id="a-day-then-also-a-source-between-commas"),
-])
-def test_killed_off_the_second_halves(text, expected):
-    assert largest(text, "killed") == expected
 
 
 def test_victims_then_who_they_were_counted():
@@ -1194,17 +1186,10 @@ def test_what_stays_as_it_was_beside_those_readings():
 
 
 def test_a_running_total_a_few_words_after_its_toll_word_is_the_toll():
-    from worker.nlp.evaluate_reports import from_events
-    from worker.nlp.events import extract_events
-    from worker.nlp.tokenize import sentences
-
     text = ("والجمعة الماضية، قتل أربعة فلسطينيين بينهم طفل برصاص الجيش الإسرائيلي في قطاع "
             "غزة، لتصل بذلك الحصيلة الاجمالية منذ 30 مارس إلى 38 قتيلا.")
-    found = extract_events(text, sentences(text), [], "2018-04-21", report_filter=None)
-    assert from_events(found).killed == 38
-    text = "أدى القصف إلى مقتل 5 أشخاص وإصابة 3 آخرين"
-    found = extract_events(text, sentences(text), [], "2018-04-21", report_filter=None)
-    assert from_events(found).killed == 5
+    assert sentence_killed(text, "2018-04-21") == 38
+    assert sentence_killed("أدى القصف إلى مقتل 5 أشخاص وإصابة 3 آخرين", "2018-04-21") == 5
 
 
 def test_the_latest_case_of_death_is_one_told_before():
@@ -1215,14 +1200,9 @@ def test_the_latest_case_of_death_is_one_told_before():
 def test_a_range_joined_by_waw_counts_its_low_end_and_the_latest_is_a_part():
     assert largest("تراوحت بين 40 و70 قتيلا جراء القصف", "killed") == 40
     assert largest("بين 22 إلى 33 قتيلا", "killed") == 22
-    from worker.nlp.evaluate_reports import from_events
-    from worker.nlp.events import extract_events
-    from worker.nlp.tokenize import sentences
-
     text = ("ومنذ ذلك اليوم، لقي 110 فلسطينيين مصرعهم برصاص الجيش الإسرائيلي، كان آخرها "
             "مقتل 62 فلسطينيًا الاثنين")
-    found = extract_events(text, sentences(text), [], "2018-05-18", report_filter=None)
-    assert from_events(found).killed == 110
+    assert sentence_killed(text, "2018-05-18") == 110
 
 
 def test_a_court_ruling_is_no_death_and_parts_stay_parts():
@@ -1248,13 +1228,8 @@ def test_a_victim_told_again_in_a_relative_clause_is_not_one_more():
 
 
 def test_a_journalist_in_afps_spelling_is_one_more_victim():
-    from worker.nlp.evaluate_reports import from_events
-    from worker.nlp.events import extract_events
-    from worker.nlp.tokenize import sentences
-
     text = "أدى هجوم انتحاري في كابول إلى مقتل 25 شخصا، فيما قتل صحافي في هجوم منفصل."
-    found = extract_events(text, sentences(text), [], "2018-05-01", report_filter=None)
-    assert from_events(found).killed == 26
+    assert sentence_killed(text) == 26
 
 
 def test_some_who_met_their_death_are_uncounted():
