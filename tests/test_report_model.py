@@ -261,6 +261,9 @@ def test_the_lead_decides_victims_told_without_a_number():
                  "Monday.", 9, 20, id="figures"),
     pytest.param("Three soldiers were wounded when a roadside bomb exploded near Mosul on "
                  "Sunday.", None, 3, id="wounded"),
+    # a year after "since" dates the conflict, not the event (year_since)
+    pytest.param("At least 12 people were killed on Monday in fighting that has raged since "
+                 "2011.", 12, None, id="since-a-year"),
 ])
 def test_english_reports_stand_on_the_english_rules(text, killed, injured):
     (event,) = events(text)

@@ -733,7 +733,7 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         return None
     if sent.words[i] == "وفاه" and i >= 1 and bare_clitic(sent.words[i - 1]) == "حاله" \
             and not (i >= 2 and (_number(sent.words, i - 2) is not None
-                                 or sent.words[i - 2] in {"احدث", "اخر", "اخر"})):
+                                 or sent.words[i - 2] in {"احدث", "اخر"})):
         # "تسجيل حالة وفاة في ميتيشتشي جراء العاصفة" (1; twenty-third train draw): one
         # case of death ("ثلاث حالات وفاة" is the number's; "في أحدث حالة وفاة" refers to one
         # told before)
@@ -1074,11 +1074,6 @@ def _coordinated(sent: Sentence, count: int | None, last: int,
             continue
         if severity and words[last] in _SEVERITY:
             last += 1
-            continue
-        if words[last:last + 2] == ["علي", "الاقل"] and last + 2 < len(words) \
-                and words[last + 2].startswith("و") and last + 2 not in used:
-            # "قتل ثلاثة جنود ماليين على الأقل وثلاثة عشر "إرهابيا"" (16; stop 27)
-            last += 2
             continue
         if severity and words[last] in {",", "،"} and last + 1 < len(words) \
                 and words[last + 1].startswith("و"):

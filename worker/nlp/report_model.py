@@ -116,10 +116,13 @@ def features(words: list[str], trigger: int, event_type: str, *, published: str 
     return out
 
 
+_SINCE = frozenset({"منذ", "since"})
+
+
 def _since(words: list[str], k: int) -> bool:
-    """The year at ``k`` follows منذ ("منذ 2011"، "منذ عام 2014"، "منذ العام 2011")."""
+    """The year at ``k`` follows منذ or "since" ("منذ 2011"، "منذ عام 2014"، "since 2011")."""
     before = [bare_clitic(w) for w in words[max(k - 2, 0):k]]
-    return bool(before) and (before[-1] == "منذ" or (
+    return bool(before) and (before[-1] in _SINCE or (
         len(before) == 2 and before[0] == "منذ" and before[1] in {"عام", "العام", "سنه"}))
 
 
@@ -132,9 +135,11 @@ def _pluperfect(bare: list[str]) -> bool:
 
 
 def names_an_earlier_year(words: list[str], published: str | None) -> bool:
-    """A year before the publication year among ``words`` (the ``year<pub`` feature)."""
+    """A year before the publication year among ``words`` (the ``year<pub`` feature), not
+    one after "since" (``year_since``: "fighting that has raged since 2011")."""
     year = _published_year(published)
-    return bool(year) and any(_YEAR.match(w) and int(w) < year for w in words)
+    return bool(year) and any(_YEAR.match(w) and int(w) < year and not _since(words, k)
+                              for k, w in enumerate(words))
 
 
 def _published_year(published: str | None) -> int | None:
