@@ -1252,3 +1252,15 @@ def test_a_nisba_the_tagger_took_for_a_country_does_not_end_the_group():
     turkey = frozenset(k for k, t in enumerate(tokens) if t.text == "تركيا")  # tagged LOC
     found = find_casualties(Sentence.of(text, tokens, named=turkey), set(turkey))
     assert [c.count for c in found] == [460]
+
+
+def test_an_age_in_the_spoken_plural_of_years_is_no_count():
+    """"أختي عمرها تسع سنين قد استشهدت" (twenty-seventh draw) read 9 killed: سنين, the
+    spoken plural of سنة, is a unit of age like سنوات; the victim is one, told by a kin
+    word the rules do not count, so the mention has no number ("?")."""
+    def killed(text: str) -> list[int | None]:
+        return [c.count for c in find_casualties(Sentence.of(text, tokenize(text)))
+                if c.kind == "killed"]
+
+    assert killed("وأضاف أن أختي عمرها تسع سنين قد استشهدت.") == [None]
+    assert killed("وأضاف أن تسعة مدنيين قد استشهدوا في القصف.") == [9]

@@ -158,3 +158,27 @@ def test_a_test_part_relabel_must_cover_the_whole_test_part():
     assert items["q"]["label"] == "mention" and result["replaced_count"] == 1
     # (no item was a report to the first label and to side a: no figure to compare)
     assert result["a_b_killed_exact"] == 1.0 and result["first_vs_a_killed_exact"] is None
+
+
+def test_a_gold_sentence_is_tagged_after_its_lead_as_production_tags_the_article():
+    """Production tags a whole article as one NER document; a gold item is one sentence, so
+    it is tagged after its lead, where the full name is ("صالح الصماد"), and the surname
+    alone is then a PER (name propagation) whose killing counts one (GUIDELINE.md: a named
+    victim is one; twenty-seventh draw: "مقتل الصماد" read "?", here no figure at all)."""
+    from worker.nlp.evaluate_reports import entities_for, from_events
+    from worker.nlp.events import extract_events
+    from worker.nlp.tokenize import sentences
+
+    lead = ["الحوثيون يعلنون مقتل رئيس المجلس السياسي في غارة للتحالف",
+            "أعلن الاثنين الحوثيون مقتل صالح الصماد رئيس المجلس السياسي في غارة شنتها قوات "
+            "التحالف."]
+    text = "ويرى مراقبون أن مقتل الصماد بمثابة زلزال بالنسبة للمليشيا الحوثية."
+    killed = {}
+    for name, item in (("alone", {"text": text}), ("after the lead", {"text": text, "lead": lead})):
+        entities = entities_for([item], PINNED["ner"])[0]
+        assert all(text[e.start:e.end] == e.text for e in entities)  # offsets are the item's
+        people = [e.text for e in entities if e.type == "PER"]
+        events = extract_events(text, sentences(text), entities, "2018-04-24",
+                                report_filter=None, lead=item.get("lead"))
+        killed[name] = (people, from_events(events).killed)
+    assert killed == {"alone": ([], None), "after the lead": (["الصماد"], 1)}

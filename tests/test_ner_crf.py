@@ -320,6 +320,21 @@ def test_the_extractor_names_the_crf_when_it_runs(bundled_pair):
     pytest.param([["في"], ["في"]], [["B-LOC"], ["O"]], [["B-LOC"], ["O"]],
                  id="short-word-not-propagated"),
     pytest.param([[], ["بغداد"]], [[], ["B-LOC"]], [[], ["B-LOC"]], id="empty-sentence"),
+    # A person's surname alone names them again (the twenty-seventh report draw: "مقتل
+    # مارينوفا" after "فيكتوريا مارينوفا"), but not a compound given name's second word or a
+    # patronymic after بن, nor a surname under four letters.
+    pytest.param([["اعلن", "مقتل", "صالح", "الصماد"], ["وكان", "الصماد", "يراس", "المجلس"]],
+                 [["O", "O", "B-PER", "I-PER"], ["O", "O", "O", "O"]],
+                 [["O", "O", "B-PER", "I-PER"], ["O", "B-PER", "O", "O"]], id="surname"),
+    pytest.param([["قال", "عبد", "الله", "و", "محمد", "بن", "سلمان"], ["الحمد", "الله"],
+                  ["الملك", "سلمان"]],
+                 [["O", "B-PER", "I-PER", "O", "B-PER", "I-PER", "I-PER"], ["O", "O"],
+                  ["O", "O"]],
+                 [["O", "B-PER", "I-PER", "O", "B-PER", "I-PER", "I-PER"], ["O", "O"],
+                  ["O", "O"]], id="no-compound-or-patronymic"),
+    pytest.param([["قال", "احمد", "علي"], ["علي", "الارض"]],
+                 [["O", "B-PER", "I-PER"], ["O", "O"]],
+                 [["O", "B-PER", "I-PER"], ["O", "O"]], id="short-surname-not-propagated"),
 ])
 def test_propagate_tags_other_untagged_occurrences(forms, tags, expected):
     assert ner_crf.propagate(forms, tags) == expected

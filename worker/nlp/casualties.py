@@ -2588,7 +2588,8 @@ def _is_age(words: list[str], num: Number) -> bool:
         ["من", "عمره"], ["من", "عمرها"], ["من", "العمر"]))
 
 
-_YEARS = frozenset({"عاما", "عام", "سنه", "سنوات", "اعوام"})
+# (سنين: the spoken plural, "أختي عمرها تسع سنين قد استشهدت", twenty-seventh draw)
+_YEARS = frozenset({"عاما", "عام", "سنه", "سنوات", "اعوام", "سنين"})
 
 
 # Severity adjectives after a singular wound: إصابة بالغة/خطيرة/طفيفة/متوسطة.

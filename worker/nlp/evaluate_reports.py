@@ -97,13 +97,29 @@ class KeywordBaseline:
 
 
 def entities_for(items: list[dict[str, Any]], ner: str) -> list[list[Any]]:
-    """Entities per item as production builds them (NER + gazetteer), or gazetteer only."""
-    from worker.extract import StageTimer, get_extractor
+    """Entities per item as production builds them (NER + gazetteer), or gazetteer only.
+
+    Production tags a whole article as one document, so the NER's document features and
+    name propagation see the full name ("صالح الصماد") that a later sentence shortens
+    ("مقتل الصماد"); a gold item is one sentence, so it is tagged after its article's lead
+    (title and first two body sentences, the context the report model reads too), and only
+    its own entities are kept."""
+    from worker.extract import get_extractor
     from worker.nlp import entities as entity_stage
 
     extractor = get_extractor(ner)
-    per_item = [sentences(item["text"]) for item in items]
-    spans = extractor._ner_spans(per_item, StageTimer())
+    tagger = extractor.tagger
+    own = [sentences(item["text"]) for item in items]
+    if tagger is None:
+        spans: list[list[Any]] = [[] for _ in items]
+    else:
+        context = [[s for part in item.get("lead") or [] if part != item["text"]
+                    for s in sentences(part)] for item in items]
+        tags = tagger.tag_documents([[[t.text for t in s] for s in ctx + mine]
+                                     for ctx, mine in zip(context, own)])
+        spans = [[span for sent, sent_tags in zip(mine, doc_tags[len(ctx):])
+                  for span in tagger.spans(sent, sent_tags)]
+                 for ctx, mine, doc_tags in zip(context, own, tags)]
     return [entity_stage.merge_entities(item["text"], s, extractor.gazetteer)
             for item, s in zip(items, spans)]
 
