@@ -1264,3 +1264,30 @@ def test_an_age_in_the_spoken_plural_of_years_is_no_count():
 
     assert killed("وأضاف أن أختي عمرها تسع سنين قد استشهدت.") == [None]
     assert killed("وأضاف أن تسعة مدنيين قد استشهدوا في القصف.") == [9]
+
+
+# Readings off the twenty-seventh and twenty-eighth draws (stop 28), each with the sentence
+# it was read off and one it must leave alone.
+@pytest.mark.parametrize("text, kind, expected", [
+    pytest.param("وأجمل المرصد عدد القتلى 194 والجرحى بـ 850 شخصا منذ تكثيف القصف الحكومي",
+                 "killed", 194, id="the-number-right-after-the-number-of-the-dead"),
+    pytest.param("وبلغ عدد القتلى في 2017 نحو 300 شخص", "killed", 300,
+                 id="not-a-year-after-the-number-of-the-dead"),
+    pytest.param("أدى التصعيد إلى مقتل أربعة فلسطينيين وجندي إسرائيلي مساء الجمعة.", "killed", 5,
+                 id="a-singular-before-a-time-of-day-is-one-more"),
+    pytest.param("وأصيب رحماني ونجله صباح في انفجار هز ضاحية بنصلاوة.", "injured", None,
+                 id="a-name-that-is-also-a-morning-is-no-end-of-list"),
+])
+def test_figures_off_the_stop_28_draws(text, kind, expected):
+    assert largest(text, kind) == expected
+
+
+def test_no_injured_said_generally_is_no_one_killed_or_hurt():
+    """"دون وقوع مصابين أو أضرار" is both 0 (GUIDELINE.md, as "دون وقوع إصابات"); the
+    definite "لا تشكل خطرا على حياة المصابين" is about those hurt: no one killed is told."""
+    def counts(text: str) -> dict[str, int | None]:
+        return {c.kind: c.count for c in find_casualties(Sentence.of(text, tokenize(text)))}
+
+    assert counts("أسقطت الدفاعات أهدافا جوية، دون وقوع مصابين أو أضرار مادية.") == \
+        {"killed": 0, "injured": 0}
+    assert "killed" not in counts("وأوضحت أن الجروح لا تشكل خطرا على حياة المصابين.")

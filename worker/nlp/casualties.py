@@ -644,6 +644,11 @@ _DEATH_VERBS = frozenset({"توفي", "توفيت", "وفاه", "توفوا", "�
 _WOUNDED_VERBS = frozenset({"اصيب", "اصيبت", "اصابته", "اصابتها", "جرح", "جرحت"})
 
 
+# "دون وقوع مصابين أو أضرار مادية" (twenty-eighth draw: killed 0 too): the injured noun said
+# as generally as إصابات; not the definite "لا تشكل خطرا على حياة المصابين" (those hurt).
+_GENERIC_INDEFINITE = frozenset({"مصابين"})
+
+
 def _expand(sent: Sentence, cas: Casualty, found: list[Casualty]) -> list[Casualty]:
     """A negated generic noun (دون وقوع إصابات/ضحايا) means no one killed or hurt; a
     plural joined to a vague count shares it (عشرات القتلى والجرحى)."""
@@ -656,7 +661,7 @@ def _expand(sent: Sentence, cas: Casualty, found: list[Casualty]) -> list[Casual
         or (sent.words[cas.first - 1] == "او"
             and any(w in {"اي", "ايه"} for w in sent.words[max(cas.first - 4, 0):cas.first])))
     if cas.negated and (word in vocab().generic or word.removeprefix("ال") in vocab().generic
-                        or any_one):
+                        or any_one or word in _GENERIC_INDEFINITE):
         return [cas.with_kind("killed"), cas.with_kind("injured")]
     prev = found[-1] if found else None
     if cas.count is None and prev is not None and prev.approx and prev.last == cas.first \
@@ -1397,8 +1402,12 @@ def _list_goes_on(sent: Sentence, k: int, used: set[int]) -> bool:
 def _ends_list(words: list[str], k: int) -> bool:
     # (a weekday too: "مقتل أربعة فلسطينيين وجندي إسرائيلي الجمعة", sixth-draw gold)
     # ("وإصابة ضابط وضابط صف آخرين": "others" ends it too, tenth draw)
+    # (a time of day before it: "مقتل أربعة فلسطينيين وجندي إسرائيلي مساء الجمعة", 5;
+    # twenty-eighth draw)
     return k >= len(words) or words[k] in _PUNCT or words[k] in _AFTER_VICTIMS \
         or words[k] in {"بجروح", "بجراح"} or words[k] in _DAY_WORDS \
+        or words[k] in _TIME_OF_DAY_ALONE or (
+            words[k] in _TIME_OF_DAY and words[k + 1:k + 2] and words[k + 1] in _DAY_WORDS) \
         or bare_clitic(words[k]) in {"اخرين", "اخرون"}
 
 
@@ -2553,6 +2562,9 @@ _ORDINALS = frozenset({"ثالث", "ثالثا", "رابع", "رابعا", "خا
                        "ثالثه", "رابعه"})
 _DAY_WORDS = frozenset({"الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت",
                         "الاحد", "امس", "اليوم"})
+# A time of day before its day ("مساء الجمعة"); صباح alone is a name too ("ونجله صباح").
+_TIME_OF_DAY = frozenset({"مساء", "صباح", "ظهر", "فجر", "ليل", "ليله", "عصر", "يوم"})
+_TIME_OF_DAY_ALONE = frozenset({"صباحا", "مساءا", "ظهرا", "فجرا", "ليلا"})
 # Quantities with no number: "أصيب عدد آخر"، "بعض"، "عدة".
 _SOME = frozenset({"عدد", "عده", "بعض", "العديد", "كثيرون", "كثير"})
 # Month names (normalised, as worker.nlp.timex): "توفيت في 8 تموز" is a date, not a count.
@@ -2748,6 +2760,17 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             if num is not None and num.count and j not in used:
                 return _make(sent, kind, num.count, num.approx, i - 1,
                              _after_noun(words, num.last), used)
+    # "وأجمل المرصد عدد القتلى 194 والجرحى بـ 850 شخصا" (194; twenty-eighth draw read 850):
+    # the number right after "عدد/حصيلة القتلى" is its figure, the copula left out.
+    if back != i and i + 1 < len(words) and i + 1 not in used:
+        num = _number(words, i + 1)
+        if num is not None and num.count and not _is_date(words, num) \
+                and not _looks_like_year(words, num) and not _is_age(words, num) \
+                and not _is_span(words, num) and (
+                    num.last >= len(words) or words[num.last] in _PUNCT
+                    or words[num.last].startswith("و") or _is_people(words[num.last])):
+            return _make(sent, kind, num.count, num.approx, back, _after_noun(words, num.last),
+                         used)
     # "ارتفع عدد قتلى التفجير الذي استهدف مسجداً في مدينة كويتا إلى 12": after عدد/حصيلة
     # the cause phrase may run on, so the إلى/بلغ figure is looked for further.
     # (20: "يرتفع عدد القتلى الفلسطينيين الذين سقطوا برصاص ... منذ بدء الاحتجاجات في 30
