@@ -1411,6 +1411,15 @@ def _ends_list(words: list[str], k: int) -> bool:
         or bare_clitic(words[k]) in {"اخرين", "اخرون"}
 
 
+def _passive_after(words: list[str], i: int) -> bool:
+    """Is the verb at ``i`` followed by no object (the end, punctuation, a preposition, a
+    means "بالرصاص"، "برصاص" or "كان"), so that it reads as a passive, قُتل?"""
+    nxt = words[i + 1] if i + 1 < len(words) else "."
+    return nxt in _PUNCT or nxt in _AFTER_VICTIMS or nxt in {"كان", "كانت", "يوم"} \
+        or nxt in _DAY_WORDS \
+        or nxt.startswith(("برصاص", "بالرصاص", "بنيران", "بغاره", "بقصف", "بانفجار"))
+
+
 # Words in -ي that name no person: "مقتل جماعي"، "قتل عشوائي".
 _NOT_A_NISBA = frozenset({"جماعي", "عشوائي", "وحشي", "عمدي", "همجي", "فردي", "يومي", "سنوي",
                           "جزئي", "كلي", "فوري", "ذاتي"})
@@ -1758,9 +1767,23 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
                                            for w in words[opening + 1:k]):
                 k = opening
                 continue
+        relative = k + 1 < i and words[k + 1] in {"الذي", "التي"}
+        if words[k] in {",", "،"} and relative and k == i - 2 and k - 1 not in sent.persons \
+                and _passive_after(words, i):
+            # "وكان الجندي، الذي قتل بالرصاص،": a people noun before the comma (a name
+            # there is mostly described, "ماري كولفن، التي قتلت في بداية النزاع": train gold)
+            continue
         if words[k] in _PUNCT and k != i - 1:
             break
         if k in sent.persons:
+            return 1, k, i + 1
+        if k not in used and words[k + 1:k + 2] in (["الذي"], ["التي"]) \
+                and words[k].startswith("ال") and _is_nisba([words[k][2:]], 0) \
+                and words[k][2:] not in _NOT_A_NISBA \
+                and _passive_after(words, i):
+            # "الهولندي الذي قتل كان يبلغ 56 عاما"، "العسكري الذي قتل في الانفجار"
+            # (twenty-seventh draw, probe): a definite nisba before الذي and a verb with no
+            # object after it is the one victim (not "المسلح الذي قتل 5 أشخاص")
             return 1, k, i + 1
         if k == adjacent and k >= 1 and words[k - 1] in _THAT and k not in used \
                 and not words[k].startswith("و") \
