@@ -42,7 +42,10 @@ figure sentences (800 each before the duplicates are dropped: 620 and 536 remain
 twenty-third to twenty-sixth the natural mix of casualty words (the twenty-fifth kept
 unread until the stop's end, to measure its changes on text none of them was read off).  Training data, not held out by
 article from the train part; its cross-validation folds by article, so each sentence stays
-in its article's fold.
+in its article's fold.  ``--twentyseventh`` and ``--twentyeighth`` (stop 28) take every
+casualty-word sentence the train part had left: the twenty-seventh at most two an article
+(737), the twenty-eighth what that bound left (373), each leaving out the batches drawn
+before it as well as the gold.
 """
 from __future__ import annotations
 
