@@ -70,6 +70,7 @@ class _Vocab:
     negation: frozenset[str]
     uncertain: frozenset[str]
     generic: frozenset[str]
+    generic_indefinite: frozenset[str]
     not_violence: frozenset[str]
     people: frozenset[str]
     dual_nouns: frozenset[str]
@@ -81,7 +82,8 @@ def vocab() -> _Vocab:
     lex = lexicons.load("casualties")
     terms = [(t, (kind, form)) for kind in KINDS for form, ts in lex[kind].items() for t in ts]
     sets = {k: lexicons.normalized_set(lex[k]) for k in (
-        "negation", "uncertain", "generic", "not_violence", "people", "dual_nouns",
+        "negation", "uncertain", "generic", "generic_indefinite", "not_violence", "people",
+        "dual_nouns",
         "group_markers")}
     return _Vocab(TermMatcher(terms), **sets)
 
@@ -644,11 +646,6 @@ _DEATH_VERBS = frozenset({"توفي", "توفيت", "وفاه", "توفوا", "�
 _WOUNDED_VERBS = frozenset({"اصيب", "اصيبت", "اصابته", "اصابتها", "جرح", "جرحت"})
 
 
-# "دون وقوع مصابين أو أضرار مادية" (twenty-eighth draw: killed 0 too): the injured noun said
-# as generally as إصابات; not the definite "لا تشكل خطرا على حياة المصابين" (those hurt).
-_GENERIC_INDEFINITE = frozenset({"مصابين"})
-
-
 def _expand(sent: Sentence, cas: Casualty, found: list[Casualty]) -> list[Casualty]:
     """A negated generic noun (دون وقوع إصابات/ضحايا) means no one killed or hurt; a
     plural joined to a vague count shares it (عشرات القتلى والجرحى)."""
@@ -661,7 +658,7 @@ def _expand(sent: Sentence, cas: Casualty, found: list[Casualty]) -> list[Casual
         or (sent.words[cas.first - 1] == "او"
             and any(w in {"اي", "ايه"} for w in sent.words[max(cas.first - 4, 0):cas.first])))
     if cas.negated and (word in vocab().generic or word.removeprefix("ال") in vocab().generic
-                        or any_one or word in _GENERIC_INDEFINITE):
+                        or any_one or word in vocab().generic_indefinite):
         return [cas.with_kind("killed"), cas.with_kind("injured")]
     prev = found[-1] if found else None
     if cas.count is None and prev is not None and prev.approx and prev.last == cas.first \
@@ -1777,8 +1774,7 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
             break
         if k in sent.persons:
             return 1, k, i + 1
-        if k not in used and words[k + 1:k + 2] in (["الذي"], ["التي"]) \
-                and words[k].startswith("ال") and _is_nisba([words[k][2:]], 0) \
+        if k not in used and relative and words[k].startswith("ال") and _is_nisba([words[k][2:]], 0) \
                 and words[k][2:] not in _NOT_A_NISBA \
                 and _passive_after(words, i):
             # "الهولندي الذي قتل كان يبلغ 56 عاما"، "العسكري الذي قتل في الانفجار"

@@ -970,13 +970,15 @@ def _toll_word_before(words: list[str], k: int) -> bool:
         if words[j] in {".", ",", "،", ";", "؛", ":"}:
             return False
         if {words[j], bare_clitic(words[j]), bare_clitic(words[j]).removeprefix("ال")} \
-                & (_TOLL_WORDS - {"الي", "عدد", "اعداد"}):
+                & _TOLL_RISING:
             return True
     return False
 
 
 _TOLL_WORDS = frozenset({"عدد", "اعداد", "حصيله", "اجمالي", "الي", "بلغ", "بلغت", "ليرتفع",
                          "ارتفع", "لترتفع", "ترتفع", "يرتفع", "ارتفعت", "لتصل", "ليصل"})
+# The words of a total rising or reaching, without the إلى and عدد that also begin a part.
+_TOLL_RISING = _TOLL_WORDS - {"الي", "عدد", "اعداد"}
 
 
 def _merge_back(local: _Local, frames: list[_Frame], previous: list[_Frame]) -> list[_Frame]:
