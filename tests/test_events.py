@@ -536,3 +536,73 @@ def test_a_toll_told_twice_is_one(text, killed):
     from worker.nlp.evaluate_reports import from_events
 
     assert from_events(run(text, [])).killed == killed
+
+
+@pytest.mark.parametrize("lead, killed", [
+    # The lead tells a killing: a later death with no cause beside it is that one
+    # (train gold: "وفاة الطالبة"، "وتوفي الضحية ... بعد وقت قصير", killed 1).
+    pytest.param(["مقتل طالبة بريطانية طعنا في لندن", "قتلت طالبة بريطانية طعنا مساء الجمعة."],
+                 1, id="a-killing-in-the-lead"),
+    # An accident in the lead makes it news of an accident too.
+    pytest.param(["تحطم طائرة مدير الشركة في كوستروما", "تحطمت طائرة صغيرة مساء الجمعة."], 1,
+                 id="an-accident-in-the-lead"),
+    # An obituary (age, illness) is a natural death, a mention with no figure.
+    pytest.param(["رحيل الممثلة", "توفيت الممثلة عن عمر يناهز 83 عاما بعد صراع مع المرض."],
+                 None, id="an-obituary-lead"),
+    # No death in the lead at all: as before, a bare death is no casualty.
+    pytest.param(["مؤتمر صحفي للوزير", "عقد الوزير مؤتمرا صحفيا أمس في العاصمة."], None,
+                 id="no-death-in-the-lead"),
+])
+def test_a_bare_death_is_read_by_the_violence_of_its_articles_lead(lead, killed):
+    """"وقال الوزير إنه يشعر بالحزن بسبب وفاة الطالبة" gives no cause of death: the
+    article's lead decides whether it is a killing (events._violent_lead)."""
+    from worker.nlp.evaluate_reports import from_events
+
+    text = "وقال الوزير إنه يشعر بالحزن الشديد بسبب وفاة الطالبة سارة."
+    found = from_events(extract_events(text, sentences(text), [], PUBLISHED,
+                                       report_filter=lambda features: True, lead=lead))
+    assert (found.killed if found.report else None) == killed
+
+
+def test_the_lead_of_a_whole_article_is_its_title_and_first_sentences():
+    """With no ``lead`` given, the article's own title and first two body sentences are read
+    (production: whole articles); a killing told only later does not make it violent."""
+    from worker.nlp.events import _violent_lead
+
+    def violent(text: str) -> bool:
+        return _violent_lead(text, sentences(text), text.find("\n"), None)
+
+    assert violent("مقتل طالبة في لندن\nقتلت طالبة طعنا مساء الجمعة.\nوقال الوزير كلاما.")
+    assert not violent("رحيل الممثلة\nتوفيت الممثلة عن عمر يناهز 83 عاما.\nوكانت قد قتلت "
+                       "في فيلمها الأخير.")
+    assert not violent("افتتاح معرض\nافتتح المعرض أمس.\nوعرض فيلم عن الحرب.\nوفيه مقتل بطل.")
+
+
+def test_a_death_numbered_in_a_series_is_not_one_more():
+    """"وتعد وفاة سيميغنيو ثاني وفاة لمسؤول كبير" is one death (train gold): the second
+    وفاة after an ordinal refers, it does not count."""
+    from worker.nlp.casualties import Sentence, find_casualties
+
+    text = "وتعد وفاة سيميغنيو ثاني وفاة لمسؤول كبير في الشركة في الأشهر الأخيرة."
+    sent = Sentence.of(text, sentences(text)[0], frozenset({2}))
+    sent.violent_article = True
+    assert [(c.count, c.text) for c in find_casualties(sent) if c.kind == "killed"] == \
+        [(1, "وفاة سيميغنيو")]
+
+
+@pytest.mark.parametrize("text, killed", [
+    pytest.param("وأكدت السفيرة أن فيرا مواطن أميركي، وأدانت مقتله في تغريدة على تويتر.", 1,
+                 id="condemned-his-killing"),
+    pytest.param("وطالب مشيعون بالانتقام لمقتلها.", 1, id="revenge-for-her-killing"),
+    pytest.param("ونفى مصدر في القنصلية مقتل خاشقجي داخل المبنى.", None, id="a-denial-stays"),
+    pytest.param("وهدد بالانتقام في حال ثبوت مقتل خاشقجي.", None, id="a-condition-stays"),
+    pytest.param("وهدد زعيم الجماعة بقتله.", None, id="a-threat-to-kill-stays"),
+])
+def test_a_reaction_to_a_named_death_is_put_to_the_report_model(text, killed):
+    """Condemning a killing or vowing revenge for it presupposes the death (train gold:
+    reports, killed 1); a denial, a condition or a threat to kill does not."""
+    from worker.nlp.evaluate_reports import from_events
+
+    found = from_events(run(text, [], report_filter=lambda features: True))
+    assert (found.killed if found.report else None) == killed
+    assert from_events(run(text, [])).killed is None  # the rules alone keep dropping it

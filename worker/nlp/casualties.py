@@ -100,6 +100,10 @@ class Sentence:
     # Word indices inside any entity: a count may lie beyond one ("قتلت القوات الإسرائيلية
     # 17 فلسطينيا"), which words consumed by another casualty never allow.
     named: frozenset[int] = frozenset()
+    # The article's lead tells a violent death or an accident (and no death of illness or
+    # age): a death told here with no cause beside it is that one ("وفاة خاشقجي" in an
+    # article led by his killing).  Set by worker.nlp.events from the lead.
+    violent_article: bool = False
 
     @classmethod
     def of(cls, text: str, tokens: list[Token], persons: frozenset[int] = frozenset(),
@@ -725,6 +729,10 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
     if verb == "حياه" and not any(bare_clitic(w) in _TOOK_LIFE
                                   for w in sent.words[max(i - 3, 0):i]):
         return None  # بحياة with no أودى/أودت a few words before: "تمسك بالحياة"
+    word = sent.words[i]
+    if (word in _DIED or word[1:] in _DIED or word.lstrip("بل").startswith("وفات")) \
+            and i >= 1 and bare_clitic(sent.words[i - 1]) in _IN_A_SERIES:
+        return None  # "ثاني وفاة لمسؤول": a death numbered in a series is a reference
     taken = set(used)  # committed only when there is a count
     cas = _read_act(sent, i, kind, taken, named=False)  # "وفاة كاربيتيان": no toll
     if cas.count is not None and (verb in _DIED or verb.startswith("وفات")) \
@@ -848,6 +856,9 @@ def _death_of(sent: Sentence, i: int, kind: str, taken: set[int], used: set[int]
 
 
 _ELIMINATED = frozenset({"القضاء", "تصفيه"})
+# A death numbered in a series is a reference, not one more: "وتعد وفاة سيميغنيو ثاني
+# وفاة لمسؤول كبير" (train gold: 1).
+_IN_A_SERIES = frozenset({"اول", "ثاني", "ثالث", "رابع", "خامس", "اخر", "احدث"})
 _DIED = frozenset({"وفاه", "توفي", "توفيت", "توفيا"})
 # What makes a death news of violence or an accident, not of illness or age (word starts,
 # clitic stripped; read off the train part's وفاة/توفي sentences: reports against the
@@ -864,7 +875,7 @@ def _unnatural_death(sent: Sentence) -> bool:
     """A cause of death beside it that is violence or an accident ("للتعذيب"، "لغاز
     أعصاب"، "الغرق"), and none of illness or age ("عن عمر ناهز"، "المرض")."""
     unnatural, natural = sent.death_causes
-    return unnatural and not natural
+    return (unnatural or sent.violent_article) and not natural
 
 
 def _natural_death(sent: Sentence) -> bool:
