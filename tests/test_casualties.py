@@ -1143,6 +1143,14 @@ def test_figures_off_the_probe_draws(text, kind, expected):
                  id="a-people-noun-before-a-comma-and-the-relative"),
     pytest.param("واعتقلت الشرطة المسلح الذي قتل 5 أشخاص.", "killed", 5,
                  id="an-active-relative-counts-its-object"),
+    # stop 29, off the train part: one of the victim's own people with them past a
+    # description, 2; the other side of a fight after مع stays apart
+    pytest.param("خبر استشهاد الدكتور عزيز إسبر، مدير البحوث العلمية في مصياف مع سائقه إثر "
+                 "تفجير استهدف سيارته.", "killed", 2, id="with-his-driver-past-a-description"),
+    pytest.param("أدى إلى مقتل سيدة يمنية مع طفلها.", "killed", 2,
+                 id="with-her-child-past-a-nisba"),
+    pytest.param("قتل جندي أميركي في اشتباك مع عناصر طالبان.", "killed", 1,
+                 id="with-the-other-side-adds-nothing"),
 ])
 def test_figures_off_the_stop_27_and_28_draws(text, kind, expected):
     assert largest(text, kind) == expected

@@ -2037,6 +2037,17 @@ def _own_people_after(words: list[str], k: int) -> bool:
         and words[num.last + 1].endswith(("ه", "ها", "هم", "هما"))
 
 
+def _own_one_after(words: list[str], k: int) -> bool:
+    """"طفلها"، "سائقه" at ``k``: one of the victim's own people (a possessive), who died
+    with them past a description ("قتلت أم يمنية مع طفلها"، "استشهاد الدكتور ...، مدير
+    البحوث العلمية في مصياف مع سائقه": 2, train gold), not the other side of a fight."""
+    if k >= len(words):
+        return False
+    word = words[k]
+    return any(word.endswith(suffix) and word[:-len(suffix)] in _KIN_STEMS
+               for suffix in ("ها", "ه"))
+
+
 def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]
                           ) -> tuple[int | None, int]:
     """The named, singular or dual victims plus the people killed with them, counted after
@@ -2058,7 +2069,7 @@ def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]
             continue
         if k != last and words[k - 1] not in {",", "،"} and not (
                 beside or words[k - 2:k] in (["علي", "الاقل"], ["علي", "الفور"])
-                or _own_people_after(words, k + 1)):
+                or _own_people_after(words, k + 1) or _own_one_after(words, k + 1)):
             break  # ("قتل 5 في اشتباكات مع 3 مسلحين": the other side, not more dead)
         if beside:
             k += 1
