@@ -1151,6 +1151,23 @@ def test_figures_off_the_probe_draws(text, kind, expected):
                  id="with-her-child-past-a-nisba"),
     pytest.param("قتل جندي أميركي في اشتباك مع عناصر طالبان.", "killed", 1,
                  id="with-the-other-side-adds-nothing"),
+    # one victim and some more, how many not told: no count ("?")
+    pytest.param("لقي القيادي العقيد عبدالله الكول مصرعه مع عدد من مرافقيه بغارة للتحالف.",
+                 "killed", None, id="with-some-of-his-companions"),
+    pytest.param("كما قتل القيادي أبو محمد المرتضى، قائد كتيبة الدروع وعدد من مرافقيه.",
+                 "killed", None, id="and-some-of-his-companions"),
+    pytest.param("كشفت مصادر عن مقتل قيادي ميداني بارز في الميليشيات ومعه آخرون، خلال المعارك.",
+                 "killed", None, id="and-others-with-him"),
+    pytest.param("بعد ساعات من الإعلان عن مقتل القيادي صالح الصماد، مع قادة آخرين، في غارات.",
+                 "killed", None, id="with-other-leaders"),
+    pytest.param("قتل جندي في اشتباك مع عدد من المسلحين.", "killed", 1,
+                 id="a-fight-with-some-gunmen-is-the-other-side"),
+    pytest.param("أسفرت أعمال العنف عن قتيلين على الأقل وعدد من الجرحى.", "killed", 2,
+                 id="some-wounded-beside-are-no-more-dead"),
+    # "one of the dead": a part of a toll not told
+    pytest.param("مضيفة أن أحد القتلى شقيق للنائب.", "killed", None, id="one-of-the-dead"),
+    pytest.param("وأحد القتيلين انتحاري كان في سيارة مفخخة.", "killed", 2,
+                 id="one-of-the-two-dead-is-the-dual"),
 ])
 def test_figures_off_the_stop_27_and_28_draws(text, kind, expected):
     assert largest(text, kind) == expected

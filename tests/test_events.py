@@ -528,6 +528,10 @@ def test_victims_the_clause_calls_wounded_are_the_injured():
                  16, id="in-addition-adds-a-group-of-the-same-size"),
     pytest.param("أن مستوطنا قتل في هجوم بسكين شنه شاب فلسطيني قتل بالرصاص لاحقا", 2,
                  id="two-single-victims-are-two"),
+    # "قبيل أن تقتله الشرطة" as "قبل أن": the attacker killed after his victim (stop 29,
+    # train gold: 2)
+    pytest.param("فقتل رجلا وأصاب أربعة آخرين قبيل أن تقتله الشرطة بالرصاص.", 2,
+                 id="just-before-the-police-killed-him"),
     # a source's word is read word by word: "ذكر" inside "الذكرى" is none
     pytest.param("قتل 3 مدنيين في الذكرى السنوية للمجزرة، كما قتل 3 جنود", 6,
                  id="an-anniversary-is-no-source"),
