@@ -1168,6 +1168,14 @@ def test_figures_off_the_probe_draws(text, kind, expected):
     pytest.param("مضيفة أن أحد القتلى شقيق للنائب.", "killed", None, id="one-of-the-dead"),
     pytest.param("وأحد القتيلين انتحاري كان في سيارة مفخخة.", "killed", 2,
                  id="one-of-the-two-dead-is-the-dual"),
+    # the subject of a singular verb and his own people after مع; a titled person and
+    # "others" joined to him
+    pytest.param("أن القيادي العقيد أحمد البروي قائد وحدة القناصة قتل مع 3 من مرافقيه بغارة.",
+                 "killed", 4, id="killed-with-three-of-his-companions"),
+    pytest.param("أن زعيم تنظيم داعش و 10 مقاتلين آخرين من المجموعة قتلوا في غارة جوية.",
+                 "killed", 11, id="a-leader-and-ten-other-fighters"),
+    pytest.param("قتل 12 شخصا بينهم مسؤول محلي وأصيب 36 آخرون بتفجير.", "injured", 36,
+                 id="others-after-a-verb-are-not-joined-to-the-title"),
 ])
 def test_figures_off_the_stop_27_and_28_draws(text, kind, expected):
     assert largest(text, kind) == expected

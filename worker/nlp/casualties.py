@@ -178,7 +178,8 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
     for n, cas in enumerate(found):
         cas = _wounded_victims(sent, _one_more_further(sent, cas, used))
         cas = _all_of_them_too(sent, _numbering(sent, cas, used), used)
-        found[n] = _and_some_more(sent, _next_ordinal(sent, cas, used))
+        found[n] = _and_some_more(sent, _with_own_after_the_verb(
+            sent, _plus_the_one_before_others(sent, _next_ordinal(sent, cas, used))))
     found += _losses(sent, used, found)
     found = _outside_a_past_since(sent, found)
     found += _bare_toll(sent, used, found)
@@ -230,6 +231,49 @@ def _bomber_alone(sent: Sentence, used: set[int], found: list[Casualty]) -> list
 
 _VICTIMS_WORD = frozenset({"ضحايا", "ضحيه", "الضحايا"})
 _WOUNDED_AFTER = frozenset({"مصابين", "مصابون", "بجروح", "بجراح", "جرحي", "اصيبوا"})
+
+
+def _with_own_after_the_verb(sent: Sentence, cas: Casualty) -> Casualty:
+    """"القيادي ... قتل مع 3 من مرافقيه": a singular verb, then its subject's own people
+    counted after مع, is the subject and them (4; train gold read 3)."""
+    words, i = sent.words, cas.word
+    if cas.form != "act" or not cas.count or cas.groups or i < 1 or i + 3 >= len(words) \
+            or words[i] not in _SINGULAR_VERBS or words[i + 1] != "مع" or cas.first != i:
+        return cas
+    num = _number(words, i + 2)
+    if num is None or num.count != cas.count or num.first != i + 2 \
+            or not _own_people_after(words, i + 2):
+        return cas
+    return dataclasses.replace(cas, count=cas.count + 1)
+
+
+# Titles of one person at the head of a list: "زعيم تنظيم داعش و10 مقاتلين آخرين".
+_ONE_TITLE = frozenset({"زعيم", "قائد", "امير", "رئيس", "مسؤول", "والي", "نائب", "مساعد",
+                        "القيادي", "القائد", "الزعيم", "الامير"})
+
+
+def _plus_the_one_before_others(sent: Sentence, cas: Casualty) -> Casualty:
+    """"أن زعيم تنظيم داعش و 10 مقاتلين آخرين ... قتلوا": "others" after a count joined to
+    one titled or named person before it counts that person too (11; train gold read 10)."""
+    words, first = sent.words, cas.first
+    if cas.form != "act" or not cas.count or cas.groups or first < 2:
+        return cas
+    if words[first - 1] == "و" and _number(words, first) is not None:
+        joined = first - 1  # "و 10 مقاتلين"
+    elif words[first].startswith("و") and _number([words[first][1:]], 0) is not None:
+        joined = first  # "و10 مقاتلين" (not "وأصيب 36 آخرون")
+    else:
+        return cas
+    if not any(bare_clitic(w) in {"اخرين", "اخرون"}
+                                 for w in words[first:min(first + 4, cas.last)]):
+        return cas
+    before = range(max(joined - 4, 0), joined)
+    if any(words[k] in _PUNCT or _number(words, k) is not None
+           or _is_casualty_word(sent.tokens[k].text) for k in before):
+        return cas
+    if not any(words[k] in _ONE_TITLE or k in sent.persons for k in before):
+        return cas
+    return dataclasses.replace(cas, count=cas.count + 1)
 
 
 # What tells that more died with one or two victims, how many not told: "مع عدد من
