@@ -1176,6 +1176,15 @@ def test_figures_off_the_probe_draws(text, kind, expected):
                  "killed", 11, id="a-leader-and-ten-other-fighters"),
     pytest.param("قتل 12 شخصا بينهم مسؤول محلي وأصيب 36 آخرون بتفجير.", "injured", 36,
                  id="others-after-a-verb-are-not-joined-to-the-title"),
+    # a bare death beside a violent cause is one
+    pytest.param("أشارت الوكالة إلى وفاة وإصابات بانفجار قنبلة غاز بمركبة.", "killed", 1,
+                 id="a-death-and-injuries-in-an-explosion"),
+    pytest.param("أوضح أن حادثة السبت كانت الأولى التي تؤدي إلى وفاة ضحية.", "killed", 1,
+                 id="an-accident-that-led-to-the-death-of-a-victim"),
+    pytest.param("وأعلنت الوزارة وفاة شخص بالكوليرا.", "killed", None,
+                 id="a-death-of-cholera-is-no-casualty"),
+    pytest.param("وقال المسؤول إن الضحية من سكان المبنى، وإنه توفي في الحريق.", "killed", 1,
+                 id="and-that-he-died-in-the-fire"),
 ])
 def test_figures_off_the_stop_27_and_28_draws(text, kind, expected):
     assert largest(text, kind) == expected

@@ -824,6 +824,14 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         # violence beside it, is no casualty however its one victim is read (mined at
         # stop 25; GUIDELINE.md: natural deaths are mentions)
         return None
+    if word.lstrip("بل") == "وفاه" and cas.count is None and i + 1 < len(sent.words) \
+            and _unnatural_death(sent) and (
+                sent.words[i + 1] in {"ضحيه", "شخص"}
+                or (sent.words[i + 1].startswith("و") and sent.words[i + 1][1:] in _WOUNDS)):
+        # "تؤدي إلى وفاة ضحية"، "إلى وفاة وإصابات بانفجار قنبلة" (read draws of stop 28):
+        # one death, told bare beside a violent cause
+        return _make(sent, kind, 1, False, i, i + 2 if sent.words[i + 1] in {"ضحيه", "شخص"}
+                     else i + 1, used)
     if sent.words[i] == "وفاه" and i >= 1 and bare_clitic(sent.words[i - 1]) == "حاله" \
             and not (i >= 2 and (_number(sent.words, i - 2) is not None
                                  or sent.words[i - 2] in {"احدث", "اخر"})):
@@ -939,6 +947,7 @@ def _death_of(sent: Sentence, i: int, kind: str, taken: set[int], used: set[int]
 
 
 _ELIMINATED = frozenset({"القضاء", "تصفيه"})
+_WOUNDS = frozenset({"اصابات", "اصابه", "جرحي", "مصابين", "جرح"})
 # A death numbered in a series is a reference, not one more: "وتعد وفاة سيميغنيو ثاني
 # وفاة لمسؤول كبير" (train gold: 1).
 _IN_A_SERIES = frozenset({"اول", "ثاني", "ثالث", "رابع", "خامس", "اخر", "احدث"})
@@ -1738,7 +1747,8 @@ _SINGULAR_VERBS = frozenset({"قتل", "قتلت", "استشهد", "استشهد
 _THAT = frozenset({"ان", "بان", "لان"})
 _WHERE_WHEN = (["في"], ["خلال"], ["جراء"], ["اثر"], ["عندما"], ["بعد"], ["اليوم"], ["امس"])
 # "that he / that she" right before a singular verb: its subject is one person.
-_HE_THAT = frozenset({"انه", "انها", "بانه", "بانها", "لانه", "لانها"})
+_HE_THAT = frozenset({"انه", "انها", "بانه", "بانها", "لانه", "لانها", "وانه", "وانها", "فانه",
+                      "فانها"})
 # Dual kin with a pronoun suffix: two victims ("قتله والديه"; train gold).
 _KIN_DUAL = frozenset({"والديه", "والديها", "ابنيه", "ابنيها", "ابنتيه", "ابنتيها", "طفليه",
                        "طفليها", "شقيقيه", "شقيقيها"})
