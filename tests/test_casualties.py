@@ -1185,6 +1185,9 @@ def test_figures_off_the_probe_draws(text, kind, expected):
                  id="a-death-of-cholera-is-no-casualty"),
     pytest.param("وقال المسؤول إن الضحية من سكان المبنى، وإنه توفي في الحريق.", "killed", 1,
                  id="and-that-he-died-in-the-fire"),
+    # the plural past with its victims as a pronoun
+    pytest.param("ردوا على مطلقي النار بالمثل وقتلوهما على الفور.", "killed", 2,
+                 id="and-they-killed-the-two-of-them"),
 ])
 def test_figures_off_the_stop_27_and_28_draws(text, kind, expected):
     assert largest(text, kind) == expected

@@ -1740,7 +1740,7 @@ def _exposed_one(sent: Sentence, i: int) -> int | None:
 # Verbal nouns and singular verbs of killing and wounding (normalised, clitic stripped) that
 # take a pronoun suffix for their victim: مقتله / إصابتها / مقتلهما.
 # (قتلت before قتل: "فقتلته", she killed him, is one victim, not قتل + ته; a draw of stop 26)
-_SUFFIX_STEMS = ("مقتل", "استشهاد", "اغتيال", "قتلت", "قتل", "اصابت", "جرح", "تصفيت")
+_SUFFIX_STEMS = ("مقتل", "استشهاد", "اغتيال", "قتلت", "قتلو", "قتل", "اصابت", "جرح", "تصفيت")
 # (توفي is left out: "توفيت ويني مانديلا" is most often a natural death.)
 _SINGULAR_VERBS = frozenset({"قتل", "قتلت", "استشهد", "استشهدت", "اغتيل", "اغتيلت", "اصيب",
                              "اصيبت", "جرح", "جرحت", "لفظ", "لفظت", "فارق", "فارقت"})
