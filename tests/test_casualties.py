@@ -1188,6 +1188,15 @@ def test_figures_off_the_probe_draws(text, kind, expected):
     # the plural past with its victims as a pronoun
     pytest.param("ردوا على مطلقي النار بالمثل وقتلوهما على الفور.", "killed", 2,
                  id="and-they-killed-the-two-of-them"),
+    # the other sections' pages: a player's injury, a stroke (no wounding, no death toll)
+    pytest.param("أصيب البرازيلي نيمار مهاجم باريس سان جيرمان بكسر في مشط القدم خلال فوز "
+                 "فريقه.", "injured", None, id="a-players-fracture-in-a-match"),
+    pytest.param("وكان نابي كيتا لاعب وسط ليفربول قد تعرض لإصابة عضلية.", "injured", None,
+                 id="a-players-muscle-injury"),
+    pytest.param("أصيب رجل بكسور في الرأس بعد أن هاجمه دب في الغابة.", "injured", 1,
+                 id="fractures-from-a-bears-attack-are-an-injury"),
+    pytest.param("توفي الكاتب الكويتي أمس بعد إصابته بجلطة في المخ.", "killed", None,
+                 id="a-death-after-a-stroke"),
 ])
 def test_figures_off_the_stop_27_and_28_draws(text, kind, expected):
     assert largest(text, kind) == expected

@@ -72,6 +72,8 @@ class _Vocab:
     generic: frozenset[str]
     generic_indefinite: frozenset[str]
     not_violence: frozenset[str]
+    sport_injury: frozenset[str]
+    sport_context: frozenset[str]
     people: frozenset[str]
     dual_nouns: frozenset[str]
     group_markers: frozenset[str]
@@ -82,7 +84,8 @@ def vocab() -> _Vocab:
     lex = lexicons.load("casualties")
     terms = [(t, (kind, form)) for kind in KINDS for form, ts in lex[kind].items() for t in ts]
     sets = {k: lexicons.normalized_set(lex[k]) for k in (
-        "negation", "uncertain", "generic", "generic_indefinite", "not_violence", "people",
+        "negation", "uncertain", "generic", "generic_indefinite", "not_violence",
+        "sport_injury", "sport_context", "people",
         "dual_nouns",
         "group_markers")}
     return _Vocab(TermMatcher(terms), **sets)
@@ -134,6 +137,13 @@ class Sentence:
         words = [w.lstrip("وفبلك").removeprefix("ال") for w in self.words]
         return (any(w.startswith(_UNNATURAL) for w in words),
                 any(w.startswith(_NATURAL) for w in words))
+
+    @functools.cached_property
+    def sport(self) -> bool:
+        """A word of sport in the sentence (a match, a club, a player): a fracture or a
+        muscle tear there is a player's injury, not a wounding (casualties.yaml)."""
+        context = vocab().sport_context
+        return any(w in context or bare_clitic(w) in context for w in self.words)
 
     @functools.cached_property
     def died_of_wounds_word(self) -> bool:
@@ -3508,9 +3518,15 @@ def _not_violence(sent: Sentence, i: int, kind: str = "injured") -> bool:
     """إصابة 5 أشخاص بالكوليرا: a health word shortly after.  Deaths from a disease
     further on too: "لقي خمسة أشخاص حتفهم في إيران نتيجة الإصابة بحمى الكونغو" (sixth-draw
     gold: other_sense); choking and poisoning there are often the attack's own."""
-    if any(w in vocab().not_violence for w in sent.words[i + 1:i + 5]):
+    v = vocab()
+    if any(w in v.not_violence for w in sent.words[i + 1:i + 5]):
         return True
-    return kind == "killed" and any(w in vocab().not_violence and w not in _ATTACK_HARM
+    # A player's injury, on a page of sport: its word within eight words, past the
+    # player's name and club ("أصيب البرازيلي نيمار مهاجم باريس سان جيرمان بكسر في مشط
+    # القدم"; the other sections' draw, stop 29)
+    if kind == "injured":
+        return sent.sport and any(w in v.sport_injury for w in sent.words[i + 1:i + 9])
+    return kind == "killed" and any(w in v.not_violence and w not in _ATTACK_HARM
                                     for w in sent.words[i + 1:i + 10])
 
 

@@ -298,8 +298,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", choices=("reports", "incidents"), default="reports",
                         help="reports: report detection and figures on real newswire (issue "
                              "8, default); incidents: the incident gold of issue 4")
-    parser.add_argument("--split", choices=("dev", "test", "probe"), default=None,
-                        help="default: test for reports, dev for incidents")
+    parser.add_argument("--split", choices=("dev", "test", "probe", "sections"), default=None,
+                        help="default: test for reports, dev for incidents (sections: the "
+                             "report gold's draw from the economy, sport, technology and "
+                             "culture pages)")
     parser.add_argument("--batches", metavar="N,N|N-N", default=None,
                         help="reports only: score the items of these gold batches alone (a "
                              "later train-part draw, e.g. 19,20,21 or 48-51, as measured "

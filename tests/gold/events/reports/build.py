@@ -23,7 +23,10 @@ FIELDS = ("label", "types", "killed", "injured", "location", "mention_class")
 # "probe": dev-part articles drawn by another design than dev's (sample_dev.py --eighth,
 # casualty words), a measurement set kept out of dev, whose mix chooses the report model's
 # thresholds and carries the gate's floors as a sample of the test part's design.
-PARTS = ("train", "dev", "test", "probe")
+# "sections": train-split articles of the corpus's other sections (economy, sport,
+# technology, culture; sample_sections.py), a measurement part the report model does not
+# train on.
+PARTS = ("train", "dev", "test", "probe", "sections")
 
 
 def read(path: Path) -> list[dict]:
