@@ -582,6 +582,21 @@ def test_the_lead_of_a_whole_article_is_its_title_and_first_sentences():
     assert not violent("افتتاح معرض\nافتتح المعرض أمس.\nوعرض فيلم عن الحرب.\nوفيه مقتل بطل.")
 
 
+@pytest.mark.parametrize("text, killed", [
+    pytest.param("وأدانت الحكومة وفاته في السجن.", 1, id="condemned-his-death"),
+    pytest.param("ونفت الحكومة وفاته في السجن.", None, id="denied-his-death"),
+])
+def test_a_condemned_death_in_an_article_of_a_killing(text, killed):
+    """وفاة read as و + فاة is no death noun: a condemned death in an article led by a
+    killing is put to the report model as "مقتله" is."""
+    from worker.nlp.evaluate_reports import from_events
+
+    lead = ["مقتل معتقل تحت التعذيب", "قتل معتقل تحت التعذيب في سجن المدينة."]
+    found = from_events(extract_events(text, sentences(text), [], PUBLISHED,
+                                       report_filter=lambda features: True, lead=lead))
+    assert (found.killed if found.report else None) == killed
+
+
 def test_a_death_numbered_in_a_series_is_not_one_more():
     """"وتعد وفاة سيميغنيو ثاني وفاة لمسؤول كبير" is one death (train gold): the second
     وفاة after an ordinal refers, it does not count."""

@@ -167,14 +167,23 @@ def extract_events(text: str, sentences: list[list[Token]], entities: list[Entit
 _LEAD_BODY_SENTENCES = 2
 
 
+def _lead_sentences(text: str, sentences: list[list[Token]], title_end: int,
+                    lead: list[str] | None) -> list[tuple[str, list[Token]]]:
+    """(text the tokens point into, tokens) for each sentence of the lead: the article's
+    own first sentences (already split), or the ``lead`` given, split here."""
+    if lead is None:
+        size = _LEAD_BODY_SENTENCES + (1 if title_end > 0 else 0)
+        return [(text, t) for t in sentences[:size] if t]
+    return [(part, t) for part in lead for t in split_sentences(part) if t]
+
+
 def _lead_figures(text: str, sentences: list[list[Token]], title_end: int,
                   lead: list[str] | None) -> tuple[tuple[str, bool], ...]:
     """(sentence text, whether it gives a killed or injured count) for each lead sentence:
     the article's own first sentences (already split), or the ``lead`` given."""
     if lead is None:
-        size = _LEAD_BODY_SENTENCES + (1 if title_end > 0 else 0)
-        own = [t for t in sentences[:size] if t]
-        return tuple((text[t[0].start:t[-1].end], _gives_figure(text, [t])) for t in own)
+        return tuple((source[t[0].start:t[-1].end], _gives_figure(source, [t]))
+                     for source, t in _lead_sentences(text, sentences, title_end, lead))
     return tuple((part, _gives_figure(part, split_sentences(part))) for part in lead)
 
 
@@ -185,12 +194,8 @@ def _violent_lead(text: str, sentences: list[list[Token]], title_end: int,
     death told later with no cause beside it ("وفاة خاشقجي"، "وتوفيت ستورغيس الأحد") is
     that one (casualties.Sentence.violent_article; train part: 13 figures of one victim
     the rules read as nothing, against one wrong)."""
-    if lead is None:
-        size = _LEAD_BODY_SENTENCES + (1 if title_end > 0 else 0)
-        parts = [Sentence.of(text, t) for t in sentences[:size] if t]
-    else:
-        parts = [Sentence.of(part, t) for part in lead for t in split_sentences(part) if t]
-    causes = [part.death_causes for part in parts]
+    causes = [Sentence.of(source, t).death_causes
+              for source, t in _lead_sentences(text, sentences, title_end, lead)]
     return any(violent for violent, _ in causes) and not any(natural for _, natural in causes)
 
 
@@ -850,8 +855,9 @@ def _death_told(local: _Local, cas: Casualty) -> bool:
     "بالانتقام لمقتلها"), with no denial or condition beside it: the irrealis cue there is
     the reaction, not the death (triggers.yaml ``presupposed_death``)."""
     words = local.sent.words
+    word = words[cas.first].lstrip("بل")  # (not bare_clitic: it reads وفاة as و + فاة)
     if not (cas.kind == "killed" and cas.count in (1, 2)
-            and bare_clitic(words[cas.first]).startswith(_DEATH_NOUNS)):
+            and (word.startswith(_DEATH_NOUNS) or bare_clitic(word).startswith(_DEATH_NOUNS))):
         return False
     v = vocab()
     before = [bare_clitic(w) for w in words[max(cas.first - 8, 0):cas.first]]
