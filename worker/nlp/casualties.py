@@ -286,7 +286,7 @@ def _plus_the_one_before_others(sent: Sentence, cas: Casualty) -> Casualty:
     return dataclasses.replace(cas, count=cas.count + 1)
 
 
-# What tells that more died with one or two victims, how many not told: "مع عدد من
+# What tells that more died with one victim, how many not told: "مع عدد من
 # مرافقيه"، "وعدد من عناصر الميليشيا"، "ومعه آخرون"، "مع قادة آخرين".
 _SOME_MORE_GROUPS = frozenset({"قاده", "قيادات", "عناصر", "افراد", "مرافقين", "مسلحين",
                                "مقاتلين", "جنود"})
@@ -1968,10 +1968,13 @@ def _one_person(word: str) -> bool:
     w = word[1:] if word.startswith("و") and len(word) > 3 else word
     if _people_count(w) == 1 and not w.startswith("ال"):
         return True
-    for suffix in ("هما", "هم", "ها", "ه"):
-        if w.endswith(suffix) and w[:-len(suffix)] in _KIN_STEMS:
-            return True
-    return False
+    return _own_kin(w)
+
+
+def _own_kin(word: str, suffixes: tuple[str, ...] = ("هما", "هم", "ها", "ه")) -> bool:
+    """Kin or a companion with a possessive: "وزوجها"، "سائقه"، "طفلها"."""
+    return any(word.endswith(suffix) and word[:-len(suffix)] in _KIN_STEMS
+               for suffix in suffixes)
 
 
 def _singular_list_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, int] | None:
@@ -2144,11 +2147,7 @@ def _own_one_after(words: list[str], k: int) -> bool:
     """"طفلها"، "سائقه" at ``k``: one of the victim's own people (a possessive), who died
     with them past a description ("قتلت أم يمنية مع طفلها"، "استشهاد الدكتور ...، مدير
     البحوث العلمية في مصياف مع سائقه": 2, train gold), not the other side of a fight."""
-    if k >= len(words):
-        return False
-    word = words[k]
-    return any(word.endswith(suffix) and word[:-len(suffix)] in _KIN_STEMS
-               for suffix in ("ها", "ه"))
+    return k < len(words) and _own_kin(words[k], ("ها", "ه"))
 
 
 def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]
