@@ -1195,6 +1195,12 @@ def test_figures_off_the_probe_draws(text, kind, expected):
                  id="a-players-muscle-injury"),
     pytest.param("أصيب رجل بكسور في الرأس بعد أن هاجمه دب في الغابة.", "injured", 1,
                  id="fractures-from-a-bears-attack-are-an-injury"),
+    pytest.param("وتعرض لويس للإصابة خلال مباراة فريقه ضد لوكوموتيف موسكو في الدوري الأوروبي.",
+                 "injured", None, id="hurt-during-his-teams-match"),
+    pytest.param("وخرج من الملعب، بينما غادر محمد صلاح المباراة مصابا في عضلات أعلى الفخذ.",
+                 "injured", None, id="hurt-in-the-thigh-muscles"),
+    pytest.param("أسفرت أعمال شغب خلال مباراة في الدوري عن إصابة 100 شخص.", "injured", 100,
+                 id="a-riot-at-a-match-hurts-people"),
     pytest.param("توفي الكاتب الكويتي أمس بعد إصابته بجلطة في المخ.", "killed", None,
                  id="a-death-after-a-stroke"),
 ])

@@ -74,6 +74,8 @@ class _Vocab:
     not_violence: frozenset[str]
     sport_injury: frozenset[str]
     sport_context: frozenset[str]
+    sport_match: frozenset[str]
+    crowd_violence: frozenset[str]
     people: frozenset[str]
     dual_nouns: frozenset[str]
     group_markers: frozenset[str]
@@ -85,7 +87,7 @@ def vocab() -> _Vocab:
     terms = [(t, (kind, form)) for kind in KINDS for form, ts in lex[kind].items() for t in ts]
     sets = {k: lexicons.normalized_set(lex[k]) for k in (
         "negation", "uncertain", "generic", "generic_indefinite", "not_violence",
-        "sport_injury", "sport_context", "people",
+        "sport_injury", "sport_context", "sport_match", "crowd_violence", "people",
         "dual_nouns",
         "group_markers")}
     return _Vocab(TermMatcher(terms), **sets)
@@ -3524,7 +3526,10 @@ def _not_violence(sent: Sentence, i: int, kind: str = "injured") -> bool:
     # player's name and club ("أصيب البرازيلي نيمار مهاجم باريس سان جيرمان بكسر في مشط
     # القدم"; the other sections' draw, stop 29)
     if kind == "injured":
-        return sent.sport and any(w in v.sport_injury for w in sent.words[i + 1:i + 9])
+        return sent.sport and (
+            any(w in v.sport_injury for w in sent.words[i + 1:i + 9])
+            or (any(w in v.sport_match for w in sent.words[i + 1:i + 4])
+                and not any(bare_clitic(w) in v.crowd_violence for w in sent.words)))
     return kind == "killed" and any(w in v.not_violence and w not in _ATTACK_HARM
                                     for w in sent.words[i + 1:i + 10])
 
