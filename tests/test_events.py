@@ -603,8 +603,7 @@ def test_a_death_numbered_in_a_series_is_not_one_more():
     from worker.nlp.casualties import Sentence, find_casualties
 
     text = "وتعد وفاة سيميغنيو ثاني وفاة لمسؤول كبير في الشركة في الأشهر الأخيرة."
-    sent = Sentence.of(text, sentences(text)[0], frozenset({2}))
-    sent.violent_article = True
+    sent = Sentence.of(text, sentences(text)[0], frozenset({2}), violent_article=True)
     assert [(c.count, c.text) for c in find_casualties(sent) if c.kind == "killed"] == \
         [(1, "وفاة سيميغنيو")]
 

