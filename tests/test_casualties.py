@@ -1203,6 +1203,21 @@ def test_figures_off_the_probe_draws(text, kind, expected):
                  id="a-riot-at-a-match-hurts-people"),
     pytest.param("توفي الكاتب الكويتي أمس بعد إصابته بجلطة في المخ.", "killed", None,
                  id="a-death-after-a-stroke"),
+    # stop 30, off the train part: a rising toll's figure past a gloss in brackets or a
+    # long relative clause; one's own kin and one more; an indefinite plural object
+    pytest.param("ارتفع عدد القتلى الذين تم حصرهم جراء الزلزال وموجات المد (تسونامي) في "
+                 "إندونيسيا، إلى 1234 شخصا.", "killed", 1234, id="a-rising-toll-past-brackets"),
+    pytest.param("وبذلك، يرتفع عدد الفلسطينيين الذين قتلوا منذ اندلاع الاحتجاجات في إطار "
+                 "\"مسيرة العودة\" التي بدأت في 30 آذار/مارس الماضي إلى 45.", "killed", 45,
+                 id="a-rising-toll-past-a-long-relative-clause"),
+    pytest.param("وقال إن الرجل قتل زوجته ورجلا في شركة للشحن.", "killed", 2,
+                 id="his-wife-and-a-man"),
+    pytest.param("بعد تأكدهم من مقتل مسؤول، ومرافقه.", "killed", 2,
+                 id="and-his-companion-after-a-comma"),
+    pytest.param("وقتل رجل أشخاصا في المدينة.", "killed", None,
+                 id="an-indefinite-plural-object-is-some"),
+    pytest.param("ذكرت الشرطة أن الرجل دهس حشدا وقتل أشخاصا.", "killed", None,
+                 id="the-man-before-the-verb-is-the-killer-of-some"),
 ])
 def test_figures_off_the_stop_27_and_28_draws(text, kind, expected):
     assert largest(text, kind) == expected

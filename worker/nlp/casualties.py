@@ -1386,7 +1386,9 @@ def _toll_after_the_relative(sent: Sentence, i: int, used: set[int]) -> Number |
         verb -= 1
     if verb < 0 or words[verb] not in _RISE or (verb >= 1 and words[verb - 1] == "بذلك"):
         return None
-    for j in range(i + 1, min(i + 16, len(words) - 1)):
+    # (22 words: "يرتفع عدد الفلسطينيين الذين قتلوا منذ اندلاع الاحتجاجات في إطار "مسيرة
+    # العودة" التي بدأت في 30 آذار/مارس الماضي إلى 45", stop 30 train gold)
+    for j in range(i + 1, min(i + 22, len(words) - 1)):
         if words[j] in {".", "؟", "!", ";", "؛", ":"} or (j in used and j not in sent.named) \
                 or _is_casualty_word(sent.tokens[j].text):
             return None
@@ -2134,8 +2136,9 @@ def _one_more_joined(sent: Sentence, last: int, used: set[int]) -> int | None:
     if bare_clitic(words[k]).startswith("ال") or words[k] in _NOT_COUNTED \
             or words[k] in _ONE_WORDS or _is_casualty_word(sent.tokens[k].text):
         return None  # (not "شخص واحد": "one" describes the victim before)
-    if bare_clitic(words[k]) in _ONE_OF or _people_count(words[k]) != 1:
-        return None
+    if bare_clitic(words[k]) in _ONE_OF or (_people_count(words[k]) != 1
+                                            and not _own_kin(words[k][1:])):
+        return None  # (one's own, too: "مقتل البكلي، ومرافقه", 2; stop 30 train gold)
     return k + 1
 
 
@@ -2620,6 +2623,16 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             return 2, False, j + 2
         if people is not None:
             return people, False, j + 1
+        if people is None and j == i + 1 and _own_kin(words[j]) and j + 1 < len(words) \
+                and j + 1 not in used and words[j + 1].startswith("و") \
+                and _one_person(words[j + 1]) and words[j + 1][1:] not in _NOT_COUNTED:
+            # "إن الرجل قتل زوجته ورجلا في شركة للشحن" (2; stop 30 train gold): his own
+            # kin is one victim, and the one joined to it another
+            return _singular_victims_after(sent, j, used)
+        if people is None and j == i + 1 and _plural_accusative(words[j]):
+            # "دهس حشدا وقتل أشخاصاً قبل أن ينتحر" ("?"; stop 30 train gold): an indefinite
+            # plural object, how many not told; the man before the verb is the killer
+            return None, False, j + 1
         if j == i + 1 and words[j].startswith("ال") and j + 1 < len(words) \
                 and bare_clitic(words[j + 1]) in {"اخرون", "اخرين", "الاخرون", "الاخرين"}:
             num = parse_number([words[j][2:]], 0)  # "وأصيب الأربعة الآخرون" (ninth draw)
@@ -2704,6 +2717,8 @@ def _object_after(sent: Sentence, j: int, used: set[int]) -> tuple[int, bool, in
         if num is not None and num.count and not _is_date(words, num) \
                 and _partitive_of_people(sent, num):
             return num.count, num.approx, num.last + 2  # "قتل مسلح اثنين من الحرس" (ANT news)
+        if num is None and _plural_accusative(words[k]) and _people_count(words[k]) is None:
+            return None, False, k + 1  # "وقتل رجل أشخاصاً": some, how many not told
     return None
 
 
@@ -3269,7 +3284,9 @@ def _toll_after(sent: Sentence, i: int, used: set[int], reach: int = 4) -> Numbe
     verbs = _TOLL_VERBS | {"هو", "هي"} if reach > 4 else _TOLL_VERBS
     # (and past the commas of a relative clause: "ارتفاع أعداد قتلى الضربات، التي استهدفت
     # منطقة الكسوة، إلى 15", fourteenth draw)
-    commas = {",", "،"} if reach > 4 else set()
+    # (and past a gloss in brackets or quotes: "ارتفع عدد القتلى الذين تم حصرهم جراء
+    # الزلزال وموجات المد (تسونامي) في إندونيسيا، إلى 1234 شخصا", stop 30 train gold)
+    commas = {",", "،", "(", ")"} | _QUOTES if reach > 4 else set()
     for j in range(i + 1, min(i + 1 + reach, len(words))):
         if words[j] in _PUNCT and words[j] not in commas:
             return None
@@ -3308,11 +3325,21 @@ def _is_people(word: str) -> bool:
         return True
     if w.endswith("ا") and w[:-1] in _SINGULAR_PEOPLE and w[:-1] not in _NOT_COUNTED:
         return True  # the accusative singular after 11-99: "و53 شاباً"، "14 طالبا"
+    if _plural_accusative(w):
+        return True  # "وقتل أشخاصاً" (train gold: "?")
     stem = w.removeprefix("ال")
     if stem.endswith(("ين", "ون")) and stem[:-2] in _SINGULAR_PEOPLE \
             and stem[:-2] not in _NOT_COUNTED:
         return True  # a sound plural of one: "المهاجمين"، "مسعفين" (twelfth draw)
     return len(w) > 4 and w.endswith(("يا", "يين", "يون")) and w not in _ADVERBS
+
+
+def _plural_accusative(word: str) -> bool:
+    """An indefinite plural people noun in the accusative: "أشخاصاً"، "جنوداً" (the
+    lexicon holds "أشخاص"; "ضحايا" ends in ا by itself)."""
+    people = vocab().people
+    return len(word) > 4 and word.endswith("ا") and word[:-1] in people \
+        and word not in people
 
 
 # Adverbs in -iyyan that follow numbers but count nothing ("30 مليون دولار سنوياً").
