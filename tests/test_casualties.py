@@ -1218,6 +1218,24 @@ def test_figures_off_the_probe_draws(text, kind, expected):
                  id="an-indefinite-plural-object-is-some"),
     pytest.param("ذكرت الشرطة أن الرجل دهس حشدا وقتل أشخاصا.", "killed", None,
                  id="the-man-before-the-verb-is-the-killer-of-some"),
+    # a dual joined to counts by place; an approximate count far after a bare verb (not
+    # after a death with its pronoun); a count among the dead past the attack; the subject
+    # of a plural verb past an apposition between commas
+    pytest.param("قتل 4 أشخاص على الأقل في فلوريدا و5 في فرجينيا، وشخصين في جورجيا.", "killed",
+                 11, id="a-dual-joined-to-counts-by-place"),
+    pytest.param("وقتل في الغارات الجوية والقصف المدفعي الاثنين على المنطقة الواقعة خارج "
+                 "العاصمة دمشق أكثر من 100 شخص.", "killed", 100,
+                 id="an-approximate-count-far-after-a-bare-verb"),
+    pytest.param("وبعد الإطاحة بالقذافي في 2011 ومقتله شهدت الأوضاع مزيدا من التدهور واغتنم "
+                 "مهربو المهاجرين حالة الفوضى التي شهدتها ليبيا لتهريب عشرات آلاف المهاجرين "
+                 "سنويا إلى إيطاليا التي تبعد سواحلها عن ليبيا نحو 300 كلم.", "killed", 1,
+                 id="his-death-then-far-migrants-are-no-toll"),
+    pytest.param("أن من بين القتلى في القصف الحكومي على الغوطة 121 طفلا.", "killed", 121,
+                 id="among-the-dead-in-the-shelling-a-count"),
+    pytest.param("أن 6 من حراس القرى، وهم سكان محليون يتم تجنيدهم وتسليحهم للتصدي للمتمردين "
+                 "الأكراد، قتلوا في هجوم.", "killed", 6, id="the-subject-past-what-they-are"),
+    pytest.param("أن أكثر من مائة من قوات مجلس شورى مجاهدي درنة، أو قوة حماية درنة، قتلوا.",
+                 "killed", 100, id="the-subject-past-its-other-name"),
 ])
 def test_figures_off_the_stop_27_and_28_draws(text, kind, expected):
     assert largest(text, kind) == expected

@@ -1077,6 +1077,13 @@ def _place_groups(sent: Sentence, count: int, last: int,
             parts.append({"count": 1, "approx": False, "who": words[k + 1]})
             end = k = nxt + 1
             continue
+        if _dual_people(words[nxt]) and (nxt + 1 >= len(words) or words[nxt + 1] in _PUNCT
+                                         or words[nxt + 1] == "في"):
+            # "مقتل 65 شخصا في أوتار براديش و35 في ولاية راجستان، وشخصين في بنجاب" (102;
+            # stop 30 train gold): a dual people noun is a count of two
+            parts.append({"count": 2, "approx": False, "who": words[k + 1]})
+            end = k = nxt + 1
+            continue
         num = _number(words, nxt)
         if num is None or not num.count or num.first != nxt:
             break
@@ -1115,15 +1122,22 @@ def _next_place_count(words: list[str], k: int) -> int | None:
         if words[j] in {",", "،"}:
             following = words[j + 1] if j + 1 < len(words) else ""
             return j + 1 if following.startswith("و") and (
-                _number(words, j + 1) is not None or following in {"واخر", "واخري"}) else None
+                _number(words, j + 1) is not None or following in {"واخر", "واخري"}
+                or _dual_people(following)) else None
         if words[j] in _PUNCT:
             return None
         if words[j].startswith("و") and words[j] not in {"واحد", "واحده"}:
             if _number(words, j) is None and words[j] not in {"واخر", "واخري"} \
+                    and not _dual_people(words[j]) \
                     and j < k + 4 and not _is_casualty_word(words[j]):
                 continue  # a place joined by و
             return j
     return None
+
+
+def _dual_people(word: str) -> bool:
+    """A و-joined dual people noun, a count of two: "وشخصين"، "وجنديان"."""
+    return word.startswith("و") and len(word) > 4 and _people_count(word[1:]) == 2
 
 
 _CAPTIVES = frozenset({"اسير", "اسري", "معتقل", "معتقلين", "مفقود", "مفقودين", "رهينه",
@@ -2460,14 +2474,26 @@ def _is_group_marker(word: str) -> bool:
 def _group_clause_start(words: list[str], k: int) -> int | None:
     """The opening comma of a sub-group clause that the comma at ``k`` closes ("، بينهم
     قيادات ميدانية،"), or None when ``k`` closes no such clause."""
-    for c in range(k - 1, max(k - 8, -1), -1):
+    for c in range(k - 1, max(k - 20, -1), -1):
         if words[c] in {",", "،"}:
             head = words[c + 1:c + 3]
-            if head and (_is_group_marker(head[0])
-                         or (head[0] == "من" and len(head) > 1 and _is_group_marker(head[1]))):
+            if head and k - c <= 8 and (_is_group_marker(head[0]) or (
+                    head[0] == "من" and len(head) > 1 and _is_group_marker(head[1]))):
+                return c
+            if head and head[0] in _APPOSITION:
+                # "أن 6 من "حراس القرى"، وهم سكان محليون يتم تجنيدهم ... الأكراد، قتلوا"
+                # (6), "أكثر من مائة من قوات مجلس شورى مجاهدي درنة، أو قوة حماية درنة،
+                # قتلوا" (100; stop 30 train and dev gold): what the subject is, or its
+                # other name, between commas
                 return c
             return None
+        if words[c] in {".", "؟", "!", ":", ";", "؛"}:
+            return None
     return None
+
+
+# Openers of an apposition between commas: "، وهم سكان محليون،"، "، أو قوة حماية درنة،".
+_APPOSITION = frozenset({"وهم", "وهن", "او"})
 
 
 _INSERTION_MARKS = frozenset({",", "،", "-", "–"})
@@ -2801,7 +2827,9 @@ def _counted_further(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool,
                 continue  # عنصراً" (train gold)
         if words[j] in _PUNCT or j in used or _is_casualty_word(sent.tokens[j].text):
             return None
-        if j >= i + 9 and words[j - 1] not in {"عددهم", "عددهن"}:
+        if j >= i + 9 and words[j - 1] not in {"عددهم", "عددهن"} \
+                and not (bare_clitic(words[i]) in _BARE_VERBS
+                         and _approximate_people(sent, j, used)):
             # Further on, only the count after a comma that closes the phrase: "وقد قتل
             # فيما يشتبه بأنه هجوم كيمياوي وقع في وقت متأخر من يوم السبت، 60 شخصا على
             # الأقل" (eighth-draw gold), or the count that says how many they were: "مقتل
@@ -2822,6 +2850,21 @@ def _counted_further(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool,
             # accusative marks the one victim after the killer
             return 1, False, j + 1
     return None
+
+
+# Casualty verbs with no pronoun for a victim ("ومقتله ... أكثر من 10000 مهاجر" is his).
+_BARE_VERBS = frozenset({"قتل", "قتلت", "اصيب", "اصيبت", "جرح", "جرحت"})
+
+
+def _approximate_people(sent: Sentence, j: int, used: set[int]) -> bool:
+    """An approximate count of people at ``j`` ("أكثر من 100 شخص"، "نحو 50 مدنيا"): far
+    from its verb it still counts, as no date or age is said so ("وقتل في الغارات الجوية
+    والقصف المدفعي الاثنين على المنطقة الواقعة خارج العاصمة دمشق أكثر من 100 شخص", 100;
+    stop 30 train gold)."""
+    num = _number(sent.words, j)
+    return num is not None and bool(num.count) and num.approx and num.first == j \
+        and num.last < len(sent.words) and _is_people(sent.words[num.last]) \
+        and not any(k in used for k in range(num.first, num.last))
 
 
 def _definite_number(words: list[str], k: int) -> tuple[int, int] | None:
@@ -2933,6 +2976,18 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             if num is not None and num.count and j not in used:
                 return _make(sent, kind, num.count, num.approx, i - 1,
                              _after_noun(words, num.last), used)
+        if i + 1 < len(words) and words[i + 1] == "في":
+            # past the attack they died in: "من بين القتلى في القصف الحكومي على الغوطة 121
+            # طفلا" (121; stop 30 train gold), a count with its people noun
+            for j in range(i + 2, min(i + 10, len(words))):
+                if j in sent.named:
+                    continue  # (a place: "على الغوطة")
+                if j in used or words[j] in _PUNCT or _is_casualty_word(sent.tokens[j].text):
+                    break
+                num = _number(words, j)
+                if num is not None and num.count and num.last < len(words) \
+                        and _is_people(words[num.last]) and not _is_date(words, num):
+                    return _make(sent, kind, num.count, num.approx, i - 1, num.last + 1, used)
     # "وأجمل المرصد عدد القتلى 194 والجرحى بـ 850 شخصا" (194; twenty-eighth draw read 850):
     # the number right after "عدد/حصيلة القتلى" is its figure, the copula left out.
     if back != i and i + 1 < len(words) and i + 1 not in used:
