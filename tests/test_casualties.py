@@ -1388,3 +1388,22 @@ def test_no_injured_said_generally_is_no_one_killed_or_hurt():
     assert counts("أسقطت الدفاعات أهدافا جوية، دون وقوع مصابين أو أضرار مادية.") == \
         {"killed": 0, "injured": 0}
     assert "killed" not in counts("وأوضحت أن الجروح لا تشكل خطرا على حياة المصابين.")
+
+
+def test_readings_past_a_persons_name():
+    """Stop 30, off the train part, with the tagger's persons marked as events marks them:
+    a storm's name after it is no victim, the count follows; "إلى جانب" a named one is one
+    more; "others" joined after the named one's name add up."""
+    def killed(text: str, names: set[str]) -> list[int | None]:
+        tokens = tokenize(text)
+        persons = frozenset(k for k, t in enumerate(tokens) if t.text in names)
+        return [c.count for c in find_casualties(Sentence.of(text, tokens, persons), set(persons))
+                if c.kind == "killed"]
+
+    assert killed("وقتل الإعصار مايكل حوالي 13 شخصا أثناء مروره في أمريكا الوسطى.",
+                  {"مايكل"}) == [13]
+    assert killed("وقتلت القنبلة جنديا أميركيا آخر إلى جانب تونرو.", {"تونرو"}) == [2]
+    assert killed("وأضاف أنه قتل زعيم شبكة النفط والغاز أبو خطاب العراقي وثلاثة أعضاء آخرين "
+                  "في التنظيم.", {"أبو", "خطاب", "العراقي"}) == [4]
+    # no "others": the count after the name is another group's, not joined to him
+    assert killed("قتل زعيم الشبكة أبو خطاب وثلاثة أعضاء في التنظيم.", {"أبو", "خطاب"}) == [1]

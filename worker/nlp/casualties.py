@@ -2186,6 +2186,9 @@ def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]
     one_more = _one_more_joined(sent, last, used) if count == 1 else None
     if one_more is not None:
         count, last = count + 1, one_more
+    others = _others_after_the_name(sent, last, used) if count == 1 else None
+    if others is not None:
+        return count + others[0], others[1]
     # (16: past a place and its gloss in brackets, "بمقتل أحد قادتها الميدانيين في محور صعدة
     # (معقلهم الرئيسي أقصى شمال اليمن)، مع عدد من مرافقيه", the tenth draw)
     for k in range(last, min(last + 16, len(words) - 1)):
@@ -2205,6 +2208,9 @@ def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]
             if k + 1 < len(words) and k + 1 not in used and words[k + 1].startswith("ال") \
                     and _people_count(words[k + 1]) == 1:
                 return count + 1, k + 2  # "إلى جانب السائق" (twelfth draw)
+            if k + 1 < len(words) and k + 1 in sent.persons:
+                # "وقتلت القنبلة جنديا أميركيا آخر إلى جانب تونرو" (2; stop 30 train gold)
+                return count + 1, _name_end(sent, k + 1)
         if words[k + 1] in {"احد", "احدي"} and k + 2 < len(words) and k + 2 not in used:
             return count + 1, k + 3  # "مع أحد مرافقيه"
         if not beside and k + 1 not in used and (bare_clitic(words[k + 1]) in _SOME or (
@@ -2239,6 +2245,30 @@ def _plus_those_with_them(sent: Sentence, count: int, last: int, used: set[int]
             return count + num.count + more, end
         break
     return count, last
+
+
+def _others_after_the_name(sent: Sentence, last: int, used: set[int]
+                           ) -> tuple[int, int] | None:
+    """(count, end word) of "others" joined by و after the one victim's name a few words
+    on: "قتل زعيم شبكة النفط والغاز أبو خطاب العراقي وثلاثة أعضاء آخرين في التنظيم" (4;
+    stop 30 train gold): the others of the same side, "آخرين" says so."""
+    words = sent.words
+    name = [k for k in range(last, min(last + 6, len(words))) if k in sent.persons]
+    if not name or any(words[k] in _PUNCT for k in range(last, name[0])):
+        return None
+    k = _name_end(sent, name[0])
+    if k >= len(words) or not words[k].startswith("و"):
+        return None
+    num = _number(words, k)
+    if num is None or not num.count or num.first != k or num.last >= len(words) \
+            or any(j in used for j in range(num.first, num.last)):
+        return None
+    # (its noun any, "أعضاء": "آخرين" after it is what joins them to the one)
+    other = next((k for k in (num.last, num.last + 1) if k < len(words)
+                  and bare_clitic(words[k]) in {"اخرين", "اخرون"}), None)
+    if other is None or words[num.last] in _PUNCT:
+        return None
+    return num.count, other + 1
 
 
 def _antecedent_count(sent: Sentence, i: int, used: set[int]) -> tuple[int, int, int] | None:
@@ -2530,6 +2560,13 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             continue
         if j in sent.named and j in used and j not in sent.persons and skipped < 4:
             skipped += 1  # "قتل الحرس الثوري الإيراني تسعة أشخاص": the killer, then the count
+            continue
+        if j in sent.persons and skipped < 3 and j > i + 1 and words[i + 1].startswith("ال") \
+                and not _is_people(words[i + 1]) and _people_count(words[i + 1]) is None \
+                and all(x in sent.persons for x in range(i + 2, j + 1)):
+            # "وقتل الإعصار مايكل حوالي 13 شخصا" (13; stop 30 train gold): the name of a
+            # thing that killed, after it, then the count
+            skipped += 1
             continue
         if words[j] in {",", "،"} and words[j + 1:j + 2] and words[j + 1] in _DAY_WORDS \
                 and words[j + 2:j + 3] in ([","], ["،"]) and j - skipped == i + 1:
