@@ -1236,6 +1236,15 @@ def test_figures_off_the_probe_draws(text, kind, expected):
                  "الأكراد، قتلوا في هجوم.", "killed", 6, id="the-subject-past-what-they-are"),
     pytest.param("أن أكثر من مائة من قوات مجلس شورى مجاهدي درنة، أو قوة حماية درنة، قتلوا.",
                  "killed", 100, id="the-subject-past-its-other-name"),
+    # one victim and other groups "آخرين/أخرى", how many not told: "?"; not the other side
+    pytest.param("أن المسؤول العسكري للحوثيين قتل مع قيادات وعناصر أخرى من الميليشيات.",
+                 "killed", None, id="with-leaders-and-other-members"),
+    pytest.param("وعطل تمويل التنظيم بقتل الرجل الذي كان يدير شبكته للنفط والغاز وأعضاء آخرين "
+                 "في التنظيم.", "killed", None, id="and-other-members"),
+    pytest.param("رجح حقيقة مقتله وقيادات أخرى لا تزال الميليشيات تتحفظ على هوياتها.", "killed",
+                 None, id="his-death-and-other-leaders"),
+    pytest.param("قتل جندي في اشتباك مع مسلحين وعناصر أخرى.", "killed", 1,
+                 id="a-fight-with-gunmen-and-other-members-is-the-other-side"),
 ])
 def test_figures_off_the_stop_27_and_28_draws(text, kind, expected):
     assert largest(text, kind) == expected

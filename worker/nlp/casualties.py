@@ -291,7 +291,8 @@ def _plus_the_one_before_others(sent: Sentence, cas: Casualty) -> Casualty:
 # What tells that more died with one victim, how many not told: "مع عدد من
 # مرافقيه"، "وعدد من عناصر الميليشيا"، "ومعه آخرون"، "مع قادة آخرين".
 _SOME_MORE_GROUPS = frozenset({"قاده", "قيادات", "عناصر", "افراد", "مرافقين", "مسلحين",
-                               "مقاتلين", "جنود"})
+                               "مقاتلين", "جنود", "اعضاء"})
+_OTHER_PLURAL = frozenset({"اخرين", "اخرون", "اخري", "الاخرين", "الاخري"})
 
 
 def _and_some_more(sent: Sentence, cas: Casualty) -> Casualty:
@@ -304,7 +305,9 @@ def _and_some_more(sent: Sentence, cas: Casualty) -> Casualty:
     words = sent.words
     if cas.kind not in ("killed", "injured") or cas.count != 1 or cas.negated:
         return cas
-    for k in range(cas.last, min(cas.last + 14, len(words) - 1)):
+    # (from the word after the casualty word: "مقتله وقيادات أخرى" may lie inside the span)
+    start = cas.word + 1 if 0 <= cas.word < cas.last else cas.last
+    for k in range(start, min(cas.last + 14, len(words) - 1)):
         if words[k] in {".", "؟", "!"} or words[k] in _CLAUSE_LINKS \
                 or _is_casualty_word(sent.tokens[k].text) or _number(words, k) is not None:
             return cas
@@ -319,11 +322,16 @@ def _and_some_more(sent: Sentence, cas: Casualty) -> Casualty:
             # "ومعه آخرون"
             or (words[k] in {"ومعه", "ومعها", "ومعهم", "ومعهما"}
                 and bare_clitic(nxt) in {"اخرون", "اخرين"})
-            # "مع قادة آخرين"
-            or (words[k] == "مع" and nxt in _SOME_MORE_GROUPS
-                and after in {"اخرين", "اخرون"}))
+            # "مع قادة آخرين"; "مع قيادات وعناصر أخرى"، "ومقتله وقيادات أخرى"، "وأعضاء
+            # آخرين في التنظيم" (stop 30 train gold: "?")
+            or ((words[k] == "مع" and nxt in _SOME_MORE_GROUPS and (
+                    k in (cas.last, cas.word + 1) or words[k - 1] in {",", "،"})
+                 or words[k].startswith("و") and words[k][1:] in _SOME_MORE_GROUPS)
+                and any(w in _OTHER_PLURAL for w in words[k + 1:k + 4])))
         if some:
             return dataclasses.replace(cas, count=None, approx=False, groups=())
+        if words[k] == "مع":
+            return cas  # "في اشتباك مع مسلحين وعناصر أخرى": the other side from here on
     return cas
 
 
