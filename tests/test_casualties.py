@@ -1245,6 +1245,15 @@ def test_figures_off_the_probe_draws(text, kind, expected):
                  None, id="his-death-and-other-leaders"),
     pytest.param("قتل جندي في اشتباك مع مسلحين وعناصر أخرى.", "killed", 1,
                  id="a-fight-with-gunmen-and-other-members-is-the-other-side"),
+    # a count past "the day last," or past a date's month names; the dead of a day
+    pytest.param("وقتل الجيش الإسرائيلي يوم الجمعة الماضي، 16 فلسطينيا بينما جرح نحو 1500 آخرين.",
+                 "killed", 16, id="past-last-friday-and-its-comma"),
+    pytest.param("وقتل منذ بدء الاشتباكات في 25 شباط/فبراير 60 عنصرا من قوات النظام.",
+                 "killed", 60, id="past-a-date-and-its-months"),
+    pytest.param("وقتل منذ بدء الاشتباكات في 25 شباط/فبراير.", "killed", None,
+                 id="a-date-alone-is-no-count"),
+    pytest.param("وبين قتلى الجمعة 16 مدنيا جراء غارة تركية.", "killed", 16,
+                 id="among-the-dead-of-friday"),
 ])
 def test_figures_off_the_stop_27_and_28_draws(text, kind, expected):
     assert largest(text, kind) == expected

@@ -2607,6 +2607,13 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
         if words[j] == "يوم" and words[j + 1:j + 2] and words[j + 1] in _DAY_WORDS:
             skipped += 1  # "قد قتلت يوم الأحد، ثلاثة من عناصر الجهاد" (ANT news, mined)
             continue
+        if words[j] in {"الماضي", "الماضيه"} and words[j - 1] in _DAY_WORDS \
+                and words[j + 1:j + 2] in ([","], ["،"]):
+            # "وقتل الجيش الإسرائيلي يوم الجمعة الماضي، 16 فلسطينيا" (16; stop 30 train
+            # gold): the day's "last", then its comma, then the count
+            skipped += 2
+            resume = j + 2
+            continue
         if words[j] in {",", "،"} and words[j - 1] in _DAY_WORDS and j - 1 - skipped <= i + 1 \
                 and _number(words, j + 1) is not None:
             skipped += 1  # the comma after that day and before the count
@@ -2648,7 +2655,7 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             return None, False, j + 1  # "وأصيب عدد آخر" / "وأصيب آخرون": some, not one
         num = _number(words, j)
         if num is not None and _is_date(words, num):
-            return None
+            return _count_past_the_date(sent, num, used)
         if num is not None:
             return num.count, num.approx, _after_noun(words, num.last)
         if j == i + 1 and (bare_clitic(words[j]) in _ORDINALS or (
@@ -2726,6 +2733,21 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
                     and not (j + 1 < len(words) and bare_clitic(words[j + 1]) in _TIME_UNITS):
                 return num.count, False, j + 1
     return _counted_further(sent, i, used)
+
+
+def _count_past_the_date(sent: Sentence, date: Number, used: set[int]
+                         ) -> tuple[int, bool, int] | None:
+    """A count with its people noun right after a date's month names: "وقتل منذ بدء
+    الاشتباكات في 25 شباط/فبراير 60 عنصرا" (60; stop 30 train gold); None otherwise, as
+    for any date after a casualty verb."""
+    words, k = sent.words, date.last
+    while k < len(words) and k - date.last < 4 and (words[k] in _MONTH_WORDS or words[k] == "/"):
+        k += 1
+    num = _number(words, k) if k < len(words) and k > date.last and k not in used else None
+    if num is None or not num.count or num.first != k or num.last >= len(words) \
+            or not _is_people(words[num.last]) or _is_date(words, num):
+        return None
+    return num.count, num.approx, num.last + 1
 
 
 def _singular_victims_after(sent: Sentence, j: int, used: set[int]) -> tuple[int, bool, int]:
@@ -2872,6 +2894,11 @@ def _counted_further(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool,
                 continue  # عنصراً" (train gold)
         if words[j] in _PUNCT or j in used or _is_casualty_word(sent.tokens[j].text):
             return None
+        date = _number(words, j) if j < i + 9 else None
+        if date is not None and date.first == j and _is_date(words, date):
+            past = _count_past_the_date(sent, date, used)
+            if past is not None:
+                return past
         if j >= i + 9 and words[j - 1] not in {"عددهم", "عددهن"} \
                 and not (bare_clitic(words[i]) in _BARE_VERBS
                          and _approximate_people(sent, j, used)):
@@ -3021,6 +3048,15 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             if num is not None and num.count and j not in used:
                 return _make(sent, kind, num.count, num.approx, i - 1,
                              _after_noun(words, num.last), used)
+    if i > 0 and bare_clitic(words[i - 1]) == "بين" and i + 2 < len(words) \
+            and words[i + 1] in _DAY_WORDS and i + 2 not in used:
+        # "وبين قتلى الجمعة 16 مدنيا" (16; stop 30 train gold): the dead of a day, then
+        # the count among them
+        num = _number(words, i + 2)
+        if num is not None and num.count and num.first == i + 2 and num.last < len(words) \
+                and _is_people(words[num.last]):
+            return _make(sent, kind, num.count, num.approx, i - 1, num.last + 1, used)
+    if i > 0 and bare_clitic(words[i - 1]) == "بين" and words[i].startswith("ال"):
         if i + 1 < len(words) and words[i + 1] == "في":
             # past the attack they died in: "من بين القتلى في القصف الحكومي على الغوطة 121
             # طفلا" (121; stop 30 train gold), a count with its people noun
