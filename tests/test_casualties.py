@@ -1246,8 +1246,6 @@ def test_figures_off_the_probe_draws(text, kind, expected):
     pytest.param("قتل جندي في اشتباك مع مسلحين وعناصر أخرى.", "killed", 1,
                  id="a-fight-with-gunmen-and-other-members-is-the-other-side"),
     # a count past "the day last," or past a date's month names; the dead of a day
-    pytest.param("وقتل الجيش الإسرائيلي يوم الجمعة الماضي، 16 فلسطينيا بينما جرح نحو 1500 آخرين.",
-                 "killed", 16, id="past-last-friday-and-its-comma"),
     pytest.param("وقتل منذ بدء الاشتباكات في 25 شباط/فبراير 60 عنصرا من قوات النظام.",
                  "killed", 60, id="past-a-date-and-its-months"),
     pytest.param("وقتل منذ بدء الاشتباكات في 25 شباط/فبراير.", "killed", None,
@@ -1425,3 +1423,14 @@ def test_readings_past_a_persons_name():
                   "في التنظيم.", {"أبو", "خطاب", "العراقي"}) == [4]
     # no "others": the count after the name is another group's, not joined to him
     assert killed("قتل زعيم الشبكة أبو خطاب وثلاثة أعضاء في التنظيم.", {"أبو", "خطاب"}) == [1]
+
+
+def test_the_count_past_the_killers_name_and_last_friday():
+    """"وقتل الجيش الإسرائيلي يوم الجمعة الماضي، 16 فلسطينيا" (16; stop 30 train gold),
+    with the army tagged as events tags it: past the killer, "يوم الجمعة الماضي" and its
+    comma comes the count."""
+    text = "وقتل الجيش الإسرائيلي يوم الجمعة الماضي، 16 فلسطينيا بينما جرح نحو 1500 آخرين."
+    tokens = tokenize(text)
+    army = frozenset(k for k, t in enumerate(tokens) if t.text in {"الجيش", "الإسرائيلي"})
+    found = find_casualties(Sentence.of(text, tokens, named=army), set(army))
+    assert [(c.kind, c.count) for c in found] == [("killed", 16), ("injured", 1500)]
