@@ -1434,3 +1434,31 @@ def test_the_count_past_the_killers_name_and_last_friday():
     army = frozenset(k for k, t in enumerate(tokens) if t.text in {"الجيش", "الإسرائيلي"})
     found = find_casualties(Sentence.of(text, tokens, named=army), set(army))
     assert [(c.kind, c.count) for c in found] == [("killed", 16), ("injured", 1500)]
+
+
+def test_a_titled_name_after_the_killer_is_the_one_victim():
+    """Stop 30, off the train part: after a singular killing verb, past its killer, a
+    place or the incident, a definite title and a name is the one victim; a title in a
+    construct after its head ("قتل نظام الرئيس") is the killer's, no victim of this."""
+    def killed(text: str, names: set[str]) -> list[int | None]:
+        tokens = tokenize(text)
+        persons = frozenset(k for k, t in enumerate(tokens) if t.text.strip("،") in names)
+        return [c.count for c in find_casualties(Sentence.of(text, tokens, persons), set(persons))
+                if c.kind == "killed"]
+
+    assert killed("قتلت الشرطة في ولاية كاليفورنيا الأمريكية الممثلة، فانيسا ماركيز، التي "
+                  "عرفت بتجسيد شخصية الممرضة.", {"فانيسا", "ماركيز"}) == [1]
+    assert killed("كما قتلت في الحادث المدرسة سينثيا تيسدال، بحسب ما أكدت عائلتها.",
+                  {"سينثيا", "تيسدال"}) == [1]
+    assert killed("قتلت الشرطة في ولاية كاليفورنيا الممثلة.", set()) == [None]
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("أدى سقوط قذيفة إلى مقتل رب أسرة وإصابة أربعة آخرين من أفراد أسرته.", 1,
+                 id="the-head-of-a-family"),
+    pytest.param("السعودية تتصدى لسبعة صواريخ أطلقت من اليمن ومقتل مصري في الرياض", 1,
+                 id="a-short-nisba-before-where"),
+])
+def test_one_victim_after_a_killing_noun(text, expected):
+    assert [c.count for c in find_casualties(Sentence.of(text, tokenize(text)))
+            if c.kind == "killed"] == [expected]

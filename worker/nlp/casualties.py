@@ -1863,6 +1863,10 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
         k += 1
     if k > j and k < len(words) and k in sent.persons and words[j].startswith("ال"):
         return _named_count(sent, k), i, _name_end(sent, k)
+    if word in {"قتل", "قتلت"}:
+        later = _titled_name_later(sent, j, used)
+        if later is not None:
+            return _named_count(sent, later), i, _name_end(sent, later)
     if j + 1 < len(words) and j not in used and words[j + 1].startswith("ال") \
             and words[j + 1][2:] in _ORDINALS and not _is_casualty_word(sent.tokens[j].text):
         return 1, i, j + 2  # "ومقتل شريكهم الثالث": one more (sixth-stop train gold)
@@ -1876,8 +1880,13 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
     if (died or word in _KILLING_NOUNS) and j < len(words) and j not in used \
             and words[j] not in _NOT_COUNTED \
             and not _is_casualty_word(sent.tokens[j].text) and (
-            _people_count(words[j]) == 1 or (_is_nisba(words, j) and len(words[j]) > 5)):
-        return 1, i, j + 1  # "وفاة طالب سعودي"، "لوفاة بريطانية"، "مقتل أمريكي"
+            _people_count(words[j]) == 1 or (_is_nisba(words, j) and len(words[j]) > 5)
+            or (_is_nisba(words, j) and words[j] not in _NOT_A_NISBA | _ADVERBS
+                and (j + 1 >= len(words) or words[j + 1] in _AFTER_VICTIMS
+                     or words[j + 1] in _PUNCT))):
+        # "وفاة طالب سعودي"، "لوفاة بريطانية"، "مقتل أمريكي"; a short one before where
+        # or when: "ومقتل مصري في الرياض" (stop 30 train gold)
+        return 1, i, j + 1
     if died and word == "توفيا":
         return 2, i, i + 1  # "اللذين توفيا محاولين إنقاذ طفلين"
     if word not in _SINGULAR_VERBS | ({"توفي", "توفيت", "قضي", "قضت"} if died else set()):
@@ -1961,6 +1970,32 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
             return 1, k, i + 1
         if _number(words, k) is not None or _is_casualty_word(sent.tokens[k].text):
             break
+    return None
+
+
+def _titled_name_later(sent: Sentence, j: int, used: set[int]) -> int | None:
+    """The first word of a name a few words after a killing verb, past its killer, a place
+    or the incident, with a definite title before it: "قتلت الشرطة في ولاية كاليفورنيا
+    الأمريكية الممثلة، فانيسا ماركيز"، "كما قتلت في الحادث المدرسة سينثيا تيسدال" (one;
+    stop 30 train gold).  Not a title in a construct after its head, "قتل نظام الرئيس
+    بشار الأسد" (the killer), nor past a count or another casualty word."""
+    words = sent.words
+    for k in range(j, min(j + 10, len(words))):
+        if k in sent.persons:
+            title = k - 2 if words[k - 1] in {",", "،"} else k - 1
+            if title <= j or title in used or not words[title].startswith("ال") \
+                    or _people_count(words[title].removesuffix("ه")) != 1:
+                return None
+            before = words[title - 1]
+            if not (before.startswith("ال") or before in _DAY_WORDS
+                    or (title - 1 in sent.named and title - 1 not in sent.persons)):
+                return None
+            return k
+        if words[k] in {",", "،"} and k + 1 < len(words) and k + 1 in sent.persons:
+            continue
+        if words[k] in _PUNCT or (k in used and k not in sent.named) \
+                or _number(words, k) is not None or _is_casualty_word(sent.tokens[k].text):
+            return None
     return None
 
 
@@ -3528,7 +3563,9 @@ _SINGULAR_PEOPLE = frozenset({"شخص", "طفل", "جندي", "عنصر", "شر�
     "تاجر", "بائع",
     # twenty-third train draw: "قتل كاهنان كاثوليكيان و16 مصليا" (18), "مع جزار قتل في
     # الهجوم"، "ومقتل فردين مدنيين" (2)
-    "مصلي", "جزار", "فرد"})
+    "مصلي", "جزار", "فرد",
+    # "إلى مقتل رب أسرة وإصابة أربعة آخرين من أفراد أسرته" (1; stop 30 train gold, twice)
+    "رب"})
 _SINGULAR_STEMS = frozenset(f.removesuffix("ه") for f in _SINGULAR_PEOPLE)
 _DUAL_STEMS = _SINGULAR_PEOPLE - _NOT_COUNTED  # "مدنيان" = 2, not "آخران" (one more pair)
 # Stems whose dual may carry a possessive ("مرافقاه": his two companions); مرافق alone is
