@@ -1462,3 +1462,20 @@ def test_a_titled_name_after_the_killer_is_the_one_victim():
 def test_one_victim_after_a_killing_noun(text, expected):
     assert [c.count for c in find_casualties(Sentence.of(text, tokenize(text)))
             if c.kind == "killed"] == [expected]
+
+
+@pytest.mark.parametrize("text, names", [
+    pytest.param("أن كامبل، التي تتحدر من مدينة لويس بمقاطعة ساسكس جنوب شرقي البلاد، قتلت من "
+                 "جراء غارة جوية تركية.", {"كامبل"}, id="past-a-long-description"),
+    pytest.param("إن رئيس مركز البحوث العلمية السوري، الذي تقول دول غربية إنه ضالع في برنامج "
+                 "أسلحة كيماوية، قتل عندما انفجرت سيارته.", set(), id="past-a-long-relative"),
+    pytest.param("أن مواطنا من بوركينا فاسو في الثانية والثلاثين من العمر قتل مساء الجمعة.",
+                 set(), id="past-his-country-and-age"),
+])
+def test_the_one_victim_before_a_passive_verb(text, names):
+    """Stop 30, off the train part: the subject of a singular passive verb, past a
+    description between commas of up to 16 words, or past where he is from and his age."""
+    tokens = tokenize(text)
+    persons = frozenset(k for k, t in enumerate(tokens) if t.text.strip("،") in names)
+    assert [c.count for c in find_casualties(Sentence.of(text, tokens, persons), set(persons))
+            if c.kind == "killed"] == [1]

@@ -1902,7 +1902,10 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
         if words[k] in {",", "،"} and k == i - 1 and k >= 2:
             # "أن خاشقجي، المعروف بانتقاده لسياسات السعودية، قتل في القنصلية" (eighth draw):
             # past a description between commas, the subject is the word before it
-            opening = next((c for c in range(k - 1, max(k - 10, -1), -1)
+            # (16 words: "أن كامبل، التي تتحدر من مدينة لويس بمقاطعة ساسكس جنوب شرقي
+            # البلاد، قتلت" and "إن رئيس مركز البحوث العلمية السوري، الذي تقول دول غربية
+            # إنه ضالع في برنامج أسلحة كيماوية، قتل", stop 30 train gold)
+            opening = next((c for c in range(k - 1, max(k - 16, -1), -1)
                             if words[c] in _PUNCT), None)
             if opening is not None and words[opening] in {",", "،"} \
                     and words[opening + 1] in _DESCRIBING:
@@ -1912,6 +1915,18 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
             # "المواطن جبر سالم أبو مصطفى (40 عاما) قتل" (seventh draw)
             k = max(c for c in range(max(k - 4, 0), k) if words[c] == "(")
             continue
+        if words[k] == "العمر" and k >= 3 and words[k - 1] == "من":
+            # "أن مواطنا من بوركينا فاسو في الثانية والثلاثين من العمر قتل" (stop 30 train
+            # gold): past the age, and the country he is from, to the one victim
+            age = next((c for c in range(k - 2, max(k - 6, -1), -1) if words[c] == "في"
+                        and c + 1 < len(words) and words[c + 1] in _AGE_ORDINALS), None)
+            if age is not None:
+                k, looked = age, looked - 1
+                while k - 1 >= 0 and k - 1 in sent.named and k - 1 not in sent.persons:
+                    k -= 1
+                if k - 1 >= 0 and words[k - 1] == "من":
+                    k -= 1
+                continue
         if words[k] in {",", "،"} and k == i - 1:
             # "إن مزارعاً، في الـ27 من العمر، قتل": past an age between commas (seventeenth
             # draw)
@@ -2005,7 +2020,7 @@ _KILLING_NOUNS = frozenset({"مقتل", "اغتيال", "استشهاد"})
 
 # Words that open a description of a person between commas: "، المعروف بانتقاده ...،".
 _DESCRIBING = frozenset({"المعروف", "المعروفه", "الذي", "التي", "وهو", "وهي", "البالغ",
-                         "البالغه"})
+                         "البالغه", "والذي", "والتي"})
 
 
 def _aged_name_after(sent: Sentence, j: int, used: set[int]) -> int | None:
