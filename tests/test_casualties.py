@@ -1479,3 +1479,28 @@ def test_the_one_victim_before_a_passive_verb(text, names):
     persons = frozenset(k for k, t in enumerate(tokens) if t.text.strip("،") in names)
     assert [c.count for c in find_casualties(Sentence.of(text, tokens, persons), set(persons))
             if c.kind == "killed"] == [1]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the killer's name and what he is between commas, then his victims' count, and the
+    # police's killing of him
+    pytest.param("وقتل رضوان لقديم، الفرنسي من أصل مغربي، 4 أشخاص وأصاب واحدا بجروح خطرة "
+                 "قبل أن تقتله الشرطة.", {"killed": [4, 1], "injured": [1]},
+                 id="the-killers-aside-then-the-count"),
+    # "victims" still in a serious condition are hurt
+    pytest.param("وتوفيت امرأة في المستشفى بينما لا يزال تسع من الضحايا في حالة خطيرة.",
+                 {"killed": [1], "injured": [9]}, id="victims-in-a-serious-condition"),
+    # a killing "of the dozens" has its own number before the wounding of hundreds
+    pytest.param("يجب أن يتوقف فورا القتل الصادم للعشرات وجرح المئات من قبل إسرائيل.",
+                 {"killed": [10], "injured": [100]}, id="the-killing-of-dozens"),
+    # the gunman who kills himself after his victims; not a finding of an old suicide
+    pytest.param("فتح مسلح النار ما أوقع 5 قتلى من بينهم زوجته قبل أن يقدم على الانتحار.",
+                 {"killed": [5, 1]}, id="before-he-committed-suicide"),
+    pytest.param("قالت الشرطة إن مدير المشروع، الذي توفي إثر طلق ناري في يوليو الماضي، أقدم "
+                 "على الانتحار.", {"killed": [None]}, id="a-finding-of-suicide-is-no-new-death"),
+])
+def test_figures_off_the_stop_30_wrong_numbers(text, expected):
+    found: dict[str, list[int | None]] = {}
+    for c in find_casualties(Sentence.of(text, tokenize(text))):
+        found.setdefault(c.kind, []).append(c.count)
+    assert found == expected

@@ -190,8 +190,8 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
     for n, cas in enumerate(found):
         cas = _wounded_victims(sent, _one_more_further(sent, cas, used))
         cas = _all_of_them_too(sent, _numbering(sent, cas, used), used)
-        found[n] = _and_some_more(sent, _with_own_after_the_verb(
-            sent, _plus_the_one_before_others(sent, _next_ordinal(sent, cas, used))))
+        found[n] = _in_a_condition(sent, _and_some_more(sent, _with_own_after_the_verb(
+            sent, _plus_the_one_before_others(sent, _next_ordinal(sent, cas, used)))))
     found += _losses(sent, used, found)
     found = _outside_a_past_since(sent, found)
     found += _bare_toll(sent, used, found)
@@ -332,6 +332,25 @@ def _and_some_more(sent: Sentence, cas: Casualty) -> Casualty:
             return dataclasses.replace(cas, count=None, approx=False, groups=())
         if words[k] == "مع":
             return cas  # "في اشتباك مع مسلحين وعناصر أخرى": the other side from here on
+    return cas
+
+
+# "Victims" in a condition are alive: "لا يزال تسع من الضحايا في حالة خطيرة".
+_THE_VICTIMS = frozenset({"ضحايا", "الضحايا"})
+_CONDITION = frozenset({"حاله", "حالات", "وضع"})
+
+
+def _in_a_condition(sent: Sentence, cas: Casualty) -> Casualty:
+    """A count of "victims" in a serious or stable condition is of the hurt, not the dead:
+    "بينما لا يزال تسع من الضحايا في حالة خطيرة" (stop 30 train gold: killed 1, the woman
+    who died; the nine are injured)."""
+    words = sent.words
+    if cas.kind != "killed" or cas.count is None or cas.word < 0 \
+            or bare_clitic(words[cas.word]) not in _THE_VICTIMS:
+        return cas
+    after = words[cas.word + 1:cas.word + 4]
+    if "في" in after and any(w in _CONDITION for w in after):
+        return cas.with_kind("injured")
     return cas
 
 
@@ -1716,7 +1735,11 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
             count, last = _plus_those_with_them(sent, count, last, used)
             return dataclasses.replace(_make(sent, kind, count, False, first, last, used),
                                        named=True)
-    if kind == "killed" and bare_clitic(words[i]) in _SUICIDE:
+    if kind == "killed" and (bare_clitic(words[i]) in _SUICIDE or (
+            words[i + 1:i + 3] == ["علي", "الانتحار"]
+            and (words[i - 2:i] == ["قبل", "ان"] or words[i - 1:i] == ["ثم"]))):
+        # ("قبل أن يقدم على الانتحار": the attacker after his victims; not "مدير المشروع،
+        # الذي توفي إثر طلق ناري في يوليو، أقدم على الانتحار", a finding about an old death)
         # one more: "قتل شخصين ... قبل أن ينتحر" is 3
         return _make(sent, kind, 1, False, i, i + 1, used)
     if named and kind in ("killed", "injured") and words[i].startswith(("لل", "وال")):
@@ -2619,6 +2642,10 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
         if j in sent.named and j in used and j not in sent.persons and skipped < 4:
             skipped += 1  # "قتل الحرس الثوري الإيراني تسعة أشخاص": the killer, then the count
             continue
+        if j == i + 1 and j in sent.persons and bare_clitic(words[i]) in _ACTIVE_KILL:
+            counted = _count_past_the_killers_aside(sent, _name_end(sent, j), used)
+            if counted is not None:
+                return counted
         if j in sent.persons and skipped < 3 and j > i + 1 and words[i + 1].startswith("ال") \
                 and not _is_people(words[i + 1]) and _people_count(words[i + 1]) is None \
                 and all(x in sent.persons for x in range(i + 2, j + 1)):
@@ -2673,6 +2700,12 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
                 and not words[j + 1].startswith(("ال", "و")) \
                 and words[j + 1] not in _NOT_COUNTED and _people_count(words[j + 1]) == 1:
             return 1, False, j + 2  # "كما قتل قناص حوثي، امرأة في قرية" (third dev draw)
+        if words[j] in {",", "،"} and 2 <= j - i <= 3 and bare_clitic(words[i]) in _ACTIVE_KILL \
+                and not any(_people_count(w) or _is_people(w) or _number(words, k) is not None
+                            for k, w in enumerate(words[i + 1:j], i + 1)):
+            counted = _count_past_the_killers_aside(sent, j, used)  # (the name untagged)
+            if counted is not None:
+                return counted
         if words[j] in _PUNCT or j in used:
             return None
         if j == i + 1 and words[j] in {"واسر", "واعتقال", "واختطاف", "واسري"}:
@@ -2681,6 +2714,12 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
                 and _is_casualty_word(sent.tokens[j + 1].text):
             # "15 مدنياً، قتلوا فيما أصيب العشرات": the dozens are the wounded (ninth draw)
             return None
+        if words[j].startswith("لل") and j - skipped <= i + 2 and j not in used:
+            # "القتل الصادم للعشرات وجرح المئات" (10 and 100; stop 30 train gold): the
+            # victims after لـ, a number of its own before the next verb's
+            own = _number([words[j][1:]], 0)
+            if own is not None and own.count and own.approx and own.last == 1:
+                return own.count, own.approx, j + 1
         if words[j].startswith("و") and _is_casualty_word(sent.tokens[j].text):
             shared = _number(words, j + 1) if j + 1 < len(words) else None
             if shared and shared.last < len(words) and \
@@ -2783,6 +2822,30 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
                     and not (j + 1 < len(words) and bare_clitic(words[j + 1]) in _TIME_UNITS):
                 return num.count, False, j + 1
     return _counted_further(sent, i, used)
+
+
+def _count_past_the_killers_aside(sent: Sentence, end: int, used: set[int]
+                                  ) -> tuple[int, bool, int] | None:
+    """"وقتل رضوان لقديم، الفرنسي من أصل مغربي، 4 أشخاص" (4 and the one the police killed:
+    5; stop 30 train gold): a name right after an active verb, then what he is between
+    commas (the first at ``end``), then a count of people: the name is the killer's, the
+    count the victims'."""
+    words = sent.words
+    if end + 1 < len(words) and words[end + 1] in {",", "،"} and words[end] not in _PUNCT \
+            and end not in used and not _is_people(words[end]) and _number(words, end) is None:
+        end += 1  # the name's last word, the tagger left out ("[رضوان] لقديم،")
+    if end >= len(words) or words[end] not in {",", "،"}:
+        return None
+    close = next((c for c in range(end + 1, min(end + 9, len(words)))
+                  if words[c] in _PUNCT), None)
+    if close is None or words[close] not in {",", "،"} or close + 1 >= len(words) \
+            or close + 1 in used:
+        return None
+    num = _number(words, close + 1)
+    if num is None or not num.count or num.first != close + 1 or num.last >= len(words) \
+            or not _is_people(words[num.last]) or _is_date(words, num):
+        return None
+    return num.count, num.approx, num.last + 1
 
 
 def _count_past_the_date(sent: Sentence, date: Number, used: set[int]
