@@ -1496,6 +1496,14 @@ def test_the_one_victim_before_a_passive_verb(text, names):
     # the gunman who kills himself after his victims; not a finding of an old suicide
     pytest.param("فتح مسلح النار ما أوقع 5 قتلى من بينهم زوجته قبل أن يقدم على الانتحار.",
                  {"killed": [5, 1]}, id="before-he-committed-suicide"),
+    # one more after "بالإضافة" past a longer description; "الاثنين" after a people noun
+    # or a construct with its possessive is "the two", not Monday
+    pytest.param("مقتل 7 صحفيين يعملون لصالح وسائل إعلام محلية وأجنبية، بالإضافة لمصور وكالة "
+                 "فرانس برس، في هجوم.", {"killed": [8]}, id="in-addition-a-photographer"),
+    pytest.param("وأسفر عن ثلاثة قتلى منهم عسكريان ماليان، بالإضافة إلى المهاجمين الاثنين.",
+                 {"killed": [5]}, id="in-addition-the-two-attackers"),
+    pytest.param("سقطت طائرة مقاتلة روسية مما أسفر أيضا عن مقتل طياريها الاثنين.",
+                 {"killed": [2]}, id="its-two-pilots"),
     pytest.param("قالت الشرطة إن مدير المشروع، الذي توفي إثر طلق ناري في يوليو الماضي، أقدم "
                  "على الانتحار.", {"killed": [None]}, id="a-finding-of-suicide-is-no-new-death"),
 ])

@@ -1500,7 +1500,8 @@ def _in_addition(sent: Sentence, k: int, used: set[int]) -> tuple[dict[str, Any]
     """A counted group after "بالإضافة إلى" / "إضافة إلى" (a comma may come first) and the
     word after it; None when none follows."""
     words = sent.words
-    for j in range(k, min(k + 5, len(words))):  # past "منتخب المكسيك"
+    # (past "منتخب المكسيك"; 9: past "يعملون لصالح وسائل إعلام محلية وأجنبية،", stop 30)
+    for j in range(k, min(k + 9, len(words))):
         if words[j] in {"بالاضافه", "اضافه"}:
             break
         if (words[j] in _PUNCT and words[j:j + 2] not in ([",", "بالاضافه"], ["،", "بالاضافه"],
@@ -1518,6 +1519,12 @@ def _in_addition(sent: Sentence, k: int, used: set[int]) -> tuple[dict[str, Any]
         return {"count": 1, "approx": False, "who": sent.tokens[k + 1].text[1:]}, k + 2
     if words[k:k + 2] not in (["بالاضافه", "الي"], ["اضافه", "الي"]):
         return None
+    if words[k + 3:k + 4] in (["الاثنين"], ["الاثنتين"]) and k + 2 not in used \
+            and words[k + 2].startswith("ال") and words[k + 2].endswith("ين") \
+            and _is_people(words[k + 2]):
+        # "بالإضافة إلى المهاجمين الاثنين" (2; stop 30 dev gold): after a definite people
+        # noun, "الاثنين" is the two of them, not Monday
+        return {"count": 2, "approx": False, "who": sent.tokens[k + 2].text}, k + 4
     num = _number(words, k + 2) if k + 2 < len(words) else None
     if num is None or not num.count or num.last >= len(words) or not _is_people(
             words[num.last]) or any(j in used for j in range(num.first, num.last + 1)) \
@@ -2812,6 +2819,10 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             definite = _definite_number(words, j + 1)
             if definite is not None:
                 return definite[0], False, definite[1]
+            if words[j + 1] in {"الاثنين", "الاثنتين"} and words[j].endswith(("يها", "يهم", "يه")):
+                # "مقتل طياريها الاثنين" (2; stop 30 dev gold): after a construct with its
+                # possessive, "the two of them", not Monday
+                return 2, False, j + 2
         if j == i + 1 and words[j] in _SEVERITY:  # "إصابة بالغة": one person's wound
             return 1, False, j + 1
         if j == i + 1 and words[j].startswith("ال") and words[j] not in _DAY_WORDS:
