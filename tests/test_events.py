@@ -267,6 +267,12 @@ def test_in_addition_to_another_killing_adds_up():
                  id="an-unconfirmed-report-ten-words-back"),
     pytest.param("إن اثنين من الركاب لقيا حتفهما على الفور، فيما نقل 3 إلى مستشفيين لكنهم توفوا "
                  "فيما بعد", 5, id="taken-to-two-hospitals-is-no-toll"),
+    # stop 30: a fate told by its pronoun alone is the one victim told before; after a
+    # group it is the killer's, one more
+    pytest.param("تجري السلطات تحقيقا بشأن وفاة رئيس أحد أكبر الأديرة، بعدما لقي مصرعه الأحد "
+                 "في ظروف غامضة", 1, id="his-fate-is-the-one-told-before"),
+    pytest.param("أن رجلا قتل بالرصاص شرطيين في وسط مدينة لييج واحتجز امرأة رهينة قبل أن يلقى "
+                 "مصرعه بالرصاص", 3, id="the-killers-fate-after-a-group"),
 ])
 def test_sentence_killed_figure(text, killed):
     from worker.nlp.evaluate_reports import from_events

@@ -840,8 +840,25 @@ def _attach_casualties(local: _Local, frames: list[_Frame], casualties: list[Cas
             frame = orphans[-1] if orphans else _orphan(local, cas)
             if frame not in orphans:
                 orphans.append(frame)
-        _set_count(frame, cas, local.index, _is_toll(local, cas), local.sent.text)
+        _set_count(frame, cas, local.index, _is_toll(local, cas), local.sent.text,
+                   _his_fate(local.sent.words, cas))
     return orphans
+
+
+# "لقي/لقيت/يلقى ... مصرعه": the verb of a fate.
+_FATE_VERBS = frozenset({"لقي", "لقيت", "يلقي", "تلقي", "لقوا", "يلقوا"})
+
+
+def _his_fate(words: list[str], cas: Casualty) -> bool:
+    """A fate told by its pronoun alone, no subject of its own: "بعدما لقي مصرعه"، "بعد
+    خمسة أيام من مصرعه" (the verb right before it, or none): the one victim the sentence
+    told before.  Not "ولقيت الأم حتفها" (a subject between: another victim)."""
+    if cas.form != "fate" or cas.count != 1 or cas.word < 0 \
+            or not words[cas.word].endswith(("ه", "ها")):
+        return False
+    before = bare_clitic(words[cas.word - 1]) if cas.word > 0 else ""
+    return before in _FATE_VERBS or (before not in _FATE_VERBS and not any(
+        bare_clitic(w) in _FATE_VERBS for w in words[max(cas.word - 4, 0):cas.word]))
 
 
 # Verbal nouns that only name a death that happened (not قتل/اغتيال, which also name an
@@ -925,7 +942,7 @@ def _orphan(local: _Local, cas: Casualty) -> _Frame:
 
 
 def _set_count(frame: _Frame, cas: Casualty, sentence: int, toll: bool = False,
-               text: str = "") -> None:
+               text: str = "", his_fate: bool = False) -> None:
     """Two counted mentions of a kind in one sentence are distinct groups and add up ("بمقتل
     12 جندياً ... في حين قتل 8 من المسلحين" = 20; inclusion, "بينهم طفلان", is a sub-group
     inside one mention and never adds).  A toll (عدد القتلى، الحصيلة), or a mention in a
@@ -940,6 +957,10 @@ def _set_count(frame: _Frame, cas: Casualty, sentence: int, toll: bool = False,
     definite = cas.named or cas.subgroup or cas.word >= 0 and \
         bare_clitic(words[0]).startswith("ال") and not words[-1].startswith("الاخر") \
         and not (cas.first == cas.word and cas.form in ("act", "counted"))
+    # A fate told by its pronoun alone (_his_fate) after one victim is that victim: "وفاة
+    # رئيس أحد أكبر الأديرة، بعدما لقي مصرعه" is 1 (stop 30 train gold, three read 2);
+    # after a group ("قتل بالرصاص شرطيين ... قبل أن يلقى مصرعه") it is the killer's, one more.
+    definite = definite or (his_fate and old is not None and old.get("count") == 1)
     # Two vague amounts ("قتل عشرات الأشخاص ... عن \"عشرات الضحايا\"") tell one toll twice
     # (train gold: 10, not 20): the larger stands.
     vague = old is not None and old.get("approx") and new["approx"] \
