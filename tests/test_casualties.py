@@ -1504,6 +1504,13 @@ def test_the_one_victim_before_a_passive_verb(text, names):
                  {"killed": [5]}, id="in-addition-the-two-attackers"),
     pytest.param("سقطت طائرة مقاتلة روسية مما أسفر أيضا عن مقتل طياريها الاثنين.",
                  {"killed": [2]}, id="its-two-pilots"),
+    # a و-joined count of the crew after the passengers' toll; after "بعد أن" a plural
+    # fate's subject is the people counted before in the sentence
+    pytest.param("تحطمت طائرة ركاب روسية، وقتل جميع ركابها وعددهم 65، وستة من طاقمها.",
+                 {"killed": [71]}, id="and-six-of-its-crew"),
+    pytest.param("وقالت المصادر إن الميليشيات شيعت نحو خمسة وثلاثين شخصا من مسلحيها من أبناء "
+                 "مديرية همدان فقط، بعد أن لقوا مصرعهم في جبهات الساحل.", {"killed": [35]},
+                 id="after-they-met-their-death"),
     pytest.param("قالت الشرطة إن مدير المشروع، الذي توفي إثر طلق ناري في يوليو الماضي، أقدم "
                  "على الانتحار.", {"killed": [None]}, id="a-finding-of-suicide-is-no-new-death"),
 ])

@@ -1622,6 +1622,16 @@ def _plus_crew(sent: Sentence, count: int, last: int,
         if "طاقم" not in words[k]:
             continue
         joined = any(w.startswith("و") or w in _JOINERS for w in words[last:k + 1])
+        if joined and k >= 2 and words[k - 1] == "من":
+            # "وقتل جميع ركابها وعددهم 65، وستة من طاقمها" (71; stop 30 train gold): a
+            # و-joined count of the crew after the passengers' toll is one more group
+            num = _number_ending_at(words, k - 2, used)
+            if num is not None and num.count and words[num.first].startswith("و") \
+                    and num.first > last and words[num.first - 1] in {",", "،"}:
+                crew = {"count": num.count, "approx": num.approx, "who": sent.tokens[k].text}
+                used.update(range(last, k + 1))
+                return count + num.count, ({"count": count, "approx": False, "who": None},
+                                           crew), k + 1
         if not joined or (k > 0 and words[k - 1] == "من"):
             break
         for j in range(k + 1, min(k + 5, len(words))):
@@ -3395,6 +3405,10 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty | 
                 if subject is not None:
                     count, approx, first = subject
                     return _make(sent, kind, count, approx, first, i + 1, used)
+                earlier = _counted_before_after_that(sent, j, used) if verb == "لقوا" else None
+                if earlier is not None:
+                    return _make(sent, kind, earlier.count, earlier.approx, earlier.first,
+                                 i + 1, used)
             break
     for j in range(i - 1, max(i - 4, -1), -1):
         people = _people_count(sent.words[j])
@@ -3420,6 +3434,30 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty | 
     # "لقي مصرعه، مع أحد مرافقيه" (2; eleventh draw)
     count, last = _plus_those_with_them(sent, 1, i + 1, used)
     return _make(sent, kind, count, False, i, last, used)
+
+
+def _counted_before_after_that(sent: Sentence, verb: int, used: set[int]) -> Number | None:
+    """"شيعت نحو خمسة وثلاثين شخصا من مسلحيها من أبناء مديرية همدان ...، بعد أن لقوا
+    مصرعهم" (35; stop 30 train gold): after "بعد أن" the plural verb's subject is the
+    people counted before in the sentence (the last count with its people noun, no other
+    casualty word between)."""
+    words = sent.words
+    if verb < 3 or words[verb - 2:verb] != ["بعد", "ان"]:
+        return None
+    for k in range(verb - 3, max(verb - 25, -1), -1):
+        if words[k] in {".", "؟", "!", ":", ";", "؛"} or _is_casualty_word(sent.tokens[k].text) \
+                or (k in used and k not in sent.named):
+            return None
+        num = _number(words, k)
+        if num is not None and num.count and num.first == k and num.last < len(words) \
+                and _is_people(words[num.last]) and not _is_date(words, num):
+            # (the whole number, read from its first word: "نحو خمسة وثلاثين", not "وثلاثين")
+            for e in range(k - 1, max(k - 5, -1), -1):
+                whole = _number(words, e)
+                if whole is not None and whole.last == num.last and whole.count:
+                    num = whole
+            return num
+    return None
 
 
 def _vague_subject(words: list[str], verb: int) -> bool:
