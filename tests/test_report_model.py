@@ -279,3 +279,17 @@ def test_english_reports_stand_on_the_english_rules(text, killed, injured):
 ])
 def test_english_mentions_raise_no_event(text):
     assert not events(text)
+
+
+def test_a_near_tie_in_gain_goes_to_killed_exact():
+    """Choices within TIE_MARGIN of the best pooled gain tie; the tie goes to pooled killed
+    exact (issue 8's unmet criterion), then pooled F1.  Stop 30's retrain: 1.7498 (0.40 /
+    0.35) against 1.7496 (0.45 / 0.30)."""
+    def scores(killed: float, f1: float) -> dict:
+        return {"killed_exact": killed, "casualty_sentences": 100, "f1": f1}
+
+    better_f1 = (1.7498, 0.857, 3.0, 0.40, 0.35, {}, scores(0.887, 0.856), scores(0.922, 0.86))
+    better_killed = (1.7496, 0.856, 3.0, 0.45, 0.30, {}, scores(0.887, 0.854), scores(0.928, 0.862))
+    far_better_killed = (1.7480, 0.850, 1.0, 0.45, 0.25, {}, scores(0.95, 0.84), scores(0.95, 0.84))
+    assert report_model.choose([better_f1, better_killed, far_better_killed]) is better_killed
+    assert report_model.choose([better_f1, better_killed], margin=0.0) is better_f1

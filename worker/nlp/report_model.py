@@ -384,6 +384,20 @@ def _pooled(a: dict[str, Any], b: dict[str, Any], key: str, weight: str) -> floa
     return (a[key] * a[weight] + b[key] * b[weight]) / max(a[weight] + b[weight], 1)
 
 
+# How close to the best pooled gain a choice is a tie (see train).
+TIE_MARGIN = 0.001
+
+
+def choose(choices: list[tuple], margin: float = TIE_MARGIN) -> tuple:
+    """The chosen (gain, pooled F1, l2, threshold, figure threshold, weights, cv, dev):
+    the best gain, where choices within ``margin`` of it tie and the tie goes to pooled
+    killed exact, then pooled F1."""
+    top_gain = max(c[0] for c in choices)
+    return max((c for c in choices if c[0] >= top_gain - margin),
+               key=lambda c: (round(_pooled(c[6], c[7], "killed_exact", "casualty_sentences"), 4),
+                              c[1], c[0]))
+
+
 def train(args: argparse.Namespace) -> int:
     started = time.monotonic()
     extra_parts = [part.strip() for part in args.extra_parts.split(",") if part.strip()]
@@ -467,9 +481,15 @@ def train(args: argparse.Namespace) -> int:
     # The best gain, among the choices whose pooled precision is --min-precision or more:
     # the lowest figure thresholds keep old tolls told as background (a casualties alert
     # about an old event), and test precision has run 0.01-0.04 under the pooled figure.
-    best = max(choices, key=lambda c: (c[0], c[1]))
+    # Choices within TIE_MARGIN of the best gain are a tie (a retrain on a few more read
+    # sentences moves the gain by more than that): the tie goes to pooled killed exact,
+    # issue 8's criterion still unmet, then to pooled F1.  Stop 30: 1.7498 (thresholds
+    # 0.40 / 0.35) against 1.7496 (0.45 / 0.30); killed exact dev 0.922 against 0.928.
+    top_gain = max(c[0] for c in choices)
+    best = choose(choices)
     print(f"{len(choices)} choices with pooled precision >= {args.min_precision}; the best "
-          f"gain {best[0]} (pooled F1 {best[1]}): L2 {best[2]}, thresholds {best[3]} / "
+          f"gain {top_gain}, the chosen {best[0]} (pooled F1 {best[1]}; ties within "
+          f"{TIE_MARGIN} go to pooled killed exact): L2 {best[2]}, thresholds {best[3]} / "
           f"{best[4]} (figure)", file=sys.stderr)
     (_, _, l2, threshold, figure_threshold, weights, cv_scores, dev_scores) = best
     kept = ("precision", "recall", "f1", "killed_exact", "injured_exact")
@@ -482,7 +502,9 @@ def train(args: argparse.Namespace) -> int:
                            "of the train part (folds by article; sentences weighted to dev's "
                            "strata mix) and dev, through the event "
                            f"stage, where pooled precision >= {args.min_precision}; none "
-                           "that loses a checked seed event",
+                           "that loses a checked seed event; choices within "
+                           f"{TIE_MARGIN} of the best gain tie, and the tie goes to pooled "
+                           "killed exact",
             "dev_scores": {k: dev_scores[k] for k in kept},
             "cv_scores": {k: cv_scores[k] for k in kept},
             "features": len(weights),
