@@ -1795,6 +1795,17 @@ def _dual_victims_after(words: list[str], i: int) -> bool:
     return j < len(words) and _people_count(words[j]) == 2
 
 
+def _counted_people(words: list[str], k: int, used: set[int] = frozenset()) -> Number | None:
+    """The number that starts at ``k`` and counts people: its people noun right after it,
+    no date, none of its words used ("أكثر من 100 شخص"، "60 عنصرا")."""
+    num = _number(words, k) if 0 <= k < len(words) else None
+    if num is None or not num.count or num.first != k or num.last >= len(words) \
+            or not _is_people(words[num.last]) or _is_date(words, num) \
+            or any(j in used for j in range(num.first, num.last)):
+        return None
+    return num
+
+
 def _is_people_count_after(words: list[str], j: int) -> bool:
     """A count of people at ``j``: "شاب قتل ثمانية من أقاربه"، "قتل 5 أشخاص" (the noun
     before the verb is then its killer; seventeenth draw)."""
@@ -2859,14 +2870,10 @@ def _count_past_the_killers_aside(sent: Sentence, end: int, used: set[int]
         return None
     close = next((c for c in range(end + 1, min(end + 9, len(words)))
                   if words[c] in _PUNCT), None)
-    if close is None or words[close] not in {",", "،"} or close + 1 >= len(words) \
-            or close + 1 in used:
+    if close is None or words[close] not in {",", "،"}:
         return None
-    num = _number(words, close + 1)
-    if num is None or not num.count or num.first != close + 1 or num.last >= len(words) \
-            or not _is_people(words[num.last]) or _is_date(words, num):
-        return None
-    return num.count, num.approx, num.last + 1
+    num = _counted_people(words, close + 1, used)
+    return (num.count, num.approx, num.last + 1) if num is not None else None
 
 
 def _count_past_the_date(sent: Sentence, date: Number, used: set[int]
@@ -2877,11 +2884,8 @@ def _count_past_the_date(sent: Sentence, date: Number, used: set[int]
     words, k = sent.words, date.last
     while k < len(words) and k - date.last < 4 and (words[k] in _MONTH_WORDS or words[k] == "/"):
         k += 1
-    num = _number(words, k) if k < len(words) and k > date.last and k not in used else None
-    if num is None or not num.count or num.first != k or num.last >= len(words) \
-            or not _is_people(words[num.last]) or _is_date(words, num):
-        return None
-    return num.count, num.approx, num.last + 1
+    num = _counted_people(words, k, used) if k > date.last else None
+    return (num.count, num.approx, num.last + 1) if num is not None else None
 
 
 def _singular_victims_after(sent: Sentence, j: int, used: set[int]) -> tuple[int, bool, int]:
@@ -3067,10 +3071,8 @@ def _approximate_people(sent: Sentence, j: int, used: set[int]) -> bool:
     from its verb it still counts, as no date or age is said so ("وقتل في الغارات الجوية
     والقصف المدفعي الاثنين على المنطقة الواقعة خارج العاصمة دمشق أكثر من 100 شخص", 100;
     stop 30 train gold)."""
-    num = _number(sent.words, j)
-    return num is not None and bool(num.count) and num.approx and num.first == j \
-        and num.last < len(sent.words) and _is_people(sent.words[num.last]) \
-        and not any(k in used for k in range(num.first, num.last))
+    num = _counted_people(sent.words, j, used)
+    return num is not None and num.approx
 
 
 def _definite_number(words: list[str], k: int) -> tuple[int, int] | None:
@@ -3186,9 +3188,8 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
             and words[i + 1] in _DAY_WORDS and i + 2 not in used:
         # "وبين قتلى الجمعة 16 مدنيا" (16; stop 30 train gold): the dead of a day, then
         # the count among them
-        num = _number(words, i + 2)
-        if num is not None and num.count and num.first == i + 2 and num.last < len(words) \
-                and _is_people(words[num.last]):
+        num = _counted_people(words, i + 2, used)
+        if num is not None:
             return _make(sent, kind, num.count, num.approx, i - 1, num.last + 1, used)
     if i > 0 and bare_clitic(words[i - 1]) == "بين" and words[i].startswith("ال"):
         if i + 1 < len(words) and words[i + 1] == "في":
@@ -3199,9 +3200,8 @@ def _read_plural(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty:
                     continue  # (a place: "على الغوطة")
                 if j in used or words[j] in _PUNCT or _is_casualty_word(sent.tokens[j].text):
                     break
-                num = _number(words, j)
-                if num is not None and num.count and num.last < len(words) \
-                        and _is_people(words[num.last]) and not _is_date(words, num):
+                num = _counted_people(words, j, used)
+                if num is not None:
                     return _make(sent, kind, num.count, num.approx, i - 1, num.last + 1, used)
     # "وأجمل المرصد عدد القتلى 194 والجرحى بـ 850 شخصا" (194; twenty-eighth draw read 850):
     # the number right after "عدد/حصيلة القتلى" is its figure, the copula left out.
@@ -3301,6 +3301,9 @@ def _distributive(words: list[str], i: int) -> bool:
 
 # (لقوا is not ل + قوا: the verb is looked up whole first, then without its clitic.)
 _FATE_VERBS = frozenset({"لقي", "لقيت", "لقوا", "لقيا"})
+# and the imperfect, for what tells a fate by its pronoun alone (events._his_fate):
+# "قبل أن يلقى مصرعه"
+FATE_VERB_FORMS = _FATE_VERBS | {"يلقي", "تلقي", "يلقوا"}
 _IN_IT = frozenset({"فيها", "فيه", "خلالها", "خلاله", "بها", "به", "جراءها", "جراءه"})
 
 
@@ -3448,14 +3451,9 @@ def _counted_before_after_that(sent: Sentence, verb: int, used: set[int]) -> Num
         if words[k] in {".", "؟", "!", ":", ";", "؛"} or _is_casualty_word(sent.tokens[k].text) \
                 or (k in used and k not in sent.named):
             return None
-        num = _number(words, k)
-        if num is not None and num.count and num.first == k and num.last < len(words) \
-                and _is_people(words[num.last]) and not _is_date(words, num):
-            # (the whole number, read from its first word: "نحو خمسة وثلاثين", not "وثلاثين")
-            for e in range(k - 1, max(k - 5, -1), -1):
-                whole = _number(words, e)
-                if whole is not None and whole.last == num.last and whole.count:
-                    num = whole
+        # (the people noun first, then its whole number: "نحو خمسة وثلاثين"، not "وثلاثين")
+        num = _number_ending_at(words, k, used) if _is_people(words[k]) else None
+        if num is not None and num.count and num.last == k and not _is_date(words, num):
             return num
     return None
 

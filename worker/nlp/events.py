@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from worker.nlp import lexicons, report_model
-from worker.nlp.casualties import KINDS, Casualty, Sentence, bare_clitic, find_casualties, \
-    find_people, is_english
+from worker.nlp.casualties import FATE_VERB_FORMS, KINDS, Casualty, Sentence, bare_clitic, \
+    find_casualties, find_people, is_english
 from worker.nlp.event_coref import merge_coreferent
 from worker.nlp.numbers import parse_number
 from worker.nlp.timex import find_times
@@ -845,10 +845,6 @@ def _attach_casualties(local: _Local, frames: list[_Frame], casualties: list[Cas
     return orphans
 
 
-# "لقي/لقيت/يلقى ... مصرعه": the verb of a fate.
-_FATE_VERBS = frozenset({"لقي", "لقيت", "يلقي", "تلقي", "لقوا", "يلقوا"})
-
-
 def _his_fate(words: list[str], cas: Casualty) -> bool:
     """A fate told by its pronoun alone, no subject of its own: "بعدما لقي مصرعه"، "بعد
     خمسة أيام من مصرعه" (the verb right before it, or none): the one victim the sentence
@@ -856,9 +852,9 @@ def _his_fate(words: list[str], cas: Casualty) -> bool:
     if cas.form != "fate" or cas.count != 1 or cas.word < 0 \
             or not words[cas.word].endswith(("ه", "ها")):
         return False
-    before = bare_clitic(words[cas.word - 1]) if cas.word > 0 else ""
-    return before in _FATE_VERBS or (before not in _FATE_VERBS and not any(
-        bare_clitic(w) in _FATE_VERBS for w in words[max(cas.word - 4, 0):cas.word]))
+    verbs = [k for k in range(max(cas.word - 4, 0), cas.word)
+             if bare_clitic(words[k]) in FATE_VERB_FORMS]
+    return not verbs or verbs[-1] == cas.word - 1
 
 
 # Verbal nouns that only name a death that happened (not قتل/اغتيال, which also name an
