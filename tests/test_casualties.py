@@ -1519,3 +1519,71 @@ def test_figures_off_the_stop_30_wrong_numbers(text, expected):
     for c in find_casualties(Sentence.of(text, tokenize(text))):
         found.setdefault(c.kind, []).append(c.count)
     assert found == expected
+
+
+def _killed_with(text: str, tagged: list[tuple[str, str]]) -> int | str | None:
+    """The sentence's killed figure through the event stage with the NER model's entities
+    given as (text, type): its mistakes, written down."""
+    from worker.nlp.evaluate_reports import from_events
+    from worker.nlp.events import extract_events
+    from worker.records import Entity
+
+    entities = [Entity(t, type_, text.index(t), text.index(t) + len(t)) for t, type_ in tagged]
+    return from_events(extract_events(text, tokenize_sentences(text), entities, "2018-07-23",
+                                      report_filter=lambda features: True)).killed
+
+
+@pytest.mark.parametrize("text, tagged, expected", [
+    # a dual people noun the tagger took for a person's name is two people
+    pytest.param("قتل قياديان بارزان في ميليشيات الحوثي خلال مواجهات عنيفة مع الجيش اليمني.",
+                 [("قياديان بارزان", "PER")], 2, id="a-dual-tagged-as-a-person"),
+    pytest.param("والثلاثاء، قتل كاهنان كاثوليكيان و16 مصليا في هجوم على كنيسة.",
+                 [("كاهنان كاثوليكيان", "PER")], 18, id="a-dual-and-a-count"),
+    # a death verb the tagger took for a place (a village is called توفيا)
+    pytest.param("وقالت السفارة في بيان إن الفقيدين توفيا اختناقا بسبب تسرب للغاز في الشقة.",
+                 [("توفيا", "LOC")], 2, id="a-death-verb-tagged-as-a-place"),
+    # a guard (passes with or without the change): a surname in -يان that the tagger took
+    # for a person stays one person, not a dual
+    pytest.param("وأعلنت الشرطة مقتل كاربيتيان في موسكو.",
+                 [("كاربيتيان", "PER")], 1, id="a-surname-that-looks-dual"),
+])
+def test_entities_that_name_no_one(text, tagged, expected):
+    assert _killed_with(text, tagged) == expected
+
+
+def test_not_a_name_keeps_names_and_places_of_several_words():
+    from worker.nlp.casualties import not_a_name
+
+    assert not_a_name("توفيا", "LOC") and not_a_name("قياديان بارزان", "PER")
+    assert not not_a_name("ليندي توفيا", "LOC")
+    assert not not_a_name("كاربيتيان", "PER")
+    assert not not_a_name("قياديان", "ORG")  # only a person opening with a dual
+
+
+@pytest.mark.parametrize("text, expected", [
+    # his parents, after the verb, are its victims: two, and the student before it is
+    # the killer
+    pytest.param("ألقت الشرطة القبض على طالب قتل والديه بالرصاص داخل المدينة الجامعية.",
+                 {"killed": [2]}, id="he-killed-his-parents"),
+    # most or all of a group, no number told
+    pytest.param("وتصدت القوات المشتركة لعملية التسلل بهجوم عكسي، انتهى بمصرع معظم عناصر "
+                 "ميليشيات الحوثي المشاركين بالهجوم.", {"killed": [None]}, id="most-of-them"),
+    pytest.param("ما أسفر عن تدمير طقم قتالي ومصرع جميع من كانوا على متنه.",
+                 {"killed": [None]}, id="all-aboard-uncounted"),
+    # ... but all of them counted further on is that count
+    pytest.param("مما أسفر عن مقتل جميع من كانوا من على متنها والبالغ عددهم 11 شخصا.",
+                 {"killed": [11]}, id="all-aboard-counted-later"),
+    pytest.param("أكدت السلطات اليابانية وفاة جميع الأشخاص التسعة الذين كانوا على متن مروحية "
+                 "تحطمت.", {"killed": [9]}, id="all-nine"),
+    pytest.param("أسفر الحادث عن مقتل جميع ركابها الـ71.", {"killed": [71]}, id="all-71"),
+    # the victims after an active verb, uncounted: the leader arrested before it is not one
+    pytest.param("وألقت القبض على قيادي حوثي كبير وقتلت مرافقيه.", {"killed": [None]},
+                 id="and-killed-his-companions"),
+    pytest.param("اعتقلت القيادي الميداني الحوثي، وقتلت عددا من مرافقيه، وصادرت أسلحة.",
+                 {"killed": [None]}, id="and-killed-some-of-his-companions"),
+])
+def test_figures_off_the_stop_31_wrong_numbers(text, expected):
+    found: dict[str, list[int | None]] = {}
+    for c in find_casualties(Sentence.of(text, tokenize(text))):
+        found.setdefault(c.kind, []).append(c.count)
+    assert found == expected
