@@ -1587,3 +1587,19 @@ def test_figures_off_the_stop_31_wrong_numbers(text, expected):
     for c in find_casualties(Sentence.of(text, tokenize(text))):
         found.setdefault(c.kind, []).append(c.count)
     assert found == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "the toll" alone, definite, with no number in its sentence, restates a death toll:
+    # killed, uncounted and anaphoric (the report model judges it)
+    pytest.param("وأوضح أن الحصيلة ما زالت مرشحة للارتفاع.", (None, True), id="the-toll-may-rise"),
+    pytest.param("وأكد مجلس شورى قبيلة الفور، كبرى قبائل دارفور، هذه الحصيلة.", (None, True),
+                 id="confirmed-this-toll"),
+    # not a construct ("the outcome of his meeting"), and a toll raised to a number is
+    # that number
+    pytest.param("وتطرق هادي لحصيلة لقائه مع المبعوث الأممي.", None, id="the-outcome-of-a-meeting"),
+    pytest.param("ارتفعت الحصيلة إلى 246 شخصا بينهم 135 مدنيا.", (246, False), id="raised-to-246"),
+])
+def test_the_toll_alone_is_killed_told_before(text, expected):
+    found = casualties(text).get("killed")
+    assert (found.count, found.anaphoric) == expected if expected else found is None
