@@ -1581,6 +1581,10 @@ def test_not_a_name_keeps_names_and_places_of_several_words():
                  id="and-killed-his-companions"),
     pytest.param("اعتقلت القيادي الميداني الحوثي، وقتلت عددا من مرافقيه، وصادرت أسلحة.",
                  {"killed": [None]}, id="and-killed-some-of-his-companions"),
+    # a number after a و-joined second verb is that verb's when the first has its own
+    # victims before it; the verbs side by side share it ("مقتل وجرح العشرات")
+    pytest.param("فقد تصدت ميليشيات بدر للمتظاهرين الغاضبين، فقتلت متظاهرين وأصابت العشرات.",
+                 {"killed": [None], "injured": [10]}, id="own-victims-then-the-second-verbs-count"),
 ])
 def test_figures_off_the_stop_31_wrong_numbers(text, expected):
     found: dict[str, list[int | None]] = {}

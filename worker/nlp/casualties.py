@@ -2788,6 +2788,10 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
             if shared and shared.last < len(words) and \
                     bare_clitic(words[shared.last]) in {"اخرون", "اخرين"}:
                 return None  # "قتل أحدهم وأصيب خمسة آخرون": the five are the wounded only
+            if shared and shared.count and any(_is_people(w) for w in words[i + 1:j]):
+                # "فقتلت متظاهرين وأصابت العشرات" (train gold 2 and 10, stop 31): the first
+                # verb has its own victims, uncounted; the number is the second verb's
+                return None, False, j
             return (shared.count, shared.approx, i + 1) if shared and shared.count else None
         if j == i + 1 and words[j] in {"احد", "احدي"} and j + 1 < len(words) \
                 and words[j + 1].startswith("ال") and not _is_people(words[j + 1]):
