@@ -1585,6 +1585,14 @@ def test_not_a_name_keeps_names_and_places_of_several_words():
     # victims before it; the verbs side by side share it ("مقتل وجرح العشرات")
     pytest.param("فقد تصدت ميليشيات بدر للمتظاهرين الغاضبين، فقتلت متظاهرين وأصابت العشرات.",
                  {"killed": [None], "injured": [10]}, id="own-victims-then-the-second-verbs-count"),
+    # only verbs side by side (or a term's own words between) share a number
+    pytest.param("وكان فتى فلسطيني قد قتل برصاص الجيش الإسرائيلي وأصيب 220 فلسطينيا.",
+                 {"killed": [1], "injured": [220]}, id="a-killing-told-apart-shares-no-number"),
+    pytest.param("وقع انفجار في الكلية وأودى بحياة وإصابة العشرات.",
+                 {"killed": [None], "injured": [None]}, id="took-lives-and-wounded-dozens"),
+    # a share is no count
+    pytest.param("ويتهم الوالد الموساد بقتله، قائلا إنه يعتقد \"مئة بالمئة أنه اغتيال.",
+                 {"killed": [1, None]}, id="a-hundred-per-cent"),
 ])
 def test_figures_off_the_stop_31_wrong_numbers(text, expected):
     found: dict[str, list[int | None]] = {}
