@@ -1592,6 +1592,11 @@ def test_not_a_name_keeps_names_and_places_of_several_words():
     # only verbs side by side (or a term's own words between) share a number
     pytest.param("وقع انفجار في الكلية وأودى بحياة وإصابة العشرات.",
                  {"killed": [None], "injured": [None]}, id="took-lives-and-wounded-dozens"),
+    # "the dead one", then his death told again a few words on, is one
+    pytest.param("وقال متحدث طبي إن المستوطن القتيل (31 عاما) مات متأثرا بجروحه.",
+                 {"killed": [1]}, id="the-dead-one-died-of-his-wounds"),
+    pytest.param("وقالت إن القتيل الذي قضى متأثرا بجروحه، يحمل الجنسية المغربية.",
+                 {"killed": [1]}, id="the-dead-one-who-died"),
     # a share is no count
     pytest.param("ويتهم الوالد الموساد بقتله، قائلا إنه يعتقد \"مئة بالمئة أنه اغتيال.",
                  {"killed": [1, None]}, id="a-hundred-per-cent"),
