@@ -1597,6 +1597,11 @@ def test_not_a_name_keeps_names_and_places_of_several_words():
                  {"killed": [1]}, id="the-dead-one-died-of-his-wounds"),
     pytest.param("وقالت إن القتيل الذي قضى متأثرا بجروحه، يحمل الجنسية المغربية.",
                  {"killed": [1]}, id="the-dead-one-who-died"),
+    # the one victim of an active verb past its killer, a place and a time
+    pytest.param("قتلت غارة جوية للتحالف العربي الداعم للشرعية في اليمن قائد عسكري كبير.",
+                 {"killed": [1]}, id="a-raid-killed-a-commander"),
+    pytest.param("كان مسلحون مجهولون قتلوا بالرصاص في مقديشو الثلاثاء عاملة إغاثة صومالية.",
+                 {"killed": [1]}, id="gunmen-killed-an-aid-worker"),
     # a share is no count
     pytest.param("ويتهم الوالد الموساد بقتله، قائلا إنه يعتقد \"مئة بالمئة أنه اغتيال.",
                  {"killed": [1, None]}, id="a-hundred-per-cent"),
@@ -1622,3 +1627,16 @@ def test_figures_off_the_stop_31_wrong_numbers(text, expected):
 def test_the_toll_alone_is_killed_told_before(text, expected):
     found = casualties(text).get("killed")
     assert (found.count, found.anaphoric) == expected if expected else found is None
+
+
+def test_no_victim_past_the_killer_after_who():
+    """After الذي/التي the verb is passive ("ماري كولفن، التي قتلت في بداية النزاع"): the
+    one after it is not its victim."""
+    from worker.nlp.casualties import _one_victim_past_the_killer
+
+    def victim(text: str) -> int | None:
+        sent = Sentence.of(text, tokenize(text))
+        return _one_victim_past_the_killer(sent, sent.words.index("قتلت"), set())
+
+    assert victim("قتلت غارة جوية في اليمن قائد عسكري كبير.") == 5
+    assert victim("إن الصحفية التي قتلت في بداية النزاع السوري مراسلة حربية.") is None
