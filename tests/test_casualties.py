@@ -1602,6 +1602,14 @@ def test_not_a_name_keeps_names_and_places_of_several_words():
                  {"killed": [1]}, id="a-raid-killed-a-commander"),
     pytest.param("كان مسلحون مجهولون قتلوا بالرصاص في مقديشو الثلاثاء عاملة إغاثة صومالية.",
                  {"killed": [1]}, id="gunmen-killed-an-aid-worker"),
+    # "died" plainly, with its count; not of age or illness
+    pytest.param("مضيفة أن طفلا واحدا مات اختناقا.", {"killed": [1]}, id="one-child-died"),
+    pytest.param("مات الرجل عن عمر ناهز 90 عاما.", {}, id="died-of-age"),
+    # "but he" and "the latter" before a singular passive verb are one person
+    pytest.param("وقال إن شخصين تمكنا من الفرار وتم اعتقال الثالث لكنه قتل عندما أطلق عليه "
+                 "النار.", {"killed": [1]}, id="but-he-was-killed"),
+    pytest.param("وأكدت الهيئة أن الأخير قتل برصاصة أسفل البطن.", {"killed": [1]},
+                 id="the-latter-was-killed"),
     # a share is no count
     pytest.param("ويتهم الوالد الموساد بقتله، قائلا إنه يعتقد \"مئة بالمئة أنه اغتيال.",
                  {"killed": [1, None]}, id="a-hundred-per-cent"),
