@@ -1550,8 +1550,12 @@ def _killed_with(text: str, tagged: list[tuple[str, str]]) -> int | str | None:
     # share a number
     pytest.param("وكان فتى فلسطيني قد قتل برصاص الجيش الإسرائيلي وأصيب 220 فلسطينيا.",
                  [("الجيش الإسرائيلي", "ORG")], 1, id="a-killing-told-apart-shares-no-number"),
+    # a list of the dead after "هم" that opens with a name
+    pytest.param("وأوضحت أن ضحايا اللغم هم: يحيى قائد الصلاحي، وزوجته صالحة محسن صالح، "
+                 "والطفل همام يحيى قائد (12 عاماً)، والطفلة سعادة يحيى قائد (10 أعوام).",
+                 [("يحيى قائد الصلاحي", "PER")], 4, id="the-victims-are-a-list-with-kin"),
 ])
-def test_entities_that_name_no_one(text, tagged, expected):
+def test_readings_with_the_taggers_entities(text, tagged, expected):
     assert _killed_with(text, tagged) == expected
 
 
@@ -1610,6 +1614,19 @@ def test_not_a_name_keeps_names_and_places_of_several_words():
                  "النار.", {"killed": [1]}, id="but-he-was-killed"),
     pytest.param("وأكدت الهيئة أن الأخير قتل برصاصة أسفل البطن.", {"killed": [1]},
                  id="the-latter-was-killed"),
+    # the dead, then "هم" and the list that names them: its members
+    pytest.param("وقالت وكالة أنباء الأناضول إن القتلى هم نائب عميد الكلية، وسكرتيرة شؤون "
+                 "هيئة التدريس، ومحاضران في جامعة عثمان غازي.", {"killed": [4]},
+                 id="the-dead-are-a-list-of-titles"),
+    pytest.param("وتعرفت الشرطة على هوية القتلى وهم سيدة، 51 عاما، من ليونبورغ شمالي ألمانيا، "
+                 "ورجل من بوغكين، 65 عاما.", {"killed": [2]}, id="ages-and-origins-between-commas"),
+    # ... not where "هم" starts no list, nor a part, nor a list that counts itself
+    pytest.param("وكان القتلى، وهم من بلدتي بلاكبرن وبريستون، في رحلة عمرة.",
+                 {"killed": [None]}, id="they-are-from"),
+    pytest.param("وأوضحت أن من بين القتلى قياديين هما عطاف الجلخي ومحمود محمد المحمود.",
+                 {"killed": [None]}, id="a-part-named"),
+    pytest.param("وأضافت أن الضحايا هم أفراد الطاقم العشرة و247 راكبا.", {"killed": [None]},
+                 id="a-list-that-counts-itself"),
     # a share is no count
     pytest.param("ويتهم الوالد الموساد بقتله، قائلا إنه يعتقد \"مئة بالمئة أنه اغتيال.",
                  {"killed": [1, None]}, id="a-hundred-per-cent"),

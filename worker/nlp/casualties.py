@@ -222,6 +222,7 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
     found += _deadliest(sent, used, found)
     found += _bomber_alone(sent, used, found)
     found += _taken_to_hospital(sent, used, found)
+    found = [_the_list_that_names_them(sent, c) for c in found]
     return _the_dead_one_again(sent, _among_a_later_toll(sent, _shared_with_captives(
         sent, _killed_and_wounded(sent, _died_of_wounds(sent, _other_figures(sent, found))))))
 
@@ -545,6 +546,66 @@ def _among_a_later_toll(sent: Sentence, found: list[Casualty]) -> list[Casualty]
         if not part:
             out.append(cas)
     return out
+
+
+_THEY_ARE = frozenset({"هم", "وهم", "هما", "وهما", "هن", "وهن"})
+_PLURAL_DEAD = frozenset({"القتلي", "الضحايا", "الشهداء", "القتلا"})
+_LIST_ENDS = frozenset({".", "؟", "!", ";", "؛", "فيما", "بينما", "وفيما", "وبينما"})
+
+
+def _the_list_that_names_them(sent: Sentence, cas: Casualty) -> Casualty:
+    """"إن القتلى هم نائب عميد الكلية، وسكرتيرة شؤون هيئة التدريس، ومحاضران" (4)، "ضحايا
+    اللغم الحوثي هم: يحيى ...، وزوجته ...، والطفل ...، والطفلة ...، والطفل ..." (5)، "القادة
+    القتلى ... هم: أبو حسين غثوان، وليد صالح الغمري، علي قاسم قزان، حميد محمد راويه" (4)
+    (train gold, stop 31; GUIDELINE.md: a list of names counts its members): the dead told
+    without a number, then "هم" and the list.  A member opens the list with a name or a
+    people noun, or after a comma with any word but a number or a preposition (an age or
+    an origin between commas: "وهم سيدة، 51 عاما، من ليونبورغ ...، ورجل" is 2), or with a
+    و-joined name, people noun or kin; a dual member is two.  Unchanged when no list of two
+    or more follows, or when the list counts people itself ("الطاقم العشرة و247 راكبا")."""
+    words = sent.words
+    if cas.kind != "killed" or cas.count is not None or cas.word < 0 \
+            or bare_clitic(words[cas.word]) not in _PLURAL_DEAD | {"قتلي", "ضحايا", "شهداء"} \
+            or cas.subgroup or words[cas.word - 1:cas.word] == ["بين"]:
+        return cas  # (not a part: "من بين القتلى قياديين هما ...")
+    k = next((n for n in range(cas.word + 1, min(cas.word + 8, len(words)))
+              if words[n] in _THEY_ARE), None)
+    if k is None or any(words[n] in _PUNCT - {",", "،"} for n in range(cas.word + 1, k)):
+        return cas
+    k += 1
+    if k < len(words) and words[k] in {":", "-", "–"}:
+        k += 1
+
+    def person(n: int, w: str) -> bool:
+        return n in sent.persons or _people_count(w) is not None or _own_kin(w) \
+            or w in _ONE_TITLE or (w.startswith("ال") and _people_count(w[2:]) == 1)
+
+    if k >= len(words) or not person(k, words[k]):
+        return cas  # "وكان القتلى، وهم من بلدتي ...": no list of them
+    count, n = 0, k
+    while n < len(words) and words[n] not in _LIST_ENDS and n - k < 80:
+        w = words[n]
+        if _is_people_count_after(words, n):
+            return cas
+        if n == k:
+            opens = True
+        elif words[n - 1] in {",", "،"}:
+            # (علي is the name Ali before a word with no article: "، علي قاسم قزان")
+            ali = w == "علي" and n + 1 < len(words) and not words[n + 1].startswith("ال") \
+                and words[n + 1] not in _PUNCT
+            opens = n in sent.persons or ali or w not in _PUNCT and w not in _PREPOSITIONS \
+                and _number(words, n) is None \
+                and not any(c.isdigit() for c in w) and not (
+                    w.startswith("و") and not person(n, w[1:]) and w[1:] in _PREPOSITIONS)
+        else:
+            opens = w.startswith("و") and person(n, w[1:])
+        if opens:
+            bare = w[1:] if w.startswith("و") and n != k else w
+            count += 2 if _people_count(bare) == 2 else 1
+        n += 1
+    if count < 2:
+        return cas
+    return dataclasses.replace(cas, count=count, last=n)
 
 
 _THE_DEAD_ONE = frozenset({"القتيل", "القتيله"})
