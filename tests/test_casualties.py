@@ -1550,6 +1550,9 @@ def _killed_with(text: str, tagged: list[tuple[str, str]]) -> int | str | None:
     # share a number
     pytest.param("وكان فتى فلسطيني قد قتل برصاص الجيش الإسرائيلي وأصيب 220 فلسطينيا.",
                  [("الجيش الإسرائيلي", "ORG")], 1, id="a-killing-told-apart-shares-no-number"),
+    # a joined people noun the tagger put inside a name is one more
+    pytest.param("قتل مساعد عميد وسكرتير إحدى الكليات ومحاضرا وموظفا رميا بالرصاص.",
+                 [("عميد وسكرتير", "PER")], 4, id="a-title-tagged-as-a-name"),
     # a list of the dead after "هم" that opens with a name
     pytest.param("وأوضحت أن ضحايا اللغم هم: يحيى قائد الصلاحي، وزوجته صالحة محسن صالح، "
                  "والطفل همام يحيى قائد (12 عاماً)، والطفلة سعادة يحيى قائد (10 أعوام).",
@@ -1627,6 +1630,13 @@ def test_not_a_name_keeps_names_and_places_of_several_words():
                  {"killed": [None]}, id="a-part-named"),
     pytest.param("وأضافت أن الضحايا هم أفراد الطاقم العشرة و247 راكبا.", {"killed": [None]},
                  id="a-list-that-counts-itself"),
+    # singular victims joined by و past the genitive of the one before
+    pytest.param("قتل مساعد عميد وسكرتير إحدى الكليات ومحاضرا وموظفا في كلية التربية.",
+                 {"killed": [4]}, id="titles-joined-past-their-genitives"),
+    pytest.param("وفي البصرة قتل أحد أفراد القوات الأمنية ومتظاهر خلال اشتباكات ليلية.",
+                 {"killed": [2]}, id="one-of-the-forces-and-a-protester"),
+    pytest.param("وعزا ارتفاع الحصيلة إلى وفاة أحد الجرحى.", {"killed": [1]},
+                 id="one-of-the-wounded-died"),
     # a share is no count
     pytest.param("ويتهم الوالد الموساد بقتله، قائلا إنه يعتقد \"مئة بالمئة أنه اغتيال.",
                  {"killed": [1, None]}, id="a-hundred-per-cent"),

@@ -2938,6 +2938,12 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
         num = _number(words, j)
         if num is not None and _is_date(words, num):
             return _count_past_the_date(sent, num, used)
+        if num is not None and num.count == 1 and words[j] in {"احد", "احدي"}:
+            # "قتل أحد أفراد القوات الأمنية ومتظاهر" (2; stop 31 train gold): one of a
+            # group, and the singular victims joined after its genitive
+            joined = _singular_victims_after(sent, j, used)
+            if joined[0] > 1:
+                return joined
         if num is not None:
             return num.count, num.approx, _after_noun(words, num.last)
         if j == i + 1 and (bare_clitic(words[j]) in _ORDINALS or (
@@ -3060,11 +3066,42 @@ def _singular_victims_after(sent: Sentence, j: int, used: set[int]) -> tuple[int
     word."""
     words, count = sent.words, 1
     k = _past_description(words, j + 1)
-    while k < len(words) and k not in used and words[k].startswith("و") \
-            and _one_person(words[k]) and words[k][1:] not in _NOT_COUNTED:
+    member = j
+    while True:
+        if k >= len(words) or (k in used and not _tagged_people_noun(sent, k)) \
+                or not words[k].startswith("و"):
+            # past the member's genitive: "مساعد عميد وسكرتير إحدى الكليات ومحاضرا"، "أحد
+            # أفراد القوات الأمنية ومتظاهر" (train gold 4 and 2, stop 31)
+            reach = 3 if words[member] in {"احد", "احدي"} else 2
+            g = k
+            while g < min(k + reach, len(words)) and _genitive_word(sent, g, used):
+                g += 1
+            if g == k or g >= len(words) or not words[g].startswith("و") \
+                    or (g in used and not _tagged_people_noun(sent, g)):
+                break
+            k = g
+        if not _one_person(words[k]) or words[k][1:] in _NOT_COUNTED:
+            break
         count += 1
+        member = k
         k = _past_description(words, k + 1)
     return count, False, k if count > 1 else j + 1
+
+
+def _tagged_people_noun(sent: Sentence, k: int) -> bool:
+    """A و-joined singular people noun the NER model put inside a name ("مساعد [عميد
+    وسكرتير]"): a common noun of the lexicon, counted as one more."""
+    return k in sent.persons and _one_person(sent.words[k])
+
+
+def _genitive_word(sent: Sentence, k: int, used: set[int]) -> bool:
+    """A word of the genitive after a people noun ("عميد"، "إحدى الكليات"، "أفراد القوات
+    الأمنية"): not و-joined, no punctuation, preposition, number or casualty word."""
+    w = sent.words[k]
+    return not w.startswith("و") and w not in _PUNCT and w not in _PREPOSITIONS \
+        and (k not in used or k in sent.named) and _number(sent.words, k) is None \
+        and w not in _ONE_WORDS \
+        and not _is_casualty_word(sent.tokens[k].text) and w not in _DAY_WORDS
 
 
 _AGE_ORDINALS = frozenset({"الثانيه", "الثالثه", "الرابعه", "الخامسه", "السادسه", "السابعه",
