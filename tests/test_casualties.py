@@ -1637,6 +1637,11 @@ def test_not_a_name_keeps_names_and_places_of_several_words():
                  {"killed": [2]}, id="one-of-the-forces-and-a-protester"),
     pytest.param("وعزا ارتفاع الحصيلة إلى وفاة أحد الجرحى.", {"killed": [1]},
                  id="one-of-the-wounded-died"),
+    # "before he was killed" / "before he killed himself" after the dead: the killer's
+    pytest.param("قتل 5 أشخاص بالرصاص في سلسلة هجمات في جنوب كاليفورنيا قبل أن يقتل نفسه.",
+                 {"killed": [5, 1]}, id="before-he-killed-himself"),
+    pytest.param("إذ قتل رجل أحد المارة بالسكين وجرح أربعة آخرين قبل أن يقتل برصاص الشرطة.",
+                 {"killed": [1, 1], "injured": [4]}, id="before-he-was-shot-dead"),
     # a share is no count
     pytest.param("ويتهم الوالد الموساد بقتله، قائلا إنه يعتقد \"مئة بالمئة أنه اغتيال.",
                  {"killed": [1, None]}, id="a-hundred-per-cent"),

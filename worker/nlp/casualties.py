@@ -221,6 +221,7 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
     found += _bare_toll(sent, used, found)
     found += _deadliest(sent, used, found)
     found += _bomber_alone(sent, used, found)
+    found += _then_the_killer_killed(sent, used, found)
     found += _taken_to_hospital(sent, used, found)
     found = [_the_list_that_names_them(sent, c) for c in found]
     return _the_dead_one_again(sent, _among_a_later_toll(sent, _shared_with_captives(
@@ -263,6 +264,26 @@ def _bomber_alone(sent: Sentence, used: set[int], found: list[Casualty]) -> list
                 if words[j] in {"نفسه", "نفسها"}:
                     used.update(range(k, j + 1))
                     return [_make(sent, "killed", 1, False, k, j + 1, used)]
+    return []
+
+
+_KILLER_KILLED = frozenset({"نفسه", "نفسها", "برصاص", "برصاصه", "بنيران", "بيد"})
+
+
+def _then_the_killer_killed(sent: Sentence, used: set[int], found: list[Casualty]
+                            ) -> list[Casualty]:
+    """"قتل 5 أشخاص بالرصاص ... قبل أن يقتل نفسه" (6)، "قتل رجل أحد المارة ... قبل أن يقتل
+    برصاص الشرطة" (2) (train and probe gold, stop 31): after the dead, "before he was
+    killed" (or killed himself) is one death more, the killer's, as "قبل أن ينتحر" is."""
+    if not any(c.kind == "killed" and c.count for c in found):
+        return []
+    words = sent.words
+    for k in range(2, len(words) - 1):
+        if words[k] in {"يقتل", "تقتل"} and words[k - 2:k] == ["قبل", "ان"] \
+                and k not in used and (words[k + 1] in _KILLER_KILLED
+                                       or words[k + 1:k + 3] == ["علي", "يد"]) \
+                and all(c.first < k for c in found if c.kind == "killed"):
+            return [_make(sent, "killed", 1, False, k, k + 2, used)]
     return []
 
 
