@@ -1642,6 +1642,12 @@ def test_not_a_name_keeps_names_and_places_of_several_words():
                  {"killed": [5, 1]}, id="before-he-killed-himself"),
     pytest.param("إذ قتل رجل أحد المارة بالسكين وجرح أربعة آخرين قبل أن يقتل برصاص الشرطة.",
                  {"killed": [1, 1], "injured": [4]}, id="before-he-was-shot-dead"),
+    # one death with an ordinal after its people noun is the toll the ordinal tells,
+    # alone; beside other counted dead it is one more
+    pytest.param("ولاحقا، قضت امرأة خامسة متأثرة بجروحها في المستشفى.",
+                 {"killed": [5, 1]}, id="a-fifth-woman-died"),
+    pytest.param("وقتل فلسطينيان في القصف فيما قتل ناشط ثالث جراء استهداف.",
+                 {"killed": [2, 1]}, id="a-third-beside-two"),
     # a share is no count
     pytest.param("ويتهم الوالد الموساد بقتله، قائلا إنه يعتقد \"مئة بالمئة أنه اغتيال.",
                  {"killed": [1, None]}, id="a-hundred-per-cent"),

@@ -223,7 +223,7 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
     found += _bomber_alone(sent, used, found)
     found += _then_the_killer_killed(sent, used, found)
     found += _taken_to_hospital(sent, used, found)
-    found = [_the_list_that_names_them(sent, c) for c in found]
+    found = _the_nth_dead(sent, [_the_list_that_names_them(sent, c) for c in found])
     return _the_dead_one_again(sent, _among_a_later_toll(sent, _shared_with_captives(
         sent, _killed_and_wounded(sent, _died_of_wounds(sent, _other_figures(sent, found))))))
 
@@ -265,6 +265,26 @@ def _bomber_alone(sent: Sentence, used: set[int], found: list[Casualty]) -> list
                     used.update(range(k, j + 1))
                     return [_make(sent, "killed", 1, False, k, j + 1, used)]
     return []
+
+
+def _the_nth_dead(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
+    """"ولاحقا، قضت امرأة خامسة متأثرة بجروحها" (dev gold 5; stop 31): one death told with
+    an ordinal after its people noun ("a fifth woman") is the toll that ordinal tells, when
+    the sentence counts no other dead (with them, "قتل اثنان ... فيما قتل ناشط ثالث", it is
+    one more and the counts add up)."""
+    killed = [c for c in found if c.kind == "killed" and c.count]
+    words = sent.words
+    for cas in killed:
+        if cas.count != 1 or any(c is not cas and not (c.count == 1 and cas.last <= c.first
+                                                        <= cas.last + 3) for c in killed):
+            continue  # (the one after it, "متأثرة بجروحها", tells the same death)
+        for k in range(cas.first + 1, min(cas.last + 2, len(words))):
+            stem = words[k].removesuffix("ه").removesuffix("ا")
+            if _ORDINAL_VALUES.get(stem, 0) > 1 and _people_count(words[k - 1]) == 1 \
+                    and not words[k - 1].startswith("ال"):
+                return [dataclasses.replace(c, count=_ORDINAL_VALUES[stem]) if c is cas
+                        else c for c in found]
+    return found
 
 
 _KILLER_KILLED = frozenset({"نفسه", "نفسها", "برصاص", "برصاصه", "بنيران", "بيد"})
