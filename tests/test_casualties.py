@@ -1648,6 +1648,13 @@ def test_not_a_name_keeps_names_and_places_of_several_words():
                  {"killed": [5]}, id="a-fifth-woman-died"),
     pytest.param("وقتل فلسطينيان في القصف فيما قتل ناشط ثالث جراء استهداف.",
                  {"killed": [2, 1]}, id="a-third-beside-two"),
+    # a definite number before a plural fate verb, after its people noun or a compound
+    pytest.param("ويعتقد أن أفراد طاقمها الأربعة لقوا حتفهم.", {"killed": [4]},
+                 id="its-four-crew-met-their-death"),
+    pytest.param("وقالت الوزيرة إن التسعة والثلاثين لقوا حتفهم.", {"killed": [39]},
+                 id="the-thirty-nine-met-their-death"),
+    pytest.param("أعلن مسؤول أن 5 كوريين جنوبيين ومرشديهم الأربعة لقوا حتفهم.",
+                 {"killed": [9]}, id="five-and-their-four-guides"),
     # a share is no count
     pytest.param("ويتهم الوالد الموساد بقتله، قائلا إنه يعتقد \"مئة بالمئة أنه اغتيال.",
                  {"killed": [1, None]}, id="a-hundred-per-cent"),

@@ -3663,6 +3663,20 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty | 
             if num is not None and num.count and not any(k in used for k in
                                                          range(num.first, num.last)):
                 return _make(sent, kind, num.count, num.approx, num.first, i + 1, used)
+            if verb in {"لقوا", "لقيا"} and j >= 1:
+                # "ويعتقد أن أفراد طاقمها الأربعة لقوا حتفهم" (4)، "إن التسعة والثلاثين
+                # لقوا حتفهم" (39) (train gold, stop 31): a definite number right before
+                # the verb, after its people noun or as a compound of its own (not a
+                # و-joined group's: "5 كوريين جنوبيين ومرشديهم الأربعة لقوا حتفهم" is 9)
+                definite = _definite_number_ending(words, j - 1) \
+                    if words[j - 1] not in _DAY_WORDS else None
+                if definite is not None and not (
+                        definite[1] >= 1 and words[definite[1] - 1].startswith("و")) and (
+                        definite[1] == 0 or words[definite[1] - 1] in _PUNCT
+                        or words[definite[1] - 1] in _THAT
+                        or _is_people(words[definite[1] - 1])
+                        or words[definite[1] - 1].endswith(("ها", "هم"))):
+                    return _make(sent, kind, definite[0], False, definite[1], i + 1, used)
             if verb in {"لقوا", "لقيا"}:
                 # "أكثر من 100 مسلح حوثي، بينهم قيادات، لقوا مصرعهم": the subject before
                 subject = _subject_before(sent, j, used)
@@ -3721,6 +3735,21 @@ def _counted_before_after_that(sent: Sentence, verb: int, used: set[int]) -> Num
         num = _number_ending_at(words, k, used) if _is_people(words[k]) else None
         if num is not None and num.count and num.last == k and not _is_date(words, num):
             return num
+    return None
+
+
+def _definite_number_ending(words: list[str], k: int) -> tuple[int, int] | None:
+    """(count, first word) of a definite number word ending at ``k``: "الأربعة"،
+    "التسعة والثلاثين" (the units, then the tens joined by و), 2 to 99."""
+    if words[k].startswith("وال") and k >= 1 and words[k - 1].startswith("ال"):
+        num = parse_number([words[k - 1][2:], "و" + words[k][3:]], 0)
+        if num is not None and num.count and num.last == 2 and 20 < num.count < 100:
+            return num.count, k - 1
+    if words[k].startswith("ال"):
+        num = parse_number([words[k][2:]], 0)
+        if num is not None and num.count and num.last == 1 and 2 <= num.count <= 19 \
+                and not any(c.isdigit() for c in words[k]):
+            return num.count, k
     return None
 
 
