@@ -2021,7 +2021,6 @@ _SUFFIX_STEMS = ("مقتل", "استشهاد", "اغتيال", "قتلت", "قت
 # (توفي is left out: "توفيت ويني مانديلا" is most often a natural death.)
 _SINGULAR_VERBS = frozenset({"قتل", "قتلت", "استشهد", "استشهدت", "اغتيل", "اغتيلت", "اصيب",
                              "اصيبت", "جرح", "جرحت", "لفظ", "لفظت", "فارق", "فارقت"})
-_THAT = frozenset({"ان", "بان", "لان"})
 _WHERE_WHEN = (["في"], ["خلال"], ["جراء"], ["اثر"], ["عندما"], ["بعد"], ["اليوم"], ["امس"])
 # "that he / that she" right before a singular verb: its subject is one person.
 _HE_THAT = frozenset({"انه", "انها", "بانه", "بانها", "لانه", "لانها", "وانه", "وانها", "فانه",
@@ -2751,6 +2750,10 @@ def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, 
 
 
 # "that" and "but" before a clause's subject: "وذكر شهود أن الخمسة قتلوا".
+# "that" before a subject (_named_or_singular, _subject_before, _read_fate).  (Until stop 31
+# a narrower _THAT, {"ان", "بان", "لان"}, stood before _named_or_singular, but this later
+# definition replaced it when the module loaded, so every use read this one; the dead
+# first definition was removed, no output changed.)
 _THAT = frozenset({"ان", "وان", "فان", "لان", "لكن", "ولكن", "بان"})
 
 
