@@ -1550,6 +1550,11 @@ def _killed_with(text: str, tagged: list[tuple[str, str]]) -> int | str | None:
     # share a number
     pytest.param("وكان فتى فلسطيني قد قتل برصاص الجيش الإسرائيلي وأصيب 220 فلسطينيا.",
                  [("الجيش الإسرائيلي", "ORG")], 1, id="a-killing-told-apart-shares-no-number"),
+    # a dual alone tagged as a place is two people; an organisation keeps its name
+    pytest.param("وقالت وزارة الصحة إنه وصل إلى المستشفى في شمال قطاع غزة شهيدان.",
+                 [("شهيدان", "LOC")], 2, id="two-martyrs-tagged-as-a-place"),
+    pytest.param("إن أكثر من 300 من مسلحي طالبان لقوا حتفهم.", [("طالبان", "ORG")], 300,
+                 id="taliban-is-no-dual"),
     # a joined people noun the tagger put inside a name is one more
     pytest.param("قتل مساعد عميد وسكرتير إحدى الكليات ومحاضرا وموظفا رميا بالرصاص.",
                  [("عميد وسكرتير", "PER")], 4, id="a-title-tagged-as-a-name"),
@@ -1569,6 +1574,7 @@ def test_not_a_name_keeps_names_and_places_of_several_words():
     assert not not_a_name("ليندي توفيا", "LOC")
     assert not not_a_name("كاربيتيان", "PER")
     assert not not_a_name("قياديان", "ORG")  # only a person opening with a dual
+    assert not_a_name("شهيدان", "LOC") and not not_a_name("طالبان", "ORG")
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -162,7 +162,7 @@ def not_a_name(text: str, type_: str) -> bool:
     """An entity the NER model tagged that names no one and nowhere: a verb of killing or
     dying alone ("توفيا", tagged as a place, a village of that name: 7 times in the report
     gold, three of them deaths the gold counts, "إن الفقيدين توفيا اختناقا" = 2), or a
-    person that opens with a dual people noun ("قتل قياديان بارزان"، "كاهنان كاثوليكيان":
+    person that opens with a dual people noun, or such a dual alone as a place ("شهيدان") ("قتل قياديان بارزان"، "كاهنان كاثوليكيان":
     two people, no name; a dual is never one person's name or title).  Stop 31, train and
     dev gold; "قرية ليندي توفيا" (several words) stays."""
     words = [normalize_text(w) for w in text.split()]
@@ -170,7 +170,9 @@ def not_a_name(text: str, type_: str) -> bool:
         return False
     if len(words) == 1 and bare_clitic(words[0]) in _PLURAL_VERBS | _SINGULAR_VERBS | _DIED:
         return True
-    return type_ == "PER" and _lexical_dual(words[0])
+    # (a dual alone tagged as a place: "وصل إلى المستشفى شهيدان", train gold 2; not an
+    # organisation, "طالبان" is the students' movement)
+    return (type_ == "PER" or (len(words) == 1 and type_ == "LOC")) and _lexical_dual(words[0])
 
 
 def _lexical_dual(word: str) -> bool:
