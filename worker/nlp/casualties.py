@@ -159,19 +159,19 @@ class Sentence:
 
 
 def not_a_name(text: str, type_: str) -> bool:
-    """An entity the NER model tagged that names no one and nowhere: a verb of killing or
-    dying alone ("توفيا", tagged as a place, a village of that name: 7 times in the report
-    gold, three of them deaths the gold counts, "إن الفقيدين توفيا اختناقا" = 2), or a
-    person that opens with a dual people noun, or such a dual alone as a place ("شهيدان") ("قتل قياديان بارزان"، "كاهنان كاثوليكيان":
-    two people, no name; a dual is never one person's name or title).  Stop 31, train and
-    dev gold; "قرية ليندي توفيا" (several words) stays."""
+    """An entity the NER model tagged that names no one and nowhere (stop 31, train and dev
+    gold): a verb of killing or dying alone ("توفيا", tagged as a place, a village of that
+    name: 7 times in the report gold, three of them deaths the gold counts, "إن الفقيدين
+    توفيا اختناقا" = 2); a person that opens with a dual people noun ("قتل قياديان
+    بارزان"، "كاهنان كاثوليكيان": two people, no name; a dual is never one person's name or
+    title); such a dual alone tagged as a place ("وصل إلى المستشفى شهيدان" = 2).  Kept: an
+    organisation ("طالبان" is the students' movement) and a place of several words ("قرية
+    ليندي توفيا")."""
     words = [normalize_text(w) for w in text.split()]
     if not words:
         return False
-    if len(words) == 1 and bare_clitic(words[0]) in _PLURAL_VERBS | _SINGULAR_VERBS | _DIED:
+    if len(words) == 1 and bare_clitic(words[0]) in _DEATH_VERB_FORMS:
         return True
-    # (a dual alone tagged as a place: "وصل إلى المستشفى شهيدان", train gold 2; not an
-    # organisation, "طالبان" is the students' movement)
     return (type_ == "PER" or (len(words) == 1 and type_ == "LOC")) and _lexical_dual(words[0])
 
 
@@ -592,7 +592,7 @@ def _among_a_later_toll(sent: Sentence, found: list[Casualty]) -> list[Casualty]
 
 
 _THEY_ARE = frozenset({"هم", "وهم", "هما", "وهما", "هن", "وهن"})
-_PLURAL_DEAD = frozenset({"القتلي", "الضحايا", "الشهداء", "القتلا"})
+_PLURAL_DEAD = frozenset({"القتلي", "الضحايا", "الشهداء", "القتلا", "قتلي", "ضحايا", "شهداء"})
 _LIST_ENDS = frozenset({".", "؟", "!", ";", "؛", "فيما", "بينما", "وفيما", "وبينما"})
 
 
@@ -608,7 +608,7 @@ def _the_list_that_names_them(sent: Sentence, cas: Casualty) -> Casualty:
     or more follows, or when the list counts people itself ("الطاقم العشرة و247 راكبا")."""
     words = sent.words
     if cas.kind != "killed" or cas.count is not None or cas.word < 0 \
-            or bare_clitic(words[cas.word]) not in _PLURAL_DEAD | {"قتلي", "ضحايا", "شهداء"} \
+            or bare_clitic(words[cas.word]) not in _PLURAL_DEAD \
             or cas.subgroup or words[cas.word - 1:cas.word] == ["بين"]:
         return cas  # (not a part: "من بين القتلى قياديين هما ...")
     k = next((n for n in range(cas.word + 1, min(cas.word + 8, len(words)))
@@ -1974,7 +1974,8 @@ _MANNER = frozenset({"بالرصاص", "رميا", "طعنا", "بالسكين",
 
 def _dual_victims_after(words: list[str], i: int) -> bool:
     """"أن رجلا قتل بالرصاص شرطيين" (a draw of stop 26), "طالب قتل والديه" (stop 31): a
-    dual after the verb, past how it was done, is its object, so the singular before it is the killer, not a victim."""
+    dual after the verb, past how it was done, is its object, so the singular before it is
+    the killer, not a victim."""
     j = i + 2 if i + 2 < len(words) and words[i + 1] in _MANNER else i + 1
     return j < len(words) and (_people_count(words[j]) == 2 or words[j] in _KIN_DUAL)
 
@@ -2648,6 +2649,8 @@ _PLURAL_VERBS = frozenset({"قتلوا", "قتلا", "قتلتا", "اصيبوا
                            "جرحا", "استشهدوا", "استشهدا", "اغتيلوا", "اغتيلا", "لقوا",
                            "توفوا", "توفيا", "لفظوا", "لفظا", "قضوا", "قضيا", "فارقوا",
                            "فارقا"})
+# Every finite verb of killing or dying, singular or plural (not_a_name).
+_DEATH_VERB_FORMS = _PLURAL_VERBS | _SINGULAR_VERBS | _DIED
 
 
 def _subject_before(sent: Sentence, i: int, used: set[int]) -> tuple[int, bool, int] | None:
@@ -3673,8 +3676,7 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty | 
                 # لقوا حتفهم" (39) (train gold, stop 31): a definite number right before
                 # the verb, after its people noun or as a compound of its own (not a
                 # و-joined group's: "5 كوريين جنوبيين ومرشديهم الأربعة لقوا حتفهم" is 9)
-                definite = _definite_number_ending(words, j - 1) \
-                    if words[j - 1] not in _DAY_WORDS else None
+                definite = _definite_number_ending(words, j - 1)
                 if definite is not None and not (
                         definite[1] >= 1 and words[definite[1] - 1].startswith("و")) and (
                         definite[1] == 0 or words[definite[1] - 1] in _PUNCT
@@ -3744,18 +3746,15 @@ def _counted_before_after_that(sent: Sentence, verb: int, used: set[int]) -> Num
 
 
 def _definite_number_ending(words: list[str], k: int) -> tuple[int, int] | None:
-    """(count, first word) of a definite number word ending at ``k``: "الأربعة"،
-    "التسعة والثلاثين" (the units, then the tens joined by و), 2 to 99."""
+    """(count, first word) of a definite number ending at ``k``: one word, as
+    :func:`_definite_number` reads it ("الأربعة"), or the units then the tens joined by و
+    ("التسعة والثلاثين", 21 to 99)."""
     if words[k].startswith("وال") and k >= 1 and words[k - 1].startswith("ال"):
         num = parse_number([words[k - 1][2:], "و" + words[k][3:]], 0)
         if num is not None and num.count and num.last == 2 and 20 < num.count < 100:
             return num.count, k - 1
-    if words[k].startswith("ال"):
-        num = parse_number([words[k][2:]], 0)
-        if num is not None and num.count and num.last == 1 and 2 <= num.count <= 19 \
-                and not any(c.isdigit() for c in words[k]):
-            return num.count, k
-    return None
+    one = _definite_number(words, k)
+    return (one[0], k) if one is not None and one[1] == k + 1 else None
 
 
 def _vague_subject(words: list[str], verb: int) -> bool:
