@@ -1562,6 +1562,9 @@ def _killed_with(text: str, tagged: list[tuple[str, str]]) -> int | str | None:
     pytest.param("وأوضحت أن ضحايا اللغم هم: يحيى قائد الصلاحي، وزوجته صالحة محسن صالح، "
                  "والطفل همام يحيى قائد (12 عاماً)، والطفلة سعادة يحيى قائد (10 أعوام).",
                  [("يحيى قائد الصلاحي", "PER")], 4, id="the-victims-are-a-list-with-kin"),
+    # a name, then the clause that describes it, then its singular passive verb
+    pytest.param("تثبت أن خاشقجي الذي يكتب في صحيفة واشنطن بوست قتل داخل القنصلية.",
+                 [("خاشقجي", "PER"), ("واشنطن بوست", "ORG")], 1, id="a-name-past-who-writes-for"),
 ])
 def test_readings_with_the_taggers_entities(text, tagged, expected):
     assert _killed_with(text, tagged) == expected
@@ -1666,6 +1669,53 @@ def test_not_a_name_keeps_names_and_places_of_several_words():
                  {"killed": [1, None]}, id="a-hundred-per-cent"),
 ])
 def test_figures_off_the_stop_31_wrong_numbers(text, expected):
+    found: dict[str, list[int | None]] = {}
+    for c in find_casualties(Sentence.of(text, tokenize(text))):
+        found.setdefault(c.kind, []).append(c.count)
+    assert found == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a number word after its people noun, past "بالإضافة إلى", is one more group
+    pytest.param("وأوضح أن من بين القتلى 9 مسلحين تابعين لميلشيات شيعية موالية لإيران بالإضافة "
+                 "إلى مقاتلين اثنين لم يتم التعرف على هويتيهما.", {"killed": [11]},
+                 id="nine-and-two-fighters"),
+    pytest.param("مقتل 9 مسلحين بالإضافة إلى جنود ثلاثة.", {"killed": [12]},
+                 id="nine-and-three-soldiers"),
+    # a guard: a plural with no number after it adds no one
+    pytest.param("مقتل 9 مسلحين بالإضافة إلى مقاتلين في الهجوم.", {"killed": [9]},
+                 id="nine-and-uncounted-fighters"),
+    # a nisba alone after a killing word (or past "فيها"/"خلاله") is one person
+    pytest.param("تحتج على واقعة طعن قتل فيها ألماني على أيدي اثنين.", {"killed": [1]},
+                 id="a-german-was-killed-in-it"),
+    pytest.param("في إطار تحقيق أولي للحادث الذي قتلت خلاله فلسطينية تبلغ من العمر 22 عاما.",
+                 {"killed": [1]}, id="a-palestinian-woman-was-killed-in-it"),
+    pytest.param("قتل سوري في الهجوم.", {"killed": [1]}, id="a-syrian-was-killed"),
+    # ... not one the verb does not agree with, a possessive, his companions, how a killing
+    # was done, or the killer of a count
+    pytest.param("إن هجمات لييج تعتبر جريمة قتل إرهابية.", {"killed": [None]},
+                 id="a-terrorist-killing"),
+    pytest.param("فقد احتل بلدي وقتل شعبي.", {"killed": [None]}, id="killed-my-people"),
+    pytest.param("وألقت القبض على قيادي حوثي كبير وقتلت مرافقيه.", {"killed": [None]},
+                 id="killed-his-companions"),
+    pytest.param("قتل طائفي في بغداد.", {"killed": [None]}, id="a-sectarian-killing"),
+    pytest.param("في 23 من مايو 2014، قتل أميركي من أصل بريطاني 6 أشخاص بينهم 3 رجال.",
+                 {"killed": [6]}, id="an-american-killed-six"),
+    # the one victim before a singular passive verb, past the age told after him ...
+    pytest.param("وقال في تصريح صحفي إن الفلسطيني فادي البطش، البالغ من العمر 35 عاما قتل على "
+                 "يد رجلين.", {"killed": [1]}, id="past-his-age-after-a-comma"),
+    pytest.param("وقال إن المهاجم البالغ من العمر 26 عاما قد قتل في مكان الهجوم.",
+                 {"killed": [1]}, id="past-his-age"),
+    # ... or past the clause that describes him, with no comma
+    pytest.param("تثبت أن الصحفي الذي يكتب في صحيفة واشنطن بوست قتل داخل القنصلية.",
+                 {"killed": [1]}, id="past-who-writes-for"),
+    pytest.param("قال قادة فصائل كردية إن امرأة بريطانية تقاتل إلى جانب القوات الكردية قتلت "
+                 "في مدينة عفرين.", {"killed": [1]}, id="a-woman-fighting-with-them"),
+    # a guard: a verb with a count of its own after it counts that
+    pytest.param("المسلح الذي هاجم المدرسة قتل 5 أشخاص.", {"killed": [5]},
+                 id="the-gunman-who-attacked-killed-five"),
+])
+def test_figures_off_the_stop_32_wrong_numbers(text, expected):
     found: dict[str, list[int | None]] = {}
     for c in find_casualties(Sentence.of(text, tokenize(text))):
         found.setdefault(c.kind, []).append(c.count)
