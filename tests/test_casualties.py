@@ -1714,6 +1714,36 @@ def test_figures_off_the_stop_31_wrong_numbers(text, expected):
     # a guard: a verb with a count of its own after it counts that
     pytest.param("المسلح الذي هاجم المدرسة قتل 5 أشخاص.", {"killed": [5]},
                  id="the-gunman-who-attacked-killed-five"),
+    # "أم" right after a killing word is a mother after a feminine verb, before her
+    # nisba or before و and one more; "or" otherwise
+    pytest.param("قتلت أم يمنية مع طفلها، الثلاثاء، بانفجار لغم.", {"killed": [2]},
+                 id="a-mother-with-her-child"),
+    pytest.param("مقتل أم وطفلها في القصف.", {"killed": [2]}, id="a-mother-and-her-child"),
+    pytest.param("أصيبت أم يمنية مع طفليها، الأربعاء، بانفجار لغم.", {"injured": [3]},
+                 id="a-mother-with-her-two-children"),
+    pytest.param("هل قتل أم جرح؟", {"killed": [None], "injured": [None]}, id="killed-or-hurt"),
+    # the definite one after an active verb, then an aside between commas, then a dual:
+    # the one is the killer, the dual the victims
+    pytest.param("وقتل المهاجم، الذي عرف باسم بنيامين هيرمان، شرطيتين من خلال طعنهما.",
+                 {"killed": [2]}, id="the-attacker-aside-killed-two-policewomen"),
+    pytest.param("وقتل المهاجم، الذي عرف باسم بنيامين هيرمان، في تبادل لإطلاق النار.",
+                 {"killed": [1]}, id="the-attacker-aside-was-killed"),
+    # the people named before "(من) بين القتلى", when nothing after it counts
+    pytest.param("وأكدت وكالة الأنباء الفرنسية أن مصورها شاه ماراي من بين القتلى.",
+                 {"killed": [1]}, id="her-photographer-among-the-dead"),
+    pytest.param("كما قالت مصادر رسمية إن 26 عنصرا من جبهة البوليساريو كانوا من بين القتلى.",
+                 {"killed": [26]}, id="twenty-six-were-among-the-dead"),
+    pytest.param("وقالت اللجنة إن أحد موظفيها وهو مهندس في المياه، بين القتلى.",
+                 {"killed": [1]}, id="one-of-its-staff-among-the-dead"),
+    # ... not an item the lexicon cannot count, nor a part of the wounded
+    pytest.param("وقال رئيس البلدية، إن قائدا عسكريا وعقيدين من بين الضحايا.",
+                 {"killed": [None]}, id="an-uncounted-item-among-the-dead"),
+    pytest.param("ونقلت القناة عن مصدر في الشرطة بأن طفلا بين المصابين.", {"injured": [None]},
+                 id="a-child-among-the-wounded"),
+    pytest.param("ومن بين القتلى 99 طفلا.", {"killed": [99]}, id="the-count-after-among"),
+    # others joined by و a few words after one victim, past where he was
+    pytest.param("وأضاف أنه قتل بعد ذلك رجلا آخر بالقرب من الشركة وشخصين آخرين في مسكن.",
+                 {"killed": [3]}, id="a-man-near-the-company-and-two-others"),
 ])
 def test_figures_off_the_stop_32_wrong_numbers(text, expected):
     found: dict[str, list[int | None]] = {}
