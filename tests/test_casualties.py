@@ -1562,6 +1562,9 @@ def _killed_with(text: str, tagged: list[tuple[str, str]]) -> int | str | None:
     pytest.param("وأوضحت أن ضحايا اللغم هم: يحيى قائد الصلاحي، وزوجته صالحة محسن صالح، "
                  "والطفل همام يحيى قائد (12 عاماً)، والطفلة سعادة يحيى قائد (10 أعوام).",
                  [("يحيى قائد الصلاحي", "PER")], 4, id="the-victims-are-a-list-with-kin"),
+    # a name whose first word the tagger left out
+    pytest.param("وكشفت المصادر عن مقتل مبخوت صالح سلامة، مساعد قائد الأمن المركزي في صنعاء.",
+                 [("صالح سلامة", "PER")], 1, id="the-first-word-of-the-name-untagged"),
     # a name, then the clause that describes it, then its singular passive verb
     pytest.param("تثبت أن خاشقجي الذي يكتب في صحيفة واشنطن بوست قتل داخل القنصلية.",
                  [("خاشقجي", "PER"), ("واشنطن بوست", "ORG")], 1, id="a-name-past-who-writes-for"),
@@ -1741,6 +1744,20 @@ def test_figures_off_the_stop_31_wrong_numbers(text, expected):
     pytest.param("ونقلت القناة عن مصدر في الشرطة بأن طفلا بين المصابين.", {"injured": [None]},
                  id="a-child-among-the-wounded"),
     pytest.param("ومن بين القتلى 99 طفلا.", {"killed": [99]}, id="the-count-after-among"),
+    # all who were aboard, then who they were, the crew counted apart
+    pytest.param("وقتل في الحادث جميع من كانوا على متن الطائرة، وهم 15 راكبا، وطاقمها المكون "
+                 "من ثلاثة أفراد.", {"killed": [18]}, id="all-aboard-who-were-15-and-the-crew"),
+    # "all of them" before the fate verb: the counted groups before it
+    pytest.param("ووفق المعطيات فإن 26 راكبا و6 أعضاء من الطاقم كانوا على متن الطائرة المنكوبة "
+                 "وجميعهم لقوا حتفهم.", {"killed": [32]}, id="all-of-them-met-their-death"),
+    # a one-word name the tagger missed, a comma and who he was: one, and those with him
+    pytest.param("وقتل الصماد، المطلوب رقم 2 على قائمة تحالف دعم الشرعية في اليمن، إلى جانب 20 "
+                 "قيادياً حوثياً في الغارة.", {"killed": [21]}, id="a-name-then-who-he-was"),
+    # ... not a plural or a day before the comma
+    pytest.param("قتل الجنود، الذين كانوا في الموقع.", {"killed": [None]},
+                 id="the-soldiers-who-were-there"),
+    # (the day is no name; the official after it is not read either, as before)
+    pytest.param("وقتل الأحد، المسؤول عن الأمن.", {"killed": [None]}, id="on-sunday-the-official"),
     # others joined by و a few words after one victim, past where he was
     pytest.param("وأضاف أنه قتل بعد ذلك رجلا آخر بالقرب من الشركة وشخصين آخرين في مسكن.",
                  {"killed": [3]}, id="a-man-near-the-company-and-two-others"),

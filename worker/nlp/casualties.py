@@ -490,6 +490,7 @@ def _numbering(sent: Sentence, cas: Casualty, used: set[int]) -> Casualty:
     words, k = sent.words, cas.last
     if cas.count is not None or cas.negated or cas.kind not in ("killed", "injured"):
         return cas
+    k = _past_all_aboard(words, k, used)
     if k < len(words) and words[k] in {",", "،"}:
         k += 1
     if k < len(words) and words[k] in {"البالغ", "والبالغ"}:
@@ -500,6 +501,8 @@ def _numbering(sent: Sentence, cas: Casualty, used: set[int]) -> Casualty:
         listed = _counted_list(sent, k + 1, used)
         if listed is not None:
             count, last = listed
+            # (and the crew counted apart: "وهم 15 راكبا، وطاقمها المكون من ثلاثة أفراد")
+            count, _, last = _plus_crew(sent, count, last, set(used))
             used.update(range(k, last))
             return dataclasses.replace(cas, count=count, approx=False, anaphoric=False,
                                        end=sent.tokens[last - 1].end, last=last,
@@ -514,6 +517,26 @@ def _numbering(sent: Sentence, cas: Casualty, used: set[int]) -> Casualty:
     return dataclasses.replace(cas, count=num.count, approx=num.approx, anaphoric=False,
                                end=sent.tokens[last - 1].end, last=last,
                                text=sent.text[cas.start:sent.tokens[last - 1].end])
+
+
+def _past_all_aboard(words: list[str], k: int, used: set[int]) -> int:
+    """The word after "(في الحادث) جميع من كانوا على متن الطائرة" at ``k`` (its comma
+    next), where who they were is told: "وقتل في الحادث جميع من كانوا على متن الطائرة،
+    وهم 15 راكبا، وطاقمها المكون من ثلاثة أفراد" (18; stop 32 train gold); ``k`` when no
+    "all who were" starts within three words."""
+    start = next((j for j in range(k, min(k + 4, len(words) - 1))
+                  if bare_clitic(words[j]) in {"جميع", "كل"} and words[j + 1] in {"من", "الذين"}),
+                 None)
+    if start is None:
+        return k
+    for j in range(start + 2, min(start + 12, len(words))):
+        if j in used and words[j] not in _PUNCT:
+            return k
+        if words[j] in {",", "،"}:
+            return j if words[j + 1:j + 2] in (["وهم"], ["هم"]) else k
+        if words[j] in _PUNCT:
+            return k
+    return k
 
 
 def _counted_list(sent: Sentence, k: int, used: set[int]) -> tuple[int, int] | None:
@@ -2197,6 +2220,17 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
             and not _is_casualty_word(sent.tokens[j].text) \
             and words[j + 1] in {"البالغ", "البالغه"} and words[j + 2:j + 4] == ["من", "العمر"]:
         return 1, i, j + 1  # "مقتل الصماد البالغ من العمر 39 عاما": one person, aged
+    if _untagged_name_described(sent, j, used):
+        # "وقتل الصماد، المطلوب رقم 2 على قائمة التحالف، إلى جانب 20 قيادياً" (21 with
+        # the twenty after; stop 32 train gold): a name the tagger missed, then who he was
+        return 1, i, j + 1
+    if j + 1 < len(words) and j not in used and j + 1 in sent.persons \
+            and not words[j].startswith(("ال", "و")) and _number(words, j) is None \
+            and not _is_people(words[j]) and _people_count(words[j]) is None \
+            and not _is_casualty_word(sent.tokens[j].text) and words[j] not in _PUNCT:
+        # "مقتل مبخوت صالح سلامة، مساعد قائد ..." (stop 32 train gold): the name's first
+        # word, which the tagger left out
+        return _named_count(sent, j + 1), i, _name_end(sent, j + 1)
     # A title before the name: "مقتل الإعلامي السعودي جمال خاشقجي"، "وفاة الناشط المدني،
     # فلان" (fourteenth draw): up to three definite words (and a comma), then the name.
     k = j
@@ -2386,6 +2420,29 @@ def _subject_past_its_clause(sent: Sentence, i: int, used: set[int]) -> int | No
                 return 1, r, i + 1
             return None
     return None
+
+
+# Who a person was, after his name and a comma.
+_WHO_HE_WAS = frozenset({"المطلوب", "المتهم", "المسؤول", "القيادي", "زعيم", "رئيس", "قائد",
+                         "مساعد", "نائب", "مدير", "عضو", "امين", "مؤسس"})
+
+
+def _untagged_name_described(sent: Sentence, j: int, used: set[int]) -> bool:
+    """Is word ``j`` (after a killing word) a one-word name the tagger missed, told by what
+    follows it: a comma and who he was ("الصماد، المطلوب رقم 2")?  Not a people noun, a
+    number, a day or a casualty word."""
+    words = sent.words
+    if j + 2 >= len(words) or j in used or words[j + 1] not in {",", "،"} \
+            or not words[j].startswith("ال") or len(words[j]) < 5:
+        return False
+    word = words[j]
+    if _is_people(word) or _people_count(word) is not None or _number(words, j) is not None \
+            or word in _DAY_WORDS or word in {"اليوم", "الليله", "الماضي", "الجاري"} \
+            or _is_casualty_word(sent.tokens[j].text) or bare_clitic(word) in _SOME:
+        return False
+    nxt = words[j + 2]
+    return nxt in _WHO_HE_WAS or nxt in _DESCRIBING or (
+        nxt.startswith("ال") and _people_count(nxt) == 1)
 
 
 def _titled_name_later(sent: Sentence, j: int, used: set[int]) -> int | None:
@@ -3827,6 +3884,9 @@ FATE_VERB_FORMS = _FATE_VERBS | {"يلقي", "تلقي", "يلقوا"}
 _IN_IT = frozenset({"فيها", "فيه", "خلالها", "خلاله", "بها", "به", "جراءها", "جراءه"})
 
 
+_ALL_OF_THEM = frozenset({"جميعهم", "وجميعهم", "كلهم", "وكلهم", "جميعهن", "وجميعهن"})
+
+
 def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty | None:
     """لقي 5 أشخاص حتفهم: the subject between لقي and حتف counts; حتفه alone is one.
     "مصرع أكثر من 250 عنصراً" (the noun as a verbal noun) counts after it; "لقي 10 من
@@ -3843,6 +3903,23 @@ def _read_fate(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty | 
         # عشرة من عمرهما حتفهما" (2; mined at stop 25): the dual pronoun counts them, not
         # the ages before it
         return _make(sent, kind, 2, False, i, i + 1, used)
+    if i >= 2 and words[i - 1] in {"لقوا", "لقين"} and words[i - 2] in _ALL_OF_THEM:
+        # "إن 26 راكبا و6 أعضاء من الطاقم كانوا على متن الطائرة المنكوبة وجميعهم لقوا
+        # حتفهم" (32; stop 32 train gold): all of them, the counted groups before
+        listed = next((c for c in (_counted_list(sent, k, used) for k in range(
+            max(i - 22, 0), i - 2)) if c is not None and c[1] <= i - 2), None)
+        if listed is not None:
+            total, k = listed
+            while k < i - 2 and words[k].startswith("و"):
+                # more groups joined by و, one whose noun the lexicon lacks among them
+                # ("و6 أعضاء من الطاقم")
+                more = _number(words, k)
+                if more is None or not more.count or more.first != k \
+                        or more.last + 1 >= len(words) \
+                        or not (_is_people(words[more.last]) or words[more.last + 1] == "من"):
+                    break
+                total, k = total + more.count, more.last + 1
+            return _make(sent, kind, total, False, i - 2, i + 1, used)
     num = _number_before(sent, i, used)
     part: set[int] = set()
     if num is not None and num.first >= 1 and words[num.first - 1] in {"بينهم", "منهم"}:
