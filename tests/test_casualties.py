@@ -1758,6 +1758,21 @@ def test_figures_off_the_stop_31_wrong_numbers(text, expected):
                  id="the-soldiers-who-were-there"),
     # (the day is no name; the official after it is not read either, as before)
     pytest.param("وقتل الأحد، المسؤول عن الأمن.", {"killed": [None]}, id="on-sunday-the-official"),
+    # "أودت ... بحياة" with the verb's subject between them
+    pytest.param("أودت عواصف عاتية اجتاحت الهند هذا الاسبوع بحياة 143 شخصا.",
+                 {"killed": [143]}, id="storms-took-the-lives-of"),
+    pytest.param("وتمسك الناس، رغم كل شيء، بالحياة.", {}, id="held-on-to-life"),
+    # a death by choking near the word is the attack's own; food poisoning is no attack
+    pytest.param("وتحمل الوالدة الاحتلال المسؤولية عن استشهاد طفلتها بالاختناق جراء الغاز.",
+                 {"killed": [1]}, id="martyred-by-choking"),
+    pytest.param("توفي ثلاثة أشخاص بالتسمم الغذائي في المطعم.", {}, id="food-poisoning"),
+    # the active "assassinated", its killer and its victim after it
+    pytest.param("أمس، اغتال حزب الله شخصية مدنية مسالمة أخرى.", {"killed": [1]},
+                 id="assassinated-a-civilian-figure"),
+    pytest.param("اغتال مسلحون 3 أشخاص في بغداد.", {"killed": [3]},
+                 id="gunmen-assassinated-three"),
+    pytest.param("واغتالت إسرائيل عددا من أبرز قيادي الميليشيات الذين كانوا يعملون هناك.",
+                 {"killed": [None]}, id="assassinated-some-leaders"),
     # others joined by و a few words after one victim, past where he was
     pytest.param("وأضاف أنه قتل بعد ذلك رجلا آخر بالقرب من الشركة وشخصين آخرين في مسكن.",
                  {"killed": [3]}, id="a-man-near-the-company-and-two-others"),
