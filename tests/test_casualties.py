@@ -1562,6 +1562,10 @@ def _killed_with(text: str, tagged: list[tuple[str, str]]) -> int | str | None:
     pytest.param("وأوضحت أن ضحايا اللغم هم: يحيى قائد الصلاحي، وزوجته صالحة محسن صالح، "
                  "والطفل همام يحيى قائد (12 عاماً)، والطفلة سعادة يحيى قائد (10 أعوام).",
                  [("يحيى قائد الصلاحي", "PER")], 4, id="the-victims-are-a-list-with-kin"),
+    # the names told after a definite plural, the tagger's one name for two
+    pytest.param("ويأتي هذا بعد يومين من مقتل القياديين الحوثيين، محمد وطه الرزامي في الجوف.",
+                 [("محمد وطه الرزامي", "PER")], 2, id="the-two-leaders-named"),
+    pytest.param("مقتل المدنيين في القصف.", [], "?", id="the-civilians-unnamed"),
     # a name whose first word the tagger left out
     pytest.param("وكشفت المصادر عن مقتل مبخوت صالح سلامة، مساعد قائد الأمن المركزي في صنعاء.",
                  [("صالح سلامة", "PER")], 1, id="the-first-word-of-the-name-untagged"),
@@ -1773,6 +1777,10 @@ def test_figures_off_the_stop_31_wrong_numbers(text, expected):
                  id="gunmen-assassinated-three"),
     pytest.param("واغتالت إسرائيل عددا من أبرز قيادي الميليشيات الذين كانوا يعملون هناك.",
                  {"killed": [None]}, id="assassinated-some-leaders"),
+    # "many died": killed, how many not told; not of age or illness
+    pytest.param('حيث قال: "مات الكثيرون، من ضمنهم نساء وأطفال، بهجوم كيماوي.',
+                 {"killed": [None]}, id="many-died"),
+    pytest.param("مات الكثيرون من كبار السن بسبب المرض.", {}, id="many-died-of-illness"),
     # others joined by و a few words after one victim, past where he was
     pytest.param("وأضاف أنه قتل بعد ذلك رجلا آخر بالقرب من الشركة وشخصين آخرين في مسكن.",
                  {"killed": [3]}, id="a-man-near-the-company-and-two-others"),

@@ -1017,6 +1017,10 @@ def _fallen(sent: Sentence, i: int) -> bool:
         and not _is_casualty_word(sent.tokens[num.last].text)
 
 
+# "many", told for a number of people: "مات الكثيرون".
+_MANY = frozenset({"الكثيرون", "كثيرون", "الكثير", "الكثيرين", "كثيرين"})
+
+
 def _took_life_before(words: list[str], i: int) -> bool:
     """أودى/أودت within eight words before "بحياة" at ``i``, no punctuation between: "أودت
     الألغام بحياة"، "أودت عواصف عاتية اجتاحت الهند هذا الاسبوع بحياة 143 شخصا" (stop 32
@@ -1066,6 +1070,11 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         # case of death ("ثلاث حالات وفاة" is the number's; "في أحدث حالة وفاة" refers to one
         # told before)
         return _make(sent, kind, 1, False, i - 1, i + 1, used)
+    if verb in _DIED_PLAIN and cas.count is None and i + 1 < len(sent.words) \
+            and sent.words[i + 1] in _MANY and not _natural_death(sent):
+        # '"مات الكثيرون، من ضمنهم نساء وأطفال، بهجوم كيماوي' ("?"; stop 32 dev gold):
+        # many died, how many not told
+        return _make(sent, kind, None, False, i, i + 2, used)
     at = i + 2 if sent.words[i + 1:i + 2] in (["فيه"], ["فيها"]) else i + 1
     if verb in {"قضي", "قضت"} and at < len(sent.words) and at not in used \
             and _people_count(sent.words[at]) == 1 and not sent.words[at].startswith("ال") \
@@ -2017,6 +2026,11 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
             count, first, last = victims
             return dataclasses.replace(_make(sent, kind, count, False, first, last, used),
                                        named=True)
+    names = _names_after_their_plural(sent, i + 1, used) \
+        if named and kind in ("killed", "injured") else None
+    if names is not None:
+        count, _, last = names
+        return dataclasses.replace(_make(sent, kind, count, False, i, last, used), named=True)
     after = _count_after(sent, i, used)
     if after is not None:
         count, approx, last = after
@@ -2432,6 +2446,34 @@ def _subject_past_its_clause(sent: Sentence, i: int, used: set[int]) -> int | No
                 return 1, r, i + 1
             return None
     return None
+
+
+def _names_after_their_plural(sent: Sentence, j: int, used: set[int]
+                              ) -> tuple[int, int, int] | None:
+    """(count, first, last) of the names told after a definite plural or dual people noun
+    at ``j``, past its nisba and a comma: "مقتل القياديين الحوثيين، محمد وطه الرزامي" (2;
+    stop 32 dev gold; the tagger makes one name of them): a name each, joined by و.  None
+    under two names."""
+    words = sent.words
+    if j >= len(words) or j in used or not words[j].startswith("ال") \
+            or not _is_people(words[j]) or _people_count(words[j]) == 1:
+        return None
+    k = j + 1
+    while k < len(words) and k - j <= 2 and words[k].startswith("ال") and k not in sent.persons \
+            and words[k].endswith(("ي", "يه", "يين", "يون", "يات")) \
+            and not _is_casualty_word(sent.tokens[k].text):
+        k += 1  # (its nisba: "الحوثيين"، "الفلسطينيين")
+    if k < len(words) and words[k] in {",", "،"}:
+        k += 1
+    if k >= len(words) or k not in sent.persons:
+        return None
+    end = _name_end(sent, k)
+    count = 1 + sum(1 for m in range(k + 1, end) if words[m].startswith("و")
+                    and len(words[m]) > 2 and not words[m].startswith("وال"))
+    if end < len(words) and words[end].startswith("و") and end + 1 < len(words) \
+            and (end in sent.persons or end + 1 in sent.persons):
+        count += 1
+    return (count, j, end) if count >= 2 else None
 
 
 # Who a person was, after his name and a comma.
