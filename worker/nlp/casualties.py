@@ -239,10 +239,15 @@ def _remembered(words: list[str], i: int) -> bool:
     """"إحياء ذكرى مقتل الزعيم مزاري"، "الذكرى السنوية لاستشهاد": deaths of an anniversary
     are an older event's (GUIDELINE.md: a mention), not the toll of the sentence's report
     ("سقط 7 قتلى ... حيث كان يجري إحياء ذكرى مقتل الزعيم" is 7; ANT news)."""
-    for k in range(i - 1, max(i - 3, -1), -1):
+    return _in_clause_before(words, i, _ANNIVERSARY, 2)
+
+
+def _in_clause_before(words: list[str], i: int, vocab: frozenset[str], reach: int) -> bool:
+    """Is one of ``vocab`` among the ``reach`` words before ``i``, no punctuation between?"""
+    for k in range(i - 1, max(i - reach - 1, -1), -1):
         if words[k] in _PUNCT:
             return False
-        if bare_clitic(words[k]) in _ANNIVERSARY:
+        if bare_clitic(words[k]) in vocab:
             return True
     return False
 
@@ -1025,12 +1030,7 @@ def _took_life_before(words: list[str], i: int) -> bool:
     """أودى/أودت within eight words before "بحياة" at ``i``, no punctuation between: "أودت
     الألغام بحياة"، "أودت عواصف عاتية اجتاحت الهند هذا الاسبوع بحياة 143 شخصا" (stop 32
     train gold; three words were the reach before)."""
-    for k in range(i - 1, max(i - 9, -1), -1):
-        if words[k] in _PUNCT:
-            return False
-        if bare_clitic(words[k]) in _TOOK_LIFE:
-            return True
-    return False
+    return _in_clause_before(words, i, _TOOK_LIFE, 8)
 
 
 def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty | None:
