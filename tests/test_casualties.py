@@ -1783,6 +1783,18 @@ def test_figures_off_the_stop_31_wrong_numbers(text, expected):
     pytest.param('حيث قال: "مات الكثيرون، من ضمنهم نساء وأطفال، بهجوم كيماوي.',
                  {"killed": [None]}, id="many-died"),
     pytest.param("مات الكثيرون من كبار السن بسبب المرض.", {}, id="many-died-of-illness"),
+    # one toll, then another source's toll for the same dead after "في حين / غير أن":
+    # the later figure stands, the earlier is left uncounted
+    pytest.param("وذكرت وسائل إعلام يابانية أن عدد القتلى بلغ 42، في حين تقول السلطات المحلية "
+                 "أن الحصيلة هي 39 قتيلا.", {"killed": [None, 39]}, id="media-42-authorities-39"),
+    pytest.param("وأشارت التقارير إلى مقتل عشرة أشخاص على الأقل في التفجير، غير أن رئيس دائرة "
+                 "الشرطة المحلية قال إن عدد القتلى هو سبعة.", {"killed": [None, 7]},
+                 id="reports-10-police-7"),
+    pytest.param("بمقتل 77 مدنيا، بينما يقول المرصد إن حصيلة القتلى كانت 50 شخصا.",
+                 {"killed": [None, 50]}, id="the-toll-was-50"),
+    # ... not another side's dead, told by its own verb: they add
+    pytest.param("أن 139 مسلحا على الأقل قتلوا خلال المعارك، بينما أفادت مصادر حوثية بمقتل أكثر "
+                 "من 50 من الجنود.", {"killed": [139, 50]}, id="and-50-of-the-other-side"),
     # others joined by و a few words after one victim, past where he was
     pytest.param("وأضاف أنه قتل بعد ذلك رجلا آخر بالقرب من الشركة وشخصين آخرين في مسكن.",
                  {"killed": [3]}, id="a-man-near-the-company-and-two-others"),
