@@ -15,8 +15,8 @@ The vocabulary lives in resources/lexicons/casualties.yaml.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import csv
+import dataclasses
 import functools
 import pathlib
 import re
@@ -1916,7 +1916,8 @@ def _lone_nisba(sent: Sentence, i: int, j: int) -> bool:
             or word in _ADVERBS or _is_casualty_word(sent.tokens[j].text) or j in sent.named \
             or _KILLED_BY_NISBA[killing] not in (None, word.endswith("يه")):
         return False  # (a verb agrees with its subject: not "جريمة قتل إرهابية")
-    if word.endswith("يه") and (_is_people(word[:-1] + "ن") or bare_clitic(word) in _UNCOUNTED_OBJECT):
+    if word.endswith("يه") and (_is_people(word[:-1] + "ن")
+                                or bare_clitic(word) in _UNCOUNTED_OBJECT):
         return False  # "وقتلت مرافقيه": his companions, not a woman
     nxt = words[j + 1] if j + 1 < len(words) else "."
     if any(_is_people_count_after(words, k) for k in range(j + 1, min(j + 6, len(words)))):
@@ -2445,7 +2446,8 @@ _OWN_CLAUSE = frozenset({"ان", "وان", "فان", "لان", "لكن", "ولك
                          "اللذين", "اللتين", "من", "ما"})
 
 
-def _subject_past_its_clause(sent: Sentence, i: int, used: set[int]) -> int | None:
+def _subject_past_its_clause(sent: Sentence, i: int, used: set[int]
+                             ) -> tuple[int, int, int] | None:
     """(1, first, last) for a singular passive verb whose subject stands before a clause
     that describes it, with no comma: "إن خاشقجي الذي يكتب في صحيفة واشنطن بوست قتل داخل
     القنصلية" (a name or a people noun, then الذي/التي) and "إن امرأة بريطانية تقاتل إلى
@@ -2469,7 +2471,7 @@ def _subject_past_its_clause(sent: Sentence, i: int, used: set[int]) -> int | No
                     words[before].removesuffix("ه")) == 1):
                 return 1, before, i + 1
             return None
-        if r >= 2 and words[r - 1] in _THAT | {"انه", "انها"} - {"لكن", "ولكن"} \
+        if r >= 2 and words[r - 1] in (_THAT | {"انه", "انها"}) - {"لكن", "ولكن"} \
                 and _people_count(words[r]) == 1 and not words[r].startswith("ال") \
                 and (words[r].endswith("ه") or words[r] in {"امراه", "سيده", "فتاه"}) == feminine:
             rest = [w for w in words[r + 1:i] if not _is_nisba([w], 0)]
@@ -3875,7 +3877,8 @@ def _members_before_among(sent: Sentence, i: int, used: set[int]) -> tuple[int, 
     while start - 1 >= 0 and end - start < 12 and words[start - 1] not in _THAT | {"انه", "انها"}:
         start -= 1
         if words[start] in _PUNCT and words[start] not in {",", "،", "(", ")"} \
-                or _is_casualty_word(sent.tokens[start].text) or (start in used and start not in sent.named):
+                or _is_casualty_word(sent.tokens[start].text) \
+                or (start in used and start not in sent.named):
             return None
     if start == end or (start > 0 and words[start - 1] not in _THAT | {"انه", "انها"}):
         return None
