@@ -293,3 +293,32 @@ def test_a_near_tie_in_gain_goes_to_killed_exact():
     far_better_killed = (1.7480, 0.850, 1.0, 0.45, 0.25, {}, scores(0.95, 0.84), scores(0.95, 0.84))
     assert report_model.choose([better_f1, better_killed, far_better_killed]) is better_killed
     assert report_model.choose([better_f1, better_killed], margin=0.0) is better_f1
+
+
+# --report-model: a draw scored with a model that never saw it (trained --without-batches).
+def test_a_chosen_model_replaces_the_shipped_one_for_the_process(tmp_path, monkeypatch):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({"threshold": 0.99, "figure_threshold": 0.99, "meta": {},
+                                "weights": {"bias": -5.0}}), encoding="utf-8")
+    monkeypatch.setattr(report_model, "_chosen", None)
+    shipped = report_model.shipped()
+    chosen = report_model.use_model(path)
+    assert report_model.shipped() is chosen and chosen is not shipped
+    # the event stage asks shipped(): a model that calls nothing a report keeps nothing
+    text = "قتل 5 أشخاص في غارة جوية على مدينة إدلب."
+    assert not extract_events(text, sentences(text), [], PUBLISHED)
+
+
+def test_a_missing_report_model_names_its_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(report_model, "_chosen", None)
+    missing = tmp_path / "absent.json"
+    with pytest.raises(SystemExit, match="absent.json"):
+        report_model.use_model(missing)
+    assert report_model.shipped() is not None
+
+
+def test_report_model_cannot_repin_the_gate():
+    from worker.nlp import evaluate_events
+
+    with pytest.raises(SystemExit):
+        evaluate_events.main(["--report-model", "x.json", "--write-baseline"])

@@ -312,13 +312,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-filter", choices=("none", "model"), default="none",
                         help="incidents only: score the rules alone (none, default, as the "
                              "gate does) or with the report model (model)")
+    parser.add_argument("--report-model", type=pathlib.Path, default=None, metavar="PATH",
+                        help="reports only: judge triggers with this report model instead of "
+                             "the shipped one (one trained --without-batches of a draw, to "
+                             "score that draw as unseen)")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--errors", action="store_true", help="list items with wrong types")
     parser.add_argument("--write-baseline", action="store_true",
                         help=f"re-pin the gate floors in {BASELINE.name}")
     args = parser.parse_args(argv)
+    if args.report_model is not None and (args.gold != "reports" or args.write_baseline):
+        parser.error("--report-model scores the report gold with another model; it cannot "
+                     "re-pin the gate (--write-baseline) nor score --gold incidents")
     if args.gold == "reports":
         from worker.nlp import evaluate_reports
+
+        if args.report_model is not None:
+            from worker.nlp.report_model import use_model
+
+            use_model(args.report_model)
 
         if args.write_baseline:
             text = json.dumps(evaluate_reports.baseline(args.ner), ensure_ascii=False, indent=1)

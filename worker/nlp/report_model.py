@@ -198,10 +198,33 @@ class ReportModel:
         return self.probability(feats) >= self.threshold_for(feats)
 
 
-@functools.lru_cache(maxsize=1)
+# A model chosen for this process in place of the shipped one (use_model).
+_chosen: ReportModel | None = None
+
+
 def shipped() -> ReportModel | None:
-    """The shipped model, or None when the file is absent (rules only)."""
+    """The model the event stage uses: the shipped one, or None when its file is absent
+    (rules only); one chosen by :func:`use_model` instead, where one was."""
+    return _chosen if _chosen is not None else _shipped_file()
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_file() -> ReportModel | None:
     return ReportModel.load() if MODEL_PATH.is_file() else None
+
+
+def use_model(path: pathlib.Path) -> ReportModel:
+    """Use the model at ``path`` in place of the shipped one for the rest of the process:
+    ``python -m worker.nlp.evaluate_events --report-model`` scores a draw with a model
+    trained ``--without-batches`` of it.  A missing or broken file is an error that names
+    it."""
+    global _chosen
+    try:
+        _chosen = ReportModel.load(path)
+    except (OSError, ValueError, KeyError) as exc:
+        raise SystemExit(f"report model {path}: {type(exc).__name__}: {exc} (train one with "
+                         "`python -m worker.nlp.report_model train --out PATH`)") from exc
+    return _chosen
 
 
 # --- training -------------------------------------------------------------------------
@@ -513,7 +536,7 @@ def train(args: argparse.Namespace) -> int:
     args.out.write_text(json.dumps({"threshold": threshold, "figure_threshold": figure_threshold,
                                     "meta": meta, "weights": weights},
                                    ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-    shipped.cache_clear()
+    _shipped_file.cache_clear()
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(weights)} weights, "
           f"l2={l2}, threshold={threshold}, figure threshold={figure_threshold}); "
           f"dev {meta['dev_scores']}; cv {meta['cv_scores']}; "
