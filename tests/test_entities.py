@@ -182,3 +182,23 @@ def test_resolve_overlaps_prefers_linked_then_longer():
     other = Entity("قسد", "ORG", 12, 15, None, "ner")
     assert resolve_overlaps([longer_unlinked, linked, other]) == [
         Entity("ريف الرقة", "LOC", 0, 10, {"id": "x"}, "ner+gazetteer"), other]
+
+
+@pytest.mark.parametrize("text, part, type_, kept", [
+    # a dual people noun the tagger took for a person's name: two people, no name
+    pytest.param("قتل قياديان بارزان في ميليشيات الحوثي.", "قياديان بارزان", "PER", False,
+                 id="a-dual-tagged-as-a-person"),
+    # a death verb the tagger took for a place (a village is called توفيا)
+    pytest.param("وقالت السفارة إن الفقيدين توفيا اختناقا بسبب تسرب للغاز.", "توفيا", "LOC",
+                 False, id="a-death-verb-tagged-as-a-place"),
+    # kept: an organisation ("the students"), a surname in -يان, a place of several words
+    pytest.param("إن أكثر من 300 من مسلحي طالبان لقوا حتفهم.", "طالبان", "ORG", True,
+                 id="taliban-kept"),
+    pytest.param("وأعلنت الشرطة مقتل كاربيتيان في موسكو.", "كاربيتيان", "PER", True,
+                 id="a-surname-in-yan-kept"),
+    pytest.param("وصلت القوات إلى قرية ليندي توفيا صباحا.", "قرية ليندي توفيا", "LOC", True,
+                 id="a-village-of-several-words-kept"),
+])
+def test_spans_that_name_no_one_are_dropped_at_the_merge(gaz, text, part, type_, kept):
+    entities = merge_entities(text, [span(text, part, type_)], gaz)
+    assert any(e.text == part or part.endswith(e.text) for e in entities) == kept

@@ -13,6 +13,9 @@ without a model.  Steps, in order:
 4. Resolve overlaps: a linked span beats an unlinked one, then the longer span wins, then
    the NER span.  Gazetteer hits inside a longer NER name of another type are part of that
    name (دمشق in جامعة دمشق) and go.
+
+Before step 4, spans that name no one and nowhere go (``casualties.not_a_name``: a dual
+people noun tagged as a person, a death verb tagged as a place).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import bisect
 from typing import Iterable, Sequence
 
+from worker.nlp.casualties import not_a_name
 from worker.nlp.gazetteer import CUE_WORDS, Gazetteer, PlaceIndex, is_context_place, norm_key
 from worker.records import Entity
 
@@ -60,10 +64,15 @@ def _strip_titles(text: str, start: int, end: int) -> int:
 
 def merge_entities(text: str, ner_spans: Iterable[Sequence], gazetteer: Gazetteer) -> list[Entity]:
     """NER spans linked to canonical entities plus gazetteer-only hits, overlaps resolved."""
-    found = gazetteer.find(text)
+    # (neither a tagger's span nor a gazetteer hit that names no one and nowhere: "قتل
+    # [قياديان بارزان]" tagged as a person is two people, "[توفيا]" a verb before it is a
+    # village; casualties.not_a_name, stop 31, applied here from stop 32 so that stored and
+    # shown entities lose them too)
+    found = [e for e in gazetteer.find(text) if not not_a_name(e.text, e.type)]
     context = PlaceIndex(e.canonical for e in found
                          if e.canonical and is_context_place(e.canonical))
-    ner = [e for e in (_ner_entity(text, span, gazetteer, context) for span in ner_spans) if e]
+    ner = [e for e in (_ner_entity(text, span, gazetteer, context) for span in ner_spans)
+           if e and not not_a_name(e.text, e.type)]
     return resolve_overlaps(ner + found)
 
 

@@ -145,6 +145,8 @@ def extract_events(text: str, sentences: list[list[Token]], entities: list[Entit
         if not tokens:
             continue
         span = (tokens[0].start, tokens[-1].end)
+        # (production entities lost these at merge_entities already; entities given any
+        # other way, a caller's or a test's, lose them here)
         here = [e for e in entity_index.within(span) if not not_a_name(e.text, e.type)]
         sent = Sentence.of(text, tokens, _entity_words(tokens, here, "PER"),
                            _entity_words(tokens, here), violent_article)
