@@ -1527,13 +1527,16 @@ def test_figures_off_the_stop_30_wrong_numbers(text, expected):
 
 
 def _killed_with(text: str, tagged: list[tuple[str, str]]) -> int | str | None:
-    """The sentence's killed figure through the event stage with the NER model's entities
-    given as (text, type): its mistakes, written down."""
+    """The sentence's killed figure through the event stage with the NER model's spans given
+    as (text, type), its mistakes written down, merged with the gazetteer as production
+    merges them (entities.merge_entities)."""
+    from worker.nlp.entities import merge_entities
     from worker.nlp.evaluate_reports import from_events
     from worker.nlp.events import extract_events
-    from worker.records import Entity
+    from worker.nlp.gazetteer import default_gazetteer
 
-    entities = [Entity(t, type_, text.index(t), text.index(t) + len(t)) for t, type_ in tagged]
+    spans = [(type_, text.index(t), text.index(t) + len(t)) for t, type_ in tagged]
+    entities = merge_entities(text, spans, default_gazetteer())
     return from_events(extract_events(text, tokenize_sentences(text), entities, "2018-07-23",
                                       report_filter=lambda features: True)).killed
 

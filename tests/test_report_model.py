@@ -317,8 +317,10 @@ def test_a_missing_report_model_names_its_file(tmp_path, monkeypatch):
     assert report_model.shipped() is not None
 
 
-def test_report_model_cannot_repin_the_gate():
+def test_report_model_cannot_repin_the_gate(capsys):
     from worker.nlp import evaluate_events
 
+    # (refused by the argument check, before any model is loaded: the message says why)
     with pytest.raises(SystemExit):
         evaluate_events.main(["--report-model", "x.json", "--write-baseline"])
+    assert "cannot re-pin the gate" in capsys.readouterr().err

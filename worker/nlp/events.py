@@ -22,7 +22,7 @@ from typing import Any
 
 from worker.nlp import lexicons, report_model
 from worker.nlp.casualties import FATE_VERB_FORMS, KINDS, Casualty, Sentence, bare_clitic, \
-    find_casualties, find_people, is_english, not_a_name
+    find_casualties, find_people, is_english
 from worker.nlp.event_coref import merge_coreferent
 from worker.nlp.numbers import parse_number
 from worker.nlp.timex import find_times
@@ -145,9 +145,7 @@ def extract_events(text: str, sentences: list[list[Token]], entities: list[Entit
         if not tokens:
             continue
         span = (tokens[0].start, tokens[-1].end)
-        # (production entities lost these at merge_entities already; entities given any
-        # other way, a caller's or a test's, lose them here)
-        here = [e for e in entity_index.within(span) if not not_a_name(e.text, e.type)]
+        here = entity_index.within(span)
         sent = Sentence.of(text, tokens, _entity_words(tokens, here, "PER"),
                            _entity_words(tokens, here), violent_article)
         local = _Local(sent, index, trigger_hits.within(span), weapon_hits.within(span),

@@ -641,6 +641,13 @@ def _read_common(path: pathlib.Path) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def countries() -> tuple[Record, ...]:
+    """The shipped gazetteer's countries, read once per process on first use, without
+    building the whole gazetteer (worker.nlp.casualties derives their demonyms)."""
+    return tuple(r for r in _read_places(RESOURCES / "places.tsv") if r.kind == "country")
+
+
+@functools.lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
     """The shipped gazetteer, loaded once per process (before fork, pages are shared)."""
     return Gazetteer.load()
