@@ -1833,3 +1833,46 @@ def test_no_victim_past_the_killer_after_who():
 
     assert victim("قتلت غارة جوية في اليمن قائد عسكري كبير.") == 5
     assert victim("إن الصحفية التي قتلت في بداية النزاع السوري مراسلة حربية.") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "martyr" inside a name is no one dead: a protest Friday, a hill, a bridge, a day
+    pytest.param('وذكرت الوكالة أن شابا آخر أصيب برصاص الاحتلال في المنطقة التي شهدت مواجهات '
+                 'دامية في "جمعة الشهداء والأسرى".', {"injured": [1]}, id="a-friday-named-for-martyrs"),
+    pytest.param("وأضاف أن قوات الجيش تمكنت من تحرير مواقع الشبكة وتبة الشهيد.", {},
+                 id="a-hill-named-for-a-martyr"),
+    pytest.param('احتشد أنصاره في اسطنبول قرب "جسر شهداء 15 تموز/يوليو".', {},
+                 id="a-bridge-named-for-martyrs"),
+    # (guard: martyrs counted stay counted)
+    pytest.param("وسقط 3 شهداء في القصف.", {"killed": [3]}, id="martyrs-counted"),
+    # "القضية" (a case) is not the verb قضى: no one died (with الوزير now a person noun,
+    # the matcher's قضى + suffix read him dead; the old code passes it for want of the title)
+    pytest.param('قالت نويرت إن "هذه القضية أثارها الوزير في الاتصال".', {},
+                 id="the-case-is-not-a-death"),
+    # an office held by one person, definite, after a killing noun
+    pytest.param("أفادت مصادر أمنية للعربية عن مقتل القنصل العام النيجيري، في #الخرطوم.",
+                 {"killed": [1]}, id="the-consul-general"),
+    pytest.param("وقد أصيب المشتبه به ونقل إلى المستشفى.", {"injured": [1]}, id="the-suspect"),
+    # cases of death, no number: uncounted, and the minister past them is no victim
+    pytest.param("وسارعت الحكومة إلى الرد على الغضب الناجم عن حالات الوفاة حيث أعلن وزير "
+                 "الداخلية ماتيو سالفيني الحرب على المافيا.", {"killed": [None]},
+                 id="cases-of-death"),
+    pytest.param("وسجلت ثلاث حالات وفاة في المدينة.", {"killed": [3]}, id="three-cases-of-death"),
+    # the one who died of his wounds is the soldier whose killing was told first
+    pytest.param("وتحدثت تقارير عن مقتل جندي إسرائيلي على الحدود، قبل أن يقر الجيش بأن أحد "
+                 "جنوده أصيب بالرصاص، وتوفي لاحقا متأثرا بجروحه.", {"killed": [1]},
+                 id="the-wounded-one-died"),
+    # (guard: another who died of his wounds is one more)
+    pytest.param("وقتل جندي في الهجوم، وتوفي آخر لاحقا متأثرا بجروحه.", {"killed": [1, 1]},
+                 id="another-died-of-wounds"),
+    # the agent after a passive verb ("by") is not its victims
+    pytest.param("أثارت صورة لرجل اعتدي عليه وقتل من قبل حشد من الناس بحضور ثلاثة ضباط غضبا.",
+                 {"killed": [1]}, id="killed-by-a-mob"),
+    # a hit on a thing is no wound
+    pytest.param("وارتفع عدد القتلى بسبب اصابة المرافق الطبية ايضا.", {"killed": [None]},
+                 id="a-hit-on-facilities"),
+    pytest.param("ويمكن للنظام إصابة أهداف بحرية على مسافة 350 كيلومترا.", {},
+                 id="hitting-targets"),
+])
+def test_figures_off_the_stop_33_fresh_draw(text, expected):
+    assert _counts_by_kind(text) == expected
