@@ -1876,3 +1876,16 @@ def test_no_victim_past_the_killer_after_who():
 ])
 def test_figures_off_the_stop_33_fresh_draw(text, expected):
     assert _counts_by_kind(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the dual of a rank or office whose plural is broken is two
+    pytest.param("وقال إن قائدا عسكريا وعقيدين من بين الضحايا.", {"killed": [3]},
+                 id="a-commander-and-two-colonels"),
+    pytest.param("مقتل طبيبين في القصف.", {"killed": [2]}, id="two-doctors"),
+    # the dual of "case" before "death"
+    pytest.param("وسجلت حالتا وفاة جديدتان بسبب الحر.", {"killed": [2]}, id="two-cases-of-death"),
+    pytest.param("وتم تسجيل حالتي وفاة.", {"killed": [2]}, id="two-cases-of-death-oblique"),
+])
+def test_duals_off_the_stop_33_tuned_gold(text, expected):
+    assert _counts_by_kind(text) == expected

@@ -1157,6 +1157,10 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         # one death, told bare beside a violent cause
         return _make(sent, kind, 1, False, i, i + 2 if sent.words[i + 1] in {"ضحيه", "شخص"}
                      else i + 1, used)
+    if word.lstrip("بل") == "وفاه" and i >= 1 and bare_clitic(sent.words[i - 1]) in {
+            "حالتا", "حالتي"}:
+        # "سجلت حالتا وفاة جديدتان بسبب الحر" (2; stop 33, probe gold): the dual of حالة
+        return _make(sent, kind, 2, False, i - 1, i + 1, used)
     if word.lstrip("بل") in {"الوفاه", "وفاه"} and i >= 1 and sent.words[i - 1] == "حالات" \
             and not (i >= 2 and _number(sent.words, i - 2) is not None):
         # "الغضب الناجم عن حالات الوفاة حيث أعلن وزير الداخلية ..." ("?"; stop 33, train
