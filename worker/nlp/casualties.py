@@ -2089,7 +2089,9 @@ def _read_act(sent: Sentence, i: int, kind: str, used: set[int],
         subject = _subject_before(sent, i, used)
         if subject is not None:
             count, approx, first = subject
-            return _make(sent, kind, count, approx, first, i + 1, used)
+            # and those killed with them: "إن قائدين حوثيين قتلا مع عشرات المتمردين" (12)
+            count, last = _plus_those_with_them(sent, count, i + 1, used)
+            return _make(sent, kind, count, approx, first, last, used)
         ahead = _toll_of_the_relative(sent, i, used)
         if ahead is not None:  # "يرتفع إلى 96 عدد عناصر قوات النظام ... الذين قتلوا"
             return _make(sent, kind, ahead.count, ahead.approx, ahead.first, i + 1, used)
@@ -3933,8 +3935,8 @@ def _members_before_among(sent: Sentence, i: int, used: set[int]) -> tuple[int, 
     في الحادث" (26); stop 32 train and probe gold, as GUIDELINE.md counts a named or
     singular victim.  The list runs from "أن/إن" (or the sentence's start) to "بين"; each
     item opens with و: a number counts its people, a dual two, a name or a noun one; an
-    item the lexicon cannot count leaves the whole "?" ("قائدا عسكريا وعقيدين": the gold
-    says 3, but "عقيدين" is no dual the lexicon knows)."""
+    item that cannot be counted leaves the whole "?" ("قائدا عسكريا وعناصر من حرسه");
+    "قائدا عسكريا وعقيدين" is 3 (the lexicon's duals of broken-plural ranks, stop 33)."""
     words = sent.words
     if i < 1 or bare_clitic(words[i - 1]) != "بين" or not words[i].startswith("ال"):
         return None
