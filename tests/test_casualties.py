@@ -1873,6 +1873,12 @@ def test_no_victim_past_the_killer_after_who():
                  id="a-hit-on-facilities"),
     pytest.param("ويمكن للنظام إصابة أهداف بحرية على مسافة 350 كيلومترا.", {},
                  id="hitting-targets"),
+    # أوفى بـ ("fulfils") is no death
+    pytest.param("لإعطاء انطباع لدى الرأي العام أنها توفي بوعيدها بعد تلقيها ضربات.", {},
+                 id="fulfils-its-threat"),
+    pytest.param("وقال إن الحكومة توفي بالتزاماتها.", {}, id="fulfils-its-obligations"),
+    # (guard: died of his wounds is still a death)
+    pytest.param("توفي بجروحه بعد الهجوم.", {"killed": [1]}, id="died-of-his-wounds"),
 ])
 def test_figures_off_the_stop_33_fresh_draw(text, expected):
     assert _counts_by_kind(text) == expected

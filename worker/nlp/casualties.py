@@ -1067,6 +1067,10 @@ def _read(sent: Sentence, i: int, kind: str, form: str, used: set[int]) -> Casua
         return None
     if form == "counted" and bare_clitic(sent.words[i]) == "سقوط" and not _fallen(sent, i):
         return None
+    if sent.words[i] in {"توفي", "يوفي", "توفيت"} and i + 1 < len(sent.words) \
+            and sent.words[i + 1].startswith("ب") and sent.words[i + 1][1:].startswith(_PLEDGES):
+        # "أنها توفي بوعيدها" (she fulfils her threat; stop 33, dev gold): أوفى بـ, not died
+        return None
     if kind == "injured" and bare_clitic(sent.words[i]) in {"اصابه", "الاصابه"} \
             and i + 1 < len(sent.words) and bare_clitic(sent.words[i + 1]) in _THINGS_HIT:
         # "ارتفع عدد القتلى بسبب اصابة المرافق الطبية" (stop 33, fresh draw), "إصابة
@@ -1289,6 +1293,9 @@ def _death_word(word: str) -> bool:
     return word in _DIED or word[1:] in _DIED or word.lstrip("بل").startswith("وفات")
 
 
+# What one fulfils (أوفى بوعده، توفي بالتزاماتها): the verb is then no death.
+_PLEDGES = ("وعد", "وعيد", "الوعد", "الوعيد", "التزام", "الالتزام", "تعهد", "التعهد", "عهد",
+            "العهد")
 _ELIMINATED = frozenset({"القضاء", "تصفيه"})
 _WOUNDS = frozenset({"اصابات", "اصابه", "جرحي", "مصابين", "جرح"})
 # A death numbered in a series is a reference, not one more: "وتعد وفاة سيميغنيو ثاني
