@@ -1838,7 +1838,8 @@ def test_no_victim_past_the_killer_after_who():
 @pytest.mark.parametrize("text, expected", [
     # "martyr" inside a name is no one dead: a protest Friday, a hill, a bridge, a day
     pytest.param('وذكرت الوكالة أن شابا آخر أصيب برصاص الاحتلال في المنطقة التي شهدت مواجهات '
-                 'دامية في "جمعة الشهداء والأسرى".', {"injured": [1]}, id="a-friday-named-for-martyrs"),
+                 'دامية في "جمعة الشهداء والأسرى".', {"injured": [1]},
+                 id="a-friday-named-for-martyrs"),
     pytest.param("وأضاف أن قوات الجيش تمكنت من تحرير مواقع الشبكة وتبة الشهيد.", {},
                  id="a-hill-named-for-a-martyr"),
     pytest.param('احتشد أنصاره في اسطنبول قرب "جسر شهداء 15 تموز/يوليو".', {},
