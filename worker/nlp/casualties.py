@@ -228,9 +228,9 @@ def find_casualties(sent: Sentence, used: set[int] | None = None) -> list[Casual
     found += _then_the_killer_killed(sent, used, found)
     found += _taken_to_hospital(sent, used, found)
     found = _the_nth_dead(sent, [_the_list_that_names_them(sent, c) for c in found])
-    return _another_source_says(sent, _the_wounded_one_died(sent, _the_dead_one_again(
-        sent, _among_a_later_toll(sent, _shared_with_captives(sent, _killed_and_wounded(
-            sent, _died_of_wounds(sent, _other_figures(sent, found))))))))
+    return _another_source_says(sent, _the_dead_one_again(sent, _among_a_later_toll(
+        sent, _shared_with_captives(sent, _killed_and_wounded(sent, _died_of_wounds(
+            sent, _other_figures(sent, found)))))))
 
 
 # "في حين"، "بينما"، "غير أن"، "إلا أن"، "لكن": the next clause sets something against this.
@@ -302,7 +302,7 @@ def _martyrs_in_a_name(words: list[str], i: int) -> bool:
     k = i - 1
     if k >= 0 and words[k] in _QUOTES:
         k -= 1  # 'جمعة "الشهداء"'، '"جمعة الشهداء"' (the quote before the head)
-    return k >= 0 and bare_clitic(words[k].lstrip('"«“')) in _NAMED_WITH_MARTYRS
+    return k >= 0 and bare_clitic(words[k]) in _NAMED_WITH_MARTYRS
 
 
 # "قضية" (a case, an issue), which the matcher takes for the verb قضى ("died") with a
@@ -749,30 +749,6 @@ def _the_list_that_names_them(sent: Sentence, cas: Casualty) -> Casualty:
 _THE_DEAD_ONE = frozenset({"القتيل", "القتيله"})
 
 
-_OF_WOUNDS = frozenset({"متاثرا", "متاثره", "متاثر"})
-_ANOTHER = frozenset({"اخر", "اخري", "ثان", "الثاني", "الثانيه", "ثالث", "الثالث"})
-
-
-def _the_wounded_one_died(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
-    """"مقتل جندي إسرائيلي ...، قبل أن يصدر الجيش بيانا أقر فيه بأن أحد جنوده أصيب
-    بالرصاص ...، وتوفي لاحقا متأثرا بجروحه" (1; stop 33, fresh draw): one death told
-    first, then a bare verb of dying of wounds with no victim of its own is the same one
-    told again, unless "another" comes between ("وتوفي آخر متأثرا بجروحه" is one more)."""
-    words = sent.words
-    killed_one = [c for c in found if c.kind == "killed" and c.count == 1 and not c.negated]
-    out = []
-    for cas in found:
-        again = cas in killed_one and cas.last - cas.first == 1 \
-            and any(w in _OF_WOUNDS for w in words[cas.last:cas.last + 3]) \
-            and any(d is not cas and d.last <= cas.first
-                    and not any(bare_clitic(w) in _ANOTHER
-                                for w in words[d.last:cas.last + 2])
-                    for d in killed_one)
-        if not again:
-            out.append(cas)
-    return out
-
-
 def _the_dead_one_again(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
     """"إن المستوطن القتيل (31 عاما) مات متأثرا بجروحه"، "إن القتيل الذي قضى متأثرا
     بجروحه" (train gold 1; stop 31): "the dead one", definite, then one death told within
@@ -957,12 +933,21 @@ def _killed_and_wounded(sent: Sentence, found: list[Casualty]) -> list[Casualty]
 _KILLED_NOUNS = frozenset({"قتيلا", "قتيل", "القتلي", "قتلي"})
 
 
+# "Died of wounds" after a death verb, and what marks another victim than the one before.
+_OF_WOUNDS = frozenset({"متاثرا", "متاثره", "متاثر"})
+_ANOTHER = frozenset({"اخر", "اخري", "ثان", "الثاني", "الثانيه", "ثالث", "الثالث"})
+
+
 def _died_of_wounds(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
     """"وفاة ثلاثة جرحى متأثرين بجروحهم" / "توفي صحفي فلسطيني، الأربعاء، متأثرا بجروحه":
     متأثراً after a counted death describes that death (it is not one more), unless a death
     verb of its own comes between ("ثلاثة قتلوا، وتوفي الرابع لاحقاً متأثراً": one more).
     Likewise a bare أصيب/أصيبت after one death tells how that one died ("حيث أصيبت برصاصة",
-    "متأثراً بجراح أصيب بها"), no one more hurt (train gold)."""
+    "متأثراً بجراح أصيب بها"), no one more hurt (train gold); and a bare verb of dying of
+    wounds after one death told, with no victim of its own, is that death told again:
+    "مقتل جندي إسرائيلي ...، قبل أن يصدر الجيش بيانا أقر فيه بأن أحد جنوده أصيب بالرصاص
+    ...، وتوفي لاحقا متأثرا بجروحه" (1; stop 33, fresh draw), unless "another" comes
+    between ("وتوفي آخر متأثرا بجروحه" is one more)."""
     killed = [c for c in found if c.kind == "killed" and c.count and c.form != "singular"]
     # Where the one-person deaths lie, found once (not per mention: linear in a long
     # sentence): the first one's end, and the last one told with توفي.
@@ -1000,6 +985,12 @@ def _died_of_wounds(sent: Sentence, found: list[Casualty]) -> list[Casualty]:
             # "أحمد أصيب برصاصة في رأسه ... حيث توفي هناك": he died of it; "العثور على شخص
             # ... مصابا بجروح خطيرة ... قبل أن يلفظ أنفاسه" (twentieth draw)
             continue
+        if cas in ones and cas.last - cas.first == 1 \
+                and any(w in _OF_WOUNDS for w in sent.words[cas.last:cas.last + 3]) \
+                and any(d is not cas and d.last <= cas.first and not any(
+                    bare_clitic(w) in _ANOTHER for w in sent.words[d.last:cas.last + 2])
+                    for d in ones):
+            continue  # the bare "وتوفي لاحقا متأثرا بجروحه" of the one told before
         if cas.kind == "killed" and cas.form == "singular" \
                 and normalize_text(cas.text).lstrip("و").startswith("متاثر"):
             # (16 words: past the victim's name, age and unit, "وفاة الجندي الإسرائيلي من
@@ -1067,7 +1058,7 @@ def _read(sent: Sentence, i: int, kind: str, form: str, used: set[int]) -> Casua
         return None
     if form == "counted" and bare_clitic(sent.words[i]) == "سقوط" and not _fallen(sent, i):
         return None
-    if sent.words[i] in {"توفي", "يوفي", "توفيت"} and i + 1 < len(sent.words) \
+    if bare_clitic(sent.words[i]) in {"توفي", "توفيت"} and i + 1 < len(sent.words) \
             and sent.words[i + 1].startswith("ب") and sent.words[i + 1][1:].startswith(_PLEDGES):
         # "أنها توفي بوعيدها" (she fulfils her threat; stop 33, dev gold): أوفى بـ, not died
         return None
@@ -1161,22 +1152,17 @@ def _read_counted(sent: Sentence, i: int, kind: str, used: set[int]) -> Casualty
         # one death, told bare beside a violent cause
         return _make(sent, kind, 1, False, i, i + 2 if sent.words[i + 1] in {"ضحيه", "شخص"}
                      else i + 1, used)
-    if word.lstrip("بل") == "وفاه" and i >= 1 and bare_clitic(sent.words[i - 1]) in {
-            "حالتا", "حالتي"}:
-        # "سجلت حالتا وفاة جديدتان بسبب الحر" (2; stop 33, probe gold): the dual of حالة
-        return _make(sent, kind, 2, False, i - 1, i + 1, used)
-    if word.lstrip("بل") in {"الوفاه", "وفاه"} and i >= 1 and sent.words[i - 1] == "حالات" \
-            and not (i >= 2 and _number(sent.words, i - 2) is not None):
-        # "الغضب الناجم عن حالات الوفاة حيث أعلن وزير الداخلية ..." ("?"; stop 33, train
-        # gold): cases of death, how many not told, and no victim past them
-        return _make(sent, kind, None, False, i - 1, i + 1, used)
-    if sent.words[i] == "وفاه" and i >= 1 and bare_clitic(sent.words[i - 1]) == "حاله" \
+    cases = bare_clitic(sent.words[i - 1]) if i >= 1 else ""
+    if cases in _CASES_OF_DEATH and (sent.words[i] == "وفاه" or (
+            cases == "حالات" and sent.words[i] == "الوفاه")) \
             and not (i >= 2 and (_number(sent.words, i - 2) is not None
                                  or sent.words[i - 2] in {"احدث", "اخر"})):
-        # "تسجيل حالة وفاة في ميتيشتشي جراء العاصفة" (1; twenty-third train draw): one
-        # case of death ("ثلاث حالات وفاة" is the number's; "في أحدث حالة وفاة" refers to one
+        # "تسجيل حالة وفاة في ميتيشتشي جراء العاصفة" (1; twenty-third train draw), "سجلت
+        # حالتا وفاة جديدتان بسبب الحر" (2; stop 33 probe gold), "الغضب الناجم عن حالات
+        # الوفاة حيث أعلن وزير ..." ("?", and no victim past it; stop 33 train gold): cases
+        # of death ("ثلاث حالات وفاة" is the number's; "في أحدث حالة وفاة" refers to one
         # told before)
-        return _make(sent, kind, 1, False, i - 1, i + 1, used)
+        return _make(sent, kind, _CASES_OF_DEATH[cases], False, i - 1, i + 1, used)
     if verb in _DIED_PLAIN and cas.count is None and i + 1 < len(sent.words) \
             and sent.words[i + 1] in _MANY and not _natural_death(sent):
         # '"مات الكثيرون، من ضمنهم نساء وأطفال، بهجوم كيماوي' ("?"; stop 32 dev gold):
@@ -1293,6 +1279,8 @@ def _death_word(word: str) -> bool:
     return word in _DIED or word[1:] in _DIED or word.lstrip("بل").startswith("وفات")
 
 
+# "Case(s)" of death before وفاة: how many deaths (None: not told).
+_CASES_OF_DEATH = {"حاله": 1, "حالتا": 2, "حالتي": 2, "حالات": None}
 # What one fulfils (أوفى بوعده، توفي بالتزاماتها): the verb is then no death.
 _PLEDGES = ("وعد", "وعيد", "الوعد", "الوعيد", "التزام", "الالتزام", "تعهد", "التعهد", "عهد",
             "العهد")
