@@ -1896,3 +1896,27 @@ def test_figures_off_the_stop_33_fresh_draw(text, expected):
 ])
 def test_duals_off_the_stop_33_tuned_gold(text, expected):
     assert _counts_by_kind(text) == expected
+
+
+@pytest.mark.parametrize("text, tagged, expected", [
+    # kin joined to a named victim are counted once each, the whole chain (stop 34: the
+    # coordination after the name had counted the first kin a second time)
+    pytest.param("وأدت الغارة إلى مقتل القيادي طه الرزامي ونجله.",
+                 [("طه الرزامي", "PER")], 2, id="a-titled-name-and-his-son"),
+    pytest.param("وأسفر القصف عن مقتل الصحفي أحمد علي وزوجته.",
+                 [("أحمد علي", "PER")], 2, id="a-titled-name-and-his-wife"),
+    pytest.param("وأدين السائق بتهمة قتل لوسي ووالدتها وشقيقتها، وأودع بالسجن.",
+                 [("لوسي", "PER")], 3, id="a-name-and-a-chain-of-kin"),
+    # guards: the next two read right before too, the double count making up for a kin
+    # with a name of its own and for the addition after a comma, neither read then
+    pytest.param("وأعلن عن مقتل أحمد علي وزوجته وطفلها محمد في الغارة.",
+                 [("أحمد علي", "PER"), ("محمد", "PER")], 3, id="kin-with-a-name-of-its-own"),
+    pytest.param("ما أدى إلى مقتل المواطن ياسر جعدول وزوجته، بالإضافة إلى سائق الدراجة خالد "
+                 "مشعل، وهم من أهالي قرية جمينة.", [("ياسر جعدول", "PER"), ("خالد مشعل", "PER")],
+                 3, id="in-addition-a-driver-named"),
+    # with no name after it, the people noun after "بالإضافة إلى" is no victim told
+    pytest.param("وقتل أحمد علي وزوجته، بالإضافة إلى تضرر سائق الحافلة.",
+                 [("أحمد علي", "PER")], 2, id="in-addition-no-name-no-victim"),
+])
+def test_kin_and_additions_after_a_name_stop_34(text, tagged, expected):
+    assert _killed_with(text, tagged) == expected

@@ -1829,6 +1829,16 @@ def _in_addition(sent: Sentence, k: int, used: set[int]) -> tuple[dict[str, Any]
                 and not any(j in used for j in range(after.first, after.last)):
             return {"count": after.count, "approx": after.approx,
                     "who": sent.tokens[k + 2].text}, after.last
+    if num is None and k + 2 < len(words) and k + 2 not in used \
+            and _people_count(words[k + 2]) == 1 and words[k + 2] not in _NOT_COUNTED:
+        # "مقتل المواطن ياسر جعدول وزوجته، بالإضافة إلى سائق الدراجة خالد مشعل" (3; train
+        # gold): one person more, a singular people noun and the name it goes with
+        name = next((m for m in range(k + 3, min(k + 6, len(words))) if m in sent.persons),
+                    None)
+        if name is not None and not any(words[m] in _PUNCT or m in used
+                                        for m in range(k + 2, name)):
+            return {"count": 1, "approx": False, "who": sent.tokens[k + 2].text}, \
+                _name_end(sent, name)
     if num is None or not num.count or num.last >= len(words) or not _is_people(
             words[num.last]) or any(j in used for j in range(num.first, num.last + 1)) \
             or _uprooted(words[num.last]):
@@ -2289,7 +2299,10 @@ _KIN = frozenset({"نجله", "ابنه", "ابنته", "زوجته", "زوجه�
                   "والدته", "ابنها", "ابنتها", "شقيقها", "والدها", "والدتها", "ابنيه", "نجلها",
                   # seventeenth draw: "استشهاد طفلتها ليلى"، "قتل نجل أبو بكر البغدادي" (the
                   # construct kin before a name is the victim)
-                  "طفله", "طفلها", "طفلته", "طفلتها", "نجل", "ابن", "شقيق", "زوجه", "والد"})
+                  "طفله", "طفلها", "طفلته", "طفلتها", "نجل", "ابن", "شقيق", "زوجه", "والد",
+                  # stop 34: "قتل لوسي ووالدتها وشقيقتها" (3; train gold), a chain of kin
+                  # ("امه" is left out: it is also أمة, a nation, after normalisation)
+                  "شقيقتها", "اخته", "اختها", "اخيه", "امها"})
 
 
 def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = False
@@ -2328,7 +2341,8 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
             while j < len(words) and (words[j] == "/" or words[j].rstrip("/") in _MONTH_WORDS):
                 j += 1
     if j < len(words) and j in sent.persons:
-        return _named_count(sent, j), i, _name_end(sent, j)
+        count, end = _named_victims(sent, j)
+        return count, i, end
     if j < len(words) and j not in used and words[j] in _KIN_DUAL:
         return 2, i, j + 1  # "طالب قتل والديه بالرصاص": his parents, two (stop 31 train gold)
     if j < len(words) and j not in used and words[j] in _KIN:
@@ -2353,7 +2367,8 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
             and not _is_casualty_word(sent.tokens[j].text) and words[j] not in _PUNCT:
         # "مقتل مبخوت صالح سلامة، مساعد قائد ..." (stop 32 train gold): the name's first
         # word, which the tagger left out
-        return _named_count(sent, j + 1), i, _name_end(sent, j + 1)
+        count, end = _named_victims(sent, j + 1)
+        return count, i, end
     # A title before the name: "مقتل الإعلامي السعودي جمال خاشقجي"، "وفاة الناشط المدني،
     # فلان" (fourteenth draw): up to three definite words (and a comma), then the name.
     k = j
@@ -2363,11 +2378,13 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
             or (k > j and words[k] in {",", "،"})):
         k += 1
     if k > j and k < len(words) and k in sent.persons and words[j].startswith("ال"):
-        return _named_count(sent, k), i, _name_end(sent, k)
+        count, end = _named_victims(sent, k)
+        return count, i, end
     if word in {"قتل", "قتلت", "اغتال", "اغتالت", "اغتالوا"}:
         later = _titled_name_later(sent, j, used)
         if later is not None:
-            return _named_count(sent, later), i, _name_end(sent, later)
+            count, end = _named_victims(sent, later)
+            return count, i, end
     if j + 1 < len(words) and j not in used and words[j + 1].startswith("ال") \
             and words[j + 1][2:] in _ORDINALS and not _is_casualty_word(sent.tokens[j].text):
         return 1, i, j + 2  # "ومقتل شريكهم الثالث": one more (sixth-stop train gold)
@@ -2377,7 +2394,8 @@ def _named_or_singular(sent: Sentence, i: int, used: set[int], died: bool = Fals
         return 1, i, j + 1
     aged = _aged_name_after(sent, j, used)
     if aged is not None:
-        return _named_count(sent, aged), i, _name_end(sent, aged)
+        count, end = _named_victims(sent, aged)
+        return count, i, end
     if (died or word in _KILLING_NOUNS) and j < len(words) and j not in used \
             and words[j] not in _NOT_COUNTED \
             and not _is_casualty_word(sent.tokens[j].text) and (
@@ -2988,25 +3006,32 @@ def _suffix(word: str) -> str:
     return ""
 
 
-def _named_count(sent: Sentence, j: int) -> int:
-    """One named victim, or two when a second name or a kin noun is joined with و."""
+def _named_victims(sent: Sentence, j: int) -> tuple[int, int]:
+    """(count, end word) of one named victim, with what is joined to the name by و: a
+    second name (2), or a chain of kin, one each ("لوسي ووالدتها وشقيقتها" 3, "طه الرزامي
+    ونجله" 2).  The end is past what was counted, so the coordination after it does not
+    count the kin again ("مقتل القيادي طه الرزامي ونجله" had read 3; stop 34)."""
     end = _name_end(sent, j)
     words = sent.words
-    if end < len(words) and words[end].startswith("و") and (
-            end in sent.persons or words[end][1:] in _KIN):
-        return 2
+    if end < len(words) and words[end].startswith("و") and words[end][1:] in _KIN:
+        count = 1
+        while end < len(words) and words[end].startswith("و") and words[end][1:] in _KIN:
+            count, end = count + 1, end + 1
+            if end < len(words) and end in sent.persons:
+                end = _name_end(sent, end)  # "ونجله محمد": the kin's own name
+        return count, end
     if end + 1 < len(words) and words[end].startswith("و") and end + 1 in sent.persons \
             and len(words[end]) > 2 and not words[end].startswith("وال") \
             and not words[end].endswith(("ه", "ها", "هم")) \
             and not _is_casualty_word(sent.tokens[end].text) and not _captive(words[end][1:]):
         # "مقتل المواطن أحمد عبدالله الباخش الصقري وعلي صالح علي الصقري" (2; mined at stop
         # 25): the tagger's second name lost its first word, joined by و
-        return 2
+        return 2, end
     # "وإصابة #ذياب_الشاطر و #وليد_الجعوري": a lone و and a hashtag before the second name
     k = end + 1 if end < len(words) and words[end] == "و" else end
     if k > end and k < len(words) and words[k] == "#":
         k += 1
-    return 2 if k > end and k in sent.persons else 1
+    return (2 if k > end and k in sent.persons else 1), end
 
 
 def _name_end(sent: Sentence, j: int) -> int:
@@ -3418,7 +3443,8 @@ def _count_after(sent: Sentence, i: int, used: set[int]) -> tuple[int | None, bo
         if people == 1 and j + 1 in sent.persons:
             # "مقتل المواطن أحمد ... الصقري وعلي صالح علي الصقري": a title, then its
             # name, and maybe a second name joined to it (mined at stop 25)
-            return _named_count(sent, j + 1), False, _name_end(sent, j + 1)
+            count, end = _named_victims(sent, j + 1)
+            return count, False, end
         if people is None and j - skipped == i + 1 and _is_nisba(words, j) \
                 and words[j] not in _ADVERBS and words[j] not in _NOT_A_NISBA \
                 and j + 1 < len(words) and words[j + 1].startswith("و") and j + 1 not in used:
