@@ -318,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
                              "score that draw as unseen)")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--errors", action="store_true", help="list items with wrong types")
+    parser.add_argument("--no-intervals", action="store_true",
+                        help="reports only: skip the 95%% bootstrap intervals (over articles) "
+                             "printed under the table")
     parser.add_argument("--write-baseline", action="store_true",
                         help=f"re-pin the gate floors in {BASELINE.name}")
     args = parser.parse_args(argv)
@@ -342,8 +345,10 @@ def main(argv: list[str] | None = None) -> int:
 
             # (a train-part draw by default; --split dev for a dev draw, sample_dev.py)
             return evaluate_reports.main(args.split or "train", args.ner, args.json,
-                                         args.errors, batch_ids(args.batches))
-        return evaluate_reports.main(args.split or "test", args.ner, args.json, args.errors)
+                                         args.errors, batch_ids(args.batches),
+                                         intervals=not args.no_intervals)
+        return evaluate_reports.main(args.split or "test", args.ner, args.json, args.errors,
+                                     intervals=not args.no_intervals)
     args.split = args.split or "dev"
     if args.write_baseline:
         text = json.dumps(baseline(args.ner, {"none": None}.get(args.report_filter, "model")),

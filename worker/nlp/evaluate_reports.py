@@ -21,12 +21,17 @@ detected, the share whose predicted types include a gold type) and exact type se
 killed and injured exact match on the casualty sentences (gold reports with a killed or
 injured figure, ``"?"`` and ``0`` included), where a sentence's figure is the sum of its
 events' counts (``"?"`` when they report casualties without a number).
+
+Under the table, 95% intervals of the production system's precision, F1, killed and injured
+exact and F1 lead over the keyword baseline, by a bootstrap over articles (seeded, so a rerun
+prints the same; ``--no-intervals`` skips them).
 """
 
 from __future__ import annotations
 
 import json
 import pathlib
+import random
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -204,11 +209,93 @@ def score(items: list[dict[str, Any]], preds: list[Prediction],
             "injured_exact": round(injured / n, 3), "both_exact": round(both / n, 3)}
 
 
+# What the intervals are given for: the issue's criteria, and the lead over the baseline.
+_INTERVAL_KEYS = ("precision", "f1", "killed_exact", "injured_exact")
+
+
+def article_of(item: dict[str, Any]) -> str:
+    """The article a gold sentence comes from ("SK-middleEast-1044-20180414#1" -> its
+    article id): the unit the splits are made of, and so the unit to resample."""
+    return item["id"].rsplit("#", 1)[0]
+
+
+def bootstrap_intervals(items: list[dict[str, Any]], preds: dict[str, list[Prediction]],
+                        resamples: int = 2000, seed: int = 0, level: float = 0.95
+                        ) -> dict[str, Any]:
+    """Percentile intervals of the production system's scores, and of its F1 lead over the
+    keyword baseline, by a bootstrap over articles: sentences of one article share their
+    names, style and events, so they are resampled together (a cluster bootstrap; Efron &
+    Tibshirani 1993, ch. 13).  With 115 casualty sentences one sentence moves killed exact
+    by 0.9 points; the interval says how far apart two figures must be to differ.  Each
+    article is reduced to its counts first, so a resample costs one pass over articles."""
+    counts: dict[str, list[int]] = {}
+    for n, item in enumerate(items):
+        gold = item["label"] == "report"
+        system, keyword = preds["system"][n], preds["keyword"][n]
+        casualty = gold and (item["killed"] is not None or item["injured"] is not None)
+        row = counts.setdefault(article_of(item), [0] * 9)
+        for k, value in enumerate((
+                gold and system.report, system.report and not gold, gold and not system.report,
+                gold and keyword.report, keyword.report and not gold, gold and not keyword.report,
+                casualty, casualty and item["killed"] == system.killed,
+                casualty and item["injured"] == system.injured)):
+            row[k] += int(value)
+    rows = list(counts.values())
+    rng = random.Random(seed)
+    draws: dict[str, list[float]] = {key: [] for key in (*_INTERVAL_KEYS, "lead_over_keyword")}
+
+    def prf(tp: int, fp: int, fn: int) -> tuple[float, float]:
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        return p, (2 * p * r / (p + r) if p + r else 0.0)
+
+    for _ in range(resamples):
+        total = [0] * 9
+        for _ in rows:
+            for k, value in enumerate(rows[rng.randrange(len(rows))]):
+                total[k] += value
+        precision, f1 = prf(*total[0:3])
+        _, keyword_f1 = prf(*total[3:6])
+        n = total[6] or 1
+        for key, value in zip(_INTERVAL_KEYS, (precision, f1, total[7] / n, total[8] / n)):
+            draws[key].append(value)
+        draws["lead_over_keyword"].append(f1 - keyword_f1)
+    tail = (1 - level) / 2
+
+    def bounds(values: list[float]) -> list[float]:
+        values = sorted(values)
+        return [round(values[int(tail * (len(values) - 1))], 3),
+                round(values[int(round((1 - tail) * (len(values) - 1)))], 3)]
+
+    return {"level": level, "resamples": resamples, "seed": seed, "articles": len(rows),
+            **{key: bounds(values) for key, values in draws.items()}}
+
+
+def format_intervals(intervals: dict[str, Any]) -> str:
+    labels = {"precision": "report P", "f1": "report F1", "killed_exact": "killed =",
+              "injured_exact": "injured =", "lead_over_keyword": "F1 lead over keyword"}
+    parts = ", ".join(f"{label} [{intervals[key][0]:.3f}, {intervals[key][1]:.3f}]"
+                      for key, label in labels.items())
+    return (f"system, {intervals['level']:.0%} intervals (bootstrap over "
+            f"{intervals['articles']} articles, {intervals['resamples']} resamples, seed "
+            f"{intervals['seed']}): {parts}")
+
+
+def _scored(split: str, ner: str, only: set[str] | None
+            ) -> tuple[list[dict[str, Any]], dict[str, list[Prediction]]]:
+    items = [i for i in load_gold(split) if only is None or i["id"] in only]
+    return items, predict(items, ner)
+
+
 def evaluate(split: str, ner: str = "bundled", only: set[str] | None = None
              ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Scores of every system on the ``split`` (restricted to the ids in ``only``)."""
-    items = [i for i in load_gold(split) if only is None or i["id"] in only]
-    preds = predict(items, ner)
+    items, preds = _scored(split, ner, only)
+    return _evaluated(items, preds)
+
+
+def _evaluated(items: list[dict[str, Any]], preds: dict[str, list[Prediction]]
+               ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     scores = {name: score(items, preds[name]) for name in SYSTEMS}
     errors = []
     for i, item in enumerate(items):
@@ -242,9 +329,17 @@ def format_table(scores: dict[str, Any], split: str, ner: str) -> str:
 
 
 def main(split: str, ner: str, as_json: bool, show_errors: bool,
-         only: set[str] | None = None) -> int:
-    scores, errors = evaluate(split, ner, only)
-    print(json.dumps(scores, indent=1) if as_json else format_table(scores, split, ner))
+         only: set[str] | None = None, intervals: bool = True) -> int:
+    items, preds = _scored(split, ner, only)
+    scores, errors = _evaluated(items, preds)
+    spread = bootstrap_intervals(items, preds) if intervals and items else None
+    if as_json:
+        print(json.dumps(scores if spread is None else {**scores, "intervals": spread},
+                         indent=1))
+    else:
+        print(format_table(scores, split, ner))
+        if spread is not None:
+            print(format_intervals(spread))
     if show_errors:
         for err in errors:
             print(json.dumps(err, ensure_ascii=False))
