@@ -1920,3 +1920,19 @@ def test_duals_off_the_stop_33_tuned_gold(text, expected):
 ])
 def test_kin_and_additions_after_a_name_stop_34(text, tagged, expected):
     assert _killed_with(text, tagged) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the wounded moved, treated or evacuated are wounded the sentence tells of (the gold
+    # reads them "?"); before stop 34 the first noun after "نقل" was dropped, the second not
+    pytest.param("وتم نقل القتلى والمصابين إلى المستشفى.", {"killed": [None], "injured": [None]},
+                 id="the-dead-and-wounded-moved"),
+    pytest.param("ونقل الجرحى إلى المستشفى بعد الانفجار.", {"injured": [None]},
+                 id="the-wounded-taken-to-hospital"),
+    pytest.param("وتم إسعاف الجريحين إلى المستشفى.", {"injured": [2]}, id="two-wounded-aided"),
+    # a guard: the wounded a rescuer goes to aid are no toll of the sentence
+    pytest.param("توفيت ممرضة متطوعة لإسعاف الجرحى في غزة.", {"killed": [1]},
+                 id="a-rescuer-s-duty"),
+])
+def test_the_wounded_cared_for_stop_34(text, expected):
+    assert _counts_by_kind(text) == expected
