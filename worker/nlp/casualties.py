@@ -4954,44 +4954,7 @@ def find_people(sent: Sentence, used: set[int]) -> Casualty | None:
 
 
 # --- English ------------------------------------------------------------------------------
-# English feeds (Reuters, AP, AFP wording): "At least 9 people were killed and 20 injured",
-# "killing 12 people and wounding 30", "left 5 dead", "12 dead", "a soldier was killed".
-_EN_NUMBER = (r"(?:(?:at least|more than|over|about|around|nearly|almost|some|up to|"
-              r"roughly|approximately)\s+)?(\d[\d,]*|one|two|three|four|five|six|seven|eight|"
-              r"nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
-              r"nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|"
-              r"hundreds|dozens|scores|a dozen|two dozen|a|an)")
-_EN_WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-             "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-             "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-             "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-             "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-             "a hundred": 100, "hundreds": 100, "dozens": 10, "scores": 20, "a dozen": 12,
-             "two dozen": 24}
-_EN_KILLED = r"(?:killed|dead|died|slain|massacred|shot dead|lost their lives)"
-_EN_INJURED = r"(?:injured|wounded|hurt)"
-# Number, up to three words (the people), optional auxiliary, then the participle.
-_EN_PATTERNS = [
-    (kind, re.compile(rf"(?i)(?<!\bno\s)\b{_EN_NUMBER}\s+(?:(?!and\b|or\b)[a-z\-']+\s+){{0,3}}?"
-                      rf"(?:(?:were|was|have been|has been|had been|are|is)\s+)?"
-                      rf"(?:(?:reportedly|also|later|all)\s+)?{verb}\b"))
-    for kind, verb in (("killed", _EN_KILLED), ("injured", _EN_INJURED))
-] + [
-    (kind, re.compile(rf"(?i)\b{verb}\s+{_EN_NUMBER}\b"))
-    for kind, verb in (("killed", r"(?:killing|killed|kills|left|leaving)"),
-                       ("injured", r"(?:wounding|injuring|wounded|injured|hurting)"))
-] + [
-    # "and 20 injured" after a killed figure: the participle follows the bare number.
-    ("injured", re.compile(rf"(?i)\band\s+{_EN_NUMBER}\s+(?:others\s+)?{_EN_INJURED}\b")),
-    # A running toll: "the death toll rose to 40", "a death toll of 12", "toll climbed to 9".
-    ("killed", re.compile(rf"(?i)\b(?:death\s+)?toll\s+(?:has\s+|had\s+)?(?:rose|risen|rises|"
-                          rf"climbed|climbs|jumped|increased|reached|stood|stands|is|was|of)"
-                          rf"(?:\s+(?:to|at))?\s+{_EN_NUMBER}\b")),
-]
-_EN_APPROX = re.compile(r"(?:at least|more than|over|about|around|nearly|almost|some|up to|"
-                        r"roughly|approximately)\s+$")
-_EN_NEGATED = re.compile(r"(?i)\b(?:no one|nobody|no casualties|no injuries|no deaths|"
-                         r"without casualties)\b")
+# English feeds (Reuters, AP, AFP wording): read by worker/nlp/casualties_en.py.
 _LATIN = re.compile(r"[A-Za-z]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
@@ -5002,40 +4965,37 @@ def is_english(text: str) -> bool:
 
 
 def find_english_casualties(sent: Sentence) -> list[Casualty]:
-    """Killed and injured figures of an English sentence (issue 8: English feeds)."""
+    """Killed and injured figures of an English sentence (issue 8: English feeds), read by
+    worker/nlp/casualties_en.py: one mention per kind, its figure the sentence's (groups
+    added up, a running toll when it is larger, "?" when no number is told, 0 for "no one
+    was hurt")."""
+    from worker.nlp.casualties_en import english_figures
+
     if not sent.tokens:
         return []
     base = sent.tokens[0].start
     chunk = sent.text[base:sent.tokens[-1].end]
+    by_kind: dict[str, list[Any]] = {}
+    for figure in english_figures(chunk):
+        by_kind.setdefault(figure.kind, []).append(figure)
     found: list[Casualty] = []
-    taken: list[tuple[int, int]] = []
-    for kind, pattern in _EN_PATTERNS:
-        for m in pattern.finditer(chunk):
-            start, end = m.start() + base, m.end() + base
-            if any(s < end and start < e for s, e in taken) or \
-                    any(c.kind == kind for c in found):
-                continue
-            raw = m.group(1).lower().replace(",", "")
-            if raw in {"a", "an"} and not re.search(r"(?i)\b(?:was|has been|had been)\b",
-                                                     m.group(0)):
-                continue  # "A suicide bomber killed 12": the article, not a count
-            count = int(raw) if raw.isdigit() else _EN_WORDS.get(raw)
-            if count is None or (1900 <= count <= 2100 and raw.isdigit()):
-                continue
-            # The approximator right before the number ("at least 9", "toll stood at more
-            # than 300").
-            before = m.group(0)[:m.start(1) - m.start()].lower()
-            approx = raw in {"hundreds", "dozens", "scores"} or bool(_EN_APPROX.search(before))
-            first, last = sent.index_at(start), sent.index_at(end - 1) + 1
-            found.append(Casualty(kind, count, approx, start, end, sent.text[start:end],
-                                  max(first, 0), max(last, 1), form="act",
-                                  word=max(first, 0)))
-            taken.append((start, end))
-    if not found and _EN_NEGATED.search(chunk):
-        m = _EN_NEGATED.search(chunk)
-        start, end = m.start() + base, m.end() + base
-        i = max(sent.index_at(start), 0)
-        for kind in ("killed", "injured"):
-            found.append(Casualty(kind, 0, False, start, end, sent.text[start:end], i, i + 1,
-                                  negated=True, form="act", word=i))
+    for kind, figures in by_kind.items():
+        counted = [f for f in figures if f.count]
+        tolls = [f.count for f in counted if f.toll]
+        added = sum(f.count for f in counted if not f.toll)
+        if counted:
+            count: int | None = max(max(tolls), added) if tolls else added
+        elif any(f.count is None for f in figures):
+            count = None
+        else:
+            count = 0
+        negated = count == 0
+        split = count is None and all(f.split for f in figures if f.count is None)
+        approx = any(f.approx for f in counted)
+        start = base + min(f.start for f in figures)
+        end = base + max(f.end for f in figures)
+        first, last = sent.index_at(start), sent.index_at(end - 1) + 1
+        found.append(Casualty(kind, count, approx, start, end, sent.text[start:end],
+                              max(first, 0), max(last, 1), negated=negated, form="act",
+                              word=max(first, 0), split=split))
     return sorted(found, key=lambda c: c.start)

@@ -4,6 +4,7 @@
                                          [--errors]
     python -m worker.nlp.evaluate_events --gold incidents [--split dev|test] ...
     python -m worker.nlp.evaluate_events [--gold incidents] --write-baseline   # re-pin floors
+    python -m worker.nlp.evaluate_events --gold english [--split dev|test]  # English figures
 
 ``--gold reports`` (the default) scores report detection, types and casualty figures on
 real newswire sentences, three systems side by side (keyword baseline, rules, rules + report
@@ -295,9 +296,11 @@ def baseline(ner: str = DEFAULT_NER, report_filter: str | None = None) -> dict[s
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--gold", choices=("reports", "incidents"), default="reports",
+    parser.add_argument("--gold", choices=("reports", "incidents", "english"),
+                        default="reports",
                         help="reports: report detection and figures on real newswire (issue "
-                             "8, default); incidents: the incident gold of issue 4")
+                             "8, default); incidents: the incident gold of issue 4; english: "
+                             "figures on English sentences (tests/gold/events/english)")
     parser.add_argument("--split", choices=("dev", "test", "probe", "sections"), default=None,
                         help="default: test for reports, dev for incidents (sections: the "
                              "report gold's draw from the economy, sport, technology and "
@@ -327,6 +330,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.report_model is not None and (args.gold != "reports" or args.write_baseline):
         parser.error("--report-model scores the report gold with another model; it cannot "
                      "re-pin the gate (--write-baseline) nor score --gold incidents")
+    if args.gold == "english":
+        from worker.nlp import evaluate_english
+
+        if args.split not in (None, "dev", "test") or args.batches or args.write_baseline \
+                or args.report_model is not None:
+            parser.error("--gold english takes --split dev|test, --ner, --json, --errors and "
+                         "--no-intervals only")
+        return evaluate_english.main(args.split or "test", args.ner, args.json, args.errors,
+                                     intervals=not args.no_intervals)
     if args.gold == "reports":
         from worker.nlp import evaluate_reports
 
