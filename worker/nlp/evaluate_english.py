@@ -31,6 +31,8 @@ from worker.nlp.events import extract_events
 from worker.nlp.tokenize import sentences
 
 GOLD_DIR = pathlib.Path(__file__).resolve().parents[2] / "tests" / "gold" / "events" / "english"
+BASELINE = GOLD_DIR.parents[2] / "gates" / "events_english_baseline.json"
+_GATED = ("precision", "f1", "killed_exact", "injured_exact")
 SYSTEMS = ("keyword", "system")
 
 _NUMBER = (r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -81,6 +83,30 @@ def predict(items: list[dict[str, Any]], ner: str) -> dict[str, list[Prediction]
         events = extract_events(item["text"], sentences(item["text"]), entities,
                                 item.get("published"), report_filter="model")
         out["system"].append(from_events(events))
+    return out
+
+
+def evaluate(split: str, ner: str = "none") -> dict[str, Any]:
+    items = load_gold(split)
+    preds = predict(items, ner)
+    return {name: score(items, preds[name]) for name in SYSTEMS}
+
+
+def baseline(ner: str = "none", margin: float = 0.03) -> dict[str, Any]:
+    """Measured scores on dev and test and the floors the gate enforces (the system's
+    measured minus ``margin``; killed exact's lead over the keyword baseline likewise)."""
+    out: dict[str, Any] = {"_comment": (
+        "Written by `python -m worker.nlp.evaluate_events --gold english --write-baseline`. "
+        "Floors: the system's measured score minus 0.03; raise them when quality improves, "
+        "never lower them to make a change pass."), "ner": ner, "measured": {}, "floors": {}}
+    for split in ("dev", "test"):
+        scores = evaluate(split, ner)
+        system = scores["system"]
+        out["measured"][split] = scores
+        floors = {k: max(0.0, round(system[k] - margin, 2)) for k in _GATED}
+        floors["killed_lead_over_keyword"] = round(
+            system["killed_exact"] - scores["keyword"]["killed_exact"] - margin, 2)
+        out["floors"][split] = floors
     return out
 
 
