@@ -86,3 +86,17 @@ def test_each_article_is_normalised_once_for_all_stages(monkeypatch, seed_text):
     texts = [seed_text, seed_text.replace("الباغوز", "هجين")]
     extractor.extract_batch([Article(t) for t in texts])
     assert whole == texts
+
+
+def test_english_sentences_are_not_tagged_by_the_arabic_model():
+    # stop 34: the Arabic NER read "killed four" and "officials said" in an English feed's
+    # sentence as a person and an organisation; the Arabic sentence beside it keeps its
+    # place, and the English one its figures
+    text = ("قتل خمسة أشخاص في إدلب.\nGunmen killed four villagers and a policeman in Borno "
+            "on Monday, leaving 9 wounded, officials said.")
+    result = Extractor("bundled").load().extract(Article(text, "2024-05-10"))
+    english_start = text.index("Gunmen")
+    assert [e.text for e in result.entities if e.start >= english_start] == []
+    assert "إدلب" in [e.text for e in result.entities]
+    english = [e for e in result.events if e.trigger["start"] >= english_start]
+    assert [(e.killed["count"], e.injured["count"]) for e in english] == [(5, 9)]

@@ -34,6 +34,7 @@ CUT_WINDOW_SHARE = 0.05
 _SENTENCE_END = re.compile(r"[.!?\u061f\u06d4](?=\s)|\n")
 _SPACE = re.compile(r"\s")
 _MARK = re.compile(f"[{MARKS}]")
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 
 
 def cap_text(text: str, max_chars: int) -> str:
@@ -146,13 +147,17 @@ class Extractor:
         tagger = self.tagger
         if tagger is None:
             return [[] for _ in per_article]
+        # The model is Arabic: a sentence with no Arabic letter (an English feed's) is not
+        # tagged, or it reads "killed four" as a person (stop 34).
+        arabic = [[s for s in sents if any(_ARABIC_LETTER.search(t.text) for t in s)]
+                  for sents in per_article]
         # One network pass over the batch; the CRF reads each article apart (its
         # document feature must not see the next article's names).
         tags = tagger.tag_documents([[[t.text for t in s] for s in sents]
-                                     for sents in per_article])
+                                     for sents in arabic])
         out = [[span for sent, sent_tags in zip(sents, article_tags)
                 for span in tagger.spans(sent, sent_tags)]
-               for sents, article_tags in zip(per_article, tags)]
+               for sents, article_tags in zip(arabic, tags)]
         timer.add("ner", started)
         return out
 
