@@ -82,10 +82,12 @@ _IRREALIS = {"could", "would", "might", "may", "threaten", "threatened", "threat
              "unless", "risk", "risks", "potentially", "attempted", "attempt", "plot",
              "plotting", "plotted", "will", "shall", "can", "cannot", "ordered", "order",
              "orders", "allegedly", "claims", "rejected", "dismissed", "false", "accusing",
-             "accuse", "accuses"}
+             "accuse", "accuses", "called", "calls", "calling", "halt", "combat", "combating",
+             "pledged", "pledge", "prevent", "preventing"}
 # An injury on the field is no wounding: "The striker was injured in the 30th minute".
 _SPORT = {"striker", "midfielder", "defender", "goalkeeper", "match", "matches", "minute",
-          "season", "tournament", "hamstring", "knee", "ankle", "squad", "coach", "league"}
+          "season", "tournament", "hamstring", "knee", "ankle", "squad", "coach", "league",
+          "championship", "cup", "semi-final", "quarter-final", "kick-off"}
 # Habitual and multi-year talk (GUIDELINE.md: generic and cumulative multi-year tolls are
 # mentions): "kill or maim hundreds of Afghans every year".
 _HABITUAL = (("every", "year"), ("each", "year"), ("every", "day"), ("each", "day"),
@@ -296,6 +298,30 @@ def english_figures(text: str) -> list[EnglishFigure]:
     return found
 
 
+def hedged(text: str, start: int, end: int) -> bool:
+    """Is the span of ``text`` (an English event trigger) under a threat, hedge, plan,
+    denial, trial or condition, or in habitual or sport talk, as a figure there would be
+    (triggers_en)?"""
+    words = _words(text)
+    low = _low(words)
+    sentence = _Cues(
+        starts=[w.start for w in words], sport=any(w in _SPORT for w in low),
+        habitual=any(tuple(low[i:i + len(h)]) == h for i in range(len(low)) for h in _HABITUAL),
+        since_year=False)
+    k = bisect.bisect_left(sentence.starts, start)
+    # "to attack" is a purpose; "in response to attacks" (a noun after "to") is not
+    infinitive = k < len(low) and low[k] in _BASE_VERBS
+    if sentence.sport:
+        return True
+    return _irrealis(words, EnglishFigure("event", None, False, start, end), sentence,
+                     infinitive=infinitive)
+
+
+_BASE_VERBS = {"attack", "strike", "shell", "bomb", "kill", "raid", "storm", "deploy",
+               "evacuate", "release", "arrest", "kidnap", "abduct", "fight", "clash", "launch",
+               "target", "hit", "detain", "free", "assault", "ambush", "flee"}
+
+
 @dataclass(frozen=True)
 class _Cues:
     """What the whole sentence says once: its word starts (to find a figure's words), a
@@ -311,7 +337,8 @@ def _span(words: list[_Word], first: int, last: int) -> tuple[int, int]:
     return words[first].start, words[max(last - 1, first)].end
 
 
-def _irrealis(words: list[_Word], figure: EnglishFigure, sentence: _Cues) -> bool:
+def _irrealis(words: list[_Word], figure: EnglishFigure, sentence: _Cues,
+              infinitive: bool = True) -> bool:
     """A cue of a threat, hedge, plan, denial, trial or condition in the figure's clause
     before it ("militants threatened to kill 100", "the army denied that anyone was
     killed"), an illness after a death ("died of cancer"), an injury in sport, habitual or
@@ -319,13 +346,15 @@ def _irrealis(words: list[_Word], figure: EnglishFigure, sentence: _Cues) -> boo
     low = _low(words)
     k = bisect.bisect_left(sentence.starts, figure.start)
     window = []
-    for i in range(k - 1, max(k - 10, -1), -1):
-        if low[i] in {";", ".", "?", "!"}:
-            break
+    for i in range(k - 1, max(k - 14, -1), -1):
+        if low[i] in {";", ".", "?", "!", ","}:
+            break  # (a cue's reach ends with its clause: "who had threatened to attack the
+            # town, attacked a checkpoint")
         window.append(low[i])
     if any(w in _IRREALIS for w in window):
         return True
-    if "to" in window[:2] and not any(w in {"was", "were", "is", "are"} for w in window[:2]):
+    if infinitive and "to" in window[:2] \
+            and not any(w in {"was", "were", "is", "are"} for w in window[:2]):
         return True  # "to kill 100" (an infinitive: a purpose, a plan)
     end = bisect.bisect_left(sentence.starts, figure.end)
     after = low[end:end + 4]

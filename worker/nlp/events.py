@@ -26,6 +26,7 @@ from worker.nlp.casualties import FATE_VERB_FORMS, KINDS, Casualty, Sentence, ba
 from worker.nlp.event_coref import merge_coreferent
 from worker.nlp.numbers import parse_number
 from worker.nlp.timex import find_times
+from worker.nlp.triggers_en import english_triggers
 from worker.nlp.tokenize import Token
 from worker.nlp.tokenize import sentences as split_sentences
 from worker.records import Entity, Event
@@ -276,6 +277,8 @@ def _sentence_frames(local: _Local, previous: list[_Frame], context: _Context) -
             if kind in ("release_cue", "evacuation_cue"):
                 context.cues.append((local.index, kind))
     frames = _dedupe(local, [f for f in (_frame(local, h, context) for h in local.triggers) if f])
+    if is_english(local.sent.text[local.sent.tokens[0].start:local.sent.tokens[-1].end]):
+        frames = _english_frames(local)
     # Words inside entities are not casualty words: "كتائب سيد الشهداء" is a militia.
     used = {local.word(o) for e in local.entities for o in range(e.start, e.end)} - {-1}
     casualties = find_casualties(local.sent, used)
@@ -315,6 +318,21 @@ def _sentence_frames(local: _Local, previous: list[_Frame], context: _Context) -
                   or context.keep(_report_features(local, f, casualties, context))]
         context.reported.update(f.type for f in frames)
     return _merge_back(local, frames, previous)
+
+
+def _english_frames(local: _Local) -> list[_Frame]:
+    """The frames of an English sentence, from its English triggers (worker.nlp.triggers_en;
+    the Arabic lexicon finds none there)."""
+    base = local.sent.tokens[0].start
+    text = local.sent.text[base:local.sent.tokens[-1].end]
+    frames = []
+    for trigger in english_triggers(text):
+        start, end = base + trigger.start, base + trigger.end
+        word = local.word(start)
+        if word >= 0:
+            hit = Hit(start, end, trigger.text, trigger.text.lower(), ())
+            frames.append(_Frame(trigger.type, hit, word, local.index))
+    return frames
 
 
 def _report_features(local: _Local, frame: _Frame, casualties: list[Casualty],

@@ -1,0 +1,62 @@
+"""English event triggers (worker/nlp/triggers_en.py through the event stage): the types of
+the Arabic lexicon, precedence by means, and the senses and cues that make no event."""
+
+from __future__ import annotations
+
+import pytest
+
+from worker.nlp.events import extract_events
+from worker.nlp.tokenize import sentences
+from worker.nlp.triggers_en import english_triggers
+
+
+def types(text: str) -> list[str]:
+    return sorted({e.type for e in extract_events(text, sentences(text), [], "2024-05-10")})
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("Israeli jets destroyed a weapons depot near Nabatieh overnight.",
+                 ["airstrike"], id="jets-destroyed"),
+    pytest.param("At least 9 people were killed in an air strike on a market in Idlib.",
+                 ["airstrike"], id="a-casualty-report-takes-its-trigger-s-type"),
+    pytest.param("A drone strike hit a car near Marib.", ["drone_attack"],
+                 id="a-drone-strike-is-a-drone-attack-first"),
+    pytest.param("A car bomb exploded outside the ministry.", ["bombing"], id="car-bomb"),
+    pytest.param("Turkish artillery shelled villages around Tal Tamr on Sunday.", ["shelling"],
+                 id="shelled"),
+    pytest.param("Troops clashed with insurgents in the mountains on Wednesday.", ["clash"],
+                 id="clashed"),
+    pytest.param("Gunmen opened fire on worshippers leaving a mosque.", ["armed_attack"],
+                 id="opened-fire"),
+    pytest.param("Two rockets were fired at the base, the army said.", ["missile_attack"],
+                 id="rockets"),
+    pytest.param("Gunmen abducted 20 students from a school in Kaduna.", ["abduction"],
+                 id="abducted"),
+    pytest.param("Police arrested 14 suspects in raids across the province.",
+                 ["armed_attack", "arrest"], id="arrests-in-raids"),
+    pytest.param("More than 2,000 families fled the fighting this week.",
+                 ["clash", "displacement"], id="fled-the-fighting"),
+])
+def test_english_event_types(text, expected):
+    assert types(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("The minister suffered a heart attack on Friday.", id="heart-attack"),
+    pytest.param("He threatened to attack the city if talks failed.", id="a-threat"),
+    pytest.param("The Arab League called for a halt to the bombardment.", id="a-call"),
+    pytest.param("The opposition launched a blistering attack on the budget.",
+                 id="a-verbal-attack"),
+    pytest.param("The striker's attacks troubled the defence all match.", id="sport"),
+    pytest.param("The ministry released a statement on Monday.", id="a-statement-released"),
+    pytest.param("The government pledged to combat kidnapping for ransom.",
+                 id="a-policy"),
+    pytest.param("Prosecutors charged a man over the stabbing of three girls.", id="a-trial"),
+])
+def test_english_non_events(text):
+    assert types(text) == []
+
+
+def test_a_hedged_trigger_gives_way_to_a_later_one_of_its_type():
+    text = "Militants, who had threatened to attack the town, attacked a checkpoint on Monday."
+    assert [(t.type, t.text) for t in english_triggers(text)] == [("armed_attack", "attacked")]
