@@ -110,6 +110,15 @@ def baseline(ner: str = "none", margin: float = 0.03) -> dict[str, Any]:
         floors["killed_lead_over_keyword"] = round(
             system["killed_exact"] - scores["keyword"]["killed_exact"] - margin, 2)
         out["floors"][split] = floors
+    # Floors are never lowered by a re-pin (the note in the file says why one stands above
+    # its measured minus margin); the notes are kept.
+    if BASELINE.exists():
+        old = json.loads(BASELINE.read_text(encoding="utf-8"))
+        for split, floors in out["floors"].items():
+            for key, value in floors.items():
+                floors[key] = max(value, old.get("floors", {}).get(split, {}).get(key, value))
+        if old.get("_repin_note"):
+            out["_repin_note"] = old["_repin_note"]
     return out
 
 
