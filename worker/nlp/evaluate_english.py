@@ -26,7 +26,7 @@ from typing import Any
 
 from worker.nlp.casualties_en import english_number
 from worker.nlp.evaluate_reports import (Prediction, bootstrap_intervals, entities_for,
-                                         format_intervals, from_events, score)
+                                         from_events, print_scores, score)
 from worker.nlp.events import extract_events
 from worker.nlp.tokenize import sentences
 
@@ -141,13 +141,7 @@ def main(split: str, ner: str, as_json: bool, show_errors: bool, intervals: bool
     preds = predict(items, ner)
     scores = {name: score(items, preds[name]) for name in SYSTEMS}
     spread = bootstrap_intervals(items, preds) if intervals and items else None
-    if as_json:
-        print(json.dumps(scores if spread is None else {**scores, "intervals": spread},
-                         indent=1))
-    else:
-        print(format_table(scores, split, ner))
-        if spread is not None:
-            print(format_intervals(spread))
+    print_scores(scores, spread, as_json, lambda: format_table(scores, split, ner))
     if show_errors:
         for item, p in zip(items, preds["system"]):
             gold_report = item["label"] == "report"

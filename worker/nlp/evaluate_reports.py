@@ -33,6 +33,7 @@ import json
 import pathlib
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -328,18 +329,25 @@ def format_table(scores: dict[str, Any], split: str, ner: str) -> str:
     return "\n".join(lines)
 
 
+def print_scores(scores: dict[str, Any], spread: dict[str, Any] | None, as_json: bool,
+                 table: Callable[[], str]) -> None:
+    """The scores as JSON (the intervals under "intervals") or as the table with the
+    intervals' line under it."""
+    if as_json:
+        print(json.dumps(scores if spread is None else {**scores, "intervals": spread},
+                         indent=1))
+        return
+    print(table())
+    if spread is not None:
+        print(format_intervals(spread))
+
+
 def main(split: str, ner: str, as_json: bool, show_errors: bool,
          only: set[str] | None = None, intervals: bool = True) -> int:
     items, preds = _scored(split, ner, only)
     scores, errors = _evaluated(items, preds)
     spread = bootstrap_intervals(items, preds) if intervals and items else None
-    if as_json:
-        print(json.dumps(scores if spread is None else {**scores, "intervals": spread},
-                         indent=1))
-    else:
-        print(format_table(scores, split, ner))
-        if spread is not None:
-            print(format_intervals(spread))
+    print_scores(scores, spread, as_json, lambda: format_table(scores, split, ner))
     if show_errors:
         for err in errors:
             print(json.dumps(err, ensure_ascii=False))
