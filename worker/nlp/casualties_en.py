@@ -47,7 +47,8 @@ _APPROX = ("at least", "more than", "over", "about", "around", "nearly", "almost
 _APPROX_WORDS = [tuple(a.split()) for a in sorted(_APPROX, key=lambda a: -len(a.split()))]
 
 # Verbs and participles of a death with the victim before them ("were killed", "died").
-_DIED = {"killed", "martyred", "slain", "murdered", "massacred", "executed", "died", "perished", "drowned",
+_DIED = {"killed", "martyred", "slain", "murdered", "massacred", "executed", "died", "perished",
+         "drowned",
          "dead", "succumbed", "assassinated", "beheaded", "lynched", "electrocuted"}
 # ... and of a wound.
 _HURT = {"injured", "wounded", "hurt", "maimed"}
