@@ -48,8 +48,7 @@ _APPROX_WORDS = [tuple(a.split()) for a in sorted(_APPROX, key=lambda a: -len(a.
 
 # Verbs and participles of a death with the victim before them ("were killed", "died").
 _DIED = {"killed", "martyred", "slain", "murdered", "massacred", "executed", "died", "perished",
-         "drowned",
-         "dead", "succumbed", "assassinated", "beheaded", "lynched", "electrocuted"}
+         "drowned", "dead", "succumbed", "assassinated", "beheaded", "lynched", "electrocuted"}
 # ... and of a wound.
 _HURT = {"injured", "wounded", "hurt", "maimed"}
 # The manner words of "shot dead", "stabbed to death", "burned alive".
