@@ -60,3 +60,20 @@ def test_english_non_events(text):
 def test_a_hedged_trigger_gives_way_to_a_later_one_of_its_type():
     text = "Militants, who had threatened to attack the town, attacked a checkpoint on Monday."
     assert [(t.type, t.text) for t in english_triggers(text)] == [("armed_attack", "attacked")]
+
+
+@pytest.mark.parametrize("text, source, kind", [
+    pytest.param("At least 9 people were killed in an air strike on a market in Idlib, the "
+                 "Syrian Observatory said.", "Syrian Observatory", "monitor",
+                 id="the-source-before-its-verb"),
+    pytest.param("According to witnesses, gunmen opened fire on the crowd.", "witnesses",
+                 "witness", id="according-to"),
+])
+def test_an_english_source_is_the_attribution_not_an_actor(text, source, kind):
+    from worker.nlp.entities import merge_entities
+    from worker.nlp.gazetteer import default_gazetteer
+
+    entities = merge_entities(text, [], default_gazetteer())
+    (event,) = extract_events(text, sentences(text), entities, "2024-05-10")
+    assert (event.attribution["text"], event.attribution["kind"]) == (source, kind)
+    assert not any(a["text"] == source for a in event.actors)

@@ -103,7 +103,9 @@ def vocab() -> _Vocab:
         triggers=TermMatcher(terms),
         weapons=TermMatcher([(t, wid) for wid, w in weapons.items() for t in w["terms"]]),
         weapon_info=weapons,
-        attribution=TermMatcher([(t, kind) for kind, ts in attribution.items() for t in ts]),
+        # (the English kinds, "monitor_en", are the same kinds)
+        attribution=TermMatcher([(t, kind.removesuffix("_en")) for kind, ts in attribution.items()
+                                 for t in ts]),
         irrealis=lexicons.normalized_set(trig["irrealis"]),
         presupposed_death=lexicons.normalized_set(trig["presupposed_death"]),
         death_doubt=lexicons.normalized_set(trig["death_doubt"]),
@@ -776,10 +778,14 @@ def _attribution(local: _Local, context: _Context) -> dict[str, Any] | None:
     محلية"، "بحسب المصادر"); "المصادر" refers back to the last named source."""
     words = local.sent.words
     speech = [local.word(h.start) for h in local.sources if "speech" in h.payloads]
+    # English puts the source before its verb too: "the Syrian Observatory said"
+    english = is_english(local.sent.text[local.sent.tokens[0].start:local.sent.tokens[-1].end])
     for hit in local.sources:
         kinds = [k for k in hit.payloads if k != "speech"]
         w = local.word(hit.start)
-        if not kinds or not any(0 < w - s <= 3 for s in speech):
+        last = local.word(hit.end - 1)
+        if not kinds or not any(0 < w - s <= 3 or (english and 0 < s - last <= 2)
+                                for s in speech):
             continue
         start = _with_article(local, w, hit.start)
         found = {"text": local.sent.text[start:hit.end], "start": start, "end": hit.end,
