@@ -77,3 +77,22 @@ def test_an_english_source_is_the_attribution_not_an_actor(text, source, kind):
     (event,) = extract_events(text, sentences(text), entities, "2024-05-10")
     assert (event.attribution["text"], event.attribution["kind"]) == (source, kind)
     assert not any(a["text"] == source for a in event.actors)
+
+
+@pytest.mark.parametrize("text, expected_types, weapon", [
+    pytest.param("Coalition aircraft shelled Baghouz with white phosphorus on Sunday.",
+                 ["shelling"], "white_phosphorus", id="white-phosphorus"),
+    pytest.param("Militants attacked a police station with mortars and rockets.", ["shelling"],
+                 "mortar", id="the-means-types-a-generic-attack"),
+    pytest.param("The attack with a car bomb killed 12.", ["bombing"], "car_bomb",
+                 id="an-attack-with-a-car-bomb"),
+])
+def test_english_weapons_and_means(text, expected_types, weapon):
+    events = extract_events(text, sentences(text), [], "2024-05-10")
+    assert sorted(e.type for e in events) == expected_types
+    assert events[0].weapon["canonical"] == weapon
+
+
+def test_two_events_told_apart_stay_two():
+    text = "Gunmen attacked a checkpoint with rockets, and a car bomb exploded near the market."
+    assert types(text) == ["bombing", "missile_attack"]

@@ -85,4 +85,32 @@ def english_triggers(text: str) -> list[EnglishTrigger]:
                 continue
             found.append(EnglishTrigger(type_, m.start(), m.end(), m.group()))
             break
-    return sorted(found, key=lambda t: t.start)
+    return _instruments_refine(text, sorted(found, key=lambda t: t.start))
+
+
+_INSTRUMENT = re.compile(r"(?i)\b(?:with|using|by|firing|fired)\s+(?:\w+\s+){0,2}$")
+_GENERIC = {"armed_attack", "clash"}
+
+
+def _instruments_refine(text: str, triggers: list[EnglishTrigger]) -> list[EnglishTrigger]:
+    """A weapon told as the means of an event before it is no event of its own: "attacked
+    a police station with mortars" is one event, shelling (ACLED: the means decides the
+    type of a generic attack); "The attack with a car bomb" is a bombing."""
+    out: list[EnglishTrigger] = []
+    previous_means = None
+    for trigger in triggers:
+        means = _INSTRUMENT.search(text[max(0, trigger.start - 40):trigger.start])
+        if out and previous_means is not None and re.fullmatch(
+                r"(?i)[\w-]*(?:\s+[\w-]+)?\s*(?:,|and|or)\s+(?:\w+\s+)?",
+                text[previous_means:trigger.start]):
+            previous_means = trigger.end  # "with rocket-propelled grenades and mortars"
+            continue
+        previous_means = None
+        if means and out:
+            previous_means = trigger.end
+            main = out[-1]
+            if main.type in _GENERIC:
+                out[-1] = EnglishTrigger(trigger.type, main.start, main.end, main.text)
+            continue
+        out.append(trigger)
+    return out
