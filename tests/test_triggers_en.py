@@ -96,3 +96,21 @@ def test_english_weapons_and_means(text, expected_types, weapon):
 def test_two_events_told_apart_stay_two():
     text = "Gunmen attacked a checkpoint with rockets, and a car bomb exploded near the market."
     assert types(text) == ["bombing", "missile_attack"]
+
+
+@pytest.mark.parametrize("text, when", [
+    pytest.param("Gunmen attacked a checkpoint on Monday morning, officials said.",
+                 "2024-05-06", id="a-weekday"),
+    pytest.param("A car bomb exploded in Kabul yesterday.", "2024-05-09", id="yesterday"),
+    pytest.param("The air strike on May 2 destroyed a bridge.", "2024-05-02", id="a-date"),
+])
+def test_an_english_event_has_its_time(text, when):
+    (event,) = extract_events(text, sentences(text), [], "2024-05-10")
+    assert event.time["resolved"] == when
+
+
+def test_may_the_modal_is_no_month():
+    from worker.nlp.timex import find_times
+
+    text = "Officials said 12 may have died in the blast."
+    assert find_times(text, 0, len(text), "2024-05-10") == []

@@ -1,5 +1,6 @@
 """Time expressions in Arabic news ("مساء أمس"، "فجر اليوم السبت"، "الجمعة"، "2 آذار"،
-"عام 2014"), resolved against the article's publication date.
+"عام 2014"), and in English feeds ("on Monday", "yesterday", "March 5, 2024"), resolved
+against the article's publication date.
 
 Relative days follow news usage: اليوم is the publication day, أمس the day before, أول
 أمس two days before, and a bare weekday the latest such day on or before publication
@@ -32,7 +33,25 @@ _WD = "|".join(_WEEKDAYS)
 _REL = "|".join(sorted(_RELATIVE, key=len, reverse=True))
 _MON = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _B = r"(?<![\w])(?:[وف]?(?:ب|ل)?)"  # optional clitics before the expression
+# English feeds (stop 34): the same kinds, lower-cased by normalize.
+_EN_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+                "saturday": 5, "sunday": 6}
+_EN_MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
+              "july": 7, "august": 8, "september": 9, "october": 10, "november": 11,
+              "december": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7,
+              "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+_EN_RELATIVE = {"today": 0, "this morning": 0, "tonight": 0, "yesterday": -1,
+                "last night": -1, "the day before yesterday": -2}
+_EN_WD = "|".join(_EN_WEEKDAYS)
+_EN_MON = "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
+_EN_REL = "|".join(sorted(_EN_RELATIVE, key=len, reverse=True))
+_EN_PART = r"(?: (?:morning|afternoon|evening|night))?"
 _PATTERNS = [
+    ("date_en", re.compile(rf"\b(?:(?:{_EN_WD}),? )?({_EN_MON})\.? (\d{{1,2}})(?:st|nd|rd|th)?"
+                           rf"(?:,? (\d{{4}}))?\b")),
+    ("date_en_dmy", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_EN_MON})(?:,? (\d{{4}}))?\b")),
+    ("relative_en", re.compile(rf"\b({_EN_REL})\b")),
+    ("weekday_en", re.compile(rf"\b(?:last |on |early |late )?({_EN_WD}){_EN_PART}\b")),
     ("date", re.compile(rf"{_B}(?:يوم )?(?:(?:{_WD}) )?(\d{{1,2}}) ({_MON})(?: (\d{{4}}))?(?!\w)")),
     ("relative", re.compile(rf"{_B}(?:{_PART} )?(?:يوم )?({_REL})(?: ({_WD}))?(?!\w)")),
     ("weekday", re.compile(rf"{_B}(?:{_PART} )?(?:يوم )?({_WD})(?: (?:الماضي|الفائت))?(?!\w)")),
@@ -51,11 +70,23 @@ def find_times(text: str, start: int, end: int, published: str | None) -> list[d
         for m in pattern.finditer(norm.text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            taken.append((m.start(), m.end()))
             s, e = norm.span(m.start(), m.end())
+            if kind in _NAMED_EN and not _capitalised(text[start + s:start + e], kind):
+                continue  # "12 may have died": the modal, not the month
+            taken.append((m.start(), m.end()))
             found.append({"text": text[start + s:start + e], "start": start + s,
                           "end": start + e, "resolved": _resolve(kind, m, pub)})
     return sorted(found, key=lambda t: t["start"])
+
+
+_NAMED_EN = {"date_en", "date_en_dmy", "weekday_en"}
+
+
+def _capitalised(original: str, kind: str) -> bool:
+    """English month and day names are written with a capital: "May 12", not "may 12"."""
+    names = _EN_WEEKDAYS if kind == "weekday_en" else _EN_MONTHS
+    return any(w[:1].isupper() for w in re.findall(r"[A-Za-z]+", original)
+               if w.lower() in names)
 
 
 def published_date(published: str | None) -> dt.date | None:
@@ -75,6 +106,20 @@ def published_date(published: str | None) -> dt.date | None:
 def _resolve(kind: str, m: re.Match[str], pub: dt.date | None) -> str | None:
     if kind == "year":
         return m.group(1)
+    if kind in ("date_en", "date_en_dmy"):
+        month, day = (m.group(1), m.group(2)) if kind == "date_en" else (m.group(2), m.group(1))
+        year = int(m.group(3)) if m.group(3) else (pub.year if pub else None)
+        try:
+            return dt.date(year, _EN_MONTHS[month], int(day)).isoformat() if year else None
+        except ValueError:
+            return None
+    if kind in ("relative_en", "weekday_en") and pub is None:
+        return None
+    if kind == "relative_en":
+        return (pub + dt.timedelta(days=_EN_RELATIVE[m.group(1)])).isoformat()
+    if kind == "weekday_en":
+        back = (pub.weekday() - _EN_WEEKDAYS[m.group(1)]) % 7
+        return (pub - dt.timedelta(days=back)).isoformat()
     if pub is None:
         return _absolute(kind, m)
     if kind == "relative":
