@@ -83,6 +83,9 @@ def figures(text: str) -> tuple[bool, int | str | None, int | str | None]:
     pytest.param("An elderly couple died when the roof collapsed.", 2, None, id="a-couple"),
     pytest.param("A man killed two guards at the gate and was shot dead by soldiers.", 3,
                  None, id="and-was-shot-dead"),
+    pytest.param("He tried to flee but was shot dead by police.", 1, None,
+                 id="but-was-shot-dead"),
+    pytest.param("Mark Smith was killed in the crash.", 1, None, id="a-name-like-a-cue"),
     pytest.param("Two more patients died overnight, raising the death toll from the fire to "
                  "21.", 21, None, id="a-toll-with-what-it-is-of"),
     pytest.param("The death toll from the floods in the south has climbed above 1,500.", 1500,

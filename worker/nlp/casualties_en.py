@@ -69,7 +69,6 @@ _AUX = {"were", "was", "have", "has", "had", "been", "are", "is", "be", "being",
         "fatally", "gravely", "moderately"}
 # Hedges that keep a death only believed: "believed dead" is still a report in the gold's
 # reading of an attributed toll, so they are skipped like auxiliaries (above).
-_INCLUSION = {"including", "among", "of whom", "of them"}
 _PEOPLE_PRONOUNS = {"him": 1, "her": 1, "them": None, "both": 2, "themselves": None}
 _SUBJECT_PRONOUNS = {"he": 1, "she": 1, "they": None, "we": None}
 # A figure under these is no report: threats, hedges, plans, denials, trials, conditions.
@@ -77,13 +76,14 @@ _IRREALIS = {"could", "would", "might", "may", "threaten", "threatened", "threat
              "threatening", "warn", "warned", "warns", "warning", "fear", "fears", "feared",
              "plan", "plans", "planned", "planning", "intend", "intended", "vow", "vowed",
              "vows", "deny", "denied", "denies", "denying", "charged", "accused", "convicted",
-             "sentenced", "trial", "tried", "indicted", "prosecuted", "anniversary",
-             "commemorate", "commemorated", "commemorating", "marking", "mark", "marks", "if",
-             "unless", "risk", "risks", "potentially", "attempted", "attempt", "plot",
-             "plotting", "plotted", "will", "shall", "can", "cannot", "ordered", "order",
-             "orders", "allegedly", "claims", "rejected", "dismissed", "false", "accusing",
-             "accuse", "accuses", "called", "calls", "calling", "halt", "combat", "combating",
-             "pledged", "pledge", "prevent", "preventing"}
+             "sentenced", "trial", "indicted", "prosecuted", "anniversary", "commemorate",
+             "commemorated", "commemorating", "if", "unless", "potentially", "plot",
+             "plotting", "plotted", "shall", "rejected", "dismissed", "accusing", "accuse",
+             "accuses", "called", "calls", "calling", "halt", "combat", "combating", "pledged",
+             "pledge", "prevent", "preventing"}
+# (Not "tried", "mark", "claims", "allegedly": "tried to flee but was shot dead", "Mark
+# Smith was killed", "the group claims the attack that killed 5", "allegedly by the army"
+# leave the death told.)
 # An injury on the field is no wounding: "The striker was injured in the 30th minute".
 _SPORT = {"striker", "midfielder", "defender", "goalkeeper", "match", "matches", "minute",
           "season", "tournament", "hamstring", "knee", "ankle", "squad", "coach", "league",
@@ -103,7 +103,6 @@ _TOLL_VERBS = {"rose", "risen", "rises", "rising", "climbed", "climbs", "climbin
                "hits", "surged", "now", "has", "had", "to", "at", "grew", "mounted", "exceeded",
                "surpassed", "topped", "passed", "revised", "down", "up", "lowered", "raised",
                "been", "risen"}
-_RAISING = {"raising", "bringing", "pushing", "taking", "lifting", "putting"}
 _DEAD_NOUNS = {"deaths", "fatalities", "dead", "bodies", "corpses", "lives", "victims"}
 _HURT_NOUNS = {"injuries", "wounded", "injured"}
 _LUMPED = {"casualties"}
@@ -562,8 +561,9 @@ def _subject_verb(words: list[_Word], k: int, used: set[int]) -> list[EnglishFig
     aux_between = any(low[i] in {"were", "was", "been", "are", "is"} for i in range(j + 1, k))
     if not aux_between and _object_follows(words, end):
         return None  # an active verb with its victims after it: _active reads them
-    if low[j] == "and" and aux_between:
-        # "... and was shot dead by police": the subject told before, one when "was"
+    if low[j] in {"and", "but", "then"} and aux_between:
+        # "... and was shot dead by police", "tried to flee but was shot dead": the subject
+        # told before, one when "was"
         count = 1 if any(low[i] in {"was", "has", "is"} for i in range(j + 1, k)) else None
         used.update(range(j + 1, end))
         first, stop = _span(words, j + 1, end)
@@ -819,12 +819,8 @@ def _active(words: list[_Word], k: int, used: set[int]) -> list[EnglishFigure] |
             and any(x in {"soldiers", "men", "troops", "own", "officers", "fighters"}
                     for x in low[k + 1:k + 7]):
         j = k + 1  # "..., losing two of its own soldiers": the side's own dead
-    elif w in _KILLING:
+    elif w in _KILLING or w in _WOUNDING:
         j = k + 1
-        kind = "killed"
-    elif w in _WOUNDING:
-        j = k + 1
-        kind = "injured"
     else:
         return None
     kind = "injured" if w in _WOUNDING and w not in _KILLING else "killed"
