@@ -114,3 +114,17 @@ def test_may_the_modal_is_no_month():
 
     text = "Officials said 12 may have died in the blast."
     assert find_times(text, 0, len(text), "2024-05-10") == []
+
+
+@pytest.mark.parametrize("text, published, reported", [
+    pytest.param("The May 2 attack on the market killed 12 people.", "2024-07-10", False,
+                 id="an-event-over-a-month-old-is-background"),
+    pytest.param("Gunmen killed 12 people on July 2.", "2024-07-10", True,
+                 id="an-event-of-last-week"),
+    pytest.param("At least 40 people have been killed since May 2, officials said.",
+                 "2024-07-10", True, id="a-running-toll-since-a-date"),
+    pytest.param("On Dec 28, gunmen killed 5 villagers.", "2025-01-03", True,
+                 id="a-december-date-in-a-january-article"),
+])
+def test_an_old_english_date_makes_a_mention(text, published, reported):
+    assert bool(extract_events(text, sentences(text), [], published)) is reported

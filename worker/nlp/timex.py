@@ -110,9 +110,12 @@ def _resolve(kind: str, m: re.Match[str], pub: dt.date | None) -> str | None:
         month, day = (m.group(1), m.group(2)) if kind == "date_en" else (m.group(2), m.group(1))
         year = int(m.group(3)) if m.group(3) else (pub.year if pub else None)
         try:
-            return dt.date(year, _EN_MONTHS[month], int(day)).isoformat() if year else None
+            when = dt.date(year, _EN_MONTHS[month], int(day)) if year else None
         except ValueError:
             return None
+        if when and not m.group(3) and pub and when > pub + dt.timedelta(days=1):
+            when = when.replace(year=year - 1)  # "Dec 28" in a January article: the past
+        return when.isoformat() if when else None
     if kind in ("relative_en", "weekday_en") and pub is None:
         return None
     if kind == "relative_en":
