@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # --- words ---------------------------------------------------------------------------------
@@ -102,7 +103,7 @@ _TOLL_VERBS = {"rose", "risen", "rises", "rising", "climbed", "climbs", "climbin
                "increased", "reached", "reaches", "stood", "stands", "is", "was", "of", "hit",
                "hits", "surged", "now", "has", "had", "to", "at", "grew", "mounted", "exceeded",
                "surpassed", "topped", "passed", "revised", "down", "up", "lowered", "raised",
-               "been", "risen"}
+               "been"}
 _DEAD_NOUNS = {"deaths", "fatalities", "dead", "bodies", "corpses", "lives", "victims"}
 _HURT_NOUNS = {"injuries", "wounded", "injured"}
 _LUMPED = {"casualties"}
@@ -277,12 +278,7 @@ def english_figures(text: str) -> list[EnglishFigure]:
     """Every killed and injured figure the English sentence ``text`` tells."""
     words = _words(text)
     low = _low(words)
-    sentence = _Cues(
-        starts=[w.start for w in words],
-        sport=any(w in _SPORT for w in low),
-        habitual=any(tuple(low[i:i + len(h)]) == h for i in range(len(low)) for h in _HABITUAL),
-        since_year=any(low[i] == "since" and _YEAR.match(low[i + 1])
-                       for i in range(len(low) - 1)))
+    sentence = _Cues.of(words)
     found: list[EnglishFigure] = []
     used: set[int] = set()
     for k in range(len(low)):
@@ -297,23 +293,25 @@ def english_figures(text: str) -> list[EnglishFigure]:
     return found
 
 
-def hedged(text: str, start: int, end: int) -> bool:
-    """Is the span of ``text`` (an English event trigger) under a threat, hedge, plan,
-    denial, trial or condition, or in habitual or sport talk, as a figure there would be
-    (triggers_en)?"""
+def hedges(text: str) -> Callable[[int, int], bool]:
+    """For the English sentence ``text``, a test of a span (an event trigger, triggers_en):
+    is it under a threat, hedge, plan, denial, trial or condition, or in habitual, sport or
+    multi-year talk, as a figure there would be?  The sentence is read once for all its
+    spans."""
     words = _words(text)
     low = _low(words)
-    sentence = _Cues(
-        starts=[w.start for w in words], sport=any(w in _SPORT for w in low),
-        habitual=any(tuple(low[i:i + len(h)]) == h for i in range(len(low)) for h in _HABITUAL),
-        since_year=False)
-    k = bisect.bisect_left(sentence.starts, start)
-    # "to attack" is a purpose; "in response to attacks" (a noun after "to") is not
-    infinitive = k < len(low) and low[k] in _BASE_VERBS
-    if sentence.sport:
-        return True
-    return _irrealis(words, EnglishFigure("event", None, False, start, end), sentence,
-                     infinitive=infinitive)
+    sentence = _Cues.of(words)
+
+    def hedged(start: int, end: int) -> bool:
+        if sentence.sport:
+            return True
+        k = bisect.bisect_left(sentence.starts, start)
+        # "to attack" is a purpose; "in response to attacks" (a noun after "to") is not
+        infinitive = k < len(low) and low[k] in _BASE_VERBS
+        return _irrealis(words, EnglishFigure("event", None, False, start, end), sentence,
+                         infinitive=infinitive)
+
+    return hedged
 
 
 _BASE_VERBS = {"attack", "strike", "shell", "bomb", "kill", "raid", "storm", "deploy",
@@ -330,6 +328,17 @@ class _Cues:
     sport: bool
     habitual: bool
     since_year: bool
+
+    @classmethod
+    def of(cls, words: list[_Word]) -> "_Cues":
+        low = _low(words)
+        return cls(
+            starts=[w.start for w in words],
+            sport=any(w in _SPORT for w in low),
+            habitual=any(tuple(low[i:i + len(h)]) == h
+                         for i in range(len(low)) for h in _HABITUAL),
+            since_year=any(low[i] == "since" and _YEAR.match(low[i + 1])
+                           for i in range(len(low) - 1)))
 
 
 def _span(words: list[_Word], first: int, last: int) -> tuple[int, int]:
@@ -628,7 +637,7 @@ def _bare_participle_ok(words: list[_Word], j: int, k: int) -> bool:
     return j >= 1 and _is_number_start(words, j - 1) and (j < 2 or words[j - 2].low in _CLAUSE)
 
 
-_PAIRS = {"couple": 2, "pair": 2, "both": 2, "twins": 2, "brothers": None}
+_PAIRS = {"couple": 2, "pair": 2, "both": 2, "twins": 2}
 
 
 def _uncounted_subject(words: list[_Word], start: int, j: int, k: int) -> int | None | bool:
@@ -639,7 +648,7 @@ def _uncounted_subject(words: list[_Word], start: int, j: int, k: int) -> int | 
     low = _low(words)
     span = low[start:j + 1]
     for word, count in _PAIRS.items():
-        if word in span and count:
+        if word in span:
             return count
     parts, part = [], []
     for i in range(start, j + 1):

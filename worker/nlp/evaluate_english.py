@@ -76,10 +76,9 @@ def keyword_prediction(text: str) -> Prediction:
     return Prediction(True, set(), figure(_KILLED), figure(_INJURED))
 
 
-def predict(items: list[dict[str, Any]], ner: str = "none") -> dict[str, list[Prediction]]:
-    """Both systems' predictions.  Entities come from the gazetteer alone whatever ``ner``
-    says: production does not put a sentence with no Arabic letter through the NER model
-    (worker.extract), so that is what the English sentences get there too."""
+def predict(items: list[dict[str, Any]]) -> dict[str, list[Prediction]]:
+    """Both systems' predictions.  Entities come from the gazetteer alone: production does
+    not put a sentence with no Arabic letter through the NER model (worker.extract)."""
     out: dict[str, list[Prediction]] = {name: [] for name in SYSTEMS}
     for item, entities in zip(items, entities_for(items, "none")):
         out["keyword"].append(keyword_prediction(item["text"]))
@@ -89,21 +88,21 @@ def predict(items: list[dict[str, Any]], ner: str = "none") -> dict[str, list[Pr
     return out
 
 
-def evaluate(split: str, ner: str = "none") -> dict[str, Any]:
+def evaluate(split: str) -> dict[str, Any]:
     items = load_gold(split)
-    preds = predict(items, ner)
+    preds = predict(items)
     return {name: score(items, preds[name]) for name in SYSTEMS}
 
 
-def baseline(ner: str = "none", margin: float = 0.03) -> dict[str, Any]:
+def baseline(margin: float = 0.03) -> dict[str, Any]:
     """Measured scores on dev and test and the floors the gate enforces (the system's
     measured minus ``margin``; killed exact's lead over the keyword baseline likewise)."""
     out: dict[str, Any] = {"_comment": (
         "Written by `python -m worker.nlp.evaluate_events --gold english --write-baseline`. "
         "Floors: the system's measured score minus 0.03; raise them when quality improves, "
-        "never lower them to make a change pass."), "ner": ner, "measured": {}, "floors": {}}
+        "never lower them to make a change pass."), "ner": "none", "measured": {}, "floors": {}}
     for split in ("dev", "test"):
-        scores = evaluate(split, ner)
+        scores = evaluate(split)
         system = scores["system"]
         out["measured"][split] = scores
         floors = {k: max(0.0, round(system[k] - margin, 2)) for k in _GATED}
@@ -122,7 +121,7 @@ def baseline(ner: str = "none", margin: float = 0.03) -> dict[str, Any]:
     return out
 
 
-def format_table(scores: dict[str, Any], split: str, ner: str) -> str:
+def format_table(scores: dict[str, Any], split: str) -> str:
     cols = [("precision", "report P"), ("recall", "report R"), ("f1", "report F1"),
             ("killed_exact", "killed ="), ("injured_exact", "injured ="), ("both_exact", "both =")]
     first = scores[SYSTEMS[0]]
@@ -136,12 +135,12 @@ def format_table(scores: dict[str, Any], split: str, ner: str) -> str:
     return "\n".join(lines)
 
 
-def main(split: str, ner: str, as_json: bool, show_errors: bool, intervals: bool = True) -> int:
+def main(split: str, as_json: bool, show_errors: bool, intervals: bool = True) -> int:
     items = load_gold(split)
-    preds = predict(items, ner)
+    preds = predict(items)
     scores = {name: score(items, preds[name]) for name in SYSTEMS}
     spread = bootstrap_intervals(items, preds) if intervals and items else None
-    print_scores(scores, spread, as_json, lambda: format_table(scores, split, ner))
+    print_scores(scores, spread, as_json, lambda: format_table(scores, split))
     if show_errors:
         for item, p in zip(items, preds["system"]):
             gold_report = item["label"] == "report"

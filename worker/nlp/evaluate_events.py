@@ -334,15 +334,16 @@ def main(argv: list[str] | None = None) -> int:
         from worker.nlp import evaluate_english
 
         if args.split not in (None, "dev", "test") or args.batches \
-                or args.report_model is not None:
-            parser.error("--gold english takes --split dev|test, --ner, --json, --errors, "
-                         "--no-intervals and --write-baseline only")
+                or args.report_model is not None or args.ner != DEFAULT_NER:
+            parser.error("--gold english takes --split dev|test, --json, --errors, "
+                         "--no-intervals and --write-baseline only (English sentences get "
+                         "no NER in production, so none here)")
         if args.write_baseline:
             text = json.dumps(evaluate_english.baseline(), ensure_ascii=False, indent=1)
             evaluate_english.BASELINE.write_text(text + "\n", encoding="utf-8")
             print(text)
             return 0
-        return evaluate_english.main(args.split or "test", args.ner, args.json, args.errors,
+        return evaluate_english.main(args.split or "test", args.json, args.errors,
                                      intervals=not args.no_intervals)
     if args.gold == "reports":
         from worker.nlp import evaluate_reports

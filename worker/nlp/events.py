@@ -264,6 +264,12 @@ class _Local:
     def word(self, offset: int) -> int:
         return self.sent.index_at(offset)
 
+    @functools.cached_property
+    def english(self) -> bool:
+        """An English feed's sentence (no Arabic letter): its frames, sources and report
+        decision take the English readers (computed once, asked three times)."""
+        return is_english(self.sent.text[self.sent.tokens[0].start:self.sent.tokens[-1].end])
+
     def times(self, published: str | None) -> list[dict[str, Any]]:
         """Time expressions of the sentence (computed once, shared by its frames)."""
         if self._times is None:
@@ -280,7 +286,7 @@ def _sentence_frames(local: _Local, previous: list[_Frame], context: _Context) -
             if kind in ("release_cue", "evacuation_cue"):
                 context.cues.append((local.index, kind))
     frames = _dedupe(local, [f for f in (_frame(local, h, context) for h in local.triggers) if f])
-    if is_english(local.sent.text[local.sent.tokens[0].start:local.sent.tokens[-1].end]):
+    if local.english:
         frames = _english_frames(local)
     # Words inside entities are not casualty words: "كتائب سيد الشهداء" is a militia.
     used = {local.word(o) for e in local.entities for o in range(e.start, e.end)} - {-1}
@@ -313,8 +319,7 @@ def _sentence_frames(local: _Local, previous: list[_Frame], context: _Context) -
         # casualties.find_english_casualties) decide there, with the model's clearest cue
         # for an older event: a year before the publication's ("In 2008, 50 people were
         # killed in a similar attack").
-        english = bool(frames) and is_english(
-            local.sent.text[local.sent.tokens[0].start:local.sent.tokens[-1].end])
+        english = bool(frames) and local.english
         if english and (report_model.names_an_earlier_year(local.sent.words, context.published)
                         or _an_old_english_date(local, context.published)):
             frames = []
@@ -808,12 +813,11 @@ def _attribution(local: _Local, context: _Context) -> dict[str, Any] | None:
     words = local.sent.words
     speech = [local.word(h.start) for h in local.sources if "speech" in h.payloads]
     # English puts the source before its verb too: "the Syrian Observatory said"
-    english = is_english(local.sent.text[local.sent.tokens[0].start:local.sent.tokens[-1].end])
     for hit in local.sources:
         kinds = [k for k in hit.payloads if k != "speech"]
         w = local.word(hit.start)
         last = local.word(hit.end - 1)
-        if not kinds or not any(0 < w - s <= 3 or (english and 0 < s - last <= 2)
+        if not kinds or not any(0 < w - s <= 3 or (local.english and 0 < s - last <= 2)
                                 for s in speech):
             continue
         start = _with_article(local, w, hit.start)

@@ -68,7 +68,7 @@ def find_times(text: str, start: int, end: int, published: str | None) -> list[d
     taken: list[tuple[int, int]] = []
     latin = _LATIN.search(norm.text) is not None
     for kind, pattern in _PATTERNS:
-        if kind.endswith(_EN_KINDS) and not latin:
+        if kind in _ENGLISH_KINDS and not latin:
             continue  # (an Arabic sentence: the English patterns would only cost time)
         for m in pattern.finditer(norm.text):
             if any(m.start() < e and s < m.end() for s, e in taken):
@@ -83,7 +83,7 @@ def find_times(text: str, start: int, end: int, published: str | None) -> list[d
 
 
 _NAMED_EN = {"date_en", "date_en_dmy", "weekday_en"}
-_EN_KINDS = ("_en", "_en_dmy")
+_ENGLISH_KINDS = _NAMED_EN | {"relative_en"}
 _LATIN = re.compile(r"[a-z]")
 
 

@@ -70,8 +70,9 @@ class EnglishTrigger:
 def english_triggers(text: str) -> list[EnglishTrigger]:
     """The event triggers of the English sentence ``text``: one per type, the first of it,
     with its words not claimed by a type of higher precedence."""
-    from worker.nlp.casualties_en import hedged
+    from worker.nlp.casualties_en import hedges
 
+    hedged = hedges(text)
     blocked = [(m.start(), m.end()) for m in _NOT_VIOLENCE.finditer(text)]
     taken: list[tuple[int, int]] = []
     found: list[EnglishTrigger] = []
@@ -81,7 +82,7 @@ def english_triggers(text: str) -> list[EnglishTrigger]:
             if any(s < span[1] and span[0] < e for s, e in taken + blocked):
                 continue
             taken.append(span)
-            if hedged(text, *span):
+            if hedged(*span):
                 continue
             found.append(EnglishTrigger(type_, m.start(), m.end(), m.group()))
             break
