@@ -2,6 +2,7 @@
 
     python -m worker.nlp.evaluate_events [--split test|dev] [--ner bundled|none] [--json]
                                          [--errors]
+    python -m worker.nlp.evaluate_events --split test+test_casualty  # issue 8's killed floor
     python -m worker.nlp.evaluate_events --gold incidents [--split dev|test] ...
     python -m worker.nlp.evaluate_events [--gold incidents] --write-baseline   # re-pin floors
     python -m worker.nlp.evaluate_events --gold english [--split dev|test]  # English figures
@@ -301,10 +302,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="reports: report detection and figures on real newswire (issue "
                              "8, default); incidents: the incident gold of issue 4; english: "
                              "figures on English sentences (tests/gold/events/english)")
-    parser.add_argument("--split", choices=("dev", "test", "probe", "sections"), default=None,
+    parser.add_argument("--split", choices=("dev", "test", "probe", "sections", "test_casualty",
+                                            "test+test_casualty"), default=None,
                         help="default: test for reports, dev for incidents (sections: the "
                              "report gold's draw from the economy, sport, technology and "
-                             "culture pages)")
+                             "culture pages; test_casualty: the test part's larger casualty "
+                             "draw, sample_test.py; test+test_casualty: both test samples, "
+                             "over which killed and injured exact match are judged)")
     parser.add_argument("--batches", metavar="N,N|N-N", default=None,
                         help="reports only: score the items of these gold batches alone (a "
                              "later train-part draw, e.g. 19,20,21 or 48-51, as measured "

@@ -233,7 +233,12 @@ def use_model(path: pathlib.Path) -> ReportModel:
 def load_gold(split: str, leads: bool = True) -> list[dict[str, Any]]:
     """The items of a part of the report gold, each with its article's ``lead`` (title and
     first two body sentences, ``leads.jsonl``; None where the file lacks the article), or
-    as the file holds them (``leads=False``)."""
+    as the file holds them (``leads=False``).  Parts joined by "+" are read one after the
+    other: "test+test_casualty" is the test gold with the test part's casualty draw
+    (tests/gold/events/reports/sample_test.py), over which killed and injured exact match
+    are judged."""
+    if "+" in split:
+        return [item for part in split.split("+") for item in load_gold(part, leads)]
     path = GOLD_DIR / f"{split}.jsonl"
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     if not leads:

@@ -10,7 +10,10 @@ report and on the three labels, and exact agreement on killed and injured where 
 annotators say ``report``.  Where ``recheck/a`` and ``recheck/b`` hold two more blind labels
 of train items (``recheck.py``), a first label that both contradict alike is replaced
 (:func:`apply_recheck`); ``retest/a`` and ``retest/b`` do the same for every test item
-(``retest.py``).  Prints a summary and writes ``agreement.json``.
+(``retest.py``).  The test part's casualty draw (``sample_test.py``, part ``test_casualty``)
+is labelled twice whole (``annotated/`` and ``test_casualty/b``) and a third time where the
+two differ (``test_casualty/c``): :func:`adjudicate_test_casualty`.  Prints a summary and
+writes ``agreement.json``.
 """
 from __future__ import annotations
 
@@ -26,7 +29,10 @@ FIELDS = ("label", "types", "killed", "injured", "location", "mention_class")
 # "sections": train-split articles of the corpus's other sections (economy, sport,
 # technology, culture; sample_sections.py), a measurement part the report model does not
 # train on.
-PARTS = ("train", "dev", "test", "probe", "sections")
+# "test_casualty": more casualty sentences of test-split articles (sample_test.py), scored
+# with the test gold's casualty sentences for killed and injured exact match.
+PARTS = ("train", "dev", "test", "probe", "sections", "test_casualty")
+TEST_CASUALTY = HERE / "test_casualty"
 
 
 def read(path: Path) -> list[dict]:
@@ -55,7 +61,9 @@ def merged() -> tuple[dict[str, dict], dict]:
             items[item["id"]] = {**item, **{k: label[k] for k in FIELDS}}
     recheck = apply_recheck(items, recheck_pairs("recheck"), part="train")
     retest = apply_recheck(items, recheck_pairs("retest"), part="test")
-    return items, {**recheck, **({"retest": retest} if retest else {})}
+    extra = adjudicate_test_casualty(items)
+    return items, {**recheck, **({"retest": retest} if retest else {}),
+                   **({"test_casualty": extra} if extra else {})}
 
 
 def main() -> None:
@@ -89,21 +97,85 @@ def main() -> None:
                           for f, s in zip(first, second) if f["label"] != s["label"]],
     }
     retest = recheck.pop("retest", None)
+    extra = recheck.pop("test_casualty", None)
     if recheck:
         result["recheck"] = recheck
     if retest:
         result["retest"] = retest
+    if extra:
+        result["test_casualty"] = extra
     (HERE / "agreement.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
     print({k: v for k, v in result.items() if k not in ("disagreements", "recheck", "retest")})
-    for name, figures in (("recheck", recheck), ("retest", retest)):
+    for name, figures in (("recheck", recheck), ("retest", retest), ("test_casualty", extra)):
         if figures:
-            print(f"{name}:", {k: v for k, v in figures.items() if k != "replaced"})
+            print(f"{name}:", {k: v for k, v in figures.items()
+                               if k not in ("replaced", "decided")})
 
 
 def _same_reading(a: dict, b: dict) -> bool:
     """Two labels agree: the same label, and for a report the same killed and injured."""
     return a["label"] == b["label"] and (
         a["label"] != "report" or (a["killed"], a["injured"]) == (b["killed"], b["injured"]))
+
+
+def adjudicate_test_casualty(items: dict[str, dict]) -> dict:
+    """Settle the ``test_casualty`` items (sample_test.py) by their three blind labels: the
+    first (``annotated/``, already in ``items``), the second (``test_casualty/b``, every
+    item) and, where those two differ in label or in a report's figures, the third
+    (``test_casualty/c/labels.jsonl``, over ``test_casualty/c/items.jsonl``, which this
+    writes when it is missing).  The reading two of the three share wins; where all three
+    differ, the third's.  Returns the agreement figures ({} before any item is labelled)."""
+    ids = sorted(k for k, x in items.items() if x["split"] == "test_casualty")
+    if not ids:
+        return {}
+    second = {x["id"]: x for path in sorted((TEST_CASUALTY / "b").glob("batch_*.jsonl"))
+              for x in read(path)}
+    if sorted(second) != ids:
+        raise SystemExit(f"test_casualty/b: {len(set(ids) - set(second))} items unlabelled "
+                         "(the second pass labels every item of batches 195-197)")
+    disputed = [k for k in ids if not _same_reading(items[k], second[k])]
+    items_path, labels_path = TEST_CASUALTY / "c" / "items.jsonl", TEST_CASUALTY / "c" / "labels.jsonl"
+    if disputed and not labels_path.exists():
+        items_path.parent.mkdir(parents=True, exist_ok=True)
+        with items_path.open("w", encoding="utf-8") as fh:
+            for k in disputed:
+                fh.write(json.dumps({f: items[k][f] for f in ("id", "split", "published",
+                                                               "stratum", "title", "text")},
+                                    ensure_ascii=False) + "\n")
+        raise SystemExit(f"test_casualty: {len(disputed)} items where the two labels differ, "
+                         f"written to {items_path}: a third blind annotator labels them into "
+                         f"{labels_path}, then run this again")
+    third = {x["id"]: x for x in read(labels_path)} if disputed else {}
+    if sorted(third) != disputed:
+        raise SystemExit(f"{labels_path}: its ids are not the {len(disputed)} disputed items "
+                         f"of {items_path}")
+    first_labels = {k: dict(items[k]) for k in ids}
+    decided = []
+    for k in disputed:
+        a, b, c = first_labels[k], second[k], third[k]
+        winner = a if _same_reading(c, a) else b if _same_reading(c, b) else c
+        decided.append({"id": k, "a": [a["label"], a["killed"], a["injured"]],
+                        "b": [b["label"], b["killed"], b["injured"]],
+                        "c": [c["label"], c["killed"], c["injured"]],
+                        "by": "a" if winner is a else "b" if winner is b else "c"})
+        items[k].update({f: winner[f] for f in FIELDS})
+    both = [(first_labels[k], second[k]) for k in ids
+            if first_labels[k]["label"] == second[k]["label"] == "report"]
+    return {
+        "items": len(ids),
+        "kappa_a_vs_b_report_vs_not": kappa(
+            [first_labels[k]["label"] == "report" for k in ids],
+            [second[k]["label"] == "report" for k in ids]),
+        "a_b_agree": len(ids) - len(disputed),
+        "a_b_both_report": len(both),
+        "a_b_killed_exact": round(sum(a["killed"] == b["killed"] for a, b in both)
+                                  / max(len(both), 1), 3),
+        "a_b_injured_exact": round(sum(a["injured"] == b["injured"] for a, b in both)
+                                   / max(len(both), 1), 3),
+        "disputed": len(disputed),
+        "decided_by": {side: sum(d["by"] == side for d in decided) for side in "abc"},
+        "decided": decided,
+    }
 
 
 def recheck_pairs(folder: str) -> list[tuple[dict, dict]]:
