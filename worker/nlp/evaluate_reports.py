@@ -360,7 +360,7 @@ _GATED = ("precision", "recall", "f1", "killed_exact", "injured_exact", "type_ac
 
 
 def baseline(ner: str = "bundled", margin: float = 0.03) -> dict[str, Any]:
-    """Measured scores of every system on dev and test, and the floors the gate enforces on
+    """Measured scores of every system on dev, test and both test samples, and the floors the gate enforces on
     the production system (measured minus ``margin``), plus the measured lead over the
     keyword baseline."""
     out: dict[str, Any] = {"_comment": (
@@ -369,7 +369,9 @@ def baseline(ner: str = "bundled", margin: float = 0.03) -> dict[str, Any]:
         "accuracy, killed/injured exact match); lead_over_keyword_floor: measured F1 lead over "
         "the keyword baseline minus 0.03. Raise them when quality improves; never lower them "
         "to make a change pass."), "ner": ner, "measured": {}, "floors": {}}
-    for split in ("dev", "test"):
+    # "test+test_casualty": both samples of the test part, over which issue 8's killed and
+    # injured floors are judged (tests/gold/events/reports/sample_test.py)
+    for split in ("dev", "test", "test+test_casualty"):
         scores, _ = evaluate(split, ner)
         out["measured"][split] = scores
         system = scores["system"]
