@@ -109,6 +109,25 @@ def test_an_english_event_has_its_time(text, when):
     assert event.time["resolved"] == when
 
 
+@pytest.mark.parametrize("text, found", [
+    pytest.param("The March attack killed 12.", [("March", "2024-03")], id="the-march-attack"),
+    pytest.param("In mid-March a car bomb exploded.", [("March", "2024-03")], id="mid-month"),
+    pytest.param("In March 2017, gunmen killed 12.", [("March 2017", "2017-03")],
+                 id="a-month-and-its-year"),
+    pytest.param("Fighting in December killed 4.", [("December", "2023-12")],
+                 id="a-month-still-to-come-is-last-year's"),
+    pytest.param("The May 2 attack killed 12.", [("May 2", "2024-05-02")],
+                 id="a-day-stays-a-day"),
+    pytest.param("May God have mercy on them.", [], id="may-at-a-sentence-start"),
+    pytest.param("They will march on the capital in march.", [], id="lower-case-march"),
+])
+def test_an_english_month_alone_is_a_time(text, found):
+    from worker.nlp.timex import find_times
+
+    times = find_times(text, 0, len(text), "2024-07-10")
+    assert [(t["text"], t["resolved"]) for t in times] == found
+
+
 def test_may_the_modal_is_no_month():
     from worker.nlp.timex import find_times
 
@@ -125,6 +144,31 @@ def test_may_the_modal_is_no_month():
                  "2024-07-10", True, id="a-running-toll-since-a-date"),
     pytest.param("On Dec 28, gunmen killed 5 villagers.", "2025-01-03", True,
                  id="a-december-date-in-a-january-article"),
+    # a month alone (stop 35): old when its last day is over a month before publication
+    pytest.param("The March attack on the market killed 12 people.", "2024-07-10", False,
+                 id="the-march-attack-in-a-july-article"),
+    pytest.param("Gunmen killed 12 people in a village in May.", "2024-07-10", False,
+                 id="in-may-in-a-july-article"),
+    pytest.param("In June, gunmen killed 12 people in a village.", "2024-07-10", True,
+                 id="in-june-in-a-july-article-is-recent"),
+    pytest.param("At least 40 people have been killed since March, officials said.",
+                 "2024-07-10", True, id="a-running-toll-since-a-month"),
+    pytest.param("In December, gunmen killed 5 villagers.", "2025-01-03", True,
+                 id="december-in-a-january-article"),
+    pytest.param("In March 2023, gunmen killed 12 people in a village.", "2024-03-10", False,
+                 id="a-month-of-an-earlier-year"),
 ])
 def test_an_old_english_date_makes_a_mention(text, published, reported):
     assert bool(extract_events(text, sentences(text), [], published)) is reported
+
+
+def test_a_month_alone_agrees_with_its_days_only():
+    # event_coref merges reports of one incident only when their dates agree; a month alone
+    # ("in March") agrees with a day of that month, not with a day of another.
+    from worker.nlp.event_coref import _dates_agree
+
+    march = {"resolved": "2024-03"}
+    assert _dates_agree(march, {"resolved": "2024-03-05"})
+    assert not _dates_agree(march, {"resolved": "2024-04-05"})
+    assert _dates_agree({"resolved": "2024"}, march)
+    assert not _dates_agree(march, {"resolved": "2023-03"})

@@ -200,12 +200,13 @@ def _place_key(text: str) -> str:
 
 def _dates_agree(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
     """Resolved dates at most a day apart ("مساء أمس وفجر اليوم" is one night); a year
-    alone ("عام 2014") must be the same year."""
+    alone ("عام 2014") must be the same year, a month alone ("in March") the same month."""
     ra, rb = (a or {}).get("resolved"), (b or {}).get("resolved")
     if not ra or not rb:
         return True
     if len(ra) < 10 or len(rb) < 10:
-        return ra[:4] == rb[:4]
+        shared = min(len(ra), len(rb), 7)
+        return ra[:shared] == rb[:shared]
     try:
         return abs((date.fromisoformat(ra[:10]) - date.fromisoformat(rb[:10])).days) <= 1
     except ValueError:

@@ -336,24 +336,32 @@ _OLD_EVENT_DAYS = 31
 
 def _an_old_english_date(local: _Local, published: str | None) -> bool:
     """A date of the English sentence more than a month before publication, not after
-    "since" (a running toll's start: "killed since March 5")."""
+    "since" (a running toll's start: "killed since March 5").  A month alone ("the March
+    attack", "in March") is old when its last day is: "in June" in a July 10 article is
+    not."""
     pub = published_date(published)
     if pub is None:
         return False
     for time in local.times(published):
         resolved = time.get("resolved")
-        if not isinstance(resolved, str) or len(resolved) < 10:
+        if not isinstance(resolved, str) or len(resolved) not in (7, 10):
             continue
         before = local.sent.text[max(0, time["start"] - 7):time["start"]].lower()
         if "since" in before:
             continue
         try:
-            when = dt.date.fromisoformat(resolved[:10])
+            when = dt.date.fromisoformat(resolved) if len(resolved) == 10 else \
+                _last_day(dt.date.fromisoformat(resolved + "-01"))
         except ValueError:
             continue
         if (pub - when).days > _OLD_EVENT_DAYS:
             return True
     return False
+
+
+def _last_day(first: dt.date) -> dt.date:
+    """The last day of ``first``'s month."""
+    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
 def _english_frames(local: _Local) -> list[_Frame]:

@@ -50,6 +50,13 @@ _PATTERNS = [
     ("date_en", re.compile(rf"\b(?:(?:{_EN_WD}),? )?({_EN_MON})\.? (\d{{1,2}})(?:st|nd|rd|th)?"
                            rf"(?:,? (\d{{4}}))?\b")),
     ("date_en_dmy", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_EN_MON})(?:,? (\d{{4}}))?\b")),
+    # A month alone, after a word that makes it a time ("in March", "last March", "the March
+    # attack", "mid-March", "since March") or with its year ("March 2017"): not "May" alone,
+    # the modal at a sentence's start ("May God ...").  After the day-and-month kinds, so
+    # "May 2" stays a day.
+    ("month_en", re.compile(rf"\b(?:(?:in|last|since|early|late|the|this|during|until|"
+                            rf"through|from|by|of) |mid-)({_EN_MON})\b(?:,? (\d{{4}})\b)?"
+                            rf"|\b({_EN_MON}),? (\d{{4}})\b")),
     ("relative_en", re.compile(rf"\b({_EN_REL})\b")),
     ("weekday_en", re.compile(rf"\b(?:last |on |early |late )?({_EN_WD}){_EN_PART}\b")),
     ("date", re.compile(rf"{_B}(?:يوم )?(?:(?:{_WD}) )?(\d{{1,2}}) ({_MON})(?: (\d{{4}}))?(?!\w)")),
@@ -73,7 +80,9 @@ def find_times(text: str, start: int, end: int, published: str | None) -> list[d
         for m in pattern.finditer(norm.text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            s, e = norm.span(m.start(), m.end())
+            # (a month alone is the month and its year: "in March" is a time at "March")
+            first = m.start(1) if kind == "month_en" and m.group(1) else m.start()
+            s, e = norm.span(first, m.end())
             if kind in _NAMED_EN and not _capitalised(text[start + s:start + e], kind):
                 continue  # "12 may have died": the modal, not the month
             taken.append((m.start(), m.end()))
@@ -82,7 +91,7 @@ def find_times(text: str, start: int, end: int, published: str | None) -> list[d
     return sorted(found, key=lambda t: t["start"])
 
 
-_NAMED_EN = {"date_en", "date_en_dmy", "weekday_en"}
+_NAMED_EN = {"date_en", "date_en_dmy", "weekday_en", "month_en"}
 _ENGLISH_KINDS = _NAMED_EN | {"relative_en"}
 _LATIN = re.compile(r"[a-z]")
 
@@ -121,6 +130,8 @@ def _resolve(kind: str, m: re.Match[str], pub: dt.date | None) -> str | None:
         if when and not m.group(3) and pub and when > pub + dt.timedelta(days=1):
             when = when.replace(year=year - 1)  # "Dec 28" in a January article: the past
         return when.isoformat() if when else None
+    if kind == "month_en":
+        return _month(m, pub)
     if kind in ("relative_en", "weekday_en") and pub is None:
         return None
     if kind == "relative_en":
@@ -150,3 +161,16 @@ def _date(m: re.Match[str], default_year: int | None) -> str | None:
         return dt.date(year, _MONTHS[m.group(2)], int(m.group(1))).isoformat()
     except ValueError:
         return None
+
+
+def _month(m: re.Match[str], pub: dt.date | None) -> str | None:
+    """"in March" / "March 2017": the month as YYYY-MM; with no year, the publication year's,
+    or the year before when that month has not come yet ("in December" in a January
+    article is the past one)."""
+    name, year = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    month = _EN_MONTHS[name]
+    if year:
+        return f"{int(year):04d}-{month:02d}"
+    if pub is None:
+        return None
+    return f"{pub.year - (month > pub.month):04d}-{month:02d}"
