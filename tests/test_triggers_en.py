@@ -120,6 +120,10 @@ def test_an_english_event_has_its_time(text, when):
                  id="a-day-stays-a-day"),
     pytest.param("May God have mercy on them.", [], id="may-at-a-sentence-start"),
     pytest.param("They will march on the capital in march.", [], id="lower-case-march"),
+    pytest.param("In June 2000 people fled.", [("June", "2024-06")], id="a-count-no-year"),
+    pytest.param("A statement by the May government.", [], id="may-the-name"),
+    pytest.param("Talks resume this December.", [("December", "2024-12")],
+                 id="this-december-is-this-year"),
 ])
 def test_an_english_month_alone_is_a_time(text, found):
     from worker.nlp.timex import find_times
@@ -157,6 +161,19 @@ def test_may_the_modal_is_no_month():
                  id="december-in-a-january-article"),
     pytest.param("In March 2023, gunmen killed 12 people in a village.", "2024-03-10", False,
                  id="a-month-of-an-earlier-year"),
+    # (the review of stop 35)
+    pytest.param("At least 40 people have been killed since early March, officials said.",
+                 "2024-07-10", True, id="since-early-march"),
+    pytest.param("At least 40 people have been killed since mid-March, officials said.",
+                 "2024-07-10", True, id="since-mid-march"),
+    pytest.param("Gunmen killed 12 people on Monday; a curfew is in force until December.",
+                 "2024-07-10", True, id="until-december-points-ahead"),
+    pytest.param("Gunmen killed 12 people on Monday in the Mar Elias camp.", "2024-07-10",
+                 True, id="mar-elias-is-a-camp"),
+    pytest.param("In June, 1200 people were killed in the village.", "2024-07-10", True,
+                 id="a-count-after-the-month-is-no-year"),
+    pytest.param("Gunmen killed 12 people in a village last March.", "2024-03-20", False,
+                 id="last-march-in-a-march-article-is-a-year-ago"),
 ])
 def test_an_old_english_date_makes_a_mention(text, published, reported):
     assert bool(extract_events(text, sentences(text), [], published)) is reported
@@ -172,3 +189,11 @@ def test_a_month_alone_agrees_with_its_days_only():
     assert not _dates_agree(march, {"resolved": "2024-04-05"})
     assert _dates_agree({"resolved": "2024"}, march)
     assert not _dates_agree(march, {"resolved": "2023-03"})
+
+
+def test_february_29_rolled_back_to_a_common_year_is_no_date():
+    from worker.nlp.timex import find_times
+
+    text = "On Feb 29 gunmen killed 5."
+    (time,) = find_times(text, 0, len(text), "2024-01-15")
+    assert time["text"] == "Feb 29" and time["resolved"] is None

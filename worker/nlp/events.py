@@ -17,6 +17,7 @@ import bisect
 import datetime as dt
 import itertools
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -332,6 +333,8 @@ def _sentence_frames(local: _Local, previous: list[_Frame], context: _Context) -
 # GUIDELINE.md: an event more than about a month before publication, told as background, is
 # a mention ("The May 2 attack killed 12" in a July article).
 _OLD_EVENT_DAYS = 31
+# "since May 2", "since early March", "since mid-March": a running toll's start
+_SINCE = re.compile(r"\bsince\s+(?:(?:early|late)\s+)?(?:mid-)?$")
 
 
 def _an_old_english_date(local: _Local, published: str | None) -> bool:
@@ -346,8 +349,8 @@ def _an_old_english_date(local: _Local, published: str | None) -> bool:
         resolved = time.get("resolved")
         if not isinstance(resolved, str) or len(resolved) not in (7, 10):
             continue
-        before = local.sent.text[max(0, time["start"] - 7):time["start"]].lower()
-        if "since" in before:
+        before = local.sent.text[max(0, time["start"] - 14):time["start"]].lower()
+        if _SINCE.search(before):
             continue
         try:
             when = dt.date.fromisoformat(resolved) if len(resolved) == 10 else \

@@ -46,17 +46,25 @@ _EN_WD = "|".join(_EN_WEEKDAYS)
 _EN_MON = "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
 _EN_REL = "|".join(sorted(_EN_RELATIVE, key=len, reverse=True))
 _EN_PART = r"(?: (?:morning|afternoon|evening|night))?"
+_EN_FULL_MONTHS = "|".join(m for m in _EN_MONTHS if len(m) > 3 or m == "may")
+# a number after a month that counts people is no year: "In June 2000 people fled"
+_NOT_A_COUNT = (r"(?! (?:people|persons|civilians|soldiers|troops|fighters|others|more|of|"
+                r"were|are|have|had|killed|dead|wounded|injured|refugees|migrants)\b)")
 _PATTERNS = [
     ("date_en", re.compile(rf"\b(?:(?:{_EN_WD}),? )?({_EN_MON})\.? (\d{{1,2}})(?:st|nd|rd|th)?"
                            rf"(?:,? (\d{{4}}))?\b")),
     ("date_en_dmy", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_EN_MON})(?:,? (\d{{4}}))?\b")),
-    # A month alone, after a word that makes it a time ("in March", "last March", "the March
-    # attack", "mid-March", "since March") or with its year ("March 2017"): not "May" alone,
-    # the modal at a sentence's start ("May God ...").  After the day-and-month kinds, so
-    # "May 2" stays a day.
-    ("month_en", re.compile(rf"\b(?:(?:in|last|since|early|late|the|this|during|until|"
-                            rf"through|from|by|of) |mid-)({_EN_MON})\b(?:,? (\d{{4}})\b)?"
-                            rf"|\b({_EN_MON}),? (\d{{4}})\b")),
+    # A month alone, after a word that makes it a past or present time ("in March", "last
+    # March", "the March attack", "mid-March", "since early March") or with its year ("March
+    # 2017"): full names only ("Mar Elias" is a camp); "May" only after in / last / since /
+    # early / late / during / mid- (not "the May government", not the modal "May God");
+    # no "until / by / through", which point ahead.  A year is 1900-2099 and not a count
+    # ("In June, 1200 people were killed").  After the day-and-month kinds, so "May 2" stays
+    # a day.
+    ("month_en", re.compile(
+        rf"\b(?:(?P<cue>in|last|since|early|late|during|the|this|of) |mid-)"
+        rf"(?P<month>{_EN_FULL_MONTHS})\b(?:,? (?P<year>(?:19|20)\d\d)\b{_NOT_A_COUNT})?"
+        rf"|\b(?P<month2>{_EN_FULL_MONTHS}),? (?P<year2>(?:19|20)\d\d)\b{_NOT_A_COUNT}")),
     ("relative_en", re.compile(rf"\b({_EN_REL})\b")),
     ("weekday_en", re.compile(rf"\b(?:last |on |early |late )?({_EN_WD}){_EN_PART}\b")),
     ("date", re.compile(rf"{_B}(?:يوم )?(?:(?:{_WD}) )?(\d{{1,2}}) ({_MON})(?: (\d{{4}}))?(?!\w)")),
@@ -81,7 +89,10 @@ def find_times(text: str, start: int, end: int, published: str | None) -> list[d
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             # (a month alone is the month and its year: "in March" is a time at "March")
-            first = m.start(1) if kind == "month_en" and m.group(1) else m.start()
+            first = m.start("month") if kind == "month_en" and m.group("month") else m.start()
+            if kind == "month_en" and m.group("month") == "may" \
+                    and m.group("cue") in ("the", "this", "of"):
+                continue  # "the May government", "a statement of May": the name
             s, e = norm.span(first, m.end())
             if kind in _NAMED_EN and not _capitalised(text[start + s:start + e], kind):
                 continue  # "12 may have died": the modal, not the month
@@ -128,7 +139,10 @@ def _resolve(kind: str, m: re.Match[str], pub: dt.date | None) -> str | None:
         except ValueError:
             return None
         if when and not m.group(3) and pub and when > pub + dt.timedelta(days=1):
-            when = when.replace(year=year - 1)  # "Dec 28" in a January article: the past
+            try:
+                when = when.replace(year=year - 1)  # "Dec 28" in a January article: the past
+            except ValueError:
+                return None  # "Feb 29" rolled back to a year with no such day
         return when.isoformat() if when else None
     if kind == "month_en":
         return _month(m, pub)
@@ -164,13 +178,17 @@ def _date(m: re.Match[str], default_year: int | None) -> str | None:
 
 
 def _month(m: re.Match[str], pub: dt.date | None) -> str | None:
-    """"in March" / "March 2017": the month as YYYY-MM; with no year, the publication year's,
-    or the year before when that month has not come yet ("in December" in a January
-    article is the past one)."""
-    name, year = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    """"in March" / "March 2017": the month as YYYY-MM.  With no year: the publication
+    year's, or the year before when that month has not come yet ("in December" in a
+    January article is the past one) or is "last" ("last March" in a March article is a
+    year ago); "this December" stays this year's."""
+    name, year = (m.group("month"), m.group("year")) if m.group("month") else \
+        (m.group("month2"), m.group("year2"))
     month = _EN_MONTHS[name]
     if year:
         return f"{int(year):04d}-{month:02d}"
     if pub is None:
         return None
-    return f"{pub.year - (month > pub.month):04d}-{month:02d}"
+    cue = m.group("cue")
+    back = month >= pub.month if cue == "last" else month > pub.month and cue != "this"
+    return f"{pub.year - back:04d}-{month:02d}"
