@@ -360,9 +360,9 @@ _GATED = ("precision", "recall", "f1", "killed_exact", "injured_exact", "type_ac
 
 
 def baseline(ner: str = "bundled", margin: float = 0.03) -> dict[str, Any]:
-    """Measured scores of every system on dev, test and both test samples, and the floors the gate enforces on
-    the production system (measured minus ``margin``), plus the measured lead over the
-    keyword baseline."""
+    """Measured scores of every system on dev, test and both test samples, and the floors
+    the gate enforces on the production system (measured minus ``margin``), plus the
+    measured lead over the keyword baseline."""
     out: dict[str, Any] = {"_comment": (
         "Written by `python -m worker.nlp.evaluate_events --gold reports --write-baseline`. "
         "Floors: the production system's measured score minus 0.03 (report detection, type "

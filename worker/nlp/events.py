@@ -14,6 +14,7 @@ Quality is measured by ``python -m worker.nlp.evaluate_events`` on tests/gold/ev
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as dt
 import itertools
 import functools
@@ -354,7 +355,7 @@ def _an_old_english_date(local: _Local, published: str | None) -> bool:
             continue
         try:
             when = dt.date.fromisoformat(resolved) if len(resolved) == 10 else \
-                _last_day(dt.date.fromisoformat(resolved + "-01"))
+                _last_day(int(resolved[:4]), int(resolved[5:7]))
         except ValueError:
             continue
         if (pub - when).days > _OLD_EVENT_DAYS:
@@ -362,9 +363,9 @@ def _an_old_english_date(local: _Local, published: str | None) -> bool:
     return False
 
 
-def _last_day(first: dt.date) -> dt.date:
-    """The last day of ``first``'s month."""
-    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+def _last_day(year: int, month: int) -> dt.date:
+    """The last day of a month."""
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _english_frames(local: _Local) -> list[_Frame]:

@@ -134,7 +134,8 @@ def adjudicate_test_casualty(items: dict[str, dict]) -> dict:
         raise SystemExit(f"test_casualty/b: {len(set(ids) - set(second))} items unlabelled "
                          "(the second pass labels every item of batches 195-197)")
     disputed = [k for k in ids if not _same_reading(items[k], second[k])]
-    items_path, labels_path = TEST_CASUALTY / "c" / "items.jsonl", TEST_CASUALTY / "c" / "labels.jsonl"
+    items_path = TEST_CASUALTY / "c" / "items.jsonl"
+    labels_path = TEST_CASUALTY / "c" / "labels.jsonl"
     if disputed and not labels_path.exists():
         items_path.parent.mkdir(parents=True, exist_ok=True)
         with items_path.open("w", encoding="utf-8") as fh:
